@@ -1,0 +1,194 @@
+#include "app.hpp"
+
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+#include <stb_image_write.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <vector>
+
+namespace zhuxue::app {
+
+std::atomic<bool> g_quitRequested{false};
+
+namespace {
+extern "C" void onQuitSignal(int) { g_quitRequested.store(true); }
+
+std::string g_glfwError;
+extern "C" void onGlfwError(int, const char* description) { g_glfwError = description; }
+
+using GlReadPixels = void (*)(int, int, int, int, unsigned, unsigned, void*);
+constexpr unsigned kGlRgba = 0x1908, kGlUnsignedByte = 0x1401;
+} // namespace
+
+void installQuitSignalHandlers() {
+    struct sigaction sa {};
+    sa.sa_handler = onQuitSignal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, nullptr);
+    sigaction(SIGINT, &sa, nullptr);
+}
+
+App::App(LaunchOptions options, Settings settings, std::unique_ptr<Texts> texts)
+    : m_options(std::move(options)), m_settings(std::move(settings)), m_texts(std::move(texts)) {
+    if (!m_options.language.empty())
+        m_settings.language = m_options.language;
+    if (!m_options.serverUrl.empty())
+        m_settings.serverUrl = m_options.serverUrl;
+    if (m_options.kiosk)
+        m_settings.kiosk = true;
+    m_texts->setLanguage(m_settings.language);
+}
+
+App::~App() {
+    if (m_imguiReady) {
+        ImGui_ImplOpenGL3_Shutdown();
+        ImGui_ImplGlfw_Shutdown();
+        ImGui::DestroyContext();
+    }
+    if (m_window)
+        glfwDestroyWindow(m_window);
+    glfwTerminate();
+}
+
+Status App::open() {
+    const char* display = std::getenv("DISPLAY");
+    const char* wayland = std::getenv("WAYLAND_DISPLAY");
+    if ((!display || !*display) && (!wayland || !*wayland))
+        return Error("app.no_display", {}, "DISPLAY and WAYLAND_DISPLAY are not set");
+    glfwSetErrorCallback(onGlfwError);
+    if (!glfwInit())
+        return Error("app.no_display", {}, g_glfwError);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    bool fullscreen = m_settings.kiosk || m_options.hallDisplay;
+    if (fullscreen)
+        glfwWindowHint(GLFW_DECORATED, GLFW_FALSE);
+    GLFWmonitor* monitor = nullptr;
+    int w = m_options.width, h = m_options.height;
+    if (fullscreen) {
+        monitor = glfwGetPrimaryMonitor();
+        if (const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr) {
+            w = mode->width;
+            h = mode->height;
+        }
+    }
+    m_window = glfwCreateWindow(w, h, "助学 zhuxue", monitor, nullptr);
+    if (!m_window)
+        return Error("app.no_window", {}, g_glfwError);
+    glfwMakeContextCurrent(m_window);
+    glfwSwapInterval(1);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+    io.IniFilename = nullptr; // layout is ours, not a file beside the binary
+    ImGui::StyleColorsLight();
+    ImGuiStyle& style = ImGui::GetStyle();
+    style.WindowRounding = 4.0f;
+    style.FrameRounding = 4.0f;
+    style.FramePadding = ImVec2(8, 6);
+    style.ItemSpacing = ImVec2(10, 8);
+    ImGui_ImplGlfw_InitForOpenGL(m_window, true);
+    ImGui_ImplOpenGL3_Init("#version 130");
+    m_imguiReady = true;
+
+    m_fonts = std::make_unique<FontAtlas>(findChineseFont(), m_settings.effectiveFontSize());
+    requireCatalogueGlyphs();
+    return {};
+}
+
+void App::requireCatalogueGlyphs() {
+    for (const Catalog* c : {&m_texts->zh(), &m_texts->en()})
+        for (const auto& [key, value] : c->entries())
+            m_fonts->require(value);
+}
+
+void App::setLanguage(const std::string& lang) {
+    m_settings.language = lang == "en" ? "en" : "zh-CN";
+    m_texts->setLanguage(m_settings.language);
+}
+
+void App::applyTextSize() { m_fonts->setSize(m_settings.effectiveFontSize()); }
+
+Status App::saveSettings() { return m_settings.save(m_options.dataDir / "settings.json"); }
+
+void App::wake() { glfwPostEmptyEvent(); }
+
+void App::requestClose() {
+    if (m_window)
+        glfwSetWindowShouldClose(m_window, GLFW_TRUE);
+}
+
+bool App::saveScreenshot(const std::filesystem::path& file) {
+    int w = 0, h = 0;
+    glfwGetFramebufferSize(m_window, &w, &h);
+    auto readPixels = reinterpret_cast<GlReadPixels>(glfwGetProcAddress("glReadPixels"));
+    if (!readPixels || w <= 0 || h <= 0)
+        return false;
+    std::vector<unsigned char> pixels(static_cast<size_t>(w) * h * 4);
+    readPixels(0, 0, w, h, kGlRgba, kGlUnsignedByte, pixels.data());
+    stbi_flip_vertically_on_write(1);
+    return stbi_write_png(file.c_str(), w, h, 4, pixels.data(), w * 4) != 0;
+}
+
+int App::run(const std::function<void(App&)>& drawFrame) {
+    bool readyWritten = false;
+    auto readPixelsFrame = [&](bool last) {
+        if (last && !m_options.screenshotFile.empty())
+            saveScreenshot(m_options.screenshotFile);
+    };
+    while (!glfwWindowShouldClose(m_window)) {
+        if (g_quitRequested.load()) {
+            glfwSetWindowShouldClose(m_window, GLFW_TRUE);
+            break;
+        }
+        // Calm on old laptops: sleep until input or a worker wakes us, but keep a slow tick so
+        // clocks and countdowns advance.
+        if (m_frames > 2)
+            glfwWaitEventsTimeout(0.25);
+        else
+            glfwPollEvents();
+        m_queue.drain();
+
+        if (m_fonts->rebuildIfNeeded()) {
+            ImGui_ImplOpenGL3_DestroyFontsTexture();
+            ImGui_ImplOpenGL3_CreateFontsTexture();
+        }
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        ImGui::NewFrame();
+        drawFrame(*this);
+        ImGui::Render();
+        int fbw = 0, fbh = 0;
+        glfwGetFramebufferSize(m_window, &fbw, &fbh);
+        static auto viewport =
+            reinterpret_cast<void (*)(int, int, int, int)>(glfwGetProcAddress("glViewport"));
+        static auto clearColor = reinterpret_cast<void (*)(float, float, float, float)>(
+            glfwGetProcAddress("glClearColor"));
+        static auto clear = reinterpret_cast<void (*)(unsigned)>(glfwGetProcAddress("glClear"));
+        viewport(0, 0, fbw, fbh);
+        clearColor(0.94f, 0.95f, 0.96f, 1.0f);
+        clear(0x00004000); // GL_COLOR_BUFFER_BIT
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        ++m_frames;
+        bool last = m_options.exitAfterFrames > 0 &&
+                    m_frames >= static_cast<uint64_t>(m_options.exitAfterFrames);
+        readPixelsFrame(last);
+        glfwSwapBuffers(m_window);
+        if (!readyWritten && !m_options.readyFile.empty()) {
+            std::ofstream(m_options.readyFile) << "first-frame " << m_frames << "\n";
+            readyWritten = true;
+        }
+        if (last)
+            break;
+    }
+    return 0;
+}
+
+} // namespace zhuxue::app

@@ -1,0 +1,78 @@
+#pragma once
+// The process around the screens: GLFW window, ImGui context, fonts, texts, the main-thread
+// queue and the frame loop. Screens live in client/ui and are handed in as a frame function.
+#include "font_atlas.hpp"
+#include "run_queue.hpp"
+#include "settings.hpp"
+#include "texts.hpp"
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+struct GLFWwindow;
+
+namespace zhuxue::app {
+
+struct LaunchOptions {
+    std::filesystem::path dataDir;
+    std::string serverUrl;       // overrides settings when set
+    std::string language;        // overrides settings when set
+    bool kiosk = false;
+    bool hallDisplay = false;
+    // Test hooks: leave after this many frames (0 = run until closed); write this file once the
+    // first frame is on screen; save the window's pixels to this PNG before leaving.
+    int exitAfterFrames = 0;
+    std::filesystem::path readyFile;
+    std::filesystem::path screenshotFile;
+    int width = 1280, height = 800;
+};
+
+class App {
+public:
+    App(LaunchOptions options, Settings settings, std::unique_ptr<Texts> texts);
+    ~App();
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
+
+    // Opens the window. Fails with a one-line reason when there is no display.
+    Status open();
+    // Runs frames until the window closes or a SIGTERM/SIGINT arrives; returns the exit code.
+    int run(const std::function<void(App&)>& drawFrame);
+
+    const LaunchOptions& options() const { return m_options; }
+    Settings& settings() { return m_settings; }
+    Status saveSettings();
+    Texts& texts() { return *m_texts; }
+    const char* tr(std::string_view key) const { return m_texts->tr(key); }
+    FontAtlas& fonts() { return *m_fonts; }
+    RunQueue& queue() { return m_queue; }
+    void setLanguage(const std::string& lang);
+    void applyTextSize();
+    // Wakes the frame loop from another thread (after posting to the queue).
+    void wake();
+    void requestClose();
+    uint64_t frameCount() const { return m_frames; }
+    GLFWwindow* window() const { return m_window; }
+
+private:
+    void requireCatalogueGlyphs();
+    bool saveScreenshot(const std::filesystem::path& file);
+
+    LaunchOptions m_options;
+    Settings m_settings;
+    std::unique_ptr<Texts> m_texts;
+    std::unique_ptr<FontAtlas> m_fonts;
+    RunQueue m_queue;
+    GLFWwindow* m_window = nullptr;
+    bool m_imguiReady = false;
+    uint64_t m_frames = 0;
+};
+
+// Set by SIGTERM/SIGINT; the frame loop closes the window cleanly when it sees it.
+extern std::atomic<bool> g_quitRequested;
+void installQuitSignalHandlers();
+
+} // namespace zhuxue::app

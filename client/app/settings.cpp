@@ -1,0 +1,60 @@
+#include "settings.hpp"
+
+#include "client/store/paths.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace zhuxue::app {
+namespace fs = std::filesystem;
+
+Result<Settings> Settings::load(const fs::path& file) {
+    Settings s;
+    std::error_code ec;
+    if (!fs::exists(file, ec))
+        return s;
+    auto text = readTextFile(file);
+    if (!text)
+        return text.error();
+    auto j = nlohmann::json::parse(*text, nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+        return Error("settings.invalid", {{"path", file.string()}}, "not a JSON object");
+    s.language = j.value("language", s.language);
+    s.serverUrl = j.value("server_url", s.serverUrl);
+    s.fontSize = j.value("font_size", s.fontSize);
+    s.largeText = j.value("large_text", s.largeText);
+    s.kiosk = j.value("kiosk", s.kiosk);
+    s.idleLockSeconds = j.value("idle_lock_seconds", s.idleLockSeconds);
+    if (s.language != "zh-CN" && s.language != "en")
+        s.language = "zh-CN";
+    if (s.fontSize < 12.0f || s.fontSize > 48.0f)
+        s.fontSize = 20.0f;
+    return s;
+}
+
+Status Settings::save(const fs::path& file) const {
+    nlohmann::json j = {{"language", language},       {"server_url", serverUrl},
+                        {"font_size", fontSize},      {"large_text", largeText},
+                        {"kiosk", kiosk},             {"idle_lock_seconds", idleLockSeconds}};
+    std::string text = j.dump(2) + "\n";
+    if (auto st = ensureDir(file.parent_path()); !st)
+        return st;
+    fs::path tmp = file;
+    tmp += ".tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return Error("settings.save_failed", {{"path", file.string()}}, "open");
+    bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    ok = ok && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok || std::rename(tmp.c_str(), file.c_str()) != 0) {
+        std::remove(tmp.c_str());
+        return Error("settings.save_failed", {{"path", file.string()}}, "write");
+    }
+    return {};
+}
+
+} // namespace zhuxue::app

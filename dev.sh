@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# zhuxue's one entry script. Each command installs what is missing (Debian 12, root or sudo).
+#   ./dev.sh run    build, start a local zhuxue-server on loopback and open the client on a demo county
+#   ./dev.sh test   build and run every test (sanitizer build of the non-GUI tests, then the full suite)
+#   ./dev.sh build  only build (build/)
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+# Build and run dependencies, all from Debian 12.
+BUILD_DEPS=(build-essential cmake pkg-config git
+    libimgui-dev libstb-dev libglfw3-dev libfreetype-dev libfontconfig-dev fonts-noto-cjk
+    libsqlite3-dev libcurl4-openssl-dev nlohmann-json3-dev doctest-dev libcpp-httplib-dev
+    libssl-dev zlib1g-dev libsodium-dev libpq-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev
+    libminizip-dev libexpat1-dev unicode-data python3-stdnum)
+RUN_DEPS=(xvfb xauth)
+TEST_DEPS=(xvfb xauth imagemagick xdotool libgl1-mesa-dri postgresql python3-openpyxl
+    poppler-utils sqlite3 faketime)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+install_missing() {
+    local missing=()
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    say "安装缺少的软件包 installing missing packages: ${missing[*]}"
+    local SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+configure_and_build() { # dir, extra cmake args...
+    local dir=$1; shift
+    cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+    cmake --build "$dir" -j "$JOBS"
+}
+
+cmd_build() {
+    install_missing "${BUILD_DEPS[@]}"
+    say "构建 building (build/)"
+    configure_and_build "$ROOT/build"
+}
+
+cmd_test() {
+    install_missing "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}"
+    say "AddressSanitizer + UBSan 构建，运行非界面测试 sanitizer build, non-GUI tests (build-asan/)"
+    configure_and_build "$ROOT/build-asan" -DZHUXUE_SANITIZE=ON -DZHUXUE_BUILD_GUI=OFF
+    (cd "$ROOT/build-asan" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        ctest --output-on-failure -j "$JOBS" -LE 'gui|bench')
+    say "完整构建，运行全部测试 full build, every test (build/)"
+    configure_and_build "$ROOT/build"
+    cd "$ROOT/build" && ctest --output-on-failure -j "$JOBS"
+}
+
+cmd_run() {
+    install_missing "${BUILD_DEPS[@]}"
+    if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+        echo "zhuxue: 没有可用的图形显示（DISPLAY 未设置），请在桌面会话中运行 no graphical display: run this in a desktop session" >&2
+        exit 3
+    fi
+    cmd_build
+    local data="${ZHUXUE_DEMO_DIR:-$HOME/.local/share/zhuxue-demo}"
+    mkdir -p "$data/server" "$data/device"
+    local port_file="$data/server/port"
+    rm -f "$port_file"
+    say "启动本机同步服务器 starting zhuxue-server on 127.0.0.1"
+    "$ROOT/build/bin/zhuxue-server" serve --listen 127.0.0.1 --port 0 --port-file "$port_file" \
+        --data-dir "$data/server" >"$data/server/server.log" 2>&1 &
+    local server_pid=$!
+    trap 'kill $server_pid 2>/dev/null || true' EXIT
+    for _ in $(seq 100); do [ -s "$port_file" ] && break; sleep 0.1; done
+    [ -s "$port_file" ] || { echo "zhuxue-server 没有启动 did not start; see $data/server/server.log" >&2; exit 1; }
+    local url="http://127.0.0.1:$(cat "$port_file")"
+    if "$ROOT/build/bin/zhuxue-cli" --help | grep -q gen-demo; then
+        if [ ! -e "$data/device/.demo-loaded" ]; then
+            say "生成演示县数据 generating a demo county"
+            "$ROOT/build/bin/zhuxue-cli" --data-dir "$data/device" gen-demo --students 2000
+            touch "$data/device/.demo-loaded"
+        fi
+    fi
+    say "打开客户端 opening the client ($url)"
+    "$ROOT/build/bin/zhuxue" --data-dir "$data/device" --server "$url"
+}
+
+case "${1:-}" in
+    run) cmd_run ;;
+    test) cmd_test ;;
+    build) cmd_build ;;
+    *) echo "用法 usage: ./dev.sh run | test | build" >&2; exit 2 ;;
+esac

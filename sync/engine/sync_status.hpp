@@ -1,0 +1,41 @@
+#pragma once
+// What the UI knows about sync: a snapshot the sync worker publishes and the UI copies once a
+// frame. Times are Unix seconds (0 = never).
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+namespace zhuxue::sync {
+
+enum class SyncState { NotConfigured, Idle, Syncing, Offline, Error };
+
+struct SyncStatus {
+    SyncState state = SyncState::NotConfigured;
+    std::string serverUrl;
+    int64_t lastSuccess = 0;
+    int64_t pendingChanges = 0;
+    int64_t conflicts = 0;
+    int64_t quarantined = 0;
+    int64_t recordsDone = 0, recordsTotal = 0;
+    int64_t bytesDone = 0;
+    std::string lastErrorKey; // i18n key of the last error, empty when none
+};
+
+// Shared between the worker (writer) and the UI (reader).
+class SyncStatusBoard {
+public:
+    SyncStatus snapshot() const {
+        std::lock_guard lock(m_mutex);
+        return m_status;
+    }
+    template <class Fn> void update(Fn&& fn) {
+        std::lock_guard lock(m_mutex);
+        fn(m_status);
+    }
+
+private:
+    mutable std::mutex m_mutex;
+    SyncStatus m_status;
+};
+
+} // namespace zhuxue::sync

@@ -1,0 +1,73 @@
+// The real client in a real X server (Xvfb): it opens, draws its first frame in Chinese,
+// can be photographed, and closes cleanly on SIGTERM.
+#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/xvfb.hpp"
+
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <algorithm>
+#include <filesystem>
+
+using namespace zhuxue::test;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+// Number of distinct colours in a PNG, read by ImageMagick: a blank or failed frame has 1.
+int colourCount(const fs::path& png) {
+    auto [rc, out] = runShell("identify -format '%k' '" + png.string() + "'");
+    return rc == 0 ? std::atoi(out.c_str()) : -1;
+}
+} // namespace
+
+TEST_CASE("the client opens a window, shows its first frame and closes cleanly") {
+    Xvfb x;
+    REQUIRE_MESSAGE(!x.display().empty(), x.error());
+    TempDir dir;
+    fs::path ready = dir / "ready";
+    Process client({binPath("zhuxue").string(), "--data-dir", (dir / "data").string(),
+                    "--ready-file", ready.string()},
+                   {{"DISPLAY", x.display()}, {"WAYLAND_DISPLAY", ""}});
+    REQUIRE_MESSAGE(waitUntil([&] { return fs::exists(ready); }, 60s), client.stderrText());
+
+    fs::path shot = artifactPath("gui_first_window.png");
+    fs::remove(shot);
+    auto [rc, out] = runShell("import -display " + x.display() + " -window root '" + shot.string() + "'");
+    REQUIRE(rc == 0);
+    CHECK(colourCount(shot) > 16); // text was drawn, anti-aliased
+
+    client.signal(SIGTERM);
+    auto code = client.wait(10s);
+    REQUIRE(code.has_value());
+    CHECK(*code == 0);
+    CHECK(fs::exists(dir / "data")); // the data directory was created under --data-dir
+}
+
+TEST_CASE("the client saves its own frame and honours --lang en") {
+    Xvfb x;
+    REQUIRE_MESSAGE(!x.display().empty(), x.error());
+    TempDir dir;
+    fs::path shot = artifactPath("gui_first_window_en.png");
+    fs::remove(shot);
+    Process client({binPath("zhuxue").string(), "--data-dir", (dir / "data").string(), "--lang",
+                    "en", "--exit-after-frames", "3", "--screenshot", shot.string()},
+                   {{"DISPLAY", x.display()}});
+    auto code = client.wait(60s);
+    REQUIRE(code.has_value());
+    CHECK(*code == 0);
+    CHECK(colourCount(shot) > 16);
+}
+
+TEST_CASE("without a display the client says so in one line and exits non-zero") {
+    TempDir dir;
+    Process client({binPath("zhuxue").string(), "--data-dir", (dir / "data").string()},
+                   {{"DISPLAY", ""}, {"WAYLAND_DISPLAY", ""}});
+    auto code = client.wait(20s);
+    REQUIRE(code.has_value());
+    CHECK(*code != 0);
+    std::string err = client.stderrText();
+    CHECK(err.find("没有可用的图形显示") != std::string::npos);
+    CHECK(std::count(err.begin(), err.end(), '\n') == 1);
+}

@@ -1,0 +1,41 @@
+#pragma once
+// Real child processes for integration and GUI tests: start with arguments and extra
+// environment, capture stdout/stderr to files, wait with a deadline, signal, kill at scope exit.
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace zhuxue::test {
+
+class Process {
+public:
+    Process(std::vector<std::string> argv, std::map<std::string, std::string> env = {},
+            std::filesystem::path logDir = {});
+    ~Process(); // SIGKILLs the child if it still runs
+    Process(const Process&) = delete;
+    Process& operator=(const Process&) = delete;
+
+    int pid() const { return m_pid; }
+    bool running();
+    void signal(int sig);
+    // Waits for exit; returns the exit code (128+signal when killed), nullopt on timeout.
+    std::optional<int> wait(std::chrono::milliseconds timeout);
+    std::string stdoutText() const;
+    std::string stderrText() const;
+
+private:
+    int m_pid = -1;
+    std::optional<int> m_exit;
+    std::filesystem::path m_out, m_err;
+};
+
+// Polls pred every 20 ms until it holds or the timeout passes.
+bool waitUntil(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
+// Runs a command through /bin/sh and returns its exit code and stdout.
+std::pair<int, std::string> runShell(const std::string& command);
+
+} // namespace zhuxue::test
