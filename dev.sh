@@ -8,15 +8,9 @@ cd "$(dirname "$0")"
 ROOT=$(pwd)
 JOBS=$(nproc 2>/dev/null || echo 2)
 
-# Build and run dependencies, all from Debian 12.
-BUILD_DEPS=(build-essential cmake pkg-config git
-    libimgui-dev libstb-dev libglfw3-dev libfreetype-dev libfontconfig-dev fonts-noto-cjk
-    libsqlite3-dev libcurl4-openssl-dev nlohmann-json3-dev doctest-dev libcpp-httplib-dev
-    libssl-dev zlib1g-dev libsodium-dev libpq-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev
-    libminizip-dev libexpat1-dev unicode-data python3-stdnum)
-RUN_DEPS=(xvfb xauth)
-TEST_DEPS=(xvfb xauth imagemagick xdotool libgl1-mesa-dri postgresql python3-openpyxl
-    poppler-utils sqlite3 faketime)
+# Dependencies, all from Debian 12, one package per line (sorted) in packaging/deps/.
+mapfile -t BUILD_DEPS < <(grep -v '^#' packaging/deps/build.txt | sed '/^$/d')
+mapfile -t TEST_DEPS < <(grep -v '^#' packaging/deps/test.txt | sed '/^$/d')
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 

@@ -27,6 +27,14 @@ Result<Catalog> Catalog::fromJson(std::string_view json, std::string lang) {
     return c;
 }
 
+Catalog Catalog::fromEntries(std::map<std::string, std::string> entries, std::string lang) {
+    Catalog c;
+    c.m_lang = std::move(lang);
+    for (auto& [k, v] : entries)
+        c.m_entries.emplace(k, std::move(v));
+    return c;
+}
+
 bool Catalog::has(std::string_view key) const {
     return m_entries.find(key) != m_entries.end() || (m_fallback && m_fallback->has(key));
 }

@@ -13,6 +13,7 @@ class Catalog {
 public:
     // Parses a flat or nested JSON object of strings; nested keys join with '.'.
     static Result<Catalog> fromJson(std::string_view json, std::string lang);
+    static Catalog fromEntries(std::map<std::string, std::string> entries, std::string lang);
 
     const std::string& lang() const { return m_lang; }
     // The text for key, or the key itself when missing (so a gap is visible, never blank).

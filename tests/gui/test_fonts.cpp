@@ -1,6 +1,7 @@
 // Every character of the interface texts is in the font atlas: no '?' boxes on screen.
 #include "client/app/font_atlas.hpp"
 #include "client/core/i18n.hpp"
+#include "client/store/catalog_files.hpp"
 #include "client/store/paths.hpp"
 
 #include <doctest/doctest.h>
@@ -19,9 +20,7 @@ TEST_CASE("the atlas holds a glyph for every character of both catalogues") {
     FontAtlas atlas(face, 20.0f);
     std::vector<std::string> texts;
     for (const char* lang : {"zh-CN", "en"}) {
-        auto text = readTextFile(assetsDir() / "i18n" / (std::string(lang) + ".json"));
-        REQUIRE(text.ok());
-        auto cat = Catalog::fromJson(*text, lang);
+        auto cat = loadCatalog(assetsDir(), lang);
         REQUIRE(cat.ok());
         for (auto& [k, v] : cat->entries()) {
             atlas.require(v);

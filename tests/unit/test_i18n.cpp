@@ -1,17 +1,20 @@
 // The message catalogues: both languages say the same things, placeholders are filled.
 #include "client/core/i18n.hpp"
+#include "client/store/catalog_files.hpp"
 #include "client/store/paths.hpp"
 
+#include "tests/support/temp_dir.hpp"
+
 #include <doctest/doctest.h>
+
+#include <fstream>
 
 using namespace zhuxue;
 
 namespace {
 Catalog load(const char* lang) {
-    auto text = readTextFile(assetsDir() / "i18n" / (std::string(lang) + ".json"));
-    REQUIRE_MESSAGE(text.ok(), "cannot read catalogue ", lang);
-    auto cat = Catalog::fromJson(*text, lang);
-    REQUIRE(cat.ok());
+    auto cat = loadCatalog(assetsDir(), lang);
+    REQUIRE_MESSAGE(cat.ok(), "cannot read catalogue ", lang);
     return *cat;
 }
 } // namespace
@@ -36,6 +39,17 @@ TEST_CASE("English falls back to Chinese for a missing key, never to blank") {
     auto en = Catalog::fromJson(R"({})", "en");
     en->setFallback(&*zh);
     CHECK(en->text("x") == "中文");
+}
+
+TEST_CASE("every module's texts load, and a key defined in two files is refused") {
+    zhuxue::test::TempDir dir;
+    std::filesystem::create_directories(dir / "i18n" / "en");
+    std::ofstream(dir / "i18n" / "en" / "a.json") << R"({"x": {"y": "one"}})";
+    std::ofstream(dir / "i18n" / "en" / "b.json") << R"({"x.y": "two"})";
+    auto cat = loadCatalog(dir.path(), "en");
+    REQUIRE_FALSE(cat.ok());
+    CHECK(cat.error().key == "i18n.duplicate_key");
+    CHECK(cat.error().args.at("key") == "x.y");
 }
 
 TEST_CASE("a malformed catalogue is an error, not a crash") {
