@@ -65,6 +65,16 @@ TEST_CASE("search finds students by any substring of what identifies them") {
     CHECK(names(store, "NEAR(a b)").empty());
     CHECK(store.search("张", 1)->size() == 1);   // limit
 
+    // Pinyin: full readings, prefixes and initials.
+    auto zhangsan = names(store, "zhangsan");
+    REQUIRE(zhangsan.size() == 2);
+    CHECK(zhangsan.front() == "张三");
+    CHECK(names(store, "zsf") == std::vector<std::string>{"张三丰"});
+    CHECK(names(store, "zs").size() == 2);
+    CHECK(names(store, "ZS").size() == 2);
+    CHECK(names(store, "zhang").size() == 2);
+    CHECK(names(store, "ws").empty()); // initials across two keys do not join
+
     // Renaming updates the index.
     auto s = *store.studentsByIdNumber("11010519491231002X");
     s.front().name = "张叁";
@@ -77,8 +87,12 @@ TEST_CASE("the search document holds only the phone tail and every character of 
     FieldCodec codec;
     Student s = student("王𬌗", "420527200601010011", "13700009999", "月亮包村");
     SearchDocument d = buildSearchDocument(s, codec);
-    CHECK(d.name == "王𬌗");
-    CHECK(d.chars == "王 𬌗");
+    CHECK(d.name.starts_with("王𬌗"));
+    CHECK(d.chars.starts_with("王 𬌗"));
+    Student zs = student("张三", "", "", "");
+    SearchDocument z = buildSearchDocument(zs, codec);
+    CHECK(z.name.find("zhangsan") != std::string::npos);
+    CHECK(z.chars.find("z s") != std::string::npos);
     CHECK(d.other.find("9999") != std::string::npos);
     CHECK(d.other.find("13700009999") == std::string::npos);
     CHECK(splitCodePoints("a王𬌗\xff").size() == 4);
