@@ -5,8 +5,10 @@ pkg_check_modules(ZHUXUE_MINIZIP REQUIRED IMPORTED_TARGET minizip)
 find_package(EXPAT REQUIRED)
 
 target_sources(zhuxue_store PRIVATE
+    ${CMAKE_CURRENT_SOURCE_DIR}/import/columns.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/import/csv_reader.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/import/encoding.cpp
+    ${CMAKE_CURRENT_SOURCE_DIR}/import/pre_application.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/import/sheet.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/import/spreadsheet.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/import/xlsx_reader.cpp)
