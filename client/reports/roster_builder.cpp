@@ -84,6 +84,8 @@ public:
         RosterFilter filter = filterIn;
         if (filter.statuses.empty())
             filter.statuses = m_def.statuses;
+        if (filter.programme.empty() && !m_def.defaultProgrammeKey.empty())
+            filter.programme = m_texts.text(m_def.defaultProgrammeKey);
         BuiltRoster out;
         std::vector<const RosterRow*> rows;
         rows.reserve(all.size());

@@ -132,6 +132,7 @@ Result<RosterDefinition> parseDefinition(std::string_view text, std::string_view
     try {
         def.kind = j.at("kind").get<std::string>();
         def.titleKey = j.at("title").get<std::string>();
+        def.defaultProgrammeKey = j.value("default_programme", std::string());
         def.isPublic = j.value("public", false);
         def.groupBy = j.value("group_by", std::vector<std::string>{});
         def.aggregateBy = j.value("aggregate_by", std::vector<std::string>{});

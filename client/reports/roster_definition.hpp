@@ -37,6 +37,9 @@ const std::vector<FieldSpec>& allFields();
 struct RosterDefinition {
     std::string kind;     // "review", "programme", "public-notice", "funds", ...
     std::string titleKey; // i18n key of the roster's name
+    // i18n key of the programme shown when the caller names none (review and public notice:
+    // hardship identification; daily contracts and pre-applications: the student loan).
+    std::string defaultProgrammeKey;
     bool isPublic = false;
     std::vector<std::string> groupBy;     // outermost first: township, village, school, ...
     std::vector<std::string> aggregateBy; // non-empty: one row per distinct value combination

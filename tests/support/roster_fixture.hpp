@@ -14,7 +14,7 @@ namespace zhuxue::test {
 
 inline reports::RosterRow rosterRow(std::string township, std::string village, std::string school,
                                     std::string name, std::string birth, Fen amount,
-                                    std::string programme = "国家助学金") {
+                                    std::string programme = "家庭经济困难学生认定") {
     reports::RosterRow r;
     r.county = "秭归县";
     r.township = std::move(township);
@@ -46,7 +46,7 @@ inline std::vector<reports::RosterRow> generatedRows(size_t n, unsigned seed = 7
                                       "磨坪乡", "郭家坝镇", "杨林桥镇", "九畹溪镇", "两河口镇", "沙镇溪镇"};
     static const char* surnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴", "欧阳", "𪚥"};
     static const char* given[] = {"一", "子涵", "浩然", "欣怡", "梓萱", "宇轩", "龘", "秭", "俊杰", "雨桐"};
-    static const char* programmes[] = {"国家助学金", "生源地信用助学贷款", "免学费"};
+    static const char* programmes[] = {"家庭经济困难学生认定", "生源地信用助学贷款", "免学费"};
     static const char* statuses[] = {"pre_application", "applied", "contract_pre_signed", "disbursed"};
     std::mt19937 rng(seed);
     std::vector<reports::RosterRow> rows;
@@ -64,8 +64,9 @@ inline std::vector<reports::RosterRow> generatedRows(size_t n, unsigned seed = 7
                            programmes[rng() % 3]);
         r.status = statuses[rng() % 4];
         r.level = HardshipLevel(1 + rng() % 3);
-        r.preApplied = rng() % 4 != 0;
-        r.contractSigned = r.status == std::string("contract_pre_signed") || r.status == std::string("disbursed");
+        bool loan = r.programme == std::string("生源地信用助学贷款");
+        r.preApplied = loan && rng() % 4 != 0;
+        r.contractSigned = loan && (r.status == std::string("contract_pre_signed") || r.status == std::string("disbursed"));
         if (r.contractSigned) {
             char date[16];
             std::snprintf(date, sizeof date, "2025-%02u-%02u", 7 + unsigned(rng() % 3), 1 + unsigned(rng() % 28));

@@ -148,7 +148,8 @@ TEST_CASE("public notice: only allowed fields, no child under 14, no row without
     std::vector<std::string> titles;
     for (const auto& c : t.columns)
         titles.push_back(c.title);
-    CHECK(titles == std::vector<std::string>{"序号", "姓名", "学校（单位）", "年级", "班级", "困难等级", "金额（元）"});
+    CHECK(titles == std::vector<std::string>{"序号", "姓名", "学校（单位）", "年级", "班级", "困难等级"});
+    CHECK(t.title == "家庭经济困难学生认定 公示花名册");
 }
 
 TEST_CASE("names are masked where the county chooses, per code point") {
@@ -260,12 +261,13 @@ TEST_CASE("pre-application progress: pre-applied against signed, rate per school
     using test::rosterRow;
     std::vector<RosterRow> rows;
     for (int i = 0; i < 8; ++i) {
-        auto r = rosterRow("茅坪镇", "九里村", "秭归一中", "生" + std::to_string(i), "2007-01-01", 800000);
+        auto r = rosterRow("茅坪镇", "九里村", "秭归一中", "生" + std::to_string(i), "2007-01-01", 800000,
+                           "生源地信用助学贷款");
         r.preApplied = true;
         r.contractSigned = i < 6;
         rows.push_back(r);
     }
-    auto late = rosterRow("茅坪镇", "九里村", "秭归一中", "未预申请", "2007-01-01", 500000);
+    auto late = rosterRow("茅坪镇", "九里村", "秭归一中", "未预申请", "2007-01-01", 500000, "生源地信用助学贷款");
     late.contractSigned = true; // signed without pre-applying: counts as signed, not as pre-applied
     rows.push_back(late);
     auto built = buildRoster(shipped("pre-application"), rows, {}, zh(), options());
