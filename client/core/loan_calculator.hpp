@@ -95,5 +95,11 @@ struct LoanAdvice {
 };
 LoanAdvice adviseLoan(Fen tuition, Fen accommodation, int remainingStudyYears,
                       StudentLevel level, const Policy& policy);
+// The advice in words, one message per point (keys loan_calculator.advice.*): the term, and
+// whether the amount was capped or raised to the minimum. Amounts are yuan text ("20,000").
+std::vector<Error> adviceNotes(const LoanAdvice& advice, StudentLevel level, const Policy& policy);
+// i18n keys for the method and for a phase, e.g. "loan_calculator.phase.grace".
+std::string_view repaymentMethodKey(RepaymentMethod method);
+std::string_view schedulePhaseKey(SchedulePhase phase);
 
 } // namespace zhuxue::core

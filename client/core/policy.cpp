@@ -169,6 +169,14 @@ const Policy* PolicySet::forDate(const Date& contractDate) const {
     return it == m_policies.begin() ? nullptr : &*std::prev(it);
 }
 
+Result<const Policy*> PolicySet::require(const Date& contractDate) const {
+    if (const Policy* p = forDate(contractDate))
+        return p;
+    return Error("policy.no_policy_for_date",
+                 {{"date", contractDate.iso()},
+                  {"earliest", m_policies.empty() ? std::string() : m_policies.front().effectiveFrom.iso()}});
+}
+
 const Policy* PolicySet::byId(std::string_view id) const {
     for (const auto& p : m_policies)
         if (p.id == id)

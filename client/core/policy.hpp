@@ -71,6 +71,8 @@ public:
     // The policy in force on `contractDate`: the latest whose effectiveFrom is not after it;
     // nullptr before the earliest one.
     const Policy* forDate(const Date& contractDate) const;
+    // The same, or Error policy.no_policy_for_date {date, earliest} for the caller to show.
+    Result<const Policy*> require(const Date& contractDate) const;
     const Policy* byId(std::string_view id) const;
     const std::vector<Policy>& all() const { return m_policies; }
 

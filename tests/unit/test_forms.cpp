@@ -520,6 +520,12 @@ TEST_CASE("invalid definitions are refused with the file, the field and the reas
     auto missing = form({field("a", "number")});
     missing.erase("title");
     CHECK(refused(missing).key == "forms.def.missing_field");
+    // A hostile definition cannot exhaust the stack.
+    e = refused(form({field("a", "number"),
+                      field("b", "number", {{"computed", std::string(5000, '(') + "a" + std::string(5000, ')')}})}));
+    CHECK(e.key == "forms.expr.too_deep");
+    e = refused(form({field("a", "number"), field("b", "number", {{"computed", std::string(5000, '-') + "a"}})}));
+    CHECK(e.key == "forms.expr.too_deep");
     auto notJson = parseFormDefinition("{\"form_format\": 1,", "broken.json");
     REQUIRE_FALSE(notJson.ok());
     CHECK(notJson.error().key == "forms.def.not_json");

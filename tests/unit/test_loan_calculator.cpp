@@ -1,6 +1,7 @@
 // The repayment schedule: state-paid interest while studying, interest-only grace years, equal
 // principal repayments each 20 Dec; totals checked by hand (arithmetic in the comments).
 #include "client/core/loan_calculator.hpp"
+#include "client/store/catalog_files.hpp"
 #include "client/store/paths.hpp"
 
 #include <doctest/doctest.h>
@@ -185,6 +186,24 @@ TEST_CASE("advice of amount and term from tuition and accommodation") {
     CHECK(small.amount == yuan(1000));
     CHECK(small.raisedToMinimum);
     CHECK(adviseLoan(0, 0, 4, StudentLevel::Undergraduate, p2024).amount == 0);
+    // The advice in words, in both languages, with every placeholder filled.
+    static const zhuxue::Catalog zh = *zhuxue::loadCatalog(zhuxue::assetsDir(), "zh-CN");
+    static const zhuxue::Catalog en = *zhuxue::loadCatalog(zhuxue::assetsDir(), "en");
+    auto notes = adviceNotes(m, StudentLevel::Undergraduate, p2024);
+    REQUIRE(notes.size() == 2);
+    CHECK(notes[0].key == "loan_calculator.advice.capped");
+    CHECK(zh.format(notes[0]).find("20,500") != std::string::npos);
+    CHECK(zh.format(notes[1]) .find("20 年") != std::string::npos);
+    for (const auto& n : notes) {
+        CHECK(zh.format(n).find('{') == std::string::npos);
+        CHECK(en.format(n).find('{') == std::string::npos);
+    }
+    CHECK(adviceNotes(small, StudentLevel::Undergraduate, p2024)[0].key ==
+          "loan_calculator.advice.raised_to_minimum");
+    for (auto phase : {SchedulePhase::Study, SchedulePhase::Graduation, SchedulePhase::Grace,
+                       SchedulePhase::Repayment})
+        CHECK(zh.has(schedulePhaseKey(phase)));
+    CHECK(en.has(repaymentMethodKey(RepaymentMethod::EqualPrincipal)));
     // The advised amount always passes the amount check.
     CHECK(checkLoanAmount(a.amount, p2024.limits(StudentLevel::Undergraduate)).empty());
 }

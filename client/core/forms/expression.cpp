@@ -239,7 +239,20 @@ private:
         return {};
     }
 
+    // Nesting is bounded so a hostile definition cannot exhaust the stack.
+    static constexpr int kMaxDepth = 64;
+    struct Depth {
+        explicit Depth(int& d) : m_d(++d) {}
+        ~Depth() { --m_d; }
+        int& m_d;
+    };
+    bool tooDeep() const { return m_depth > kMaxDepth; }
+    Error deepError() const { return at("too_deep", peek().position); }
+
     Result<Node> parseOr() {
+        Depth guard(m_depth);
+        if (tooDeep())
+            return deepError();
         auto left = parseAnd();
         while (left && isWord("or")) {
             Node n = makeNode(Node::Kind::Or, next().position);
@@ -266,6 +279,9 @@ private:
         return left;
     }
     Result<Node> parseNot() {
+        Depth guard(m_depth);
+        if (tooDeep())
+            return deepError();
         if (isWord("not")) {
             Node n = makeNode(Node::Kind::Not, next().position);
             auto operand = parseNot();
@@ -334,6 +350,9 @@ private:
         return left;
     }
     Result<Node> parseUnary() {
+        Depth guard(m_depth);
+        if (tooDeep())
+            return deepError();
         if (isOp({"-"})) {
             Node n = makeNode(Node::Kind::Neg, next().position);
             auto operand = expectType(parseUnary(), ValueType::Number);
@@ -550,6 +569,7 @@ private:
     const Scope* m_scope;
     std::vector<std::string>& m_refs;
     const std::set<std::string>* m_lastOptions = nullptr;
+    int m_depth = 0;
 };
 
 // ---- evaluation ------------------------------------------------------------------------------
