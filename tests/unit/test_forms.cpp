@@ -6,9 +6,8 @@
 #include "client/store/paths.hpp"
 
 #include <doctest/doctest.h>
-#include <nlohmann/json.hpp>
-
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 using namespace zhuxue;
@@ -125,15 +124,15 @@ TEST_CASE("the shipped forms parse, and every text is in Chinese and English") {
 
 TEST_CASE("county indicator table: points per indicator, group caps, level by cut-off") {
     auto def = shipped("hardship_county_standard.json");
-    json answers = {{"family_structure", "single_parent"},   // 12
-                    {"location", "remote_village"},          // 10 → family 22
-                    {"family_health", "chronic_illness"},    // 5
-                    {"medical_cost", 800000},                // ¥8,000 → band < 10,000: 5 → health 10
-                    {"parents_work", "migrant_work"},        // 8
+    json answers = {{"family_structure", "single_parent"}, // 12
+                    {"location", "remote_village"},        // 10 → family 22
+                    {"family_health", "chronic_illness"},  // 5
+                    {"medical_cost", 800000},         // ¥8,000 → band < 10,000: 5 → health 10
+                    {"parents_work", "migrant_work"}, // 8
                     {"household_size", 4},
-                    {"household_income", "20,000"},          // per capita ¥5,000 → 15 → work 23
-                    {"disaster", "minor_loss"},              // 3
-                    {"siblings_in_school", 0},               // 0 → shocks 3
+                    {"household_income", "20,000"}, // per capita ¥5,000 → 15 → work 23
+                    {"disaster", "minor_loss"},     // 3
+                    {"siblings_in_school", 0},      // 0 → shocks 3
                     {"commitment", "agreed"}};
     auto r = evaluateForm(def, answers);
     for (auto& f : r.findings.all())
@@ -164,10 +163,14 @@ TEST_CASE("county indicator table: points per indicator, group caps, level by cu
     CHECK(r.totalScore == Decimal::fromInt(53));
 
     // Low score with a wealthy per-capita income: not in difficulty.
-    json comfortable = {{"family_structure", "both_parents"}, {"location", "city"},
-                        {"family_health", "all_healthy"},     {"parents_work", "stable_job"},
-                        {"household_size", 3},                {"household_income", 9000000},
-                        {"disaster", "none"},                 {"siblings_in_school", 0},
+    json comfortable = {{"family_structure", "both_parents"},
+                        {"location", "city"},
+                        {"family_health", "all_healthy"},
+                        {"parents_work", "stable_job"},
+                        {"household_size", 3},
+                        {"household_income", 9000000},
+                        {"disaster", "none"},
+                        {"siblings_in_school", 0},
                         {"commitment", "agreed"}};
     r = evaluateForm(def, comfortable);
     CHECK(r.complete());
@@ -177,11 +180,11 @@ TEST_CASE("county indicator table: points per indicator, group caps, level by cu
 
 TEST_CASE("priority groups are identified directly, whatever the score") {
     auto def = shipped("hardship_county_standard.json");
-    json answers = {{"priority_groups", {"dibao"}},        {"family_structure", "both_parents"},
-                    {"location", "city"},                  {"family_health", "all_healthy"},
-                    {"parents_work", "stable_job"},        {"household_size", 3},
-                    {"household_income", 9000000},         {"disaster", "none"},
-                    {"siblings_in_school", 0},             {"commitment", "agreed"}};
+    json answers = {{"priority_groups", {"dibao"}}, {"family_structure", "both_parents"},
+                    {"location", "city"},           {"family_health", "all_healthy"},
+                    {"parents_work", "stable_job"}, {"household_size", 3},
+                    {"household_income", 9000000},  {"disaster", "none"},
+                    {"siblings_in_school", 0},      {"commitment", "agreed"}};
     auto r = evaluateForm(def, answers);
     CHECK(r.complete());
     CHECK(r.level == "particularly_difficult");
@@ -204,12 +207,13 @@ TEST_CASE("college table: direct 100, parents' work ≤ 50, medical ≤ 10, memb
     auto member = [](const char* name, const char* relation, const char* health) {
         return json{{"name", name}, {"relation", relation}, {"health", health}};
     };
-    json answers = {{"father_work", "farming"},                  // 20
-                    {"mother_work", "deceased_or_unable"},       // 25 → parents' work 45
-                    {"medical_cost", 2500000},                   // ¥25,000 → 10
-                    {"members",
-                     {member("李𠀾", "self", "healthy"), member("李父", "father", "serious_illness"),
-                      member("王奶奶", "grandparent", "chronic_illness")}}};
+    json answers = {
+        {"father_work", "farming"},            // 20
+        {"mother_work", "deceased_or_unable"}, // 25 → parents' work 45
+        {"medical_cost", 2500000},             // ¥25,000 → 10
+        {"members",
+         {member("李𠀾", "self", "healthy"), member("李父", "father", "serious_illness"),
+          member("王奶奶", "grandparent", "chronic_illness")}}};
     auto r = evaluateForm(def, answers);
     for (auto& f : r.findings.all())
         FAIL(f.field, ": ", zh().format(f.message));
@@ -252,8 +256,11 @@ TEST_CASE("home visit: household members, computed income against the dibao line
     const std::string sig(64, 'a');
     auto person = [](const char* name, int age, const char* relation, const char* occupation,
                      json income, const char* health) {
-        json m = {{"name", name}, {"age", age}, {"relation", relation},
-                  {"occupation", occupation}, {"health", health}};
+        json m = {{"name", name},
+                  {"age", age},
+                  {"relation", relation},
+                  {"occupation", occupation},
+                  {"health", health}};
         if (!income.is_null())
             m["annual_income"] = income;
         return m;
@@ -262,8 +269,12 @@ TEST_CASE("home visit: household members, computed income against the dibao line
         {"visit_date", "2025-07-12"},
         {"method", "in_person"},
         {"visitors",
-         {{{"visitor_name", "张老师"}, {"visitor_role", "school_teacher"}, {"visitor_signature", sig}},
-          {{"visitor_name", "覃书记"}, {"visitor_role", "village_cadre"}, {"visitor_signature", sig}}}},
+         {{{"visitor_name", "张老师"},
+           {"visitor_role", "school_teacher"},
+           {"visitor_signature", sig}},
+          {{"visitor_name", "覃书记"},
+           {"visitor_role", "village_cadre"},
+           {"visitor_signature", sig}}}},
         {"address", "湖北省宜昌市秭归县某镇某村3组"},
         {"members",
          {person("覃某", 18, "self", "student", 50000, "healthy"), // student: income skipped
@@ -331,18 +342,17 @@ TEST_CASE("home visit: household members, computed income against the dibao line
 }
 
 TEST_CASE("answers are checked per field with messages a volunteer understands") {
-    auto def = parsed(form(
-        {field("age", "number", {{"min", 0}, {"max", 120}, {"required", true}}),
-         field("income", "money", {{"min", 0}}),
-         field("day", "date"),
-         field("color", "single_choice", {{"options", options({"red", "blue"})}}),
-         field("tags", "multiple_choice", {{"options", options({"a", "b"})}}),
-         field("note", "text", {{"max_length", 4}}),
-         field("sig", "signature"),
-         field("kids", "repeat", {{"max_count", 2}, {"fields", {field("kid_age", "number")}}}),
-         field("rooms", "number",
-               {{"constraint", ". <= age"},
-                {"constraint_message", {{"zh-CN", "房间数不能多于年龄"}, {"en", "No more rooms than years"}}}})}));
+    auto def = parsed(
+        form({field("age", "number", {{"min", 0}, {"max", 120}, {"required", true}}),
+              field("income", "money", {{"min", 0}}), field("day", "date"),
+              field("color", "single_choice", {{"options", options({"red", "blue"})}}),
+              field("tags", "multiple_choice", {{"options", options({"a", "b"})}}),
+              field("note", "text", {{"max_length", 4}}), field("sig", "signature"),
+              field("kids", "repeat", {{"max_count", 2}, {"fields", {field("kid_age", "number")}}}),
+              field("rooms", "number",
+                    {{"constraint", ". <= age"},
+                     {"constraint_message",
+                      {{"zh-CN", "房间数不能多于年龄"}, {"en", "No more rooms than years"}}}})}));
     auto keyAt = [](const FormEvaluation& r, const std::string& path) {
         for (auto& f : r.findings.all())
             if (f.field == path)
@@ -379,7 +389,8 @@ TEST_CASE("answers are checked per field with messages a volunteer understands")
     CHECK(zh().format(constraint->message) == "房间数不能多于年龄");
     CHECK(en().format(constraint->message) == "No more rooms than years");
 
-    r = evaluateForm(def, {{"age", "30.5"}, {"income", "¥1,234.5"}, {"rooms", 3}, {"tags", {"b", "b"}}});
+    r = evaluateForm(def,
+                     {{"age", "30.5"}, {"income", "¥1,234.5"}, {"rooms", 3}, {"tags", {"b", "b"}}});
     CHECK(r.complete());
     CHECK(r.values["age"] == "30.5");
     CHECK(r.values["income"] == 123450);
@@ -390,37 +401,42 @@ TEST_CASE("the expression language: arithmetic, logic, null and group functions"
     auto def = parsed(form(
         {field("a", "number"), field("b", "number"),
          field("members", "repeat",
-               {{"fields", {field("age", "number"), field("sex", "single_choice", {{"options", options({"m", "f"})}})}}}),
+               {{"fields",
+                 {field("age", "number"),
+                  field("sex", "single_choice", {{"options", options({"m", "f"})}})}}}),
          field("c1", "number", {{"computed", "a + b * 2 - -1"}}),
          field("c2", "number", {{"computed", "(a + b) * 2 / 3"}}),
          field("c3", "number", {{"computed", "sum(members, age) / count(members)"}}),
          field("c4", "number", {{"computed", "count(members, selected(sex, 'f') and age < 18)"}}),
-         field("c5", "number", {{"computed", "if(a > b or not answered(b), min(a, b), max(a, b, 100))"}}),
+         field("c5", "number",
+               {{"computed", "if(a > b or not answered(b), min(a, b), max(a, b, 100))"}}),
          field("c6", "number", {{"computed", "a / (b - b)"}}),
          field("c7", "text", {{"computed", "if(a >= 3, 'big', 'small')"}}),
          field("shown", "text", {{"relevant", "c1 = 9 and c7 != 'small'"}, {"required", true}})}));
-    json answers = {{"a", 3},
-                    {"b", 2},
-                    {"members", {{{"age", 40}, {"sex", "m"}}, {{"age", 12}, {"sex", "f"}}, {{"age", 17}, {"sex", "f"}}}}};
+    json answers = {
+        {"a", 3},
+        {"b", 2},
+        {"members",
+         {{{"age", 40}, {"sex", "m"}}, {{"age", 12}, {"sex", "f"}}, {{"age", 17}, {"sex", "f"}}}}};
     auto r = evaluateForm(def, answers);
-    CHECK(r.values["c1"] == 8);           // 3 + 4 + 1
-    CHECK(r.values["c2"] == "3.3333");    // 10 / 3 rounded half-up to 4 decimals
-    CHECK(r.values["c3"] == 23);          // 69 / 3
+    CHECK(r.values["c1"] == 8);        // 3 + 4 + 1
+    CHECK(r.values["c2"] == "3.3333"); // 10 / 3 rounded half-up to 4 decimals
+    CHECK(r.values["c3"] == 23);       // 69 / 3
     CHECK(r.values["c4"] == 2);
     CHECK(r.values["c5"] == 2);           // 3 > 2: min(3, 2)
     CHECK_FALSE(r.values.contains("c6")); // division by zero is no value, not a crash
     CHECK(r.values["c7"] == "big");
-    CHECK_FALSE(r.relevant("shown"));     // c1 is 8
+    CHECK_FALSE(r.relevant("shown")); // c1 is 8
 
-    answers["a"] = 4;                     // c1 = 9 → "shown" appears and is required
+    answers["a"] = 4; // c1 = 9 → "shown" appears and is required
     r = evaluateForm(def, answers);
     CHECK(r.relevant("shown"));
     CHECK(r.findings.has("forms.answer.required"));
 
-    answers.erase("b");                   // null: arithmetic gives null, min/max skip it
+    answers.erase("b"); // null: arithmetic gives null, min/max skip it
     r = evaluateForm(def, answers);
     CHECK_FALSE(r.values.contains("c1"));
-    CHECK(r.values["c5"] == 4);           // not answered(b): min(4, null) = 4
+    CHECK(r.values["c5"] == 4); // not answered(b): min(4, null) = 4
 }
 
 TEST_CASE("invalid definitions are refused with the file, the field and the reason") {
@@ -431,7 +447,8 @@ TEST_CASE("invalid definitions are refused with the file, the field and the reas
 
     e = refused(form({field("a", "text"), field("a", "number")}));
     CHECK(e.key == "forms.def.duplicate_id");
-    e = refused(form({field("g", "repeat", {{"fields", {field("a", "text")}}}), field("a", "text")}));
+    e = refused(
+        form({field("g", "repeat", {{"fields", {field("a", "text")}}}), field("a", "text")}));
     CHECK(e.key == "forms.def.duplicate_id");
 
     e = refused(form({field("a", "number"), field("b", "number", {{"computed", "a + * 2"}})}));
@@ -487,11 +504,13 @@ TEST_CASE("invalid definitions are refused with the file, the field and the reas
 
     json okLevels = {{{"id", "high"}, {"label", {{"zh-CN", "高"}}}, {"min_score", 60}}};
     json directTo = {{"id", "x"}, {"label", {{"zh-CN", "x"}}}, {"direct_level", "nowhere"}};
-    e = refused(form({field("p", "multiple_choice", {{"options", {directTo}}})}, {{"levels", okLevels}}));
+    e = refused(
+        form({field("p", "multiple_choice", {{"options", {directTo}}})}, {{"levels", okLevels}}));
     CHECK(e.key == "forms.def.unknown_level");
     CHECK(e.args.at("level") == "nowhere");
 
-    e = refused(form({field("a", "single_choice", {{"options", options({"x"})}, {"score_group", "nope"}})}));
+    e = refused(form(
+        {field("a", "single_choice", {{"options", options({"x"})}, {"score_group", "nope"}})}));
     CHECK(e.key == "forms.def.unknown_score_group");
     e = refused(form({field("a", "text", {{"options", options({"x"})}})}));
     CHECK(e.key == "forms.def.not_for_type");
@@ -500,9 +519,12 @@ TEST_CASE("invalid definitions are refused with the file, the field and the reas
     CHECK(e.key == "forms.def.no_options");
     e = refused(form({field("a", "single_choice", {{"options", options({"x", "x"})}})}));
     CHECK(e.key == "forms.def.duplicate_option");
-    e = refused(form({field("g", "repeat", {{"fields", {field("h", "repeat", {{"fields", {field("x", "text")}}})}}})}));
+    e = refused(form({field(
+        "g", "repeat", {{"fields", {field("h", "repeat", {{"fields", {field("x", "text")}}})}}})}));
     CHECK(e.key == "forms.def.nested_repeat");
-    e = refused(form({field("a", "number", {{"score_bands", {{{"below", 10}, {"score", 1}}, {{"below", 5}, {"score", 2}}}}})}));
+    e = refused(form(
+        {field("a", "number",
+               {{"score_bands", {{{"below", 10}, {"score", 1}}, {{"below", 5}, {"score", 2}}}}})}));
     CHECK(e.key == "forms.def.bands_not_ordered");
     e = refused(form({field("A-1", "number")}));
     CHECK(e.key == "forms.def.bad_id");
@@ -521,10 +543,12 @@ TEST_CASE("invalid definitions are refused with the file, the field and the reas
     missing.erase("title");
     CHECK(refused(missing).key == "forms.def.missing_field");
     // A hostile definition cannot exhaust the stack.
-    e = refused(form({field("a", "number"),
-                      field("b", "number", {{"computed", std::string(5000, '(') + "a" + std::string(5000, ')')}})}));
+    e = refused(form({field("a", "number"), field("b", "number",
+                                                  {{"computed", std::string(5000, '(') + "a" +
+                                                                    std::string(5000, ')')}})}));
     CHECK(e.key == "forms.expr.too_deep");
-    e = refused(form({field("a", "number"), field("b", "number", {{"computed", std::string(5000, '-') + "a"}})}));
+    e = refused(form({field("a", "number"),
+                      field("b", "number", {{"computed", std::string(5000, '-') + "a"}})}));
     CHECK(e.key == "forms.expr.too_deep");
     auto notJson = parseFormDefinition("{\"form_format\": 1,", "broken.json");
     REQUIRE_FALSE(notJson.ok());

@@ -5,11 +5,10 @@
 #include "client/store/paths.hpp"
 
 #include <doctest/doctest.h>
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 using namespace zhuxue;
@@ -106,7 +105,8 @@ TEST_CASE("caps by contract date, including the step from 2023 to 2024") {
     // Limits feed the amount check directly.
     auto f = checkLoanAmount(yuan(18000), at(2023, 8, 1)->limits(StudentLevel::Undergraduate));
     CHECK(f.has("validation.loan.above_cap"));
-    CHECK(checkLoanAmount(yuan(18000), at(2024, 8, 1)->limits(StudentLevel::Undergraduate)).empty());
+    CHECK(
+        checkLoanAmount(yuan(18000), at(2024, 8, 1)->limits(StudentLevel::Undergraduate)).empty());
 }
 
 TEST_CASE("rates, grace years and term rules follow the contract year") {

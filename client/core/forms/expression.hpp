@@ -46,7 +46,7 @@ struct Value {
 
 // What a name means where an expression is written (the form definition supplies this).
 struct NameInfo {
-    bool group = false;                          // a repeat group: only count()/sum() take it
+    bool group = false; // a repeat group: only count()/sum() take it
     ValueType type = ValueType::Any;
     const std::set<std::string>* options = nullptr; // choice fields: their option ids
 };

@@ -24,18 +24,26 @@ constexpr std::array<std::pair<FieldType, std::string_view>, 10> kTypes{{
     {FieldType::Note, "note"},
 }};
 
-bool isChoice(FieldType t) { return t == FieldType::SingleChoice || t == FieldType::MultipleChoice; }
-bool isNumeric(FieldType t) { return t == FieldType::Number || t == FieldType::Money; }
+bool isChoice(FieldType t) {
+    return t == FieldType::SingleChoice || t == FieldType::MultipleChoice;
+}
+bool isNumeric(FieldType t) {
+    return t == FieldType::Number || t == FieldType::Money;
+}
 
 ValueType valueTypeOf(FieldType t) {
     switch (t) {
     case FieldType::Number:
-    case FieldType::Money: return ValueType::Number;
+    case FieldType::Money:
+        return ValueType::Number;
     case FieldType::MultipleChoice:
-    case FieldType::Photo: return ValueType::List;
+    case FieldType::Photo:
+        return ValueType::List;
     case FieldType::Note:
-    case FieldType::Repeat: return ValueType::Any;
-    default: return ValueType::Text;
+    case FieldType::Repeat:
+        return ValueType::Any;
+    default:
+        return ValueType::Text;
     }
 }
 
@@ -64,8 +72,9 @@ struct Declared {
 
 class DefinitionScope : public Scope {
 public:
-    DefinitionScope(const std::map<std::string, Declared>& top, const std::map<std::string, Declared>* row,
-                    std::string group, const std::map<std::string, std::string>& rowFieldGroup,
+    DefinitionScope(const std::map<std::string, Declared>& top,
+                    const std::map<std::string, Declared>* row, std::string group,
+                    const std::map<std::string, std::string>& rowFieldGroup,
                     const std::set<std::string>& allIds)
         : m_top(top), m_row(row), m_group(std::move(group)), m_rowFieldGroup(rowFieldGroup),
           m_allIds(allIds) {}
@@ -81,7 +90,8 @@ public:
                 return info(it->second);
         if (auto it = m_top.find(name); it != m_top.end())
             return info(it->second);
-        if (auto it = m_rowFieldGroup.find(name); it != m_rowFieldGroup.end() && it->second != m_group)
+        if (auto it = m_rowFieldGroup.find(name);
+            it != m_rowFieldGroup.end() && it->second != m_group)
             return Error("forms.expr.row_field_outside_group", {{"group", it->second}});
         if (m_allIds.count(name))
             return Error("forms.expr.forward_reference");
@@ -195,7 +205,8 @@ private:
                 return s;
             for (const auto& other : def.scoreGroups)
                 if (other.id == sg.id)
-                    return defError(m_file, "score_groups." + sg.id, "duplicate_id", {{"id", sg.id}});
+                    return defError(m_file, "score_groups." + sg.id, "duplicate_id",
+                                    {{"id", sg.id}});
             def.scoreGroups.push_back(std::move(sg));
         }
         return {};
@@ -215,7 +226,8 @@ private:
                 return s;
             for (const auto& other : def.levels)
                 if (other.id == level.id)
-                    return defError(m_file, "levels." + level.id, "duplicate_id", {{"id", level.id}});
+                    return defError(m_file, "levels." + level.id, "duplicate_id",
+                                    {{"id", level.id}});
             if (!def.levels.empty() && !(level.minScore < def.levels.back().minScore))
                 return defError(m_file, "levels." + level.id, "cutoffs_not_ordered",
                                 {{"level", level.id},
@@ -404,8 +416,9 @@ private:
                 band.score = decimal(b, "score", true).value_or(Decimal());
                 if (auto s = b.finish(); !s)
                     return s.error();
-                if (!d.scoreBands.empty() && (!d.scoreBands.back().below ||
-                                              (band.below && !(*d.scoreBands.back().below < *band.below))))
+                if (!d.scoreBands.empty() &&
+                    (!d.scoreBands.back().below ||
+                     (band.below && !(*d.scoreBands.back().below < *band.below))))
                     return defError(m_file, path, "bands_not_ordered");
                 d.scoreBands.push_back(band);
             }

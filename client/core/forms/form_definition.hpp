@@ -26,20 +26,31 @@ namespace zhuxue::core::forms {
 struct LocalText {
     std::string zh;
     std::string en;
-    const std::string& in(std::string_view lang) const { return lang == "en" && !en.empty() ? en : zh; }
+    const std::string& in(std::string_view lang) const {
+        return lang == "en" && !en.empty() ? en : zh;
+    }
     bool empty() const { return zh.empty(); }
 };
 
 enum class FieldType {
-    Text, Number, Money, Date, SingleChoice, MultipleChoice, Repeat, Photo, Signature, Note
+    Text,
+    Number,
+    Money,
+    Date,
+    SingleChoice,
+    MultipleChoice,
+    Repeat,
+    Photo,
+    Signature,
+    Note
 };
 std::string_view fieldTypeId(FieldType t); // "text", "number", ... as written in the JSON
 
 struct Option {
     std::string id;
     LocalText label;
-    std::optional<Decimal> score;          // points when chosen
-    std::optional<std::string> directLevel;// a priority group: identifies this level directly
+    std::optional<Decimal> score;           // points when chosen
+    std::optional<std::string> directLevel; // a priority group: identifies this level directly
 };
 
 // Score by value: the first band whose `below` exceeds the value (the last may be open-ended).
@@ -52,20 +63,20 @@ struct FieldDef {
     std::string id;
     FieldType type = FieldType::Text;
     LocalText label;
-    LocalText help;               // guidance for volunteers and staff
+    LocalText help; // guidance for volunteers and staff
     bool required = false;
-    bool sensitive = false;       // sensitive personal information (PIPL): never on notices
+    bool sensitive = false;               // sensitive personal information (PIPL): never on notices
     std::optional<Expression> relevant;   // shown and counted only when true
     std::optional<Expression> computed;   // value computed, not typed
     std::optional<Expression> constraint; // must hold for an answer ('.' is the answer)
     LocalText constraintMessage;
-    std::optional<Decimal> min, max;      // number / money (yuan)
-    std::optional<int> maxLength;         // text, in characters
-    std::vector<Option> options;          // choices
+    std::optional<Decimal> min, max; // number / money (yuan)
+    std::optional<int> maxLength;    // text, in characters
+    std::vector<Option> options;     // choices
     std::set<std::string> optionIds;
-    std::optional<Decimal> maxScore;      // cap of this field's points (multiple choice)
-    std::vector<ScoreBand> scoreBands;    // number / money
-    std::string scoreGroup;               // "" = counted directly into the total
+    std::optional<Decimal> maxScore;   // cap of this field's points (multiple choice)
+    std::vector<ScoreBand> scoreBands; // number / money
+    std::string scoreGroup;            // "" = counted directly into the total
     // Repeat groups (one level: household members).
     std::vector<FieldDef> fields;
     int minCount = 0;
@@ -82,16 +93,16 @@ struct ScoreGroup {
 };
 
 struct Level {
-    std::string id;     // e.g. "particularly_difficult"
-    LocalText label;    // 特别困难
-    Decimal minScore;   // cut-off: a total score at or above it reaches this level
+    std::string id;   // e.g. "particularly_difficult"
+    LocalText label;  // 特别困难
+    Decimal minScore; // cut-off: a total score at or above it reaches this level
 };
 
 struct FormDefinition {
     std::string file;
-    std::string id;        // e.g. "hardship.county_standard"
+    std::string id; // e.g. "hardship.county_standard"
     int version = 1;
-    std::string kind;      // "indicator_table", "home_visit" or "questionnaire"
+    std::string kind; // "indicator_table", "home_visit" or "questionnaire"
     LocalText title;
     LocalText description;
     std::vector<FieldDef> fields;

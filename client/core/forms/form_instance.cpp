@@ -44,8 +44,8 @@ private:
 };
 
 std::size_t characters(const std::string& s) {
-    return static_cast<std::size_t>(
-        std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+    return static_cast<std::size_t>(std::count_if(
+        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 bool isSha256(const nlohmann::json& v) {
@@ -55,7 +55,9 @@ bool isSha256(const nlohmann::json& v) {
     return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
-std::string shown(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+std::string shown(const nlohmann::json& v) {
+    return v.is_string() ? v.get<std::string>() : v.dump();
+}
 
 nlohmann::json numberJson(Decimal d) {
     if (d.units() % Decimal::kScale == 0)
@@ -91,7 +93,8 @@ private:
             return;
         }
         if (answer && !answer->is_null() && !answer->is_array()) {
-            m_out.findings.error(group.id, Error("forms.answer.wrong_type", {{"expected", "rows"}}));
+            m_out.findings.error(group.id,
+                                 Error("forms.answer.wrong_type", {{"expected", "rows"}}));
             return;
         }
         const std::size_t count = answer && answer->is_array() ? answer->size() : 0;
@@ -110,10 +113,12 @@ private:
             rows.emplace_back();
             nlohmann::json outRow = nlohmann::json::object();
             if (!rowAnswer.is_object())
-                m_out.findings.error(rowPath, Error("forms.answer.wrong_type", {{"expected", "row"}}));
+                m_out.findings.error(rowPath,
+                                     Error("forms.answer.wrong_type", {{"expected", "row"}}));
             for (const auto& sub : group.fields) {
-                const nlohmann::json* a =
-                    rowAnswer.is_object() && rowAnswer.contains(sub.id) ? &rowAnswer[sub.id] : nullptr;
+                const nlohmann::json* a = rowAnswer.is_object() && rowAnswer.contains(sub.id)
+                                              ? &rowAnswer[sub.id]
+                                              : nullptr;
                 rows.back()[sub.id] = one(sub, a, rowPath + "." + sub.id, &rows.back(), outRow);
             }
             outRows.push_back(std::move(outRow));
@@ -145,9 +150,9 @@ private:
         if (!v.isNull()) {
             range(f, v, path);
             if (f.constraint && !f.constraint->evaluate(FormEnv(m_state, row, v)).truthy())
-                m_out.findings.error(path, Error("forms.answer.constraint",
-                                                 {{"zh-CN", f.constraintMessage.zh},
-                                                  {"en", f.constraintMessage.in("en")}}));
+                m_out.findings.error(
+                    path, Error("forms.answer.constraint", {{"zh-CN", f.constraintMessage.zh},
+                                                            {"en", f.constraintMessage.in("en")}}));
         }
         if (!row)
             score(f, v);
@@ -156,14 +161,16 @@ private:
 
     bool hadError(const std::string& path) const {
         const auto& all = m_out.findings.all();
-        return std::any_of(all.begin(), all.end(), [&](const Finding& x) { return x.field == path; });
+        return std::any_of(all.begin(), all.end(),
+                           [&](const Finding& x) { return x.field == path; });
     }
 
     Value computed(const FieldDef& f, const Value& result, nlohmann::json& out) {
         if (result.isNull())
             return result;
         if (f.type == FieldType::Text) {
-            std::string s = result.kind == Value::Kind::Number ? result.number.toString() : result.text;
+            std::string s =
+                result.kind == Value::Kind::Number ? result.number.toString() : result.text;
             out[f.id] = s;
             return Value::ofText(s);
         }
@@ -275,7 +282,8 @@ private:
             return Value::ofText(a.get<std::string>());
         }
         case FieldType::Repeat:
-        case FieldType::Note: break;
+        case FieldType::Note:
+            break;
         }
         return Value::null();
     }
@@ -284,9 +292,11 @@ private:
         if (v.kind != Value::Kind::Number)
             return;
         if (f.min && v.number < *f.min)
-            m_out.findings.error(path, Error("forms.answer.below_min", {{"min", f.min->toString()}}));
+            m_out.findings.error(path,
+                                 Error("forms.answer.below_min", {{"min", f.min->toString()}}));
         if (f.max && *f.max < v.number)
-            m_out.findings.error(path, Error("forms.answer.above_max", {{"max", f.max->toString()}}));
+            m_out.findings.error(path,
+                                 Error("forms.answer.above_max", {{"max", f.max->toString()}}));
     }
 
     void score(const FieldDef& f, const Value& v) {

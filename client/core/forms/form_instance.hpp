@@ -11,9 +11,8 @@
 #include "client/core/findings.hpp"
 #include "form_definition.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
@@ -31,9 +30,9 @@ struct FormEvaluation {
     std::map<std::string, Decimal> fieldScores; // points per scored field, before group caps
     std::map<std::string, Decimal> groupScores; // points per score group, after its cap
     Decimal totalScore;
-    std::optional<std::string> level;           // level id; nullopt below every cut-off
-    bool levelDirect = false;                   // set by a priority group, not by the score
-    std::vector<std::string> priorityGroups;    // option ids of the chosen direct-level options
+    std::optional<std::string> level;        // level id; nullopt below every cut-off
+    bool levelDirect = false;                // set by a priority group, not by the score
+    std::vector<std::string> priorityGroups; // option ids of the chosen direct-level options
 
     bool complete() const { return findings.ok(); }
     bool relevant(const std::string& path) const { return skipped.count(path) == 0; }
