@@ -4,6 +4,7 @@
 #include "client/store/catalog_files.hpp"
 #include "client/store/paths.hpp"
 #include "command.hpp"
+#include "sync_commands.hpp"
 
 #include <cstdio>
 #include <string>
@@ -12,11 +13,22 @@ using namespace zhuxue;
 
 namespace {
 
+// enroll and sync (sync_commands.cpp) parse their own operands.
+void registerSyncCommands(std::vector<cli::Command>& out) {
+    auto run = [](const cli::Context& ctx) {
+        return cli::runSyncCommand(ctx.dataDir, ctx.args->positional());
+    };
+    out.push_back({"enroll", "enroll URL CODE [NAME]",
+                   "用注册码把本机登记到同步服务器 enroll this device with a server", {}, {}, run});
+    out.push_back({"sync", "sync", "立即同步一次 sync once now (push, then pull)", {}, {}, run});
+}
+
 // Command groups, one file each.
 std::vector<cli::Command> allCommands() {
     std::vector<cli::Command> c;
     cli::registerStoreCommands(c);
     cli::registerIdCommands(c);
+    registerSyncCommands(c);
     return c;
 }
 
