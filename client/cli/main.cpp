@@ -2,6 +2,7 @@
 #include "client/core/args.hpp"
 #include "client/core/version.hpp"
 #include "client/store/paths.hpp"
+#include "roster_command.hpp"
 
 #include <cstdio>
 #include <string>
@@ -16,6 +17,7 @@ The zhuxue command-line tool: the device store without a window.
 
 命令 Commands:
   paths                显示数据目录和资源目录 show the data and assets directories
+  roster KIND          生成并导出花名册 build and export a roster (roster --help)
 
 选项 Options:
   --data-dir DIR       数据目录 data directory (默认 default: ~/.local/share/zhuxue)
@@ -25,6 +27,8 @@ The zhuxue command-line tool: the device store without a window.
 } // namespace
 
 int main(int argc, char** argv) {
+    if (auto rc = cli::maybeRunRoster(argc, argv))
+        return *rc;
     auto args = Args::parse(argc, argv, {"data-dir"}, {"help", "version"});
     if (!args) {
         std::fprintf(stderr, "zhuxue-cli: 选项有误 invalid option (%s)\n%s", args.error().key.c_str(), kUsage);
