@@ -4,6 +4,7 @@
 #include "client/store/catalog_files.hpp"
 #include "client/store/paths.hpp"
 #include "command.hpp"
+#include "roster_command.hpp"
 #include "sync_commands.hpp"
 
 #include <cstdio>
@@ -29,6 +30,7 @@ std::vector<cli::Command> allCommands() {
     cli::registerStoreCommands(c);
     cli::registerIdCommands(c);
     registerSyncCommands(c);
+    cli::registerRosterCommands(c);
     return c;
 }
 
