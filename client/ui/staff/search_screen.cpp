@@ -51,7 +51,7 @@ void SearchScreen::draw(Context& ctx) {
     if (m_inFlight > 0)
         ImGui::TextDisabled("%s", app.tr("ui.common.working"));
     else if (!m_query.empty())
-        ImGui::TextDisabled("%s", app.texts().current().format("ui.search.count", {{"n", std::to_string(m_results.size())}}).c_str());
+        dataTextDisabled(app, app.texts().current().format("ui.search.count", {{"n", std::to_string(m_results.size())}}));
     if (!m_error.empty())
         dataTextWrapped(app, m_error);
 
