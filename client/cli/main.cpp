@@ -2,6 +2,7 @@
 #include "client/core/args.hpp"
 #include "client/core/version.hpp"
 #include "client/store/paths.hpp"
+#include "sync_commands.hpp"
 
 #include <cstdio>
 #include <string>
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
     }
     if (args->flag("help")) {
         std::fputs(kUsage, stdout);
+        std::printf("\n同步命令 Sync commands:\n%s", cli::kSyncUsage);
         return 0;
     }
     if (args->flag("version")) {
@@ -48,6 +50,8 @@ int main(int argc, char** argv) {
         std::printf("data   %s\nassets %s\n", dataDir.c_str(), assetsDir().c_str());
         return 0;
     }
+    if (cli::isSyncCommand(cmd))
+        return cli::runSyncCommand(dataDir, args->positional());
     std::fprintf(stderr, "zhuxue-cli: 没有这个命令 unknown command \"%s\"；用 --help 查看 see --help\n", cmd.c_str());
     return 2;
 }

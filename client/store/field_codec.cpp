@@ -1,5 +1,7 @@
 #include "field_codec.hpp"
 
+#include "client/core/resident_id.hpp"
+
 namespace zhuxue::store {
 
 std::string FieldCodec::encode(std::string_view, std::string_view, std::string_view plain) const {
@@ -18,14 +20,7 @@ std::string FieldCodec::lookupKey(std::string_view normalizedIdNumber) const {
 bool FieldCodec::searchable(std::string_view, std::string_view) const { return true; }
 
 std::string normalizeIdNumber(std::string_view idNumber) {
-    std::string out;
-    out.reserve(idNumber.size());
-    for (char c : idNumber) {
-        if (c == ' ' || c == '-' || c == '\t')
-            continue;
-        out.push_back(c == 'x' ? 'X' : c);
-    }
-    return out;
+    return core::normalizeResidentId(idNumber);
 }
 
 } // namespace zhuxue::store

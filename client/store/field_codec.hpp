@@ -27,7 +27,7 @@ public:
     bool searchable(std::string_view table, std::string_view field) const;
 };
 
-// Removes spaces and dashes and upper-cases the check character x -> X; no validation.
+// core::normalizeResidentId: spaces dropped, a trailing x upper-cased; no validation.
 std::string normalizeIdNumber(std::string_view idNumber);
 
 } // namespace zhuxue::store

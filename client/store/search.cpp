@@ -3,11 +3,16 @@
 // adjacent characters. Several words must all match.
 #include "search.hpp"
 
+#include "client/core/text/pinyin.hpp"
 #include "store_impl.hpp"
 
 namespace zhuxue::store {
 
 namespace {
+
+// Separates keys in the per-character index so a two-letter query cannot match across the end of
+// one key and the start of the next (queries are split per character, so never equal this token).
+constexpr const char* kBarrier = " x0x ";
 
 std::string spaced(std::string_view utf8) {
     std::string out;
@@ -73,6 +78,13 @@ SearchDocument buildSearchDocument(const Student& s, const FieldCodec& codec) {
     SearchDocument d;
     d.name = s.name;
     d.chars = spaced(s.name);
+    // "zhangsan", "zhang", "zs" find 张三: full readings and initials, polyphones expanded.
+    for (const std::string& key : text::pinyinKeys(s.name)) {
+        d.name += '\n';
+        d.name += key;
+        d.chars += kBarrier;
+        d.chars += spaced(key);
+    }
     auto add = [&](std::string_view v) {
         if (v.empty())
             return;

@@ -12,12 +12,12 @@
 
 namespace zhuxue::store {
 
-inline constexpr int kSearchBuilderVersion = 1;
+inline constexpr int kSearchBuilderVersion = 2; // 2: pinyin keys of the name
 
 struct SearchDocument {
-    std::string name;  // trigram index, weighted higher: the name (and its pinyin keys)
+    std::string name;  // trigram index, weighted higher: the name and its pinyin keys
     std::string other; // trigram index: ID number, phone tail, schools, township, village
-    std::string chars; // short-query index: one token per character of the name (and keys)
+    std::string chars; // short-query index: one token per character of the name and the keys
 };
 
 SearchDocument buildSearchDocument(const Student& student, const FieldCodec& codec);

@@ -1,15 +1,20 @@
 // zhuxue-server: the central sync server.
 #include "client/core/args.hpp"
 #include "client/core/version.hpp"
+#include "sync/protocol/wire.hpp"
+#include "sync/server/service.hpp"
 
 #include <httplib.h>
-#include <nlohmann/json.hpp>
 
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <memory>
+#include <thread>
 
 using namespace zhuxue;
+using namespace zhuxue::sync;
 
 namespace {
 constexpr const char* kUsage = R"(用法 Usage: zhuxue-server [命令 COMMAND] [选项 options]
@@ -19,25 +24,89 @@ The zhuxue central sync server.
 
 命令 Commands:
   serve                运行服务器（默认）run the server (default)
+  enroll --county 420527[,420528] [--name 名称]
+                       生成一次性设备注册码 make a one-time enrollment code for a device
+  revoke DEVICE        停用设备 revoke a device (its token stops working at once)
 
 选项 Options:
   --listen ADDR        监听地址 listen address (默认 default: 127.0.0.1)
   --port N             端口 port (默认 default: 8720; 0 = 任选空闲端口 any free port)
   --port-file FILE     启动后把实际端口写入此文件 write the bound port to FILE
   --data-dir DIR       服务器数据目录 server data directory (默认 default: ./zhuxue-server-data)
+  --db URL             postgresql://... 使用 PostgreSQL use PostgreSQL (默认 default: SQLite in --data-dir)
+  --tls-cert FILE      TLS 证书 certificate (PEM); 与 with --tls-key
+  --tls-key FILE       TLS 私钥 private key (PEM)
+  --threads N          处理请求的线程数 request threads (默认 default: 32)
+  --code-hours N       注册码有效小时数 enrollment code lifetime in hours (默认 default: 72)
+  --token-days N       设备令牌有效天数 device token lifetime in days (默认 default: 365)
   --help, -h           显示本帮助 show this help
   --version            显示版本 show the version
 )";
 
-httplib::Server* g_server = nullptr;
-extern "C" void onSignal(int) {
-    if (g_server)
-        g_server->stop();
+int fail(const Error& e) {
+    std::fprintf(stderr, "zhuxue-server: %s (%s)\n", e.detail.c_str(), e.key.c_str());
+    return 1;
+}
+
+std::vector<std::string> splitCounties(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= s.size()) {
+        auto comma = s.find(',', start);
+        if (comma == std::string::npos)
+            comma = s.size();
+        if (comma > start)
+            out.push_back(s.substr(start, comma - start));
+        start = comma + 1;
+    }
+    return out;
+}
+
+int runEnroll(server::Storage& storage, const Args& args) {
+    auto counties = splitCounties(args.value("county"));
+    if (counties.empty()) {
+        std::fprintf(stderr, "zhuxue-server enroll: 需要 --county 区划代码 needs --county CODE[,CODE]\n");
+        return 2;
+    }
+    for (const auto& c : counties)
+        if (!isCountyCode(c)) {
+            std::fprintf(stderr, "zhuxue-server enroll: \"%s\" 不是六位县级区划代码 is not a 6-digit county code\n", c.c_str());
+            return 2;
+        }
+    auto hours = args.integer("code-hours", 72);
+    if (!hours || *hours < 1) {
+        std::fprintf(stderr, "zhuxue-server enroll: --code-hours 需要正整数 needs a positive number\n");
+        return 2;
+    }
+    std::string code = server::newEnrollCode();
+    int64_t expires = server::unixNow() + *hours * 3600;
+    if (auto st = storage.addEnrollCode(sha256Hex(server::normalizeEnrollCode(code)), counties, args.value("name"), expires); !st)
+        return fail(st.error());
+    std::printf("%s\n", code.c_str());
+    std::fprintf(stderr, "注册码 enrollment code, 有效 valid %lld h, 县 counties %s: 在设备上运行 on the device run\n"
+                         "  zhuxue-cli enroll <URL> %s\n",
+                 *hours, args.value("county").c_str(), code.c_str());
+    return 0;
+}
+
+int runRevoke(server::Storage& storage, const std::string& device) {
+    auto r = storage.revokeDevice(device, server::unixNow());
+    if (!r)
+        return fail(r.error());
+    if (!*r) {
+        std::fprintf(stderr, "zhuxue-server revoke: 没有这个设备 no such device %s\n", device.c_str());
+        return 1;
+    }
+    std::printf("已停用 revoked %s\n", device.c_str());
+    return 0;
 }
 } // namespace
 
 int main(int argc, char** argv) {
-    auto args = Args::parse(argc, argv, {"listen", "port", "port-file", "data-dir"}, {"help", "version"});
+    auto args = Args::parse(argc, argv,
+                            {"listen", "port", "port-file", "data-dir", "db", "tls-cert", "tls-key", "threads", "county",
+                             "name", "code-hours", "token-days"},
+                            {"help", "version"});
     if (!args) {
         std::fprintf(stderr, "zhuxue-server: 选项有误 invalid option (%s)\n%s", args.error().key.c_str(), kUsage);
         return 2;
@@ -50,31 +119,107 @@ int main(int argc, char** argv) {
         std::printf("zhuxue-server %s\n", kVersion);
         return 0;
     }
+    std::string command = args->positional().empty() ? "serve" : args->positional()[0];
+    if (command != "serve" && command != "enroll" && command != "revoke") {
+        std::fprintf(stderr, "zhuxue-server: 没有这个命令 unknown command \"%s\"\n%s", command.c_str(), kUsage);
+        return 2;
+    }
     auto port = args->integer("port", 8720);
+    auto threads = args->integer("threads", 32);
+    auto tokenDays = args->integer("token-days", 365);
     if (!port || *port < 0 || *port > 65535) {
         std::fprintf(stderr, "zhuxue-server: --port 需要 0-65535 之间的整数 needs a number 0-65535\n");
         return 2;
     }
+    if (!threads || *threads < 1 || *threads > 1024 || !tokenDays || *tokenDays < 1) {
+        std::fprintf(stderr, "zhuxue-server: --threads 1-1024, --token-days >= 1\n");
+        return 2;
+    }
+    std::string dataDir = args->value("data-dir", "zhuxue-server-data");
+    std::string db = args->value("db");
+    if (db.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(dataDir, ec);
+        if (ec) {
+            std::fprintf(stderr, "zhuxue-server: 无法创建数据目录 cannot create %s: %s\n", dataDir.c_str(), ec.message().c_str());
+            return 1;
+        }
+    }
+    auto storage = server::openStorage(db, dataDir);
+    if (!storage)
+        return fail(storage.error());
+
+    if (command == "enroll")
+        return runEnroll(**storage, *args);
+    if (command == "revoke") {
+        if (args->positional().size() != 2) {
+            std::fprintf(stderr, "zhuxue-server revoke: 需要设备编号 needs a DEVICE id\n");
+            return 2;
+        }
+        return runRevoke(**storage, args->positional()[1]);
+    }
+
+    // Signals go to one thread that waits for them: no handler runs inside a request thread.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    std::unique_ptr<httplib::Server> server;
+    std::string scheme = "http";
+    if (args->has("tls-cert") || args->has("tls-key")) {
+        auto ssl = std::make_unique<httplib::SSLServer>(args->value("tls-cert").c_str(), args->value("tls-key").c_str());
+        if (!ssl->is_valid()) {
+            std::fprintf(stderr, "zhuxue-server: 无法读取 TLS 证书或私钥 cannot load the TLS certificate or key (%s, %s)\n",
+                         args->value("tls-cert").c_str(), args->value("tls-key").c_str());
+            return 1;
+        }
+        server = std::move(ssl);
+        scheme = "https";
+    } else {
+        server = std::make_unique<httplib::Server>();
+    }
+    std::size_t nThreads = static_cast<std::size_t>(*threads);
+    server->new_task_queue = [nThreads] { return new httplib::ThreadPool(nThreads); };
+    server->set_keep_alive_max_count(1000);
+    server->set_read_timeout(30, 0);
+    server->set_write_timeout(30, 0);
+
+    server::ServiceOptions options;
+    options.tokenLifetimeS = *tokenDays * 24 * 3600;
+    server::Service service(**storage, options);
+    service.install(*server);
+
     std::string listen = args->value("listen", "127.0.0.1");
-
-    httplib::Server server;
-    server.Get("/v1/health", [](const httplib::Request&, httplib::Response& res) {
-        res.set_content(nlohmann::json{{"status", "ok"}, {"version", kVersion}}.dump(), "application/json");
-    });
-    g_server = &server;
-    std::signal(SIGTERM, onSignal);
-    std::signal(SIGINT, onSignal);
-
-    int bound = *port == 0 ? server.bind_to_any_port(listen) : (server.bind_to_port(listen, static_cast<int>(*port)) ? static_cast<int>(*port) : -1);
+    int bound = *port == 0 ? server->bind_to_any_port(listen)
+                           : (server->bind_to_port(listen, static_cast<int>(*port)) ? static_cast<int>(*port) : -1);
     if (bound < 0) {
         std::fprintf(stderr, "zhuxue-server: 无法监听 cannot listen on %s:%lld（端口被占用或无权限 port in use or not permitted）\n",
                      listen.c_str(), *port);
         return 1;
     }
-    if (args->has("port-file"))
-        std::ofstream(args->value("port-file")) << bound << "\n";
-    std::printf("zhuxue-server %s listening on http://%s:%d\n", kVersion, listen.c_str(), bound);
+    if (args->has("port-file")) {
+        // Written atomically so a reader never sees a half-written number.
+        std::string tmp = args->value("port-file") + ".tmp";
+        std::ofstream(tmp) << bound << "\n";
+        std::filesystem::rename(tmp, args->value("port-file"));
+    }
+    std::printf("zhuxue-server %s listening on %s://%s:%d (%s)\n", kVersion, scheme.c_str(), listen.c_str(), bound,
+                db.empty() ? "SQLite" : "PostgreSQL");
     std::fflush(stdout);
-    server.listen_after_bind();
+
+    std::thread signalThread([&] {
+        int sig = 0;
+        sigwait(&signals, &sig);
+        server->stop();
+    });
+    server->listen_after_bind();
+    // Woken by stop(): if the server stopped for another reason, let the signal thread go too.
+    pthread_kill(signalThread.native_handle(), SIGTERM);
+    signalThread.join();
+    std::printf("zhuxue-server stopped\n");
     return 0;
 }

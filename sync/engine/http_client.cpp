@@ -1,0 +1,81 @@
+#include "http_client.hpp"
+
+#include <curl/curl.h>
+
+#include <cstring>
+#include <mutex>
+
+namespace zhuxue::sync {
+
+namespace {
+size_t onBody(char* data, size_t size, size_t n, void* user) {
+    static_cast<std::string*>(user)->append(data, size * n);
+    return size * n;
+}
+size_t onHeader(char* data, size_t size, size_t n, void* user) {
+    std::string line(data, size * n);
+    auto* r = static_cast<HttpResponse*>(user);
+    if (line.size() > 12 && strncasecmp(line.c_str(), "retry-after:", 12) == 0) {
+        try {
+            r->retryAfterS = std::stoi(line.substr(12));
+        } catch (...) {
+            r->retryAfterS = 5;
+        }
+    }
+    return size * n;
+}
+} // namespace
+
+HttpClient::HttpClient() {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    m_curl = curl_easy_init();
+}
+
+HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(m_curl)); }
+
+HttpResponse HttpClient::send(const HttpRequest& r) {
+    CURL* c = static_cast<CURL*>(m_curl);
+    curl_easy_reset(c);
+    HttpResponse out;
+    curl_easy_setopt(c, CURLOPT_URL, r.url.c_str());
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, r.timeoutMs);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, r.connectTimeoutMs);
+    // A stalled link: give up when fewer than 10 bytes/s flow for 30 s.
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 10L);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 30L);
+    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "gzip");
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, onBody);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &out.body);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, onHeader);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &out);
+    curl_slist* headers = nullptr;
+    for (const auto& [k, v] : r.headers)
+        headers = curl_slist_append(headers, (k + ": " + v).c_str());
+    headers = curl_slist_append(headers, "Expect:");
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    if (r.method == "POST" || r.method == "PUT") {
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, r.method.c_str());
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, r.body.data());
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+    }
+    CURLcode rc = curl_easy_perform(c);
+    curl_slist_free_all(headers);
+    if (rc != CURLE_OK) {
+        out.transportError = curl_easy_strerror(rc);
+        return out;
+    }
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_off_t up = 0, down = 0;
+    curl_easy_getinfo(c, CURLINFO_SIZE_UPLOAD_T, &up);
+    curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &down);
+    out.transportOk = true;
+    out.status = static_cast<int>(status);
+    out.bytesSent = static_cast<int64_t>(up);
+    out.bytesReceived = static_cast<int64_t>(down);
+    return out;
+}
+
+} // namespace zhuxue::sync

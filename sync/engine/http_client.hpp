@@ -1,0 +1,40 @@
+#pragma once
+// A small libcurl wrapper for the sync engine. The result tells a transport failure (no
+// connection, reset, timeout: retry later) from an HTTP status (the server answered).
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace zhuxue::sync {
+
+struct HttpResponse {
+    bool transportOk = false;
+    std::string transportError; // curl's message when !transportOk
+    int status = 0;
+    std::string body;           // decoded (gunzipped) body
+    int retryAfterS = -1;       // Retry-After in seconds, -1 when absent
+    int64_t bytesSent = 0, bytesReceived = 0;
+};
+
+struct HttpRequest {
+    std::string method = "GET";
+    std::string url;
+    std::map<std::string, std::string> headers;
+    std::string body;
+    long timeoutMs = 60000;
+    long connectTimeoutMs = 10000;
+};
+
+class HttpClient {
+public:
+    HttpClient();
+    ~HttpClient();
+    HttpClient(const HttpClient&) = delete;
+    HttpClient& operator=(const HttpClient&) = delete;
+    HttpResponse send(const HttpRequest& r);
+
+private:
+    void* m_curl; // one handle per client keeps the connection alive between requests
+};
+
+} // namespace zhuxue::sync

@@ -1,0 +1,79 @@
+#pragma once
+// The device's sync worker. syncOnce() is one full round (push the outbox, then pull until the
+// server has nothing more) and can be called directly (zhuxue-cli sync). SyncEngine runs rounds
+// on a background thread with its own store connection: at start, shortly after saves
+// (notifySaved), periodically, and on demand (requestSync); failures back off exponentially
+// with jitter, and a server's Retry-After is honoured.
+#include "sync_client.hpp"
+#include "sync_status.hpp"
+#include "sync_store.hpp"
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace zhuxue::sync {
+
+struct SyncOptions {
+    std::size_t pushBatch = 500;
+    std::size_t pullPage = 1000;
+    long requestTimeoutMs = 60000;
+};
+
+struct SyncReport {
+    int64_t pushed = 0, duplicates = 0, quarantined = 0, pulled = 0;
+    int64_t bytesSent = 0, bytesReceived = 0;
+    int retryAfterS = -1; // from the last failed call
+};
+
+// One round. Errors keep their key (sync.error.*); SyncClient::statusOf tells network (0) from
+// server answers.
+Result<SyncReport> syncOnce(SyncStore& store, SyncClient& client, const SyncOptions& options,
+                            SyncStatusBoard* board = nullptr);
+
+// Trades an enrollment code for a token and keeps it in the store.
+Result<SyncCredentials> enrollDevice(SyncStore& store, const std::string& url, const std::string& code,
+                                     const std::string& name);
+
+struct SyncTiming {
+    std::chrono::milliseconds afterSave{2000};
+    std::chrono::milliseconds period{300000};
+    std::chrono::milliseconds backoffMin{1000};
+    std::chrono::milliseconds backoffMax{300000};
+};
+
+class SyncEngine {
+public:
+    using StoreFactory = std::function<Result<std::unique_ptr<SyncStore>>()>;
+    using Timing = SyncTiming;
+
+    SyncEngine(StoreFactory openStore, SyncStatusBoard& board, SyncOptions options = {}, Timing timing = {});
+    ~SyncEngine(); // stops and joins
+    void start();
+    void stop();
+    void requestSync();
+    void notifySaved();
+
+private:
+    void run();
+
+    StoreFactory m_openStore;
+    SyncStatusBoard& m_board;
+    SyncOptions m_options;
+    Timing m_timing;
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    bool m_stop = false, m_now = false;
+    std::chrono::steady_clock::time_point m_savedAt{};
+    bool m_saved = false;
+    std::thread m_thread;
+};
+
+// The backoff after `failures` failed rounds: min(max, min * 2^failures), times a random factor
+// in [0.5, 1.5) so many devices that failed together do not retry together.
+std::chrono::milliseconds backoffDelay(int failures, std::chrono::milliseconds min, std::chrono::milliseconds max,
+                                       double random01);
+
+} // namespace zhuxue::sync

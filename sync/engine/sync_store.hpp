@@ -1,0 +1,47 @@
+#pragma once
+// What the sync engine needs from the device's database. The device store (client/store) keeps
+// the outbox, field versions, conflicts and quarantine; an adapter maps them to this interface.
+// LocalSyncStore (local_sync_store.hpp) implements it on its own SQLite tables.
+//
+// Crash safety rests on two rules every implementation keeps:
+//  - acknowledge() runs only after the server answered; a change pushed but not acknowledged is
+//    pushed again, and the server answers "duplicate": nothing lost, nothing doubled;
+//  - applyRemote() stores the pulled changes and the new cursor in ONE transaction, so a kill
+//    either keeps both or neither.
+#include "sync/protocol/change.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace zhuxue::sync {
+
+struct SyncCredentials {
+    std::string url, device, token;
+    std::vector<std::string> counties;
+    int64_t expiresAt = 0;
+    bool enrolled() const { return !url.empty() && !token.empty(); }
+};
+
+struct SyncCounts {
+    int64_t pending = 0, conflicts = 0, quarantined = 0;
+};
+
+class SyncStore {
+public:
+    virtual ~SyncStore() = default;
+    // The device's own changes not yet acknowledged by the server, oldest first.
+    virtual Result<std::vector<Change>> pending(std::size_t limit) = 0;
+    virtual Status acknowledge(const std::vector<std::string>& changeIds) = 0;
+    // The server refused this change for good: keep it visible with the reason, stop pushing it.
+    virtual Status quarantine(const Change& change, const std::string& reasonKey, const std::string& detail) = 0;
+    virtual Status applyRemote(const std::vector<Change>& changes, const std::string& newCursor) = 0;
+    virtual Result<std::string> cursor() = 0;
+    virtual Result<SyncCounts> counts() = 0;
+    virtual Result<SyncCredentials> credentials() = 0;
+    // Keeps every unsynced change: enrolling again never deletes local data.
+    virtual Status saveCredentials(const SyncCredentials& c) = 0;
+    virtual Result<std::string> deviceId() = 0;
+};
+
+} // namespace zhuxue::sync

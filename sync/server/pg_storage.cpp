@@ -1,0 +1,428 @@
+// PostgreSQL backend (libpq): several zhuxue-server processes may share one database.
+//
+// Cursor safety: every transaction that appends to the change log first takes a transaction-
+// scoped advisory lock (pg_advisory_xact_lock), so appends are serialised and seq order equals
+// commit order. A reader therefore never sees seq N while an earlier seq is still uncommitted,
+// and "seq > cursor" never skips a change. The lock is held only for the inserts of one batch
+// (one statement), which keeps thousands of changes per second possible. Why not the snapshot-
+// xmin horizon: it needs no lock but makes every pull wait for the oldest open transaction of
+// the whole cluster and is harder to test; see PROTOCOL.md.
+#include "storage.hpp"
+
+#include "sync/protocol/wire.hpp"
+
+#include <libpq-fe.h>
+
+#include <condition_variable>
+#include <mutex>
+
+namespace zhuxue::sync::server {
+
+namespace {
+
+constexpr int64_t kLogLockKey = 0x7a687578; // "zhux"
+
+constexpr const char* kSchema = R"(
+CREATE TABLE IF NOT EXISTS changes(
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    county TEXT NOT NULL,
+    record_type TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT NOT NULL,
+    hlc TEXT NOT NULL,
+    device TEXT NOT NULL,
+    base TEXT NOT NULL,
+    received_at BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS changes_county_seq ON changes(county, seq);
+CREATE TABLE IF NOT EXISTS devices(
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, counties TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,
+    enrolled_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, revoked_at BIGINT NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS enroll_codes(
+    code_hash TEXT PRIMARY KEY, counties TEXT NOT NULL, name TEXT NOT NULL, expires_at BIGINT NOT NULL,
+    used_at BIGINT NOT NULL DEFAULT 0, device TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS blobs(sha TEXT PRIMARY KEY, size BIGINT NOT NULL, total BIGINT NOT NULL,
+    complete BOOLEAN NOT NULL);
+CREATE TABLE IF NOT EXISTS blob_parts(sha TEXT NOT NULL, off BIGINT NOT NULL, data BYTEA NOT NULL,
+    PRIMARY KEY(sha, off));
+)";
+
+using PGresultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
+
+std::string joinList(const std::vector<std::string>& c) {
+    std::string out;
+    for (const auto& x : c)
+        out += (out.empty() ? "" : ",") + x;
+    return out;
+}
+
+std::vector<std::string> splitList(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start < s.size()) {
+        auto comma = s.find(',', start);
+        if (comma == std::string::npos)
+            comma = s.size();
+        out.push_back(s.substr(start, comma - start));
+        start = comma + 1;
+    }
+    return out;
+}
+
+class Conn {
+public:
+    explicit Conn(PGconn* c) : m_c(c) {}
+    ~Conn() { PQfinish(m_c); }
+    PGconn* get() const { return m_c; }
+
+    // Runs a statement with text parameters; nullptr params are SQL NULL.
+    PGresultPtr run(const char* sql, std::initializer_list<std::string> params = {}) {
+        std::vector<const char*> values;
+        for (const auto& p : params)
+            values.push_back(p.c_str());
+        return PGresultPtr(PQexecParams(m_c, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                                        nullptr, 0),
+                           &PQclear);
+    }
+    bool ok(const PGresultPtr& r) const {
+        auto s = PQresultStatus(r.get());
+        return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
+    }
+    Error error(const char* what) const {
+        return Error("sync.error.storage", {}, std::string(what) + ": " + PQerrorMessage(m_c));
+    }
+    bool broken() const { return PQstatus(m_c) != CONNECTION_OK; }
+
+private:
+    PGconn* m_c;
+};
+
+Change changeFromRow(PGresult* r, int row, int first) {
+    auto t = [&](int c) { return std::string(PQgetvalue(r, row, first + c), static_cast<std::size_t>(PQgetlength(r, row, first + c))); };
+    Change c;
+    c.id = t(0);
+    c.county = t(1);
+    c.recordType = t(2);
+    c.recordId = t(3);
+    c.field = t(4);
+    c.value = nlohmann::json::parse(t(5), nullptr, false);
+    c.hlc = t(6);
+    c.device = t(7);
+    c.base = splitList(t(8));
+    return c;
+}
+
+class PgStorage final : public Storage {
+public:
+    PgStorage(std::string conninfo, std::vector<std::unique_ptr<Conn>> conns)
+        : m_conninfo(std::move(conninfo)), m_free(std::move(conns)) {}
+
+    // A connection from the pool, returned at scope exit; a broken one is replaced.
+    class Lease {
+    public:
+        Lease(PgStorage& s) : m_s(s) {
+            std::unique_lock lock(s.m_mutex);
+            s.m_cv.wait(lock, [&] { return !s.m_free.empty(); });
+            m_c = std::move(s.m_free.back());
+            s.m_free.pop_back();
+            if (m_c->broken())
+                PQreset(m_c->get());
+        }
+        ~Lease() {
+            if (PQtransactionStatus(m_c->get()) != PQTRANS_IDLE)
+                m_c->run("ROLLBACK");
+            std::lock_guard lock(m_s.m_mutex);
+            m_s.m_free.push_back(std::move(m_c));
+            m_s.m_cv.notify_one();
+        }
+        Conn* operator->() { return m_c.get(); }
+
+    private:
+        PgStorage& m_s;
+        std::unique_ptr<Conn> m_c;
+    };
+
+    Status addEnrollCode(const std::string& codeHash, const std::vector<std::string>& counties,
+                         const std::string& name, int64_t expiresAt) override {
+        Lease c(*this);
+        auto r = c->run("INSERT INTO enroll_codes(code_hash, counties, name, expires_at) VALUES($1,$2,$3,$4)",
+                        {codeHash, joinList(counties), name, std::to_string(expiresAt)});
+        if (!c->ok(r))
+            return c->error("add enroll code");
+        return {};
+    }
+
+    Result<DeviceInfo> redeemEnrollCode(const std::string& codeHash, const std::string& device,
+                                        const std::string& deviceName, const std::string& tokenHash,
+                                        int64_t tokenExpiresAt, int64_t now) override {
+        Lease c(*this);
+        auto r = c->run("UPDATE enroll_codes SET used_at = $2, device = $3 WHERE code_hash = $1 AND used_at = 0 "
+                        "AND expires_at > $2 RETURNING counties, name",
+                        {codeHash, std::to_string(now), device});
+        if (!c->ok(r))
+            return c->error("redeem enroll code");
+        if (PQntuples(r.get()) != 1)
+            return Error("sync.error.bad_code", {}, "unknown, used or expired enrollment code");
+        DeviceInfo info{device, deviceName.empty() ? PQgetvalue(r.get(), 0, 1) : deviceName,
+                        splitList(PQgetvalue(r.get(), 0, 0)), tokenExpiresAt, 0};
+        auto d = c->run("INSERT INTO devices(id, name, counties, token_hash, enrolled_at, expires_at, revoked_at) "
+                        "VALUES($1,$2,$3,$4,$5,$6,0) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+                        "counties = excluded.counties, token_hash = excluded.token_hash, "
+                        "enrolled_at = excluded.enrolled_at, expires_at = excluded.expires_at, revoked_at = 0",
+                        {device, info.name, joinList(info.counties), tokenHash, std::to_string(now),
+                         std::to_string(tokenExpiresAt)});
+        if (!c->ok(d))
+            return c->error("register device");
+        return info;
+    }
+
+    Result<std::optional<DeviceInfo>> deviceByToken(const std::string& tokenHash) override {
+        Lease c(*this);
+        auto r = c->run("SELECT id, name, counties, expires_at, revoked_at FROM devices WHERE token_hash = $1", {tokenHash});
+        if (!c->ok(r))
+            return c->error("device by token");
+        if (PQntuples(r.get()) == 0)
+            return std::optional<DeviceInfo>();
+        return std::optional<DeviceInfo>(DeviceInfo{PQgetvalue(r.get(), 0, 0), PQgetvalue(r.get(), 0, 1),
+                                                    splitList(PQgetvalue(r.get(), 0, 2)),
+                                                    std::stoll(PQgetvalue(r.get(), 0, 3)),
+                                                    std::stoll(PQgetvalue(r.get(), 0, 4))});
+    }
+
+    Result<bool> revokeDevice(const std::string& device, int64_t now) override {
+        Lease c(*this);
+        auto r = c->run("UPDATE devices SET revoked_at = $2 WHERE id = $1", {device, std::to_string(now)});
+        if (!c->ok(r))
+            return c->error("revoke");
+        return std::string(PQcmdTuples(r.get())) != "0";
+    }
+
+    Result<std::vector<PushResult>> storeChanges(const std::vector<Change>& changes, int64_t now) override {
+        // One JSON array parameter carries the whole batch: one round trip for the inserts.
+        nlohmann::json rows = nlohmann::json::array();
+        nlohmann::json ids = nlohmann::json::array();
+        for (const auto& ch : changes) {
+            rows.push_back({{"id", ch.id}, {"county", ch.county}, {"record_type", ch.recordType},
+                            {"record_id", ch.recordId}, {"field", ch.field}, {"value", ch.value.dump()},
+                            {"hlc", ch.hlc}, {"device", ch.device}, {"base", joinBase(ch.base)}});
+            ids.push_back(ch.id);
+        }
+        Lease c(*this);
+        auto begin = c->run("BEGIN");
+        auto lock = c->run("SELECT pg_advisory_xact_lock($1)", {std::to_string(kLogLockKey)});
+        if (!c->ok(begin) || !c->ok(lock))
+            return c->error("begin push");
+        auto existing = c->run("SELECT id, county, record_type, record_id, field, value, hlc, device, base FROM changes "
+                               "WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))",
+                               {ids.dump()});
+        if (!c->ok(existing))
+            return c->error("find changes");
+        std::map<std::string, Change> known;
+        for (int i = 0; i < PQntuples(existing.get()); ++i) {
+            auto ch = changeFromRow(existing.get(), i, 0);
+            known.emplace(ch.id, std::move(ch));
+        }
+        std::vector<PushResult> out;
+        nlohmann::json fresh = nlohmann::json::array();
+        for (std::size_t i = 0; i < changes.size(); ++i) {
+            const auto& ch = changes[i];
+            auto it = known.find(ch.id);
+            if (it == known.end()) {
+                known.emplace(ch.id, ch);
+                fresh.push_back(rows[i]);
+                out.push_back(PushResult{ch.id, PushStatus::Stored, 200, {}, {}});
+            } else if (sameContent(it->second, ch)) {
+                out.push_back(PushResult{ch.id, PushStatus::Duplicate, 200, {}, {}});
+            } else {
+                out.push_back(PushResult{ch.id, PushStatus::Rejected, 409, "sync.error.id_conflict",
+                                         "a different change with this id is already stored"});
+            }
+        }
+        if (!fresh.empty()) {
+            auto ins = c->run("INSERT INTO changes(id, county, record_type, record_id, field, value, hlc, device, base, received_at) "
+                              "SELECT e->>'id', e->>'county', e->>'record_type', e->>'record_id', e->>'field', e->>'value', "
+                              "e->>'hlc', e->>'device', e->>'base', $2::bigint "
+                              "FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n",
+                              {fresh.dump(), std::to_string(now)});
+            if (!c->ok(ins))
+                return c->error("insert changes");
+        }
+        auto commit = c->run("COMMIT");
+        if (!c->ok(commit))
+            return c->error("commit push");
+        return out;
+    }
+
+    Result<PullPage> pull(const std::vector<std::string>& counties, int64_t cursor, std::size_t limit) override {
+        Lease c(*this);
+        nlohmann::json cs = counties;
+        // One snapshot for the page and the log end, so the jump past other counties is exact.
+        auto begin = c->run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        auto r = c->run("SELECT seq, id, county, record_type, record_id, field, value, hlc, device, base FROM changes "
+                        "WHERE seq > $1 AND county IN (SELECT jsonb_array_elements_text($2::jsonb)) ORDER BY seq LIMIT $3",
+                        {std::to_string(cursor), cs.dump(), std::to_string(limit + 1)});
+        if (!c->ok(begin) || !c->ok(r))
+            return c->error("pull");
+        PullPage page;
+        int64_t lastSeq = cursor;
+        int n = PQntuples(r.get());
+        for (int i = 0; i < n; ++i) {
+            if (page.changes.size() == limit) {
+                page.more = true;
+                break;
+            }
+            lastSeq = std::stoll(PQgetvalue(r.get(), i, 0));
+            page.changes.push_back(changeFromRow(r.get(), i, 1));
+        }
+        if (page.more) {
+            page.cursor = lastSeq;
+        } else {
+            auto m = c->run("SELECT coalesce(max(seq), 0) FROM changes");
+            if (!c->ok(m))
+                return c->error("pull");
+            page.cursor = std::max<int64_t>(lastSeq, std::stoll(PQgetvalue(m.get(), 0, 0)));
+        }
+        c->run("COMMIT");
+        return page;
+    }
+
+    Result<int64_t> changeCount() override {
+        Lease c(*this);
+        auto r = c->run("SELECT count(*) FROM changes");
+        if (!c->ok(r))
+            return c->error("count");
+        return std::stoll(PQgetvalue(r.get(), 0, 0));
+    }
+
+    Result<BlobState> blobState(const std::string& sha) override {
+        Lease c(*this);
+        return blobStateOn(*c.operator->(), sha, false);
+    }
+
+    Result<BlobState> appendBlob(const std::string& sha, int64_t offset, int64_t total, const std::string& data) override {
+        Lease c(*this);
+        Conn& conn = *c.operator->();
+        if (!conn.ok(conn.run("BEGIN")))
+            return conn.error("begin");
+        // Row lock on the blob keeps two servers from appending the same piece twice.
+        conn.run("INSERT INTO blobs(sha, size, total, complete) VALUES($1, 0, $2, false) ON CONFLICT DO NOTHING",
+                 {sha, std::to_string(total)});
+        auto st = blobStateOn(conn, sha, true);
+        if (!st)
+            return st;
+        if (st->complete)
+            return st;
+        if (offset != st->size)
+            return Error("sync.error.blob_offset", {{"expected", std::to_string(st->size)}},
+                         "upload must continue at byte " + std::to_string(st->size));
+        if (total != st->total || offset + static_cast<int64_t>(data.size()) > total)
+            return Error("sync.error.blob_size", {}, "the piece does not fit the announced blob size");
+        const char* values[3] = {sha.c_str(), nullptr, data.data()};
+        std::string off = std::to_string(offset);
+        values[1] = off.c_str();
+        int lengths[3] = {0, 0, static_cast<int>(data.size())};
+        int formats[3] = {0, 0, 1};
+        PGresultPtr ins(PQexecParams(conn.get(), "INSERT INTO blob_parts(sha, off, data) VALUES($1, $2, $3)", 3, nullptr,
+                                     values, lengths, formats, 0),
+                        &PQclear);
+        if (!conn.ok(ins))
+            return conn.error("append blob");
+        int64_t size = offset + static_cast<int64_t>(data.size());
+        bool complete = size == total;
+        if (complete) {
+            PGresultPtr parts(PQexecParams(conn.get(), "SELECT data FROM blob_parts WHERE sha = $1 ORDER BY off", 1, nullptr,
+                                           values, nullptr, nullptr, 1),
+                              &PQclear);
+            Sha256 h;
+            for (int i = 0; i < PQntuples(parts.get()); ++i)
+                h.update(std::string_view(PQgetvalue(parts.get(), i, 0), static_cast<std::size_t>(PQgetlength(parts.get(), i, 0))));
+            if (h.hexDigest() != sha) {
+                conn.run("DELETE FROM blob_parts WHERE sha = $1", {sha});
+                conn.run("DELETE FROM blobs WHERE sha = $1", {sha});
+                conn.run("COMMIT");
+                return Error("sync.error.blob_hash", {}, "the uploaded bytes do not have the SHA-256 named in the URL");
+            }
+        }
+        auto up = conn.run("UPDATE blobs SET size = $2, complete = $3 WHERE sha = $1",
+                           {sha, std::to_string(size), complete ? "true" : "false"});
+        if (!conn.ok(up) || !conn.ok(conn.run("COMMIT")))
+            return conn.error("append blob");
+        return BlobState{size, total, complete};
+    }
+
+    Result<std::string> readBlob(const std::string& sha, int64_t offset, int64_t maxBytes) override {
+        Lease c(*this);
+        Conn& conn = *c.operator->();
+        auto st = blobStateOn(conn, sha, false);
+        if (!st)
+            return st.error();
+        if (!st->complete)
+            return Error("sync.error.blob_missing", {}, "no complete blob with this SHA-256");
+        std::string off = std::to_string(offset);
+        const char* values[2] = {sha.c_str(), off.c_str()};
+        PGresultPtr parts(PQexecParams(conn.get(), "SELECT off, data FROM blob_parts WHERE sha = $1 AND off + length(data) > $2::bigint ORDER BY off",
+                                       2, nullptr, values, nullptr, nullptr, 1),
+                          &PQclear);
+        if (!conn.ok(parts))
+            return conn.error("read blob");
+        std::string out;
+        for (int i = 0; i < PQntuples(parts.get()) && static_cast<int64_t>(out.size()) < maxBytes; ++i) {
+            // Binary int8 is big-endian.
+            int64_t partOff = 0;
+            const unsigned char* p = reinterpret_cast<const unsigned char*>(PQgetvalue(parts.get(), i, 0));
+            for (int k = 0; k < 8; ++k)
+                partOff = partOff << 8 | p[k];
+            std::string_view d(PQgetvalue(parts.get(), i, 1), static_cast<std::size_t>(PQgetlength(parts.get(), i, 1)));
+            int64_t skip = std::max<int64_t>(0, offset - partOff);
+            out += d.substr(static_cast<std::size_t>(skip));
+        }
+        if (static_cast<int64_t>(out.size()) > maxBytes)
+            out.resize(static_cast<std::size_t>(maxBytes));
+        return out;
+    }
+
+private:
+    Result<BlobState> blobStateOn(Conn& conn, const std::string& sha, bool forUpdate) {
+        auto r = conn.run(forUpdate ? "SELECT size, total, complete FROM blobs WHERE sha = $1 FOR UPDATE"
+                                    : "SELECT size, total, complete FROM blobs WHERE sha = $1",
+                          {sha});
+        if (!conn.ok(r))
+            return conn.error("blob state");
+        if (PQntuples(r.get()) == 0)
+            return BlobState{};
+        return BlobState{std::stoll(PQgetvalue(r.get(), 0, 0)), std::stoll(PQgetvalue(r.get(), 0, 1)),
+                         std::string(PQgetvalue(r.get(), 0, 2)) == "t"};
+    }
+
+    std::string m_conninfo;
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    std::vector<std::unique_ptr<Conn>> m_free;
+};
+
+} // namespace
+
+Result<std::unique_ptr<Storage>> openPostgresStorage(const std::string& conninfo, int connections) {
+    std::vector<std::unique_ptr<Conn>> conns;
+    for (int i = 0; i < connections; ++i) {
+        auto c = std::make_unique<Conn>(PQconnectdb(conninfo.c_str()));
+        if (c->broken())
+            return Error("sync.error.storage_open", {{"path", "postgresql"}},
+                         std::string("cannot connect to PostgreSQL: ") + PQerrorMessage(c->get()));
+        if (i == 0) {
+            // Schema creation by several servers starting at once: serialise on a session lock.
+            c->run("SET client_min_messages = warning");
+            c->run("SELECT pg_advisory_lock(7283002)");
+            PGresultPtr r(PQexec(c->get(), kSchema), &PQclear);
+            c->run("SELECT pg_advisory_unlock(7283002)");
+            if (!c->ok(r))
+                return Error("sync.error.storage_open", {{"path", "postgresql"}},
+                             std::string("cannot create the schema: ") + PQerrorMessage(c->get()));
+        }
+        conns.push_back(std::move(c));
+    }
+    return std::unique_ptr<Storage>(new PgStorage(conninfo, std::move(conns)));
+}
+
+} // namespace zhuxue::sync::server

@@ -1,0 +1,457 @@
+#include "service.hpp"
+
+#include "client/core/version.hpp"
+#include "sync/protocol/wire.hpp"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace zhuxue::sync::server {
+
+int64_t unixNow() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+namespace {
+constexpr const char* kCodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"; // no I, L, O, 0, 1
+
+thread_local std::chrono::steady_clock::time_point t_requestStart;
+
+void sendError(httplib::Response& res, int status, const Error& e) {
+    res.status = status;
+    res.set_content(errorBody(e).dump(), "application/json");
+}
+
+void sendJson(httplib::Response& res, const nlohmann::json& j) {
+    res.status = 200;
+    res.set_content(j.dump(), "application/json");
+}
+
+int64_t peakRssBytes() {
+    std::ifstream f("/proc/self/status");
+    std::string line;
+    while (std::getline(f, line))
+        if (line.rfind("VmHWM:", 0) == 0)
+            return std::stoll(line.substr(6)) * 1024;
+    return 0;
+}
+
+int64_t rssBytes() {
+    std::ifstream f("/proc/self/status");
+    std::string line;
+    while (std::getline(f, line))
+        if (line.rfind("VmRSS:", 0) == 0)
+            return std::stoll(line.substr(6)) * 1024;
+    return 0;
+}
+
+std::optional<int64_t> parseNonNegative(const std::string& s) {
+    if (s.empty() || s.size() > 18 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return std::nullopt;
+    return std::stoll(s);
+}
+
+} // namespace
+
+std::string newEnrollCode() {
+    std::string hex = randomHex(12);
+    std::string code;
+    for (std::size_t i = 0; i < 12; ++i) {
+        int v = std::stoi(hex.substr(i * 2, 2), nullptr, 16);
+        if (i && i % 4 == 0)
+            code += '-';
+        code += kCodeAlphabet[v % 31];
+    }
+    return code;
+}
+
+std::string normalizeEnrollCode(const std::string& code) {
+    std::string out;
+    for (char c : code) {
+        if (c == '-' || c == ' ')
+            continue;
+        out += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+    }
+    return out;
+}
+
+int RateLimiter::blockedFor(const std::string& who, int64_t now) {
+    std::lock_guard lock(m_mutex);
+    auto& v = m_failures[who];
+    v.erase(std::remove_if(v.begin(), v.end(), [&](int64_t t) { return t <= now - m_window; }), v.end());
+    if (static_cast<int>(v.size()) < m_max)
+        return 0;
+    return static_cast<int>(v.front() + m_window - now) + 1;
+}
+
+void RateLimiter::fail(const std::string& who, int64_t now) {
+    std::lock_guard lock(m_mutex);
+    m_failures[who].push_back(now);
+}
+
+Service::Service(Storage& storage, ServiceOptions options)
+    : m_storage(storage), m_options(options), m_limiter(options.enrollFailuresPerWindow, options.enrollWindowS) {}
+
+struct Handlers {
+    Service& s;
+
+    // Reads the (already gunzipped) body, refusing more than max bytes. False = too large or cut.
+    static bool readBody(const httplib::ContentReader& reader, std::string& body, std::size_t max, bool& tooLarge) {
+        tooLarge = false;
+        bool ok = reader([&](const char* data, size_t n) {
+            if (body.size() + n > max) {
+                tooLarge = true;
+                return false;
+            }
+            body.append(data, n);
+            return true;
+        });
+        return ok && !tooLarge;
+    }
+
+    bool failBody(httplib::Response& res, bool tooLarge) {
+        s.m_clientErrors++;
+        res.set_header("Connection", "close");
+        if (tooLarge)
+            sendError(res, 413, Error("sync.error.body_too_large", {{"max", std::to_string(s.m_options.maxBodyBytes)}},
+                                      "the body is larger than " + std::to_string(s.m_options.maxBodyBytes) + " bytes"));
+        else
+            sendError(res, 400, Error("sync.error.body_incomplete", {}, "the body ended early or could not be decoded"));
+        return false;
+    }
+
+    std::optional<DeviceInfo> authenticate(const httplib::Request& req, httplib::Response& res) {
+        auto h = req.get_header_value("Authorization");
+        if (h.rfind("Bearer ", 0) != 0) {
+            s.m_clientErrors++;
+            sendError(res, 401, Error("sync.error.no_token", {}, "send Authorization: Bearer <token> (enroll first)"));
+            return std::nullopt;
+        }
+        auto dev = s.m_storage.deviceByToken(sha256Hex(h.substr(7)));
+        if (!dev) {
+            s.m_serverErrors++;
+            res.set_header("Retry-After", "2");
+            sendError(res, 503, dev.error());
+            return std::nullopt;
+        }
+        if (!dev->has_value()) {
+            s.m_clientErrors++;
+            sendError(res, 401, Error("sync.error.bad_token", {}, "unknown token: enroll this device again"));
+            return std::nullopt;
+        }
+        const DeviceInfo& d = **dev;
+        if (d.revokedAt != 0) {
+            s.m_clientErrors++;
+            sendError(res, 401, Error("sync.error.revoked", {{"device", d.id}}, "this device was revoked on the server"));
+            return std::nullopt;
+        }
+        if (d.expiresAt <= unixNow()) {
+            s.m_clientErrors++;
+            sendError(res, 401, Error("sync.error.token_expired", {{"device", d.id}}, "the device token expired: enroll again"));
+            return std::nullopt;
+        }
+        return d;
+    }
+
+    void push(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+        s.m_pushRequests++;
+        auto dev = authenticate(req, res);
+        if (!dev)
+            return;
+        std::string body;
+        bool tooLarge = false;
+        if (!readBody(reader, body, s.m_options.maxBodyBytes, tooLarge)) {
+            failBody(res, tooLarge);
+            return;
+        }
+        auto j = parseJson(body);
+        if (!j) {
+            s.m_clientErrors++;
+            return sendError(res, 400, j.error());
+        }
+        auto batch = pushRequestFromJson(*j);
+        if (!batch) {
+            s.m_clientErrors++;
+            // A change that breaks the rules is 422 and names its index and id, so the device can
+            // quarantine exactly that change; a broken envelope is 400.
+            return sendError(res, batch.error().args.count("index") ? 422 : 400, batch.error());
+        }
+        std::set<std::string> scope(dev->counties.begin(), dev->counties.end());
+        std::vector<PushResult> results(batch->changes.size());
+        std::vector<Change> toStore;
+        std::vector<std::size_t> where;
+        for (std::size_t i = 0; i < batch->changes.size(); ++i) {
+            const auto& c = batch->changes[i];
+            if (c.device != dev->id) {
+                results[i] = PushResult{c.id, PushStatus::Rejected, 403, "sync.error.wrong_device",
+                                        "a device may push only its own changes"};
+            } else if (!scope.count(c.county)) {
+                results[i] = PushResult{c.id, PushStatus::Rejected, 403, "sync.error.out_of_scope",
+                                        "county " + c.county + " is not among this device's counties"};
+            } else {
+                toStore.push_back(c);
+                where.push_back(i);
+            }
+        }
+        if (!toStore.empty()) {
+            auto stored = s.m_storage.storeChanges(toStore, unixNow());
+            if (!stored) {
+                s.m_serverErrors++;
+                res.set_header("Retry-After", "2");
+                return sendError(res, 503, stored.error());
+            }
+            for (std::size_t k = 0; k < where.size(); ++k)
+                results[where[k]] = (*stored)[k];
+        }
+        for (const auto& r : results) {
+            if (r.status == PushStatus::Stored)
+                s.m_stored++;
+            else if (r.status == PushStatus::Duplicate)
+                s.m_duplicates++;
+            else
+                s.m_rejected++;
+        }
+        sendJson(res, toJson(PushResponse{std::move(results)}));
+    }
+
+    void pull(const httplib::Request& req, httplib::Response& res) {
+        s.m_pullRequests++;
+        auto dev = authenticate(req, res);
+        if (!dev)
+            return;
+        int64_t cursor = 0;
+        if (req.has_param("cursor") && !req.get_param_value("cursor").empty()) {
+            auto c = parseNonNegative(req.get_param_value("cursor"));
+            if (!c) {
+                s.m_clientErrors++;
+                return sendError(res, 400, Error("sync.error.bad_cursor", {}, "cursor must be a value this server returned"));
+            }
+            cursor = *c;
+        }
+        std::size_t limit = 1000;
+        if (req.has_param("limit")) {
+            auto l = parseNonNegative(req.get_param_value("limit"));
+            if (!l || *l < 1 || *l > static_cast<int64_t>(kMaxPullPage)) {
+                s.m_clientErrors++;
+                return sendError(res, 400, Error("sync.error.bad_limit", {{"max", std::to_string(kMaxPullPage)}},
+                                                 "limit must be 1-" + std::to_string(kMaxPullPage)));
+            }
+            limit = static_cast<std::size_t>(*l);
+        }
+        auto page = s.m_storage.pull(dev->counties, cursor, limit);
+        if (!page) {
+            s.m_serverErrors++;
+            res.set_header("Retry-After", "2");
+            return sendError(res, 503, page.error());
+        }
+        s.m_pulled += static_cast<int64_t>(page->changes.size());
+        sendJson(res, toJson(PullResponse{std::move(page->changes), std::to_string(page->cursor), page->more}));
+    }
+
+    void enroll(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+        int64_t now = unixNow();
+        const std::string who = req.remote_addr;
+        if (int wait = s.m_limiter.blockedFor(who, now)) {
+            s.m_clientErrors++;
+            res.set_header("Retry-After", std::to_string(wait));
+            return sendError(res, 429, Error("sync.error.enroll_rate", {{"seconds", std::to_string(wait)}},
+                                             "too many wrong enrollment codes; wait " + std::to_string(wait) + " s"));
+        }
+        std::string body;
+        bool tooLarge = false;
+        if (!readBody(reader, body, 64 * 1024, tooLarge)) {
+            failBody(res, tooLarge);
+            return;
+        }
+        auto j = parseJson(body);
+        if (!j) {
+            s.m_clientErrors++;
+            return sendError(res, 400, j.error());
+        }
+        auto r = enrollRequestFromJson(*j);
+        if (!r) {
+            s.m_clientErrors++;
+            return sendError(res, 400, r.error());
+        }
+        std::string token = randomHex(32);
+        int64_t expires = now + s.m_options.tokenLifetimeS;
+        auto info = s.m_storage.redeemEnrollCode(sha256Hex(normalizeEnrollCode(r->code)), r->device, r->name,
+                                                 sha256Hex(token), expires, now);
+        if (!info) {
+            if (info.error().key == "sync.error.bad_code") {
+                s.m_enrollFailures++;
+                s.m_clientErrors++;
+                s.m_limiter.fail(who, now);
+                return sendError(res, 403, info.error());
+            }
+            s.m_serverErrors++;
+            return sendError(res, 503, info.error());
+        }
+        s.m_enrollments++;
+        sendJson(res, toJson(EnrollResponse{info->id, token, info->counties, expires}));
+    }
+
+    void putBlob(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+        auto dev = authenticate(req, res);
+        if (!dev)
+            return;
+        std::string sha = req.matches[1];
+        auto offset = parseNonNegative(req.get_param_value("offset"));
+        auto total = parseNonNegative(req.get_param_value("total"));
+        if (!isSha256Hex(sha) || !offset || !total || *total > s.m_options.maxBlobBytes) {
+            s.m_clientErrors++;
+            return sendError(res, 400, Error("sync.error.bad_blob_request", {},
+                                             "PUT /v1/blobs/<sha256>?offset=N&total=N with total <= " +
+                                                 std::to_string(s.m_options.maxBlobBytes)));
+        }
+        std::string body;
+        bool tooLarge = false;
+        if (!readBody(reader, body, s.m_options.maxBlobPiece, tooLarge)) {
+            failBody(res, tooLarge);
+            return;
+        }
+        auto st = s.m_storage.appendBlob(sha, *offset, *total, body);
+        if (!st) {
+            const auto& k = st.error().key;
+            s.m_clientErrors++;
+            int status = k == "sync.error.blob_offset" ? 409 : k == "sync.error.blob_hash" ? 422 : k == "sync.error.blob_size" ? 400 : 503;
+            return sendError(res, status, st.error());
+        }
+        s.m_blobBytesIn += static_cast<int64_t>(body.size());
+        sendJson(res, {{"protocol", kProtocolVersion}, {"size", st->size}, {"total", st->total}, {"complete", st->complete}});
+    }
+
+    void blobStatus(const httplib::Request& req, httplib::Response& res) {
+        if (!authenticate(req, res))
+            return;
+        std::string sha = req.matches[1];
+        auto st = s.m_storage.blobState(sha);
+        if (!st)
+            return sendError(res, 503, st.error());
+        sendJson(res, {{"protocol", kProtocolVersion}, {"size", st->size}, {"total", st->total}, {"complete", st->complete}});
+    }
+
+    void getBlob(const httplib::Request& req, httplib::Response& res) {
+        if (!authenticate(req, res))
+            return;
+        std::string sha = req.matches[1];
+        int64_t offset = 0;
+        if (req.has_param("offset")) {
+            auto o = parseNonNegative(req.get_param_value("offset"));
+            if (!o)
+                return sendError(res, 400, Error("sync.error.bad_blob_request", {}, "offset must be a byte count"));
+            offset = *o;
+        }
+        auto data = s.m_storage.readBlob(sha, offset, static_cast<int64_t>(s.m_options.maxBlobPiece));
+        if (!data) {
+            s.m_clientErrors++;
+            return sendError(res, data.error().key == "sync.error.blob_missing" ? 404 : 503, data.error());
+        }
+        s.m_blobBytesOut += static_cast<int64_t>(data->size());
+        res.status = 200;
+        res.set_content(std::move(*data), "application/octet-stream");
+    }
+};
+
+void Service::install(httplib::Server& server) {
+    auto h = std::make_shared<Handlers>(Handlers{*this});
+    server.set_payload_max_length(std::max(m_options.maxBodyBytes, m_options.maxBlobPiece) + 1024);
+    server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+        t_requestStart = std::chrono::steady_clock::now();
+        return httplib::Server::HandlerResponse::Unhandled;
+    });
+    server.set_logger([this](const httplib::Request&, const httplib::Response&) {
+        auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t_requestStart).count();
+        m_latencySumUs += us;
+        std::size_t b = 0;
+        while (b < std::size(kBuckets) && us > static_cast<int64_t>(kBuckets[b] * 1e6))
+            ++b;
+        m_latency[b]++;
+    });
+    server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+        if (!res.body.empty())
+            return;
+        std::string key = res.status == 404 ? "sync.error.not_found" : res.status == 413 ? "sync.error.body_too_large"
+                        : res.status == 415 ? "sync.error.bad_encoding" : "sync.error.http";
+        sendError(res, res.status, Error(key, {{"status", std::to_string(res.status)}}, "HTTP " + std::to_string(res.status)));
+    });
+    server.set_exception_handler([this](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+        m_serverErrors++;
+        std::string what = "unexpected error";
+        try {
+            std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+            what = e.what();
+        } catch (...) {
+        }
+        sendError(res, 500, Error("sync.error.internal", {}, what));
+    });
+    server.Get("/v1/health", [](const httplib::Request&, httplib::Response& res) {
+        sendJson(res, {{"status", "ok"}, {"version", kVersion}, {"protocol", kProtocolVersion}});
+    });
+    server.Get("/v1/metrics", [this](const httplib::Request&, httplib::Response& res) {
+        res.set_content(metricsText(), "text/plain; version=0.0.4");
+    });
+    server.Post("/v1/push", [h](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& r) { h->push(req, res, r); });
+    server.Get("/v1/pull", [h](const httplib::Request& req, httplib::Response& res) { h->pull(req, res); });
+    server.Post("/v1/enroll", [h](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& r) { h->enroll(req, res, r); });
+    server.Put(R"(/v1/blobs/([0-9a-f]{64}))", [h](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& r) { h->putBlob(req, res, r); });
+    server.Get(R"(/v1/blobs/([0-9a-f]{64})/status)", [h](const httplib::Request& req, httplib::Response& res) { h->blobStatus(req, res); });
+    server.Get(R"(/v1/blobs/([0-9a-f]{64}))", [h](const httplib::Request& req, httplib::Response& res) { h->getBlob(req, res); });
+}
+
+std::string Service::metricsText() {
+    std::ostringstream o;
+    auto counter = [&](const char* name, const char* help, int64_t v) {
+        o << "# HELP " << name << ' ' << help << "\n# TYPE " << name << " counter\n" << name << ' ' << v << '\n';
+    };
+    auto gauge = [&](const char* name, const char* help, int64_t v) {
+        o << "# HELP " << name << ' ' << help << "\n# TYPE " << name << " gauge\n" << name << ' ' << v << '\n';
+    };
+    counter("zhuxue_changes_stored_total", "Changes stored in the log.", m_stored);
+    counter("zhuxue_changes_duplicate_total", "Changes received again (harmless).", m_duplicates);
+    counter("zhuxue_changes_rejected_total", "Changes refused (scope, id conflict).", m_rejected);
+    counter("zhuxue_changes_pulled_total", "Changes sent to devices.", m_pulled);
+    counter("zhuxue_push_requests_total", "Push requests.", m_pushRequests);
+    counter("zhuxue_pull_requests_total", "Pull requests.", m_pullRequests);
+    counter("zhuxue_client_errors_total", "Requests answered with 4xx.", m_clientErrors);
+    counter("zhuxue_server_errors_total", "Requests answered with 5xx.", m_serverErrors);
+    counter("zhuxue_enrollments_total", "Devices enrolled.", m_enrollments);
+    counter("zhuxue_enroll_failures_total", "Wrong enrollment codes.", m_enrollFailures);
+    counter("zhuxue_blob_bytes_in_total", "Blob bytes received.", m_blobBytesIn);
+    counter("zhuxue_blob_bytes_out_total", "Blob bytes sent.", m_blobBytesOut);
+    gauge("zhuxue_process_resident_memory_bytes", "Resident memory.", rssBytes());
+    gauge("zhuxue_process_peak_resident_memory_bytes", "Peak resident memory.", peakRssBytes());
+    o << "# HELP zhuxue_request_seconds Request latency.\n# TYPE zhuxue_request_seconds histogram\n";
+    int64_t cum = 0;
+    for (std::size_t b = 0; b < std::size(kBuckets); ++b) {
+        cum += m_latency[b];
+        o << "zhuxue_request_seconds_bucket{le=\"" << kBuckets[b] << "\"} " << cum << '\n';
+    }
+    cum += m_latency[std::size(kBuckets)];
+    o << "zhuxue_request_seconds_bucket{le=\"+Inf\"} " << cum << '\n';
+    o << "zhuxue_request_seconds_sum " << static_cast<double>(m_latencySumUs.load()) / 1e6 << '\n';
+    o << "zhuxue_request_seconds_count " << cum << '\n';
+    return o.str();
+}
+
+Result<std::unique_ptr<Storage>> openStorage(const std::string& db, const std::string& dataDir) {
+    if (db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0) {
+#ifdef ZHUXUE_WITH_POSTGRES
+        return openPostgresStorage(db, 8);
+#else
+        return Error("sync.error.no_postgres", {}, "this zhuxue-server was built without PostgreSQL support");
+#endif
+    }
+    if (!db.empty() && db.rfind("sqlite:", 0) != 0)
+        return Error("sync.error.bad_db", {{"db", db}}, "--db takes postgresql://... (or nothing for SQLite)");
+    std::string path = db.empty() ? dataDir + "/zhuxue-server.sqlite" : db.substr(7);
+    return openSqliteStorage(path);
+}
+
+} // namespace zhuxue::sync::server

@@ -1,0 +1,168 @@
+#include "sync_fixture.hpp"
+
+#include "temp_dir.hpp"
+
+#include <arpa/inet.h>
+#include <csignal>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+#include <stdexcept>
+
+namespace zhuxue::test {
+namespace fs = std::filesystem;
+
+namespace {
+const char* kPgBin = "/usr/lib/postgresql/15/bin";
+
+bool healthOk(int port) {
+    auto [rc, out] = runShell("curl -s -m 2 http://127.0.0.1:" + std::to_string(port) + "/v1/health");
+    return rc == 0 && out.find("\"ok\"") != std::string::npos;
+}
+} // namespace
+
+fs::path syncLogDir() {
+    fs::path p = artifactPath("sync-logs");
+    fs::create_directories(p);
+    return p;
+}
+
+int freeLoopbackPort() {
+    int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+    int port = ntohs(a.sin_port);
+    ::close(s);
+    return port;
+}
+
+std::string PostgresInstance::run(const std::string& cmd) const {
+    std::string full = ::geteuid() == 0 ? "runuser -u nobody -- " + cmd : cmd;
+    auto [rc, out] = runShell(full + " 2>&1");
+    if (rc != 0)
+        throw std::runtime_error("`" + full + "` failed: " + out);
+    return out;
+}
+
+std::unique_ptr<PostgresInstance> PostgresInstance::start(std::string& whyNot) {
+    if (!fs::exists(fs::path(kPgBin) / "initdb")) {
+        whyNot = "PostgreSQL 15 is not installed (apt-get install postgresql)";
+        return nullptr;
+    }
+    std::unique_ptr<PostgresInstance> pg(new PostgresInstance);
+    char tmpl[] = "/tmp/zhuxue-pg-XXXXXX";
+    if (!::mkdtemp(tmpl)) {
+        whyNot = "cannot make a temporary directory";
+        return nullptr;
+    }
+    pg->m_dir = tmpl;
+    fs::permissions(pg->m_dir, fs::perms::owner_all);
+    if (::geteuid() == 0)
+        runShell("chown nobody: " + pg->m_dir.string());
+    pg->m_port = freeLoopbackPort();
+    try {
+        std::string d = (pg->m_dir / "data").string();
+        pg->run(std::string(kPgBin) + "/initdb -D " + d + " -U postgres --auth=trust -E UTF8 --no-sync --locale=C.UTF-8");
+        pg->run(std::string(kPgBin) + "/pg_ctl -D " + d + " -l " + (pg->m_dir / "log").string() + " -w -t 60 -o \"-c listen_addresses=127.0.0.1 -p " +
+                std::to_string(pg->m_port) + " -k " + pg->m_dir.string() +
+                " -c fsync=off -c max_connections=300 -c shared_buffers=64MB\" start");
+    } catch (const std::exception& e) {
+        whyNot = e.what();
+        return nullptr;
+    }
+    return pg;
+}
+
+PostgresInstance::~PostgresInstance() {
+    if (m_dir.empty())
+        return;
+    try {
+        run(std::string(kPgBin) + "/pg_ctl -D " + (m_dir / "data").string() + " -m immediate -w stop");
+    } catch (...) {
+    }
+    std::error_code ec;
+    fs::remove_all(m_dir, ec);
+}
+
+std::string PostgresInstance::url() const {
+    return "postgresql://postgres@127.0.0.1:" + std::to_string(m_port) + "/postgres";
+}
+
+ServerProcess::ServerProcess(fs::path dataDir, std::string db, std::vector<std::string> extra)
+    : m_dataDir(std::move(dataDir)), m_db(std::move(db)), m_extra(std::move(extra)) {
+    fs::create_directories(m_dataDir);
+    start();
+}
+
+ServerProcess::~ServerProcess() {
+    if (m_proc)
+        m_proc->signal(SIGKILL);
+}
+
+std::vector<std::string> ServerProcess::storageArgs() const {
+    std::vector<std::string> a{"--data-dir", m_dataDir.string()};
+    if (!m_db.empty()) {
+        a.push_back("--db");
+        a.push_back(m_db);
+    }
+    return a;
+}
+
+void ServerProcess::start() {
+    fs::path portFile = m_dataDir / "port";
+    fs::remove(portFile);
+    std::vector<std::string> argv{binPath("zhuxue-server").string(), "serve", "--port",
+                                  m_port ? std::to_string(m_port) : "0", "--port-file", portFile.string()};
+    for (const auto& a : storageArgs())
+        argv.push_back(a);
+    for (const auto& a : m_extra)
+        argv.push_back(a);
+    // Restarting on the same port can race with the old socket; retry a few times.
+    for (int attempt = 0; attempt < 50; ++attempt) {
+        m_proc = std::make_unique<Process>(argv, std::map<std::string, std::string>{}, syncLogDir());
+        if (waitUntil([&] { return fs::exists(portFile) || !m_proc->running(); }, std::chrono::seconds(30)) &&
+            fs::exists(portFile))
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (!fs::exists(portFile))
+        throw std::runtime_error("zhuxue-server did not start: " + m_proc->stderrText());
+    std::ifstream(portFile) >> m_port;
+    if (!waitUntil([&] { return healthOk(m_port); }, std::chrono::seconds(20)))
+        throw std::runtime_error("zhuxue-server does not answer /v1/health");
+}
+
+void ServerProcess::kill9() {
+    m_proc->signal(SIGKILL);
+    m_proc->wait(std::chrono::seconds(10));
+}
+
+void ServerProcess::stop() {
+    m_proc->signal(SIGTERM);
+    m_proc->wait(std::chrono::seconds(20));
+}
+
+bool ServerProcess::running() { return m_proc && m_proc->running(); }
+
+std::string ServerProcess::enrollCode(const std::string& counties) {
+    std::vector<std::string> argv{binPath("zhuxue-server").string(), "enroll", "--county", counties};
+    for (const auto& a : storageArgs())
+        argv.push_back(a);
+    Process p(argv, {}, syncLogDir());
+    auto rc = p.wait(std::chrono::seconds(30));
+    if (!rc || *rc != 0)
+        throw std::runtime_error("zhuxue-server enroll failed: " + p.stderrText());
+    std::string code = p.stdoutText();
+    while (!code.empty() && (code.back() == '\n' || code.back() == '\r'))
+        code.pop_back();
+    return code;
+}
+
+} // namespace zhuxue::test

@@ -1,0 +1,86 @@
+// Strict codecs: unknown keys, record types, bad stamps and versions are refused with keys a
+// person can read; gzip is bounded.
+#include "sync/protocol/messages.hpp"
+#include "sync/protocol/wire.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace zhuxue::sync;
+using nlohmann::json;
+
+namespace {
+json goodChange() {
+    return json{{"id", "01900000-0000-7000-8000-000000000001"}, {"record_type", "student"},
+                {"record_id", "01900000-0000-7000-8000-0000000000aa"}, {"county", "420527"},
+                {"field", "name"}, {"value", "王小明"}, {"hlc", "0000019000000000"},
+                {"device", "11111111-2222-4333-8444-555555555555"}, {"base", ""}};
+}
+} // namespace
+
+TEST_CASE("a valid change decodes and encodes back identically") {
+    auto c = changeFromJson(goodChange());
+    REQUIRE(c.ok());
+    CHECK(toJson(*c) == goodChange());
+}
+
+TEST_CASE("change validation names what is wrong") {
+    auto expect = [](json j, const char* key) {
+        auto c = changeFromJson(j);
+        REQUIRE_FALSE(c.ok());
+        CHECK(c.error().key == key);
+    };
+    auto j = goodChange();
+    j["colour"] = "red";
+    expect(j, "sync.error.unknown_change_field");
+    j = goodChange();
+    j["record_type"] = "spaceship";
+    expect(j, "sync.error.unknown_record_type");
+    j = goodChange();
+    j.erase("hlc");
+    expect(j, "sync.error.missing_change_field");
+    j = goodChange();
+    j["hlc"] = "0000019000000000X";
+    expect(j, "sync.error.bad_hlc");
+    j = goodChange();
+    j["county"] = "42052";
+    expect(j, "sync.error.bad_county");
+    j = goodChange();
+    j["base"] = "0000019000000001"; // a base newer than the edit itself
+    expect(j, "sync.error.bad_base");
+    j = goodChange();
+    j["field"] = "_deleted";
+    expect(j, "sync.error.bad_deleted");
+    j = goodChange();
+    j["id"] = "01900000-0000-7000-8000-00000000000A";
+    expect(j, "sync.error.bad_change_id");
+    j = goodChange();
+    j["device"] = 5;
+    expect(j, "sync.error.change_field_type");
+}
+
+TEST_CASE("batch envelopes are strict about version and keys") {
+    json req{{"protocol", 1}, {"changes", json::array({goodChange()})}};
+    CHECK(pushRequestFromJson(req).ok());
+    req["protocol"] = 2;
+    CHECK(pushRequestFromJson(req).error().key == "sync.error.protocol_version");
+    req["protocol"] = 1;
+    req["extra"] = true;
+    CHECK(pushRequestFromJson(req).error().key == "sync.error.unknown_body_field");
+    json bad{{"protocol", 1}, {"changes", json::array({goodChange(), json{{"id", "x"}}})}};
+    auto r = pushRequestFromJson(bad);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().args.at("index") == "1");
+    CHECK(errorFromBody(422, errorBody(r.error()).dump()).key == r.error().key);
+}
+
+TEST_CASE("gzip round-trips and refuses bombs and truncation") {
+    std::string text(1 << 20, 'a');
+    auto gz = gzipCompress(text);
+    CHECK(gz.size() < text.size() / 100);
+    auto back = gzipDecompress(gz, 2 << 20);
+    REQUIRE(back.ok());
+    CHECK(*back == text);
+    CHECK(gzipDecompress(gz, 1000).error().key == "sync.error.body_too_large");
+    CHECK(gzipDecompress(gz.substr(0, gz.size() / 2), 2 << 20).error().key == "sync.error.bad_gzip");
+    CHECK(sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
