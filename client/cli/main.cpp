@@ -2,6 +2,7 @@
 #include "client/core/args.hpp"
 #include "client/core/version.hpp"
 #include "client/store/paths.hpp"
+#include "import_commands.hpp"
 #include "sync_commands.hpp"
 
 #include <cstdio>
@@ -26,6 +27,8 @@ The zhuxue command-line tool: the device store without a window.
 } // namespace
 
 int main(int argc, char** argv) {
+    if (auto rc = cli::runImportCommand(argc, argv))
+        return *rc;
     auto args = Args::parse(argc, argv, {"data-dir"}, {"help", "version"});
     if (!args) {
         std::fprintf(stderr, "zhuxue-cli: 选项有误 invalid option (%s)\n%s", args.error().key.c_str(), kUsage);
@@ -34,6 +37,7 @@ int main(int argc, char** argv) {
     if (args->flag("help")) {
         std::fputs(kUsage, stdout);
         std::printf("\n同步命令 Sync commands:\n%s", cli::kSyncUsage);
+        std::printf("\n导入与演示 Import and demo:\n%s", cli::kImportUsage);
         return 0;
     }
     if (args->flag("version")) {
