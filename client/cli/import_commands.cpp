@@ -1,5 +1,5 @@
-#include "import_commands.hpp"
-
+// zhuxue-cli import FILE and zhuxue-cli gen-demo: schools' pre-application lists and the demo
+// county.
 #include "client/core/args.hpp"
 #include "client/core/divisions.hpp"
 #include "client/core/i18n.hpp"
@@ -7,50 +7,25 @@
 #include "client/store/demo/demo_store.hpp"
 #include "client/store/import/import_run.hpp"
 #include "client/store/paths.hpp"
+#include "command.hpp"
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <ctime>
 
 namespace zhuxue::cli {
 
 namespace {
 
+// The catalogue's text, or the key when no catalogue could be loaded.
 struct Texts {
-    Catalog zh, en;
-    const Catalog* current = nullptr;
+    const Catalog* catalog;
     std::string operator()(std::string_view key,
                            const std::map<std::string, std::string>& args = {}) const {
-        return current->format(key, args);
+        return catalog ? catalog->format(key, args) : std::string(key);
     }
-    std::string operator()(const Error& e) const { return current->format(e); }
+    std::string operator()(const Error& e) const { return catalog ? catalog->format(e) : e.key; }
 };
-
-// --lang, else ZHUXUE_LANG, else English only when LANG asks for it: Chinese first.
-std::string chooseLanguage(const Args& args) {
-    std::string lang = args.value("lang");
-    if (lang.empty())
-        if (const char* env = std::getenv("ZHUXUE_LANG"))
-            lang = env;
-    if (lang.empty())
-        if (const char* env = std::getenv("LANG"); env && std::string_view(env).starts_with("en"))
-            lang = "en";
-    return lang == "en" ? "en" : "zh-CN";
-}
-
-Result<std::unique_ptr<Texts>> loadTexts(const std::string& lang) {
-    auto zh = loadCatalog(assetsDir(), "zh-CN");
-    if (!zh)
-        return zh.error();
-    auto en = loadCatalog(assetsDir(), "en");
-    if (!en)
-        return en.error();
-    auto t = std::make_unique<Texts>(Texts{std::move(*zh), std::move(*en), nullptr});
-    t->en.setFallback(&t->zh);
-    t->current = lang == "en" ? &t->en : &t->zh;
-    return t;
-}
 
 core::Date localToday() {
     const std::time_t now = std::time(nullptr);
@@ -87,7 +62,10 @@ void printIssues(const Texts& t, const import::ImportPlan& plan) {
 
 int runImport(const Args& args, const Texts& t, const std::filesystem::path& dataDir) {
     if (args.positional().size() != 2) {
-        std::fprintf(stderr, "用法 usage:\n%s", kImportUsage);
+        std::fprintf(
+            stderr,
+            "zhuxue-cli: 用法 usage: import FILE [--skip-bad-rows] [--dry-run] [--county CODE] "
+            "[--school-year YEAR] [--sheet NAME]\n");
         return 2;
     }
     const std::filesystem::path file = args.positional()[1];
@@ -230,30 +208,25 @@ int runGenDemo(const Args& args, const Texts& t, const std::filesystem::path& da
 
 } // namespace
 
-std::optional<int> runImportCommand(int argc, char** argv) {
-    auto args = Args::parse(
-        argc, argv,
-        {"data-dir", "students", "county", "seed", "as-of", "school-year", "sheet", "lang"},
-        {"help", "skip-bad-rows", "dry-run"});
-    if (!args || args->positional().empty())
-        return std::nullopt; // not ours (or a mistake main reports)
-    const std::string& cmd = args->positional()[0];
-    if (cmd != "import" && cmd != "gen-demo")
-        return std::nullopt;
-    if (args->flag("help")) {
-        std::fputs(kImportUsage, stdout);
-        return 0;
-    }
-    auto texts = loadTexts(chooseLanguage(*args));
-    if (!texts) {
-        std::fprintf(stderr, "zhuxue-cli: %s (%s)\n", texts.error().key.c_str(),
-                     texts.error().detail.c_str());
-        return 1;
-    }
-    const auto dataDir =
-        args->has("data-dir") ? std::filesystem::path(args->value("data-dir")) : defaultDataDir();
-    return cmd == "import" ? runImport(*args, **texts, dataDir)
-                           : runGenDemo(*args, **texts, dataDir);
+void registerImportCommands(std::vector<Command>& out) {
+    out.push_back(
+        {"import",
+         "import FILE [--skip-bad-rows] [--dry-run] [--county CODE] [--school-year YEAR] [--sheet "
+         "NAME]",
+         "导入预申请名单 CSV/XLSX，逐行检查；有错误时不导入（--skip-bad-rows "
+         "只导入正确的行，--dry-run "
+         "只检查） import a pre-application list, every row checked",
+         {"county", "school-year", "sheet"},
+         {"skip-bad-rows", "dry-run"},
+         [](const Context& ctx) { return runImport(*ctx.args, Texts{ctx.texts}, ctx.dataDir); }});
+    out.push_back(
+        {"gen-demo",
+         "gen-demo [--students N] [--county 420527] [--seed S] [--as-of YYYY-MM-DD]",
+         "生成演示县（演示数据，乡镇村为虚构），同一种子结果相同 generate a demo county (townships "
+         "and villages invented), the same for a seed",
+         {"students", "county", "seed", "as-of"},
+         {},
+         [](const Context& ctx) { return runGenDemo(*ctx.args, Texts{ctx.texts}, ctx.dataDir); }});
 }
 
 } // namespace zhuxue::cli
