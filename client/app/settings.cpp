@@ -24,12 +24,16 @@ Result<Settings> Settings::load(const fs::path& file) {
         return Error("settings.invalid", {{"path", file.string()}}, "not a JSON object");
     s.language = j.value("language", s.language);
     s.serverUrl = j.value("server_url", s.serverUrl);
+    s.enrollmentCode = j.value("enrollment_code", s.enrollmentCode);
+    s.kioskPin = j.value("kiosk_pin", s.kioskPin);
     s.fontSize = j.value("font_size", s.fontSize);
     s.largeText = j.value("large_text", s.largeText);
     s.kiosk = j.value("kiosk", s.kiosk);
     s.idleLockSeconds = j.value("idle_lock_seconds", s.idleLockSeconds);
     if (s.language != "zh-CN" && s.language != "en")
         s.language = "zh-CN";
+    if (s.idleLockSeconds < 60 || s.idleLockSeconds > 24 * 3600)
+        s.idleLockSeconds = 600;
     if (s.fontSize < 12.0f || s.fontSize > 48.0f)
         s.fontSize = 20.0f;
     return s;
@@ -38,7 +42,8 @@ Result<Settings> Settings::load(const fs::path& file) {
 Status Settings::save(const fs::path& file) const {
     nlohmann::json j = {{"language", language},       {"server_url", serverUrl},
                         {"font_size", fontSize},      {"large_text", largeText},
-                        {"kiosk", kiosk},             {"idle_lock_seconds", idleLockSeconds}};
+                        {"kiosk", kiosk},             {"idle_lock_seconds", idleLockSeconds},
+                        {"enrollment_code", enrollmentCode}, {"kiosk_pin", kioskPin}};
     std::string text = j.dump(2) + "\n";
     if (auto st = ensureDir(file.parent_path()); !st)
         return st;

@@ -11,10 +11,12 @@ namespace zhuxue::app {
 struct Settings {
     std::string language = "zh-CN"; // "zh-CN" or "en"
     std::string serverUrl;           // empty: not connected to a server yet
+    std::string enrollmentCode;      // one-time code from the county admin that enrols the device
     float fontSize = 20.0f;
     bool largeText = false;          // 大字模式: 1.5x text
     bool kiosk = false;
-    int idleLockSeconds = 600;
+    int idleLockSeconds = 600;       // lock the staff client after this long without input
+    std::string kioskPin;            // staff PIN to leave kiosk mode (empty: kiosk cannot start)
 
     float effectiveFontSize() const { return largeText ? fontSize * 1.5f : fontSize; }
 

@@ -71,28 +71,18 @@ std::vector<std::string> splitComma(const std::string& s) {
     return out;
 }
 
-int run(const std::filesystem::path& dataDir, int argc, char** argv, int first) {
-    auto args = Args::parse(argc, argv,
-                            {"out", "format", "year", "programme", "status", "level", "township", "school",
-                             "date", "county", "notice-days", "contact", "lang", "user"},
-                            {"mask-names", "help"}, first);
-    if (!args) {
-        std::fprintf(stderr, "zhuxue-cli roster: 选项有误 invalid option (%s)\n%s", args.error().key.c_str(),
-                     kRosterUsage);
-        return 2;
-    }
-    if (args->flag("help")) {
-        std::fputs(kRosterUsage, stdout);
-        return 0;
-    }
-    if (args->positional().size() != 1 || !args->has("out")) {
+int run(const Context& ctx) {
+    const std::filesystem::path& dataDir = ctx.dataDir;
+    const Args* args = ctx.args;
+    auto operands = ctx.operands();
+    if (operands.size() != 1 || !args->has("out")) {
         std::fputs(kRosterUsage, stderr);
         return 2;
     }
-    const std::string kind = args->positional()[0];
+    const std::string kind = operands[0];
     const std::filesystem::path out = args->value("out");
 
-    auto catalog = loadCatalog(assetsDir(), args->value("lang", "zh-CN"));
+    auto catalog = loadCatalog(assetsDir(), ctx.lang);
     if (!catalog)
         return fail(nullptr, catalog.error());
     const Catalog& texts = *catalog;
@@ -186,27 +176,14 @@ int run(const std::filesystem::path& dataDir, int argc, char** argv, int first) 
 
 } // namespace
 
-std::optional<int> maybeRunRoster(int argc, char** argv) {
-    // The command is the first argument that is neither a global option nor its value.
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        if (a == "--data-dir") {
-            ++i;
-            continue;
-        }
-        if (a.rfind("--", 0) == 0)
-            continue;
-        if (a != "roster")
-            return std::nullopt;
-        auto global = Args::parse(i, argv, {"data-dir"}, {});
-        if (!global) {
-            std::fprintf(stderr, "zhuxue-cli: 选项有误 invalid option (%s)\n", global.error().key.c_str());
-            return 2;
-        }
-        auto dataDir = global->has("data-dir") ? std::filesystem::path(global->value("data-dir")) : defaultDataDir();
-        return run(dataDir, argc, argv, i + 1);
-    }
-    return std::nullopt;
+void registerRosterCommands(std::vector<Command>& out) {
+    out.push_back({"roster", "roster KIND --out FILE",
+                   "生成并导出花名册 build and export a roster (KIND: review, programme, public-notice, "
+                   "funds, daily-contracts, pre-application)",
+                   {"out", "format", "year", "programme", "status", "level", "township", "school",
+                    "date", "county", "notice-days", "contact", "user"},
+                   {"mask-names"},
+                   run});
 }
 
 } // namespace zhuxue::cli

@@ -1,12 +1,13 @@
 #pragma once
 // zhuxue-cli roster KIND --format csv|xlsx|pdf --out FILE [filters]: the rosters of
-// client/reports without a window. Owned by the reports module; main.cpp only dispatches.
-#include <optional>
+// client/reports without a window. Owned by the reports module.
+#include "command.hpp"
+
+#include <vector>
 
 namespace zhuxue::cli {
 
-// Runs the roster command when argv names it (after the global options); nullopt otherwise.
-std::optional<int> maybeRunRoster(int argc, char** argv);
+void registerRosterCommands(std::vector<Command>& out);
 
 extern const char* const kRosterUsage;
 

@@ -3,7 +3,7 @@
 #include "client/core/args.hpp"
 #include "client/core/version.hpp"
 #include "client/store/paths.hpp"
-#include "client/ui/staff/home_screen.hpp"
+#include "client/ui/staff/staff_client.hpp"
 #include "sync/engine/sync_status.hpp"
 
 #include <cstdio>
@@ -109,6 +109,6 @@ int main(int argc, char** argv) {
         s.serverUrl = application.settings().serverUrl;
         s.state = s.serverUrl.empty() ? sync::SyncState::NotConfigured : sync::SyncState::Idle;
     });
-    ui::HomeScreen home;
-    return application.run([&](app::App& a) { home.draw(a, syncBoard.snapshot()); });
+    ui::StaffClient client(application, opt.dataDir, &syncBoard);
+    return application.run([&](app::App&) { client.draw(); });
 }

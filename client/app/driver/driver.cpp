@@ -3,6 +3,7 @@
 #include <imgui_internal.h>
 
 #include <algorithm>
+#include <thread>
 
 namespace zhuxue::app::driver {
 
@@ -49,11 +50,13 @@ void Driver::frame(int n) {
     }
 }
 
-bool Driver::frameUntil(const std::function<bool()>& pred, int maxFrames) {
-    for (int i = 0; i < maxFrames; ++i) {
+bool Driver::frameUntil(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
         if (pred())
             return true;
         frame();
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     return pred();
 }
@@ -61,6 +64,9 @@ bool Driver::frameUntil(const std::function<bool()>& pred, int maxFrames) {
 static bool matches(const ItemInfo& item, std::string_view query) {
     if (item.label.empty())
         return false;
+    if (query.rfind("##", 0) == 0) // "##id": the id part of "any text##id"
+        return item.label.size() >= query.size() &&
+               std::string_view(item.label).substr(item.label.size() - query.size()) == query;
     if (query.find("##") != std::string_view::npos)
         return item.label == query;
     return item.visibleLabel() == query;

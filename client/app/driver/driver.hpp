@@ -7,6 +7,7 @@
 #include "client/app/app.hpp"
 #include "item_recorder.hpp"
 
+#include <chrono>
 #include <functional>
 #include <set>
 #include <string>
@@ -24,11 +25,14 @@ public:
 
     // Runs n frames.
     void frame(int n = 1);
-    // Runs frames until pred holds (at most maxFrames); true when it did.
-    bool frameUntil(const std::function<bool()>& pred, int maxFrames = 120);
+    // Runs frames until pred holds, pausing a millisecond between frames so workers can finish
+    // (password hashing, searches); false when it still does not hold after the timeout.
+    bool frameUntil(const std::function<bool()>& pred,
+                    std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
-    // Items of the last frame. A label matches an item's visible label ("保存" for "保存##visit"),
-    // or its full label when the query holds "##". The first match in drawing order wins.
+    // Items of the last frame. A label matches an item's visible label ("保存" for "保存##visit");
+    // a query "##visit" matches the id part of any label ending so (language-independent); any
+    // other query holding "##" matches the full label. The first match in drawing order wins.
     const ItemInfo* find(std::string_view label) const;
     std::vector<const ItemInfo*> findAll(std::string_view label) const;
     bool exists(std::string_view label) const { return find(label) != nullptr; }

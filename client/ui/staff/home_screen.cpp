@@ -1,7 +1,7 @@
 #include "home_screen.hpp"
 
-#include "client/app/app.hpp"
 #include "client/core/version.hpp"
+#include "client/ui/widgets/fields.hpp"
 
 #include <imgui.h>
 
@@ -31,51 +31,88 @@ std::string formatTime(int64_t t, const app::App& app) {
     std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
     return buf;
 }
+
+std::int64_t countOf(const store::StoreStats& s, RecordType type) {
+    for (auto& [t, n] : s.records)
+        if (t == type)
+            return n;
+    return 0;
+}
 } // namespace
 
-void HomeScreen::draw(app::App& app, const sync::SyncStatus& status) {
-    const ImGuiViewport* vp = ImGui::GetMainViewport();
-    ImGui::SetNextWindowPos(vp->WorkPos);
-    ImGui::SetNextWindowSize(vp->WorkSize);
-    ImGui::Begin("##home", nullptr,
-                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+void HomeScreen::refresh(Context& ctx) {
+    // Counting rows is quick (a few COUNT(*) on indexed tables); done every few seconds only.
+    double now = ImGui::GetTime();
+    if (!ctx.store || now - m_refreshedAt < 5.0)
+        return;
+    m_refreshedAt = now;
+    if (auto s = ctx.store->stats())
+        m_stats = *s;
+}
 
-    ImGui::TextUnformatted(app.tr("app.title"));
-    ImGui::SameLine();
+void HomeScreen::draw(Context& ctx) {
+    refresh(ctx);
+    app::App& app = ctx.app;
     ImGui::TextDisabled("%s %s", app.tr("app.version"), kVersion);
-    ImGui::SameLine(ImGui::GetContentRegionMax().x - 220);
-    bool zh = app.settings().language != "en";
-    if (ImGui::RadioButton(app.tr("lang.zh_CN"), zh) && !zh) {
-        app.setLanguage("zh-CN");
-        app.saveSettings();
-    }
-    ImGui::SameLine();
-    if (ImGui::RadioButton(app.tr("lang.en"), !zh) && zh) {
-        app.setLanguage("en");
-        app.saveSettings();
-    }
     ImGui::TextWrapped("%s", app.tr("app.tagline"));
-    ImGui::Separator();
+    ImGui::Spacing();
 
-    ImGui::TextUnformatted(app.tr("sync.title"));
-    if (ImGui::BeginTable("##sync", 2, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit)) {
-        auto row = [](const char* label, const std::string& value) {
-            ImGui::TableNextRow();
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(label);
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(value.c_str());
-        };
-        row(app.tr("sync.state.label"), app.tr(syncStateKey(status.state)));
-        row(app.tr("sync.server"), status.serverUrl.empty() ? app.tr("sync.no_server") : status.serverUrl);
-        row(app.tr("sync.last_success"), formatTime(status.lastSuccess, app));
-        row(app.tr("sync.pending"), std::to_string(status.pendingChanges));
-        row(app.tr("sync.conflicts"), std::to_string(status.conflicts));
-        row(app.tr("sync.quarantined"), std::to_string(status.quarantined));
+    if (ImGui::BeginTable("##home.columns", 2, ImGuiTableFlags_SizingStretchSame)) {
+        ImGui::TableNextColumn();
+        heading(app, "ui.home.start");
+        if (button(app, "ui.nav.search", true, "home.search"))
+            ctx.go(ScreenId::Search);
+        if (ctx.can(Permission::EditRecords) || ctx.can(Permission::SignContracts) ||
+            (ctx.account && ctx.account->role == store::Role::Volunteer)) {
+            if (button(app, "ui.nav.first_loan", ctx.store != nullptr, "home.first_loan")) {
+                ctx.student = Uuid{};
+                ctx.go(ScreenId::FirstLoan);
+            }
+        }
+        if (button(app, "ui.nav.settings", true, "home.settings"))
+            ctx.go(ScreenId::Settings);
+
+        ImGui::Spacing();
+        heading(app, "ui.home.my_work");
+        if (m_stats) {
+            ImGui::Text("%s: %lld", app.tr("ui.home.students"),
+                        static_cast<long long>(countOf(*m_stats, RecordType::Student)));
+            ImGui::Text("%s: %lld", app.tr("ui.home.applications"),
+                        static_cast<long long>(countOf(*m_stats, RecordType::LoanApplication)));
+            ImGui::Text("%s: %lld", app.tr("ui.home.visits"),
+                        static_cast<long long>(countOf(*m_stats, RecordType::HomeVisit)));
+        } else if (!ctx.store) {
+            dataTextWrapped(app, message(app, ctx.storeError));
+        }
+
+        ImGui::TableNextColumn();
+        heading(app, "sync.title");
+        sync::SyncStatus status = ctx.board ? ctx.board->snapshot() : sync::SyncStatus{};
+        if (m_stats) { // the store knows its own outbox, conflicts and quarantine
+            status.pendingChanges = m_stats->pendingChanges;
+            status.conflicts = m_stats->openConflicts;
+            status.quarantined = m_stats->quarantined;
+        }
+        if (ImGui::BeginTable("##sync", 2, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit)) {
+            auto row = [&](const char* label, const std::string& value) {
+                ImGui::TableNextRow();
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(label);
+                ImGui::TableNextColumn();
+                dataText(app, value);
+            };
+            row(app.tr("sync.state.label"), app.tr(syncStateKey(status.state)));
+            row(app.tr("sync.server"), status.serverUrl.empty() ? app.tr("sync.no_server") : status.serverUrl);
+            row(app.tr("sync.last_success"), formatTime(status.lastSuccess, app));
+            row(app.tr("sync.pending"), std::to_string(status.pendingChanges));
+            row(app.tr("sync.conflicts"), std::to_string(status.conflicts));
+            row(app.tr("sync.quarantined"), std::to_string(status.quarantined));
+            if (!status.lastErrorKey.empty())
+                row(app.tr("ui.home.last_error"), app.tr(status.lastErrorKey));
+            ImGui::EndTable();
+        }
         ImGui::EndTable();
     }
-    ImGui::End();
 }
 
 } // namespace zhuxue::ui

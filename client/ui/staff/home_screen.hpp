@@ -1,16 +1,19 @@
 #pragma once
-// The staff home screen: who we are, the version, and where sync stands.
-#include "sync/engine/sync_status.hpp"
-
-namespace zhuxue::app {
-class App;
-}
+// The staff home: who is signed in, my work (files in the store that wait for someone), and where
+// sync stands (from the sync worker's status board, or the store's own counts when sync has not
+// started).
+#include "context.hpp"
 
 namespace zhuxue::ui {
 
 class HomeScreen {
 public:
-    void draw(app::App& app, const sync::SyncStatus& status);
+    void draw(Context& ctx);
+
+private:
+    void refresh(Context& ctx);
+    double m_refreshedAt = -1e9; // ImGui time of the last count (counts refresh every few seconds)
+    std::optional<store::StoreStats> m_stats;
 };
 
 // Human text for a sync status in the current language ("尚未同步" ...).

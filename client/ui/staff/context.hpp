@@ -1,0 +1,62 @@
+#pragma once
+// What every staff screen gets: the process (App), the device's store and accounts, the sync
+// status board, a worker for long jobs, who is signed in, and navigation. Screens keep only their
+// own UI state; data lives in the store.
+#include "client/app/app.hpp"
+#include "client/app/worker.hpp"
+#include "client/core/ids.hpp"
+#include "client/store/accounts.hpp"
+#include "client/store/store.hpp"
+#include "sync/engine/sync_status.hpp"
+
+#include <optional>
+#include <vector>
+
+namespace zhuxue::ui {
+
+enum class ScreenId { SignIn, Home, Search, Family, FirstLoan, Settings };
+
+// What a role may do. Volunteers guide families through forms; staff do casework; admins also
+// manage accounts and device settings.
+enum class Permission { EditRecords, SignContracts, ManageAccounts, ChangeSettings };
+bool allowed(store::Role role, Permission p);
+
+struct Context {
+    app::App& app;
+    store::Store* store = nullptr;       // nullptr when the database could not be opened
+    Error storeError;                    // why, then
+    store::Accounts* accounts = nullptr;
+    const sync::SyncStatusBoard* board = nullptr;
+    app::Worker* worker = nullptr;
+    std::filesystem::path dataDir;
+    // The county this device works for (from enrolment; records are saved with it).
+    std::string county = "420527";
+
+    std::optional<store::Account> account; // who is signed in
+    ScreenId screen = ScreenId::SignIn;
+    std::vector<ScreenId> history;
+    Uuid student; // the family page and journeys work on this student
+    uint64_t dataVersion = 0; // bumped by every save, so pages showing records reload
+
+    explicit Context(app::App& a) : app(a) {}
+    void go(ScreenId s) {
+        if (s != screen)
+            history.push_back(screen);
+        screen = s;
+    }
+    void back() {
+        if (!history.empty()) {
+            screen = history.back();
+            history.pop_back();
+        }
+    }
+    void openFamily(const Uuid& id) {
+        student = id;
+        go(ScreenId::Family);
+    }
+    store::Actor actor() const { return {account ? account->user : std::string("unknown")}; }
+    bool can(Permission p) const { return account && allowed(account->role, p); }
+    const char* tr(std::string_view key) const { return app.tr(key); }
+};
+
+} // namespace zhuxue::ui

@@ -1,0 +1,163 @@
+#include "family_screen.hpp"
+
+#include "client/core/money.hpp"
+#include "client/ui/widgets/fields.hpp"
+
+#include <imgui.h>
+
+namespace zhuxue::ui {
+
+std::string codeText(app::App& app, std::string_view prefix, std::string_view code) {
+    std::string key = std::string(prefix) + "." + std::string(code);
+    return app.texts().current().has(key) ? app.tr(key) : std::string(code);
+}
+
+namespace {
+template <class T> void keep(Result<std::vector<T>> r, std::vector<T>& into, std::string& error, app::App& app) {
+    if (r)
+        into = std::move(*r);
+    else
+        error = message(app, r.error());
+}
+
+std::string money(Fen f) { return core::formatMoney(f, {.currencySign = true}); }
+} // namespace
+
+void FamilyScreen::load(Context& ctx) {
+    m_loadedFor = ctx.student;
+    m_loadedVersion = ctx.dataVersion;
+    m_error.clear();
+    m_student.reset();
+    m_household.reset();
+    m_members.clear();
+    m_coBorrowers.clear();
+    m_applications.clear();
+    m_contracts.clear();
+    m_assessments.clear();
+    m_visits.clear();
+    m_attachments.clear();
+    if (!ctx.store)
+        return;
+    store::Store& db = *ctx.store;
+    auto s = db.get<Student>(ctx.student);
+    if (!s) {
+        m_error = message(ctx.app, s.error());
+        return;
+    }
+    m_student = *s;
+    if (!m_student)
+        return;
+    if (!m_student->householdId.isNil()) {
+        if (auto h = db.get<Household>(m_student->householdId); h && *h)
+            m_household = **h;
+        keep(db.list<HouseholdMember>("household_id", m_student->householdId), m_members, m_error, ctx.app);
+    }
+    keep(db.list<CoBorrower>("student_id", ctx.student), m_coBorrowers, m_error, ctx.app);
+    keep(db.list<LoanApplication>("student_id", ctx.student), m_applications, m_error, ctx.app);
+    for (const auto& a : m_applications) {
+        std::vector<Contract> cs;
+        keep(db.list<Contract>("application_id", a.id), cs, m_error, ctx.app);
+        m_contracts.insert(m_contracts.end(), cs.begin(), cs.end());
+    }
+    keep(db.list<HardshipAssessment>("student_id", ctx.student), m_assessments, m_error, ctx.app);
+    keep(db.list<HomeVisit>("student_id", ctx.student), m_visits, m_error, ctx.app);
+    keep(db.list<Attachment>("owner_id", ctx.student), m_attachments, m_error, ctx.app);
+}
+
+void FamilyScreen::draw(Context& ctx) {
+    app::App& app = ctx.app;
+    if (!(m_loadedFor == ctx.student) || m_loadedVersion != ctx.dataVersion)
+        load(ctx);
+    if (!m_student) {
+        dataTextWrapped(app, m_error.empty() ? app.tr("ui.family.not_found") : m_error);
+        if (button(app, "ui.common.back", true, "family.back") || escapePressed())
+            ctx.back();
+        return;
+    }
+    const Student& s = *m_student;
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.10f, 0.25f, 0.50f, 1.0f));
+    dataText(app, s.name);
+    ImGui::PopStyleColor();
+    ImGui::SameLine();
+    dataTextDisabled(app, s.township + " " + s.village);
+    ImGui::Separator();
+    if (!m_error.empty())
+        dataTextWrapped(app, m_error);
+
+    auto row = [&](const char* key, const std::string& value) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextDisabled("%s", app.tr(key));
+        ImGui::TableNextColumn();
+        dataText(app, value);
+    };
+    if (ImGui::BeginTable("##family.student", 4, ImGuiTableFlags_SizingStretchProp)) {
+        row("ui.family.id_number", s.idNumber);
+        row("ui.family.birth_date", s.birthDate);
+        row("ui.family.phone", s.phone);
+        row("ui.family.high_school", s.highSchool);
+        row("ui.family.university", s.university);
+        row("ui.family.major", s.major);
+        row("ui.family.address", s.address);
+        ImGui::EndTable();
+    }
+
+    if (ImGui::CollapsingHeader(app.tr("ui.family.household"), ImGuiTreeNodeFlags_DefaultOpen)) {
+        if (m_household) {
+            std::string groups;
+            for (auto& g : m_household->priorityGroups)
+                groups += (groups.empty() ? "" : "、") + g;
+            dataText(app, app.texts().current().format("ui.family.household_line",
+                                                       {{"income", money(m_household->annualIncomeFen)},
+                                                        {"groups", groups.empty() ? "—" : groups}}));
+        }
+        for (const auto& m : m_members)
+            dataText(app, m.name + "（" + m.relation + "） " + m.occupation + " " + money(m.annualIncomeFen));
+        if (!m_household && m_members.empty())
+            ImGui::TextDisabled("%s", app.tr("ui.common.none"));
+    }
+    if (ImGui::CollapsingHeader(app.tr("ui.family.co_borrowers"), ImGuiTreeNodeFlags_DefaultOpen)) {
+        for (const auto& c : m_coBorrowers)
+            dataText(app, c.name + "（" + c.relation + "） " + c.idNumber + " " + c.phone);
+        if (m_coBorrowers.empty())
+            ImGui::TextDisabled("%s", app.tr("ui.common.none"));
+    }
+    if (ImGui::CollapsingHeader(app.tr("ui.family.applications"), ImGuiTreeNodeFlags_DefaultOpen)) {
+        for (const auto& a : m_applications)
+            dataText(app, std::to_string(a.schoolYear) + " " + codeText(app, "ui.kind", toCode(a.kind)) + " " +
+                              money(a.amountFen) + " · " + std::to_string(a.termYears) + app.tr("ui.common.years") +
+                              " · " + codeText(app, "ui.status", toCode(a.status)));
+        for (const auto& c : m_contracts)
+            dataText(app, app.texts().current().format("ui.family.contract_line",
+                                                       {{"number", c.contractNumber}, {"code", c.certificateCode},
+                                                        {"date", c.signingDate}}));
+        if (m_applications.empty())
+            ImGui::TextDisabled("%s", app.tr("ui.common.none"));
+    }
+    if (ImGui::CollapsingHeader(app.tr("ui.family.assessments"))) {
+        for (const auto& a : m_assessments)
+            dataText(app, std::to_string(a.schoolYear) + " " + codeText(app, "ui.level", toCode(a.level)));
+        if (m_assessments.empty())
+            ImGui::TextDisabled("%s", app.tr("ui.common.none"));
+    }
+    if (ImGui::CollapsingHeader(app.tr("ui.family.visits"))) {
+        for (const auto& v : m_visits)
+            dataText(app, v.visitDate + " " + codeText(app, "ui.level", toCode(v.recommendedLevel)));
+        if (m_visits.empty())
+            ImGui::TextDisabled("%s", app.tr("ui.common.none"));
+    }
+    if (ImGui::CollapsingHeader(app.tr("ui.family.attachments"))) {
+        for (const auto& a : m_attachments)
+            dataText(app, a.fileName + " (" + a.mime + ")");
+        if (m_attachments.empty())
+            ImGui::TextDisabled("%s", app.tr("ui.common.none"));
+    }
+    ImGui::Spacing();
+    if (button(app, "ui.family.start_loan", ctx.store != nullptr, "family.start_loan"))
+        ctx.go(ScreenId::FirstLoan);
+    ImGui::SameLine();
+    if (button(app, "ui.common.back", true, "family.back") || escapePressed())
+        ctx.back();
+}
+
+} // namespace zhuxue::ui

@@ -1,0 +1,34 @@
+#pragma once
+// A family's page: the student, household and its members, co-borrowers, applications with their
+// status, contracts, assessments, home visits and attachments. Read from the store when the page
+// opens (indexed lookups by id: well under a frame), kept until the student changes.
+#include "context.hpp"
+
+namespace zhuxue::ui {
+
+class FamilyScreen {
+public:
+    void draw(Context& ctx);
+    void reload() { m_loadedFor = Uuid{}; }
+
+private:
+    void load(Context& ctx);
+
+    Uuid m_loadedFor;
+    uint64_t m_loadedVersion = 0;
+    std::optional<Student> m_student;
+    std::optional<Household> m_household;
+    std::vector<HouseholdMember> m_members;
+    std::vector<CoBorrower> m_coBorrowers;
+    std::vector<LoanApplication> m_applications;
+    std::vector<Contract> m_contracts;
+    std::vector<HardshipAssessment> m_assessments;
+    std::vector<HomeVisit> m_visits;
+    std::vector<Attachment> m_attachments;
+    std::string m_error;
+};
+
+// "ui.status.<code>" etc.: the current language's name of a code.
+std::string codeText(app::App& app, std::string_view prefix, std::string_view code);
+
+} // namespace zhuxue::ui

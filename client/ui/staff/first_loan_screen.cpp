@@ -1,0 +1,635 @@
+#include "first_loan_screen.hpp"
+
+#include "client/app/policy_files.hpp"
+#include "client/core/money.hpp"
+#include "client/core/resident_id.hpp"
+#include "client/store/paths.hpp"
+#include "client/ui/widgets/fields.hpp"
+
+#include <imgui.h>
+
+#include <chrono>
+#include <ctime>
+#include <fstream>
+
+namespace zhuxue::ui {
+
+namespace {
+core::Date today() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    return {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+}
+
+UnixMs nowMs() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::optional<int> wholeNumber(const std::string& s, int min, int max) {
+    if (s.empty() || s.size() > 3 || s.find_first_not_of("0123456789") != std::string::npos)
+        return std::nullopt;
+    int v = std::stoi(s);
+    return v >= min && v <= max ? std::optional<int>(v) : std::nullopt;
+}
+
+void required(core::Findings& f, const std::string& value, const std::string& field, app::App& app,
+              const char* labelKey) {
+    if (value.find_first_not_of(" \t") == std::string::npos)
+        f.error(field, Error("ui.loan.required", {{"field", app.tr(labelKey)}}));
+}
+
+std::string money(Fen f) { return core::formatMoney(f, {.currencySign = true}); }
+
+StudyLevel studyLevel(int level) {
+    return level == 2 ? StudyLevel::Postgraduate : level == 1 ? StudyLevel::Vocational : StudyLevel::Undergraduate;
+}
+} // namespace
+
+const core::Policy* FirstLoanScreen::policy(Context& ctx) {
+    if (!m_policies && m_policyError.empty()) {
+        auto p = app::loadPolicies(assetsDir());
+        if (p)
+            m_policies = std::move(*p);
+        else
+            m_policyError = message(ctx.app, p.error());
+    }
+    return m_policies ? m_policies->forDate(today()) : nullptr;
+}
+
+void FirstLoanScreen::start(Context& ctx) {
+    *this = FirstLoanScreen{};
+    m_started = true;
+    m_startedFor = ctx.student;
+    if (ctx.store && !ctx.student.isNil()) {
+        if (auto s = ctx.store->get<Student>(ctx.student); s && *s) {
+            m_existing = **s;
+            const Student& st = *m_existing;
+            m_name = st.name;
+            m_idNumber = st.idNumber;
+            m_phone = st.phone;
+            m_township = st.township;
+            m_village = st.village;
+            m_highSchool = st.highSchool;
+            m_address = st.address;
+            m_university = st.university;
+            m_major = st.major;
+            m_level = st.studyLevel == StudyLevel::Postgraduate ? 2 : st.studyLevel == StudyLevel::Vocational ? 1 : 0;
+            if (st.programYears > 0)
+                m_programYears = m_remainingYears = std::to_string(st.programYears);
+            if (auto apps = ctx.store->list<LoanApplication>("student_id", st.id); apps && !apps->empty()) {
+                m_kind = 1; // a student with an earlier loan comes for a renewal
+                m_freshman = false;
+            }
+            if (auto cos = ctx.store->list<CoBorrower>("student_id", st.id); cos && !cos->empty()) {
+                const CoBorrower& c = cos->back();
+                m_coName = c.name;
+                m_coRelation = c.relation;
+                m_coIdNumber = c.idNumber;
+                m_coPhone = c.phone;
+            }
+        }
+    }
+}
+
+core::MaterialFacts FirstLoanScreen::materialFacts() const {
+    core::MaterialFacts f;
+    f.type = m_kind == 1 ? core::ApplicationType::Renewal : core::ApplicationType::FirstLoan;
+    f.freshman = m_freshman;
+    f.hadPreApplication = m_hadPreApplication;
+    f.priorityGroup = m_priorityGroup;
+    f.householdRegistersDiffer = m_registersDiffer;
+    return f;
+}
+
+core::Findings FirstLoanScreen::check(Context& ctx, Step step) {
+    app::App& app = ctx.app;
+    core::Findings f;
+    core::Date now = today();
+    switch (step) {
+    case Step::Student: {
+        required(f, m_name, "student.name", app, "ui.loan.student_name");
+        f.append(core::checkResidentId(m_idNumber, now, {}, "student.id_number").findings);
+        if (m_phone.empty())
+            required(f, m_phone, "student.phone", app, "ui.loan.phone");
+        else
+            f.append(core::checkMobile(m_phone, "student.phone"));
+        required(f, m_township, "student.township", app, "ui.loan.township");
+        break;
+    }
+    case Step::CoBorrower: {
+        required(f, m_coName, "co_borrower.name", app, "ui.loan.co_name");
+        required(f, m_coRelation, "co_borrower.relation", app, "ui.loan.co_relation");
+        auto id = core::checkResidentId(m_coIdNumber, now, {}, "co_borrower.id_number");
+        f.append(id.findings);
+        if (m_coPhone.empty())
+            required(f, m_coPhone, "co_borrower.phone", app, "ui.loan.phone");
+        else
+            f.append(core::checkMobile(m_coPhone, "co_borrower.phone"));
+        if (id.id) {
+            core::CoBorrowerFacts facts;
+            facts.type = m_kind == 1 ? core::ApplicationType::Renewal : core::ApplicationType::FirstLoan;
+            facts.signingDate = now;
+            facts.coBorrowerBirthDate = id.id->birthDate;
+            facts.coBorrowerIdNumber = id.id->number;
+            facts.studentIdNumber = core::normalizeResidentId(m_idNumber);
+            facts.representedByProxy = m_coProxy;
+            f.append(core::checkCoBorrower(facts));
+        }
+        break;
+    }
+    case Step::School: {
+        required(f, m_university, "school.university", app, "ui.loan.university");
+        auto years = wholeNumber(m_programYears, 1, 8);
+        if (!years)
+            f.error("school.program_years", Error("ui.loan.bad_years", {{"min", "1"}, {"max", "8"}}));
+        auto remaining = wholeNumber(m_remainingYears, 1, years.value_or(8));
+        if (!remaining)
+            f.error("school.remaining_years",
+                    Error("ui.loan.bad_years", {{"min", "1"}, {"max", std::to_string(years.value_or(8))}}));
+        break;
+    }
+    case Step::Amount: {
+        const core::Policy* p = policy(ctx);
+        if (!p) {
+            f.error("loan.amount", Error("ui.loan.no_policy", {{"detail", m_policyError}}));
+            break;
+        }
+        auto amount = core::parseMoney(m_amount);
+        if (!amount)
+            f.error("loan.amount", amount.error());
+        else
+            f.append(core::checkLoanAmount(*amount, p->limits(m_level == 2 ? core::StudentLevel::Postgraduate
+                                                                           : core::StudentLevel::Undergraduate),
+                                           "loan.amount"));
+        auto term = wholeNumber(m_term, 1, 40);
+        if (!term)
+            f.error("loan.term", Error("ui.loan.bad_years", {{"min", "1"}, {"max", std::to_string(p->term.maxYears)}}));
+        else
+            f.append(core::checkLoanTerm(*term, wholeNumber(m_remainingYears, 1, 8).value_or(1), p->term, "loan.term"));
+        break;
+    }
+    case Step::Materials: {
+        f.append(core::checkMaterials(materialFacts(), m_received));
+        break;
+    }
+    case Step::Review:
+        for (Step s : {Step::Student, Step::CoBorrower, Step::School, Step::Amount, Step::Materials})
+            f.append(check(ctx, s));
+        break;
+    case Step::Signed: {
+        required(f, m_contractNumber, "contract.number", app, "ui.loan.contract_number");
+        required(f, m_certificateCode, "contract.certificate_code", app, "ui.loan.certificate_code");
+        break;
+    }
+    }
+    return f;
+}
+
+void FirstLoanScreen::next(Context& ctx) {
+    m_findings = check(ctx, m_step);
+    if (!m_findings.ok())
+        return;
+    m_status.clear();
+    switch (m_step) {
+    case Step::Student: m_step = Step::CoBorrower; break;
+    case Step::CoBorrower: m_step = Step::School; break;
+    case Step::School: m_step = Step::Amount; break;
+    case Step::Amount: m_step = Step::Materials; break;
+    case Step::Materials: m_step = Step::Review; break;
+    case Step::Review: save(ctx); break;
+    case Step::Signed: saveContract(ctx); break;
+    }
+    if (m_step != Step::Review)
+        m_findings = {};
+}
+
+void FirstLoanScreen::save(Context& ctx) {
+    if (!ctx.store)
+        return;
+    core::Date now = today();
+    Student s = m_existing.value_or(Student{});
+    if (s.id.isNil()) {
+        s.id = newUuidV7();
+        s.county = ctx.county;
+    }
+    auto sid = core::checkResidentId(m_idNumber, now);
+    s.name = m_name;
+    s.idNumber = sid.id ? sid.id->number : m_idNumber;
+    if (sid.id) {
+        s.birthDate = sid.id->birthDate.iso();
+        s.gender = sid.id->sex == core::Sex::Female ? Gender::Female : Gender::Male;
+    }
+    s.phone = *core::normalizeMobile(m_phone);
+    s.township = m_township;
+    s.village = m_village;
+    s.highSchool = m_highSchool;
+    s.address = m_address;
+    s.university = m_university;
+    s.major = m_major;
+    s.studyLevel = studyLevel(m_level);
+    s.programYears = std::stoi(m_programYears);
+    if (s.enrollmentYear == 0)
+        s.enrollmentYear = now.year;
+
+    CoBorrower c;
+    c.id = newUuidV7();
+    c.county = s.county;
+    c.studentId = s.id;
+    c.name = m_coName;
+    c.relation = m_coRelation;
+    auto cid = core::checkResidentId(m_coIdNumber, now);
+    c.idNumber = cid.id ? cid.id->number : m_coIdNumber;
+    if (cid.id)
+        c.birthDate = cid.id->birthDate.iso();
+    c.phone = *core::normalizeMobile(m_coPhone);
+
+    LoanApplication a;
+    a.id = newUuidV7();
+    a.county = s.county;
+    a.studentId = s.id;
+    a.coBorrowerId = c.id;
+    a.kind = m_kind == 1 ? ApplicationKind::Renewal : ApplicationKind::FirstLoan;
+    a.status = LoanStatus::Applied;
+    a.schoolYear = now.year;
+    a.amountFen = *core::parseMoney(m_amount);
+    a.tuitionFen = core::parseMoney(m_tuition).ok() ? *core::parseMoney(m_tuition) : 0;
+    a.accommodationFen = core::parseMoney(m_accommodation).ok() ? *core::parseMoney(m_accommodation) : 0;
+    a.remainingStudyYears = std::stoi(m_remainingYears);
+    a.termYears = std::stoi(m_term);
+    a.renewalMode = m_kind == 1 ? RenewalMode::OnSite : RenewalMode::None;
+    a.createdMs = nowMs();
+
+    MaterialsChecklist list;
+    list.id = newUuidV7();
+    list.county = s.county;
+    list.applicationId = a.id;
+    for (core::Material m : core::requiredMaterials(materialFacts()))
+        list.items.push_back({std::string(core::materialId(m)), true, m_received.count(m) != 0, {}});
+    list.checkedBy = ctx.actor().user;
+    list.checkedMs = a.createdMs;
+
+    // One transaction: the student, the co-borrower, the application and its checked materials.
+    store::Batch batch = ctx.store->batch(ctx.actor());
+    Status st = batch.save(s);
+    if (st)
+        st = batch.save(c);
+    if (st)
+        st = batch.save(a);
+    if (st)
+        st = batch.save(list);
+    if (st)
+        st = batch.changeStatus(a.id, LoanStatus::MaterialsChecked, "materials checked at the window");
+    if (st)
+        st = batch.commit();
+    if (!st) {
+        m_status = message(ctx.app, st.error());
+        return;
+    }
+    m_studentId = s.id;
+    m_applicationId = a.id;
+    m_existing = s;
+    ctx.student = s.id;
+    m_startedFor = s.id;
+    ++ctx.dataVersion;
+    m_status = ctx.tr("ui.loan.saved");
+    m_step = Step::Signed;
+}
+
+void FirstLoanScreen::saveContract(Context& ctx) {
+    if (!ctx.store || m_contractSaved || !ctx.can(Permission::SignContracts))
+        return;
+    Contract k;
+    k.id = newUuidV7();
+    k.county = m_existing ? m_existing->county : ctx.county;
+    k.applicationId = m_applicationId;
+    k.contractNumber = m_contractNumber;
+    k.certificateCode = m_certificateCode;
+    k.signingDate = today().iso();
+    k.amountFen = *core::parseMoney(m_amount);
+    k.termYears = std::stoi(m_term);
+    k.preSigned = true;
+    store::Batch batch = ctx.store->batch(ctx.actor());
+    Status st = batch.save(k);
+    if (st)
+        st = batch.changeStatus(m_applicationId, LoanStatus::ContractPreSigned, "signed on the signature pad");
+    if (st)
+        st = batch.changeStatus(m_applicationId, LoanStatus::CertificateIssued, "受理证明 printed");
+    if (st)
+        st = batch.commit();
+    if (!st) {
+        m_status = message(ctx.app, st.error());
+        return;
+    }
+    m_contractSaved = true;
+    ++ctx.dataVersion;
+    // The printable summary: plain UTF-8 text anyone can print from the file manager.
+    std::filesystem::path dir = ctx.dataDir / "printouts";
+    (void)ensureDir(dir);
+    m_summaryPath = (dir / ("loan-" + m_contractNumber + ".txt")).string();
+    std::ofstream out(m_summaryPath);
+    out << ctx.app.tr("ui.loan.summary_title") << "\n\n";
+    auto line = [&](const char* key, const std::string& value) { out << ctx.app.tr(key) << "：" << value << "\n"; };
+    line("ui.loan.student_name", m_name);
+    line("ui.loan.university", m_university + " " + m_major);
+    line("ui.loan.co_name", m_coName + "（" + m_coRelation + "）");
+    line("ui.loan.amount", money(k.amountFen));
+    line("ui.loan.term", m_term);
+    line("ui.loan.contract_number", m_contractNumber);
+    line("ui.loan.certificate_code", m_certificateCode);
+    line("ui.loan.signing_date", k.signingDate);
+    out.close();
+    (void)ctx.store->audit("print", RecordType::Contract, k.id, k.county, "loan summary printed", ctx.actor());
+    m_status = ctx.tr("ui.loan.contract_saved");
+}
+
+void FirstLoanScreen::recompute(Context& ctx) {
+    std::string inputs = m_tuition + "|" + m_accommodation + "|" + m_amount + "|" + m_term + "|" +
+                         m_remainingYears + "|" + std::to_string(m_level);
+    if (inputs == m_calcInputs)
+        return;
+    m_calcInputs = inputs;
+    m_advice.reset();
+    m_schedule.reset();
+    const core::Policy* p = policy(ctx);
+    int remaining = wholeNumber(m_remainingYears, 1, 8).value_or(0);
+    if (!p || remaining == 0)
+        return;
+    auto level = m_level == 2 ? core::StudentLevel::Postgraduate : core::StudentLevel::Undergraduate;
+    auto tuition = core::parseMoney(m_tuition);
+    auto room = core::parseMoney(m_accommodation.empty() ? "0" : m_accommodation);
+    if (tuition && room)
+        m_advice = core::adviseLoan(*tuition, *room, remaining, level, *p);
+    auto amount = core::parseMoney(m_amount);
+    auto term = wholeNumber(m_term, 1, 40);
+    if (!amount || !term || *amount <= 0)
+        return;
+    core::Date now = today();
+    // Money reaches the school about a month after signing, then once a year.
+    core::Date first = core::Date::fromDayNumber(now.dayNumber() + 30);
+    core::Date graduation = *core::Date::make(now.year + remaining, 6, 30);
+    auto terms = core::loanTermsFromPolicy(*p, core::yearlyDisbursements(first, std::vector<Fen>(remaining, *amount)),
+                                           now, *term, graduation);
+    if (auto s = core::computeSchedule(terms))
+        m_schedule = *s;
+}
+
+void FirstLoanScreen::drawStudent(Context& ctx) {
+    app::App& app = ctx.app;
+    ImGui::TextUnformatted(app.tr("ui.loan.kind"));
+    ImGui::RadioButton(app.tr("ui.kind.first_loan"), &m_kind, 0);
+    ImGui::SameLine();
+    ImGui::RadioButton(app.tr("ui.kind.renewal"), &m_kind, 1);
+    textField(app, "ui.loan.student_name", "loan.student_name", m_name, &m_findings, "student.name",
+              {.helpKey = "ui.loan.student_name_help"});
+    textField(app, "ui.loan.id_number", "loan.student_id", m_idNumber, &m_findings, "student.id_number",
+              {.helpKey = "ui.loan.id_number_help", .flags = ImGuiInputTextFlags_CharsNoBlank});
+    textField(app, "ui.loan.phone", "loan.student_phone", m_phone, &m_findings, "student.phone",
+              {.helpKey = "ui.loan.phone_help"});
+    textField(app, "ui.loan.township", "loan.township", m_township, &m_findings, "student.township",
+              {.helpKey = "ui.loan.township_help"});
+    textField(app, "ui.loan.village", "loan.village", m_village);
+    textField(app, "ui.loan.high_school", "loan.high_school", m_highSchool, nullptr, {},
+              {.helpKey = "ui.loan.high_school_help"});
+    textField(app, "ui.loan.address", "loan.address", m_address);
+}
+
+void FirstLoanScreen::drawCoBorrower(Context& ctx) {
+    app::App& app = ctx.app;
+    dataTextWrapped(app, app.tr("ui.loan.co_intro"));
+    textField(app, "ui.loan.co_name", "loan.co_name", m_coName, &m_findings, "co_borrower.name");
+    textField(app, "ui.loan.co_relation", "loan.co_relation", m_coRelation, &m_findings, "co_borrower.relation",
+              {.helpKey = "ui.loan.co_relation_help"});
+    textField(app, "ui.loan.id_number", "loan.co_id", m_coIdNumber, &m_findings, "co_borrower.id_number",
+              {.helpKey = "ui.loan.id_number_help", .flags = ImGuiInputTextFlags_CharsNoBlank});
+    findingsFor(app, m_findings, "co_borrower.birth_date");
+    textField(app, "ui.loan.phone", "loan.co_phone", m_coPhone, &m_findings, "co_borrower.phone");
+    ImGui::Checkbox(app.tr("ui.loan.co_proxy"), &m_coProxy);
+    helpMarker(app, "ui.loan.co_proxy_help");
+    findingsFor(app, m_findings, "co_borrower.signature");
+}
+
+void FirstLoanScreen::drawSchool(Context& ctx) {
+    app::App& app = ctx.app;
+    textField(app, "ui.loan.university", "loan.university", m_university, &m_findings, "school.university",
+              {.helpKey = "ui.loan.university_help"});
+    textField(app, "ui.loan.major", "loan.major", m_major);
+    ImGui::TextUnformatted(app.tr("ui.loan.level"));
+    ImGui::RadioButton(app.tr("ui.level_study.undergraduate"), &m_level, 0);
+    ImGui::SameLine();
+    ImGui::RadioButton(app.tr("ui.level_study.vocational"), &m_level, 1);
+    ImGui::SameLine();
+    ImGui::RadioButton(app.tr("ui.level_study.postgraduate"), &m_level, 2);
+    ImGui::Checkbox(app.tr("ui.loan.freshman"), &m_freshman);
+    helpMarker(app, "ui.loan.freshman_help");
+    textField(app, "ui.loan.program_years", "loan.program_years", m_programYears, &m_findings,
+              "school.program_years", {.flags = ImGuiInputTextFlags_CharsDecimal, .width = 120});
+    textField(app, "ui.loan.remaining_years", "loan.remaining_years", m_remainingYears, &m_findings,
+              "school.remaining_years",
+              {.helpKey = "ui.loan.remaining_years_help", .flags = ImGuiInputTextFlags_CharsDecimal, .width = 120});
+}
+
+void FirstLoanScreen::drawAmount(Context& ctx) {
+    app::App& app = ctx.app;
+    const core::Policy* p = policy(ctx);
+    if (!p) {
+        dataTextWrapped(app, app.texts().current().format("ui.loan.no_policy", {{"detail", m_policyError}}));
+        return;
+    }
+    auto level = m_level == 2 ? core::StudentLevel::Postgraduate : core::StudentLevel::Undergraduate;
+    int remaining = wholeNumber(m_remainingYears, 1, 8).value_or(1);
+    dataTextWrapped(app, app.texts().current().format(
+                             "ui.loan.policy_line",
+                             {{"policy", app.settings().language == "en" ? p->nameEn : p->nameZh},
+                              {"cap", money(p->cap(level))},
+                              {"min", money(p->minimum)},
+                              {"max_term", std::to_string(core::maxLoanTermYears(remaining, p->term))},
+                              {"rate", std::to_string(p->contractRateBp() / 100) + "." +
+                                           (p->contractRateBp() % 100 < 10 ? "0" : "") +
+                                           std::to_string(p->contractRateBp() % 100) + "%"},
+                              {"grace", std::to_string(p->graceYears)}}));
+    textField(app, "ui.loan.tuition", "loan.tuition", m_tuition, nullptr, {},
+              {.helpKey = "ui.loan.tuition_help", .width = 200});
+    textField(app, "ui.loan.accommodation", "loan.accommodation", m_accommodation, nullptr, {}, {.width = 200});
+    recompute(ctx);
+    if (m_advice && m_advice->amount > 0) {
+        dataTextWrapped(app, app.texts().current().format(
+                                 "ui.loan.advice", {{"amount", money(m_advice->amount)},
+                                                    {"term", std::to_string(m_advice->termYears)}}));
+        ImGui::SameLine();
+        if (button(app, "ui.loan.use_advice", true, "loan.use_advice")) {
+            m_amount = core::formatMoney(m_advice->amount, {.grouping = false, .alwaysCents = false});
+            m_term = std::to_string(m_advice->termYears);
+        }
+    }
+    textField(app, "ui.loan.amount", "loan.amount", m_amount, &m_findings, "loan.amount",
+              {.helpKey = "ui.loan.amount_help", .width = 200});
+    textField(app, "ui.loan.term", "loan.term", m_term, &m_findings, "loan.term",
+              {.helpKey = "ui.loan.term_help", .flags = ImGuiInputTextFlags_CharsDecimal, .width = 120});
+    recompute(ctx);
+    if (m_schedule) {
+        const core::Schedule& s = *m_schedule;
+        dataTextWrapped(app, app.texts().current().format(
+                                 "ui.loan.schedule_line",
+                                 {{"principal", money(s.totalPrincipal)},
+                                  {"state", money(s.totalGovernmentInterest)},
+                                  {"student", money(s.totalStudentInterest)},
+                                  {"first_year", std::to_string(s.firstPrincipalYear)},
+                                  {"end", s.termEnd.iso()}}));
+        if (ImGui::BeginTable("##loan.schedule", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH,
+                              ImVec2(0, 160))) {
+            for (const char* k : {"ui.calc.year", "ui.calc.phase", "ui.calc.principal", "ui.calc.interest", "ui.calc.balance"})
+                ImGui::TableSetupColumn(app.tr(k));
+            ImGui::TableHeadersRow();
+            for (const auto& y : s.years) {
+                ImGui::TableNextRow();
+                ImGui::TableNextColumn();
+                ImGui::Text("%d", y.year);
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(app.tr(y.phase == core::SchedulePhase::Study        ? "ui.calc.phase_study"
+                                              : y.phase == core::SchedulePhase::Graduation ? "ui.calc.phase_graduation"
+                                              : y.phase == core::SchedulePhase::Grace      ? "ui.calc.phase_grace"
+                                                                                           : "ui.calc.phase_repayment"));
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(money(y.principal).c_str());
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(money(y.studentInterest).c_str());
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(money(y.balanceEnd).c_str());
+            }
+            ImGui::EndTable();
+        }
+    }
+}
+
+void FirstLoanScreen::drawMaterials(Context& ctx) {
+    app::App& app = ctx.app;
+    dataTextWrapped(app, app.tr("ui.loan.materials_intro"));
+    ImGui::Checkbox(app.tr("ui.loan.priority_group"), &m_priorityGroup);
+    ImGui::Checkbox(app.tr("ui.loan.had_pre_application"), &m_hadPreApplication);
+    ImGui::Checkbox(app.tr("ui.loan.registers_differ"), &m_registersDiffer);
+    ImGui::Separator();
+    for (core::Material m : core::requiredMaterials(materialFacts())) {
+        bool have = m_received.count(m) != 0;
+        std::string label = std::string(app.tr(core::materialNameKey(m))) + "##material." + std::string(core::materialId(m));
+        if (ImGui::Checkbox(label.c_str(), &have)) {
+            if (have)
+                m_received.insert(m);
+            else
+                m_received.erase(m);
+        }
+        findingsFor(app, m_findings, "materials." + std::string(core::materialId(m)));
+    }
+}
+
+void FirstLoanScreen::drawReview(Context& ctx) {
+    app::App& app = ctx.app;
+    dataTextWrapped(app, app.tr("ui.loan.review_intro"));
+    if (ImGui::BeginTable("##loan.review", 2, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
+        auto row = [&](const char* key, const std::string& value) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextDisabled("%s", app.tr(key));
+            ImGui::TableNextColumn();
+            dataText(app, value);
+        };
+        row("ui.loan.kind", app.tr(m_kind == 1 ? "ui.kind.renewal" : "ui.kind.first_loan"));
+        row("ui.loan.student_name", m_name);
+        row("ui.loan.id_number", core::normalizeResidentId(m_idNumber));
+        row("ui.loan.phone", m_phone);
+        row("ui.loan.township", m_township + " " + m_village);
+        row("ui.loan.co_name", m_coName + "（" + m_coRelation + "） " + core::normalizeResidentId(m_coIdNumber));
+        row("ui.loan.university", m_university + " " + m_major);
+        row("ui.loan.remaining_years", m_remainingYears);
+        auto amount = core::parseMoney(m_amount);
+        row("ui.loan.amount", amount ? money(*amount) : m_amount);
+        row("ui.loan.term", m_term);
+        row("ui.loan.materials", std::to_string(m_received.size()) + " / " +
+                                     std::to_string(core::requiredMaterials(materialFacts()).size()));
+        ImGui::EndTable();
+    }
+    findingsFor(app, m_findings, {});
+}
+
+void FirstLoanScreen::drawSigned(Context& ctx) {
+    app::App& app = ctx.app;
+    dataTextWrapped(app, app.tr("ui.loan.signed_intro"));
+    if (!ctx.can(Permission::SignContracts)) {
+        dataTextWrapped(app, app.tr("ui.loan.staff_signs"));
+        return;
+    }
+    ImGuiInputTextFlags ro = m_contractSaved ? ImGuiInputTextFlags_ReadOnly : 0;
+    textField(app, "ui.loan.contract_number", "loan.contract_number", m_contractNumber, &m_findings,
+              "contract.number", {.helpKey = "ui.loan.contract_number_help", .flags = ro});
+    textField(app, "ui.loan.certificate_code", "loan.certificate_code", m_certificateCode, &m_findings,
+              "contract.certificate_code", {.helpKey = "ui.loan.certificate_code_help", .flags = ro});
+    if (m_contractSaved && !m_summaryPath.empty())
+        dataTextWrapped(app, app.texts().current().format("ui.loan.summary_written", {{"path", m_summaryPath}}));
+}
+
+void FirstLoanScreen::draw(Context& ctx) {
+    app::App& app = ctx.app;
+    if (!m_started || !(m_startedFor == ctx.student))
+        start(ctx);
+    static const char* kSteps[] = {"ui.loan.step.student", "ui.loan.step.co_borrower", "ui.loan.step.school",
+                                   "ui.loan.step.amount",  "ui.loan.step.materials",   "ui.loan.step.review",
+                                   "ui.loan.step.signed"};
+    heading(app, m_kind == 1 ? "ui.loan.title_renewal" : "ui.loan.title");
+    int current = static_cast<int>(m_step);
+    for (int i = 0; i < 7; ++i) {
+        if (i > 0)
+            ImGui::SameLine();
+        std::string text = std::to_string(i + 1) + ". " + app.tr(kSteps[i]);
+        if (i == current)
+            ImGui::TextColored(ImVec4(0.10f, 0.25f, 0.50f, 1.0f), "[%s]", text.c_str());
+        else
+            ImGui::TextDisabled("%s", text.c_str());
+    }
+    ImGui::Separator();
+    ImGui::BeginChild("##loan.step", ImVec2(0, ImGui::GetContentRegionAvail().y - 90), false);
+    switch (m_step) {
+    case Step::Student: drawStudent(ctx); break;
+    case Step::CoBorrower: drawCoBorrower(ctx); break;
+    case Step::School: drawSchool(ctx); break;
+    case Step::Amount: drawAmount(ctx); break;
+    case Step::Materials: drawMaterials(ctx); break;
+    case Step::Review: drawReview(ctx); break;
+    case Step::Signed: drawSigned(ctx); break;
+    }
+    ImGui::EndChild();
+    ImGui::Separator();
+    if (!m_status.empty())
+        dataTextWrapped(app, m_status);
+
+    bool first = m_step == Step::Student;
+    if (m_step != Step::Signed) {
+        if (button(app, first ? "ui.common.cancel" : "ui.loan.previous", true, "loan.previous") || escapePressed()) {
+            if (first) {
+                m_started = false;
+                ctx.back();
+            } else {
+                m_findings = {};
+                m_step = static_cast<Step>(current - 1);
+            }
+        }
+        ImGui::SameLine();
+        const char* nextKey = m_step == Step::Review ? "ui.loan.confirm" : "ui.loan.next";
+        if (button(app, nextKey, ctx.store != nullptr, "loan.next") || enterPressed())
+            next(ctx);
+    } else {
+        if (!m_contractSaved && ctx.can(Permission::SignContracts)) {
+            if (button(app, "ui.loan.save_contract", true, "loan.save_contract") || enterPressed())
+                next(ctx);
+            ImGui::SameLine();
+        }
+        if (button(app, "ui.loan.to_family", true, "loan.to_family") || escapePressed()) {
+            m_started = false;
+            ctx.history.clear();
+            ctx.history.push_back(ScreenId::Home);
+            ctx.screen = ScreenId::Family;
+        }
+    }
+}
+
+} // namespace zhuxue::ui

@@ -1,0 +1,73 @@
+#pragma once
+// First loan (首贷) and renewal (续贷) as guided steps a volunteer can follow with the help text
+// alone: student → co-borrower → school and programme → amount and term (with the loan
+// calculator) → materials checklist → review → confirm; then, when both have signed, the contract
+// number and 校验码 (staff only) and a printable summary. Each step checks its fields when the
+// person continues (Enter or the button) and shows the reason and fix under each field.
+// Everything is a draft in this screen until "confirm", which saves it in one store transaction.
+#include "context.hpp"
+
+#include "client/core/loan_calculator.hpp"
+#include "client/core/validation.hpp"
+
+#include <set>
+
+namespace zhuxue::ui {
+
+class FirstLoanScreen {
+public:
+    enum class Step { Student, CoBorrower, School, Amount, Materials, Review, Signed };
+
+    void draw(Context& ctx);
+    Step step() const { return m_step; }
+    const Uuid& savedApplication() const { return m_applicationId; }
+
+private:
+    void start(Context& ctx);
+    core::Findings check(Context& ctx, Step step);
+    void next(Context& ctx);
+    void drawStudent(Context& ctx);
+    void drawCoBorrower(Context& ctx);
+    void drawSchool(Context& ctx);
+    void drawAmount(Context& ctx);
+    void drawMaterials(Context& ctx);
+    void drawReview(Context& ctx);
+    void drawSigned(Context& ctx);
+    void save(Context& ctx);
+    void saveContract(Context& ctx);
+    const core::Policy* policy(Context& ctx);
+    core::MaterialFacts materialFacts() const;
+    void recompute(Context& ctx);
+
+    bool m_started = false;
+    Uuid m_startedFor;
+    Step m_step = Step::Student;
+    core::Findings m_findings;
+    std::string m_status;
+
+    // Drafts, as typed.
+    std::optional<Student> m_existing; // the student when started from a family page
+    int m_kind = 0;                    // 0 first loan, 1 renewal
+    std::string m_name, m_idNumber, m_phone, m_township, m_village, m_highSchool, m_address;
+    std::string m_coName, m_coRelation, m_coIdNumber, m_coPhone;
+    bool m_coProxy = false;
+    std::string m_university, m_major, m_programYears = "4", m_remainingYears = "4";
+    int m_level = 0; // 0 undergraduate, 1 vocational, 2 postgraduate
+    bool m_freshman = true;
+    std::string m_tuition, m_accommodation, m_amount, m_term;
+    bool m_priorityGroup = false, m_hadPreApplication = false, m_registersDiffer = false;
+    std::set<core::Material> m_received;
+    // Calculator output for the amount step.
+    std::optional<core::LoanAdvice> m_advice;
+    std::optional<core::Schedule> m_schedule;
+    std::string m_calcInputs;
+
+    // After confirm.
+    Uuid m_studentId, m_applicationId;
+    std::string m_contractNumber, m_certificateCode, m_summaryPath;
+    bool m_contractSaved = false;
+    std::optional<core::PolicySet> m_policies;
+    std::string m_policyError;
+};
+
+} // namespace zhuxue::ui

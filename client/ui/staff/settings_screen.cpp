@@ -1,0 +1,107 @@
+#include "settings_screen.hpp"
+
+#include "client/ui/widgets/fields.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace zhuxue::ui {
+
+void SettingsScreen::load(const app::Settings& s) {
+    m_serverUrl = s.serverUrl;
+    m_enrollmentCode = s.enrollmentCode;
+    m_kioskPin = s.kioskPin;
+    m_idleMinutes = std::to_string(s.idleLockSeconds / 60);
+    m_largeText = s.largeText;
+    m_kiosk = s.kiosk;
+    m_loaded = true;
+}
+
+namespace {
+bool allDigits(const std::string& s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+} // namespace
+
+void SettingsScreen::draw(Context& ctx) {
+    app::App& app = ctx.app;
+    if (!m_loaded)
+        load(app.settings());
+    bool mayChange = ctx.can(Permission::ChangeSettings);
+    heading(app, "ui.settings.title");
+
+    // Language and text size apply at once: they are about reading this screen.
+    ImGui::TextUnformatted(app.tr("ui.settings.language"));
+    bool zh = app.settings().language != "en";
+    if (ImGui::RadioButton(app.tr("lang.zh_CN"), zh) && !zh) {
+        app.setLanguage("zh-CN");
+        (void)app.saveSettings();
+    }
+    ImGui::SameLine();
+    if (ImGui::RadioButton(app.tr("lang.en"), !zh) && zh) {
+        app.setLanguage("en");
+        (void)app.saveSettings();
+    }
+    if (ImGui::Checkbox(app.tr("ui.settings.large_text"), &m_largeText)) {
+        app.settings().largeText = m_largeText;
+        app.applyTextSize();
+        (void)app.saveSettings();
+    }
+    helpMarker(app, "ui.settings.large_text_help");
+    ImGui::Spacing();
+
+    if (!mayChange) {
+        dataTextWrapped(app, app.tr("ui.settings.admin_only"));
+        if (button(app, "ui.common.back", true, "settings.back"))
+            ctx.back();
+        return;
+    }
+    FieldOptions url{.helpKey = "ui.settings.server_help", .hintKey = "ui.settings.server_hint"};
+    textField(app, "ui.settings.server", "settings.server", m_serverUrl, &m_findings, "server", url);
+    textField(app, "ui.settings.enrollment_code", "settings.enrollment", m_enrollmentCode, &m_findings,
+              "enrollment", {.helpKey = "ui.settings.enrollment_help"});
+    textField(app, "ui.settings.idle_minutes", "settings.idle", m_idleMinutes, &m_findings, "idle",
+              {.helpKey = "ui.settings.idle_help", .flags = ImGuiInputTextFlags_CharsDecimal, .width = 120});
+    ImGui::Spacing();
+    ImGui::Checkbox(app.tr("ui.settings.kiosk"), &m_kiosk);
+    helpMarker(app, "ui.settings.kiosk_help");
+    textField(app, "ui.settings.kiosk_pin", "settings.kiosk_pin", m_kioskPin, &m_findings, "kiosk_pin",
+              {.helpKey = "ui.settings.kiosk_pin_help",
+               .flags = ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal, .width = 160});
+    ImGui::Spacing();
+
+    bool save = button(app, "ui.common.save", true, "settings.save") || enterPressed();
+    ImGui::SameLine();
+    if (button(app, "ui.common.back", true, "settings.back") || escapePressed())
+        ctx.back();
+    if (save) {
+        m_findings = {};
+        m_status.clear();
+        std::string url = m_serverUrl;
+        url.erase(0, url.find_first_not_of(" \t"));
+        url.erase(url.find_last_not_of(" \t/") + 1);
+        if (!url.empty() && url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
+            m_findings.error("server", Error("ui.settings.bad_server", {{"value", url}}));
+        if (!allDigits(m_idleMinutes) || std::stoi(m_idleMinutes) < 1 || std::stoi(m_idleMinutes) > 240)
+            m_findings.error("idle", Error("ui.settings.bad_idle"));
+        if (m_kiosk && (m_kioskPin.size() < 4 || !allDigits(m_kioskPin)))
+            m_findings.error("kiosk_pin", Error("ui.settings.bad_pin"));
+        if (m_findings.ok()) {
+            app::Settings& s = app.settings();
+            s.serverUrl = url;
+            s.enrollmentCode = m_enrollmentCode;
+            s.idleLockSeconds = std::stoi(m_idleMinutes) * 60;
+            s.kiosk = m_kiosk;
+            s.kioskPin = m_kioskPin;
+            m_serverUrl = url;
+            auto st = app.saveSettings();
+            m_status = st ? app.tr("ui.settings.saved") : message(app, st.error());
+        }
+    }
+    if (!m_status.empty())
+        dataTextWrapped(app, m_status);
+}
+
+} // namespace zhuxue::ui

@@ -1,0 +1,23 @@
+#pragma once
+// Device settings: sync server address and enrolment code, language, large-text mode, idle lock,
+// kiosk configuration. Edits are a draft until saved; saving writes settings.json atomically.
+#include "context.hpp"
+
+#include "client/core/findings.hpp"
+
+namespace zhuxue::ui {
+
+class SettingsScreen {
+public:
+    void draw(Context& ctx);
+
+private:
+    void load(const app::Settings& s);
+    bool m_loaded = false;
+    std::string m_serverUrl, m_enrollmentCode, m_kioskPin, m_idleMinutes;
+    bool m_largeText = false, m_kiosk = false;
+    core::Findings m_findings;
+    std::string m_status;
+};
+
+} // namespace zhuxue::ui

@@ -1,0 +1,124 @@
+#include "sign_in_screen.hpp"
+
+#include "client/ui/widgets/fields.hpp"
+
+#include <imgui.h>
+
+#include <chrono>
+
+namespace zhuxue::ui {
+
+namespace {
+UnixMs nowMs() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+} // namespace
+
+void SignInScreen::lockFor(const std::string& user) {
+    m_user = user;
+    m_password.clear();
+    m_locked = true;
+    m_error.clear();
+}
+
+void SignInScreen::submit(Context& ctx) {
+    if (m_busy || !ctx.accounts)
+        return;
+    m_busy = true;
+    m_error.clear();
+    std::weak_ptr<int> alive = m_alive;
+    store::Accounts* accounts = ctx.accounts;
+    app::App* app = &ctx.app;
+    Context* c = &ctx;
+    ctx.worker->run([=, this, user = m_user, password = m_password] {
+        auto result = accounts->signIn(user, password, nowMs());
+        app->queue().post([=, this] {
+            if (alive.expired())
+                return;
+            m_busy = false;
+            m_password.clear();
+            if (!result) {
+                m_error = message(*app, result.error());
+                return;
+            }
+            c->account = *result;
+            m_locked = false;
+            c->history.clear();
+            c->screen = ScreenId::Home;
+        });
+        app->wake();
+    });
+}
+
+void SignInScreen::createFirstAdmin(Context& ctx) {
+    if (m_busy)
+        return;
+    if (m_password != m_password2) {
+        m_error = ctx.tr("ui.signin.passwords_differ");
+        return;
+    }
+    m_busy = true;
+    m_error.clear();
+    std::weak_ptr<int> alive = m_alive;
+    store::Accounts* accounts = ctx.accounts;
+    app::App* app = &ctx.app;
+    ctx.worker->run([=, this, user = m_user, name = m_displayName, password = m_password] {
+        auto st = accounts->create(user, name, store::Role::Admin, password);
+        app->queue().post([=, this] {
+            if (alive.expired())
+                return;
+            m_busy = false;
+            if (!st) {
+                m_error = message(*app, st.error());
+                return;
+            }
+            m_password2.clear();
+            m_error = app->tr("ui.signin.admin_created");
+        });
+        app->wake();
+    });
+}
+
+void SignInScreen::draw(Context& ctx) {
+    bool firstRun = ctx.accounts && !ctx.accounts->anyAccount();
+    float width = std::min(520.0f, ImGui::GetContentRegionAvail().x);
+    ImGui::SetCursorPosX(std::max(0.0f, (ImGui::GetWindowWidth() - width) * 0.5f));
+    ImGui::BeginChild("##signin", ImVec2(width, 0), false);
+    heading(ctx.app, firstRun ? "ui.signin.first_admin_title" : m_locked ? "ui.signin.locked_title" : "ui.signin.title");
+    if (firstRun)
+        dataTextWrapped(ctx.app, ctx.tr("ui.signin.first_admin_help"));
+    if (!ctx.accounts) {
+        dataTextWrapped(ctx.app, ctx.tr("ui.signin.no_accounts_db"));
+        ImGui::EndChild();
+        return;
+    }
+    if (ImGui::IsWindowAppearing())
+        ImGui::SetKeyboardFocusHere();
+    textField(ctx.app, "ui.signin.user", "signin.user", m_user, nullptr, {},
+              {.helpKey = "ui.signin.user_help", .flags = m_locked ? ImGuiInputTextFlags_ReadOnly : 0});
+    if (firstRun)
+        textField(ctx.app, "ui.signin.display_name", "signin.display_name", m_displayName);
+    textField(ctx.app, "ui.signin.password", "signin.password", m_password, nullptr, {},
+              {.helpKey = firstRun ? "ui.signin.password_rule" : nullptr, .flags = ImGuiInputTextFlags_Password});
+    if (firstRun)
+        textField(ctx.app, "ui.signin.password_again", "signin.password2", m_password2, nullptr, {},
+                  {.flags = ImGuiInputTextFlags_Password});
+    ImGui::Spacing();
+    bool ready = !m_user.empty() && !m_password.empty() && !m_busy;
+    if (firstRun) {
+        if (button(ctx.app, "ui.signin.create_admin", ready, "create_admin") || (ready && enterPressed()))
+            createFirstAdmin(ctx);
+    } else if (button(ctx.app, "ui.signin.submit", ready, "signin") || (ready && enterPressed())) {
+        submit(ctx);
+    }
+    if (m_busy) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("%s", ctx.tr("ui.common.working"));
+    }
+    if (!m_error.empty())
+        dataTextWrapped(ctx.app, m_error);
+    ImGui::EndChild();
+}
+
+} // namespace zhuxue::ui

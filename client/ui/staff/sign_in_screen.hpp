@@ -1,0 +1,29 @@
+#pragma once
+// Sign-in with a local account (works offline). On a device with no accounts yet it asks for the
+// first administrator instead. Hashing runs on the worker; the frame never waits for it.
+#include "context.hpp"
+
+#include <memory>
+#include <string>
+
+namespace zhuxue::ui {
+
+class SignInScreen {
+public:
+    void draw(Context& ctx);
+    // After an idle lock: the same user must sign in again; data in other screens stays.
+    void lockFor(const std::string& user);
+
+private:
+    void submit(Context& ctx);
+    void createFirstAdmin(Context& ctx);
+
+    std::string m_user, m_password, m_displayName, m_password2;
+    bool m_busy = false;
+    bool m_locked = false;
+    std::string m_error;
+    // Results come back through the main-thread queue; this token outlives stale callbacks.
+    std::shared_ptr<int> m_alive = std::make_shared<int>(0);
+};
+
+} // namespace zhuxue::ui

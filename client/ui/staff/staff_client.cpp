@@ -1,0 +1,112 @@
+#include "staff_client.hpp"
+
+#include "client/ui/widgets/fields.hpp"
+
+#include <imgui.h>
+
+namespace zhuxue::ui {
+
+bool allowed(store::Role role, Permission p) {
+    switch (p) {
+    case Permission::EditRecords: return true; // volunteers enter what families tell them
+    case Permission::SignContracts: return role != store::Role::Volunteer;
+    case Permission::ManageAccounts:
+    case Permission::ChangeSettings: return role == store::Role::Admin;
+    }
+    return false;
+}
+
+StaffClient::StaffClient(app::App& app, const std::filesystem::path& dataDir,
+                         const sync::SyncStatusBoard* board)
+    : m_worker(std::make_unique<app::Worker>()), m_ctx(app) {
+    m_ctx.dataDir = dataDir;
+    m_ctx.board = board;
+    m_ctx.worker = m_worker.get();
+    if (auto s = store::Store::open(dataDir)) {
+        m_store = std::move(*s);
+        if (auto r = store::Store::open(dataDir))
+            m_readStore = std::move(*r);
+    } else {
+        m_ctx.storeError = s.error();
+    }
+    if (auto a = store::Accounts::open(dataDir))
+        m_accounts = std::move(*a);
+    m_ctx.store = m_store.get();
+    m_ctx.accounts = m_accounts.get();
+    m_search.setReadStore(m_readStore.get());
+}
+
+StaffClient::~StaffClient() {
+    // Finish the worker first, then run what it handed back while the screens still exist.
+    m_worker.reset();
+    m_ctx.app.queue().drain();
+}
+
+void StaffClient::checkIdle() {
+    ImGuiIO& io = ImGui::GetIO();
+    double now = ImGui::GetTime();
+    bool input = io.MouseDelta.x != 0 || io.MouseDelta.y != 0 || io.MouseWheel != 0 ||
+                 !io.InputQueueCharacters.empty();
+    for (int i = 0; i < 5 && !input; ++i)
+        input = io.MouseDown[i];
+    for (int k = 0; k < IM_ARRAYSIZE(io.KeysDown) && !input; ++k)
+        input = io.KeysDown[k];
+    if (input)
+        m_lastInput = now;
+    if (m_ctx.account && now - m_lastInput > m_ctx.app.settings().idleLockSeconds) {
+        // Lock: the same person signs in again; open forms keep their drafts behind the lock.
+        m_signIn.lockFor(m_ctx.account->user);
+        m_ctx.account.reset();
+        m_ctx.go(ScreenId::SignIn);
+    }
+}
+
+void StaffClient::topBar() {
+    app::App& app = m_ctx.app;
+    ImGui::TextUnformatted(app.tr("app.title"));
+    if (m_ctx.account) {
+        ImGui::SameLine();
+        std::string who = m_ctx.account->displayName + " · " +
+                          app.tr(("ui.role." + std::string(store::toCode(m_ctx.account->role))).c_str());
+        dataTextDisabled(app, who);
+        ImGui::SameLine(ImGui::GetContentRegionMax().x - 260);
+        if (m_ctx.screen != ScreenId::Home && button(app, "ui.nav.home", true, "nav.home")) {
+            m_ctx.history.clear();
+            m_ctx.screen = ScreenId::Home;
+        }
+        ImGui::SameLine();
+        if (button(app, "ui.nav.sign_out", true, "nav.sign_out")) {
+            m_ctx.account.reset();
+            m_ctx.history.clear();
+            m_ctx.screen = ScreenId::SignIn;
+            m_signIn = SignInScreen{};
+        }
+    }
+    ImGui::Separator();
+}
+
+void StaffClient::draw() {
+    checkIdle();
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(vp->WorkPos);
+    ImGui::SetNextWindowSize(vp->WorkSize);
+    ImGui::Begin("##staff", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+    topBar();
+    if (!m_ctx.account && m_ctx.screen != ScreenId::SignIn)
+        m_ctx.screen = ScreenId::SignIn;
+    ImGui::BeginChild("##screen", ImVec2(0, 0), false);
+    switch (m_ctx.screen) {
+    case ScreenId::SignIn: m_signIn.draw(m_ctx); break;
+    case ScreenId::Home: m_home.draw(m_ctx); break;
+    case ScreenId::Search: m_search.draw(m_ctx); break;
+    case ScreenId::Family: m_family.draw(m_ctx); break;
+    case ScreenId::FirstLoan: m_firstLoan.draw(m_ctx); break;
+    case ScreenId::Settings: m_settings.draw(m_ctx); break;
+    }
+    ImGui::EndChild();
+    ImGui::End();
+}
+
+} // namespace zhuxue::ui

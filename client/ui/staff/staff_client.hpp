@@ -1,0 +1,51 @@
+#pragma once
+// The staff and volunteer client: opens the device's store and accounts, holds every screen and
+// the navigation between them, locks after idle time, and draws one frame. main.cpp runs it in
+// a window; the GUI tests run it headless through the automation driver.
+#include "context.hpp"
+#include "family_screen.hpp"
+#include "first_loan_screen.hpp"
+#include "home_screen.hpp"
+#include "search_screen.hpp"
+#include "settings_screen.hpp"
+#include "sign_in_screen.hpp"
+
+#include <memory>
+
+namespace zhuxue::ui {
+
+class StaffClient {
+public:
+    // Opens <dataDir>/zhuxue.db (twice: one connection for the UI thread, one for the worker)
+    // and <dataDir>/accounts.db. A store that cannot open is shown as an error, not a crash.
+    StaffClient(app::App& app, const std::filesystem::path& dataDir,
+                const sync::SyncStatusBoard* board = nullptr);
+    ~StaffClient();
+    StaffClient(const StaffClient&) = delete;
+    StaffClient& operator=(const StaffClient&) = delete;
+
+    void draw();
+    Context& context() { return m_ctx; }
+    store::Store* store() { return m_store.get(); }
+    store::Accounts* accounts() { return m_accounts.get(); }
+    app::Worker& worker() { return *m_worker; }
+    SearchScreen& search() { return m_search; }
+
+private:
+    void topBar();
+    void checkIdle();
+
+    std::unique_ptr<store::Store> m_store, m_readStore;
+    std::unique_ptr<store::Accounts> m_accounts;
+    std::unique_ptr<app::Worker> m_worker;
+    Context m_ctx;
+    SignInScreen m_signIn;
+    HomeScreen m_home;
+    SearchScreen m_search;
+    FamilyScreen m_family;
+    FirstLoanScreen m_firstLoan;
+    SettingsScreen m_settings;
+    double m_lastInput = 0;
+};
+
+} // namespace zhuxue::ui

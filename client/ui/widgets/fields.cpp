@@ -1,0 +1,131 @@
+#include "fields.hpp"
+
+#include "client/app/app.hpp"
+
+#include <imgui_stdlib.h>
+
+namespace zhuxue::ui {
+
+namespace {
+int g_multilineActiveFrame = -10; // Enter belongs to a multi-line field while one is edited
+const ImVec4 kError(0.75f, 0.10f, 0.10f, 1.0f);
+const ImVec4 kWarning(0.70f, 0.45f, 0.00f, 1.0f);
+} // namespace
+
+void dataText(app::App& app, std::string_view text) {
+    app.see(text);
+    ImGui::TextUnformatted(text.data(), text.data() + text.size());
+}
+
+void dataTextWrapped(app::App& app, std::string_view text) {
+    app.see(text);
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(text.data(), text.data() + text.size());
+    ImGui::PopTextWrapPos();
+}
+
+void dataTextDisabled(app::App& app, std::string_view text) {
+    app.see(text);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+    ImGui::TextUnformatted(text.data(), text.data() + text.size());
+    ImGui::PopStyleColor();
+}
+
+std::string message(app::App& app, const Error& error) {
+    return app.texts().current().format(error);
+}
+
+void findingsFor(app::App& app, const core::Findings& findings, std::string_view field) {
+    for (const auto& f : findings.all()) {
+        if (!field.empty() && f.field != field)
+            continue;
+        std::string text = message(app, f.message);
+        app.see(text);
+        ImGui::PushStyleColor(ImGuiCol_Text, f.severity == core::Severity::Error ? kError : kWarning);
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextUnformatted(text.c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::PopStyleColor();
+    }
+}
+
+void helpMarker(app::App& app, const char* helpKey) {
+    if (!helpKey)
+        return;
+    ImGui::SameLine();
+    ImGui::TextDisabled("(?)");
+    if (ImGui::IsItemHovered()) {
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30.0f);
+        ImGui::TextUnformatted(app.tr(helpKey));
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+    }
+}
+
+static void fieldLabel(app::App& app, const char* labelKey, const FieldOptions& options) {
+    ImGui::TextUnformatted(app.tr(labelKey));
+    helpMarker(app, options.helpKey);
+}
+
+bool textField(app::App& app, const char* labelKey, const char* id, std::string& value,
+               const core::Findings* findings, std::string_view field, const FieldOptions& options) {
+    ImGui::PushID(id);
+    fieldLabel(app, labelKey, options);
+    ImGui::SetNextItemWidth(options.width > 0 ? options.width : -FLT_MIN);
+    std::string widgetId = std::string("##") + id;
+    bool changed = options.hintKey
+                       ? ImGui::InputTextWithHint(widgetId.c_str(), app.tr(options.hintKey), &value, options.flags)
+                       : ImGui::InputText(widgetId.c_str(), &value, options.flags);
+    app.see(value); // pasted or loaded text joins the atlas too
+    if (findings && !field.empty())
+        findingsFor(app, *findings, field);
+    ImGui::PopID();
+    return changed;
+}
+
+bool multilineField(app::App& app, const char* labelKey, const char* id, std::string& value,
+                    float height, const FieldOptions& options) {
+    ImGui::PushID(id);
+    fieldLabel(app, labelKey, options);
+    std::string widgetId = std::string("##") + id;
+    bool changed = ImGui::InputTextMultiline(widgetId.c_str(), &value, ImVec2(-FLT_MIN, height), options.flags);
+    if (ImGui::IsItemActive() || ImGui::IsItemDeactivated())
+        g_multilineActiveFrame = ImGui::GetFrameCount();
+    app.see(value);
+    ImGui::PopID();
+    return changed;
+}
+
+bool button(app::App& app, const char* labelKey, bool enabled, const char* id) {
+    std::string label = app.tr(labelKey);
+    if (id)
+        label += std::string("##") + id;
+    if (!enabled)
+        ImGui::BeginDisabled();
+    bool pressed = ImGui::Button(label.c_str());
+    if (!enabled)
+        ImGui::EndDisabled();
+    return pressed && enabled;
+}
+
+void heading(app::App& app, const char* key) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.10f, 0.25f, 0.50f, 1.0f));
+    ImGui::TextUnformatted(app.tr(key));
+    ImGui::PopStyleColor();
+    ImGui::Separator();
+}
+
+bool enterPressed() {
+    // Enter in a single-line field both leaves the field and continues; in a multi-line field it
+    // is a new line.
+    return g_multilineActiveFrame < ImGui::GetFrameCount() - 1 &&
+           (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) ||
+            ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter), false));
+}
+
+bool escapePressed() {
+    return !ImGui::GetIO().WantTextInput && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false);
+}
+
+} // namespace zhuxue::ui

@@ -1,0 +1,52 @@
+#pragma once
+// The few widgets every screen uses, so that (1) every piece of data text joins the font atlas
+// before it is drawn (App::see), and (2) every field looks and behaves the same: label, help text
+// for volunteers, inline findings with the reason and how to fix it.
+#include "client/core/findings.hpp"
+
+#include <imgui.h>
+
+#include <string>
+#include <string_view>
+
+namespace zhuxue::app {
+class App;
+}
+
+namespace zhuxue::ui {
+
+// Data text (a name, a place, a message): joins the atlas, then drawn.
+void dataText(app::App& app, std::string_view text);
+void dataTextWrapped(app::App& app, std::string_view text);
+void dataTextDisabled(app::App& app, std::string_view text);
+// The message of an Error in the current language.
+std::string message(app::App& app, const Error& error);
+
+struct FieldOptions {
+    const char* helpKey = nullptr;   // i18n key of the help text for volunteers
+    const char* hintKey = nullptr;   // i18n key of the grey hint inside an empty field
+    ImGuiInputTextFlags flags = 0;
+    float width = 0;                 // 0: the column width
+};
+
+// A labelled single-line text field with id `id` (the driver finds it as "##<id>"); findings
+// about `field` are shown under it, errors in red, warnings in amber. Returns true when edited.
+bool textField(app::App& app, const char* labelKey, const char* id, std::string& value,
+               const core::Findings* findings = nullptr, std::string_view field = {},
+               const FieldOptions& options = {});
+bool multilineField(app::App& app, const char* labelKey, const char* id, std::string& value,
+                    float height, const FieldOptions& options = {});
+// Findings about one field (or all when field is empty), each as "reason" in its colour.
+void findingsFor(app::App& app, const core::Findings& findings, std::string_view field);
+// A help marker "(?)" with the text as tooltip.
+void helpMarker(app::App& app, const char* helpKey);
+// A button that can be disabled; returns true when pressed.
+bool button(app::App& app, const char* labelKey, bool enabled = true, const char* id = nullptr);
+// A heading in the screen's title style.
+void heading(app::App& app, const char* key);
+
+// Enter pressed while no text field is being edited (Enter continues); Esc likewise (goes back).
+bool enterPressed();
+bool escapePressed();
+
+} // namespace zhuxue::ui

@@ -1,0 +1,71 @@
+#pragma once
+// The staff client, headless, with the automation driver: real frames of the real screens over a
+// real store in a temporary data directory.
+#include "client/app/app.hpp"
+#include "client/app/driver/driver.hpp"
+#include "client/store/paths.hpp"
+#include "client/ui/staff/staff_client.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <doctest/doctest.h>
+
+#include <memory>
+
+namespace zhuxue::test {
+
+struct StaffFixture {
+    TempDir dir;
+    std::unique_ptr<app::App> app;
+    std::unique_ptr<ui::StaffClient> client;
+    std::unique_ptr<app::driver::Driver> d;
+
+    explicit StaffFixture(std::string language = "zh-CN") {
+        REQUIRE_MESSAGE(app::driver::itemHooksAvailable(),
+                        "ImGui was built without item hooks (Debian's libimgui): run ./dev.sh build once");
+        auto texts = app::Texts::load(assetsDir());
+        REQUIRE(texts.ok());
+        app::LaunchOptions opt;
+        opt.dataDir = dir.path();
+        app::Settings settings;
+        settings.language = language;
+        app = std::make_unique<app::App>(opt, settings, std::move(*texts));
+        REQUIRE(app->openHeadless(1280, 800).ok());
+        client = std::make_unique<ui::StaffClient>(*app, dir.path());
+        REQUIRE(client->store() != nullptr);
+        REQUIRE(client->accounts() != nullptr);
+        d = std::make_unique<app::driver::Driver>(*app, [this](app::App&) { client->draw(); });
+        d->frame(2);
+    }
+    ~StaffFixture() {
+        d.reset();
+        client.reset();
+        app.reset();
+    }
+
+    ui::Context& ctx() { return client->context(); }
+    store::Store& store() { return *client->store(); }
+
+    void addAccount(const std::string& user, store::Role role, const std::string& password = "correct horse") {
+        REQUIRE(client->accounts()->create(user, user + " 老师", role, password).ok());
+    }
+
+    // Signs in through the sign-in screen, as a person would.
+    void signIn(const std::string& user, const std::string& password = "correct horse") {
+        d->frame(); // the screen notices the accounts
+        REQUIRE_MESSAGE(d->typeInto("##signin.user", user), d->why());
+        REQUIRE_MESSAGE(d->typeInto("##signin.password", password), d->why());
+        REQUIRE_MESSAGE(d->click("##signin"), d->why());
+        REQUIRE_MESSAGE(d->frameUntil([&] { return ctx().account.has_value(); }),
+                        "sign-in did not finish; text: ", shown());
+        d->frame(2);
+    }
+
+    std::string shown() const {
+        std::string all;
+        for (auto& t : d->shownText())
+            all += t + " | ";
+        return all;
+    }
+};
+
+} // namespace zhuxue::test

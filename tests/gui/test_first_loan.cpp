@@ -1,0 +1,148 @@
+// A first loan from the home screen to the recorded contract, driven through the real steps, with
+// inline validation stopping bad input and the store holding the result.
+#include "staff_fixture.hpp"
+
+#include "client/core/resident_id.hpp"
+
+#include <fstream>
+
+using namespace zhuxue;
+using namespace zhuxue::test;
+
+namespace {
+std::string validId(std::string first17) { return first17 + core::residentIdCheckChar(first17); }
+} // namespace
+
+TEST_CASE("first loan: student, co-borrower, school, amount, materials, review, contract") {
+    StaffFixture f;
+    f.addAccount("li", store::Role::Staff);
+    f.signIn("li");
+    REQUIRE(f.d->click("##home.first_loan"));
+    REQUIRE(f.ctx().screen == ui::ScreenId::FirstLoan);
+    auto& d = *f.d;
+
+    // Step 1, with a wrong check character first: the step does not continue and says why.
+    std::string studentId = validId("42052720060101001");
+    std::string wrongId = studentId.substr(0, 17) + (studentId[17] == '1' ? "2" : "1");
+    REQUIRE(d.typeInto("##loan.student_name", "刘䶮"));
+    REQUIRE(d.typeInto("##loan.student_id", wrongId));
+    REQUIRE(d.typeInto("##loan.student_phone", "13800138000"));
+    REQUIRE(d.typeInto("##loan.township", "茅坪镇"));
+    REQUIRE(d.click("##loan.next"));
+    CHECK(f.ctx().screen == ui::ScreenId::FirstLoan);
+    CHECK(d.exists("##loan.student_name")); // still on step 1
+    CHECK(d.sawText("校验"));                // the reason names the check character
+    REQUIRE(d.typeInto("##loan.student_id", studentId));
+    d.press(ImGuiKey_Enter); // Enter continues
+    REQUIRE_MESSAGE(d.exists("##loan.co_name"), d.describe());
+
+    // Step 2: the student cannot be her own co-borrower.
+    REQUIRE(d.typeInto("##loan.co_name", "刘𪚥"));
+    REQUIRE(d.typeInto("##loan.co_relation", "父亲"));
+    REQUIRE(d.typeInto("##loan.co_id", studentId));
+    REQUIRE(d.typeInto("##loan.co_phone", "13900139000"));
+    REQUIRE(d.click("##loan.next"));
+    CHECK(d.exists("##loan.co_name"));
+    REQUIRE(d.typeInto("##loan.co_id", validId("42052719750315002")));
+    REQUIRE(d.click("##loan.next"));
+    REQUIRE_MESSAGE(d.exists("##loan.university"), d.describe(), f.shown());
+
+    // Step 3.
+    REQUIRE(d.typeInto("##loan.university", "武汉大学"));
+    REQUIRE(d.typeInto("##loan.major", "临床医学"));
+    REQUIRE(d.typeInto("##loan.program_years", "5"));
+    REQUIRE(d.typeInto("##loan.remaining_years", "5"));
+    REQUIRE(d.click("##loan.next"));
+    REQUIRE_MESSAGE(d.exists("##loan.amount"), d.describe(), f.shown());
+
+    // Step 4: above the cap is refused; the calculator's advice fills amount and term.
+    REQUIRE(d.typeInto("##loan.tuition", "6800"));
+    REQUIRE(d.typeInto("##loan.accommodation", "1200"));
+    REQUIRE(d.typeInto("##loan.amount", "30000"));
+    REQUIRE(d.typeInto("##loan.term", "20"));
+    REQUIRE(d.click("##loan.next"));
+    CHECK(d.exists("##loan.amount"));
+    REQUIRE(d.click("##loan.use_advice"));
+    d.frame(2);
+    CHECK(d.sawText("本金合计")); // the schedule from the loan calculator is shown
+    REQUIRE(d.click("##loan.next"));
+    REQUIRE_MESSAGE(d.exists("##material.application_form"), d.describe(), f.shown());
+
+    // Step 5: a missing original stops the step.
+    for (const char* m : {"application_form", "hardship_form", "admission_notice", "student_id_card",
+                          "co_borrower_id_card"})
+        REQUIRE_MESSAGE(d.click(std::string("##material.") + m), d.why());
+    REQUIRE(d.click("##loan.next"));
+    CHECK(d.exists("##material.household_register"));
+    REQUIRE(d.click("##material.household_register"));
+    REQUIRE(d.click("##loan.next"));
+
+    // Step 6: review, then confirm saves everything in one transaction.
+    CHECK(d.sawText("刘䶮"));
+    CHECK(d.sawText("¥8,000.00"));
+    REQUIRE(d.click("##loan.next"));
+    REQUIRE_MESSAGE(d.exists("##loan.contract_number"), d.describe(), f.shown());
+
+    store::Store& db = f.store();
+    auto found = db.studentsByIdNumber(studentId);
+    REQUIRE(found.ok());
+    REQUIRE(found->size() == 1);
+    const Student& s = found->front();
+    CHECK(s.name == "刘䶮");
+    CHECK(s.university == "武汉大学");
+    CHECK(s.phone == "13800138000");
+    auto apps = db.list<LoanApplication>("student_id", s.id);
+    REQUIRE(apps.ok());
+    REQUIRE(apps->size() == 1);
+    const LoanApplication& a = apps->front();
+    CHECK(a.kind == ApplicationKind::FirstLoan);
+    CHECK(a.status == LoanStatus::MaterialsChecked);
+    CHECK(a.amountFen == 800'000);
+    CHECK(a.tuitionFen == 680'000);
+    CHECK(a.remainingStudyYears == 5);
+    CHECK(a.termYears == 20); // 5 remaining years + 15
+    auto cos = db.list<CoBorrower>("student_id", s.id);
+    REQUIRE(cos.ok());
+    REQUIRE(cos->size() == 1);
+    CHECK(cos->front().name == "刘𪚥");
+    CHECK(a.coBorrowerId == cos->front().id);
+    auto lists = db.list<MaterialsChecklist>("application_id", a.id);
+    REQUIRE(lists.ok());
+    REQUIRE(lists->size() == 1);
+    CHECK(lists->front().items.size() == 6);
+    for (auto& item : lists->front().items)
+        CHECK(item.received);
+
+    // Step 7: the contract number and 校验码; the summary is written for printing.
+    REQUIRE(d.typeInto("##loan.contract_number", "4205272026000123"));
+    REQUIRE(d.typeInto("##loan.certificate_code", "K7Q2-9XPA"));
+    REQUIRE(d.click("##loan.save_contract"));
+    auto contracts = db.list<Contract>("application_id", a.id);
+    REQUIRE(contracts.ok());
+    REQUIRE(contracts->size() == 1);
+    CHECK(contracts->front().contractNumber == "4205272026000123");
+    CHECK(contracts->front().certificateCode == "K7Q2-9XPA");
+    auto after = db.get<LoanApplication>(a.id);
+    REQUIRE(after.ok());
+    CHECK((*after)->status == LoanStatus::CertificateIssued);
+    std::ifstream summary(f.dir / "printouts" / "loan-4205272026000123.txt");
+    std::string text((std::istreambuf_iterator<char>(summary)), std::istreambuf_iterator<char>());
+    CHECK(text.find("刘䶮") != std::string::npos);
+    CHECK(text.find("K7Q2-9XPA") != std::string::npos);
+
+    REQUIRE(d.click("##loan.to_family"));
+    CHECK(f.ctx().screen == ui::ScreenId::Family);
+    d.frame(2);
+    CHECK(d.sawText("4205272026000123"));
+}
+
+TEST_CASE("a volunteer guides the family but cannot record the contract") {
+    StaffFixture f;
+    f.addAccount("xiao", store::Role::Volunteer);
+    f.signIn("xiao");
+    REQUIRE(f.d->click("##home.first_loan"));
+    f.d->press(ImGuiKey_Escape); // Esc on the first step goes back home
+    CHECK(f.ctx().screen == ui::ScreenId::Home);
+    CHECK_FALSE(f.ctx().can(ui::Permission::SignContracts));
+    CHECK_FALSE(f.ctx().can(ui::Permission::ChangeSettings));
+}

@@ -1,0 +1,92 @@
+// The real window under Xvfb (GL through Mesa), driven along a journey by the automation driver:
+// screenshots of the main screens go to build/test-artifacts/ for people to look at (readable
+// Chinese, no '?' boxes), and each is checked to hold drawn text.
+#include "client/app/app.hpp"
+#include "client/app/driver/driver.hpp"
+#include "client/core/resident_id.hpp"
+#include "client/store/paths.hpp"
+#include "client/ui/staff/staff_client.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/xvfb.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+
+using namespace zhuxue;
+using namespace zhuxue::test;
+namespace fs = std::filesystem;
+
+namespace {
+int colourCount(const fs::path& png) {
+    auto [rc, out] = runShell("identify -format '%k' '" + png.string() + "'");
+    return rc == 0 ? std::atoi(out.c_str()) : -1;
+}
+
+void seed(store::Store& db) {
+    store::Actor who{"seed"};
+    const char* names[] = {"龚𪚥", "刘䶮", "向秭归", "郑晓燕", "覃明", "谭雨欣", "屈亮", "周娜"};
+    for (int i = 0; i < 8; ++i) {
+        Student s;
+        s.id = newUuidV7();
+        s.county = "420527";
+        s.name = names[i];
+        s.idNumber = "4205272006010100" + std::to_string(i);
+        s.idNumber += core::residentIdCheckChar(s.idNumber);
+        s.township = i % 2 ? "茅坪镇" : "郭家坝镇";
+        s.village = i % 2 ? "秭归村" : "烟灯堡村";
+        s.highSchool = "秭归县第一中学";
+        s.university = i % 3 ? "武汉大学" : "三峡大学";
+        REQUIRE(db.save(s, who).ok());
+    }
+}
+} // namespace
+
+TEST_CASE("screenshots of the main screens on a real window") {
+    Xvfb x(1280, 800);
+    REQUIRE_MESSAGE(!x.display().empty(), x.error());
+    ::setenv("DISPLAY", x.display().c_str(), 1);
+    ::unsetenv("WAYLAND_DISPLAY");
+    REQUIRE(app::driver::itemHooksAvailable());
+    TempDir dir;
+    auto texts = app::Texts::load(assetsDir());
+    REQUIRE(texts.ok());
+    app::LaunchOptions opt;
+    opt.dataDir = dir.path();
+    app::App app(opt, app::Settings{}, std::move(*texts));
+    REQUIRE(app.open().ok());
+    {
+        ui::StaffClient client(app, dir.path());
+        REQUIRE(client.store());
+        seed(*client.store());
+        REQUIRE(client.accounts()->create("li", "李文", store::Role::Admin, "correct horse").ok());
+        app::driver::Driver d(app, [&](app::App&) { client.draw(); });
+        auto shot = [&](const char* name) {
+            d.frame(3); // new characters joined the atlas: let them be drawn
+            fs::path file = artifactPath(std::string("gui_") + name + ".png");
+            fs::remove(file);
+            REQUIRE(app.saveScreenshot(file));
+            CHECK_MESSAGE(colourCount(file) > 16, file.string());
+        };
+        d.frame(2);
+        shot("sign_in");
+        REQUIRE(d.typeInto("##signin.user", "li"));
+        REQUIRE(d.typeInto("##signin.password", "correct horse"));
+        REQUIRE(d.click("##signin"));
+        REQUIRE(d.frameUntil([&] { return client.context().account.has_value(); }));
+        shot("home");
+        REQUIRE(d.click("##home.search"));
+        REQUIRE(d.click("##search.query"));
+        d.type("龚");
+        REQUIRE(d.frameUntil([&] { return !client.search().searching() && !client.search().results().empty(); }));
+        shot("search");
+        REQUIRE(d.click("龚𪚥"));
+        shot("family");
+        REQUIRE(d.click("##family.start_loan"));
+        shot("first_loan_student");
+        REQUIRE(d.click("##nav.home"));
+        REQUIRE(d.click("##home.settings"));
+        shot("settings");
+    }
+}

@@ -1,0 +1,63 @@
+// Sign-in with local accounts, driven through the real screens: first administrator on a fresh
+// device, wrong passwords counted on disk until the account locks, idle lock.
+#include "staff_fixture.hpp"
+
+using namespace zhuxue;
+using namespace zhuxue::test;
+
+TEST_CASE("a fresh device asks for the first administrator, who can then sign in") {
+    StaffFixture f;
+    f.d->frame(2);
+    CHECK(f.d->exists("##create_admin"));
+    CHECK(f.d->typeInto("##signin.user", "wang"));
+    CHECK(f.d->typeInto("##signin.display_name", "王𪚥"));
+    CHECK(f.d->typeInto("##signin.password", "secret-pass"));
+    CHECK(f.d->typeInto("##signin.password2", "secret-pass"));
+    CHECK(f.d->click("##create_admin"));
+    REQUIRE(f.d->frameUntil([&] { return !f.client->accounts()->empty().value(); }));
+    auto list = f.client->accounts()->list();
+    REQUIRE(list.ok());
+    REQUIRE(list->size() == 1);
+    CHECK(list->front().role == store::Role::Admin);
+    CHECK(list->front().displayName == "王𪚥");
+    f.d->frame(3);
+    f.signIn("wang", "secret-pass");
+    CHECK(f.ctx().screen == ui::ScreenId::Home);
+    CHECK(f.d->sawText("王𪚥"));                   // who is signed in, in the top bar
+    CHECK(f.app->fonts().hasGlyph(0x2A6A5));       // and it is drawable
+}
+
+TEST_CASE("wrong passwords are refused and lock the account, also after a restart") {
+    StaffFixture f;
+    f.addAccount("li", store::Role::Staff);
+    f.d->frame(2);
+    for (int i = 0; i < 5; ++i) {
+        CHECK(f.d->typeInto("##signin.user", "li"));
+        CHECK(f.d->typeInto("##signin.password", "wrong password"));
+        CHECK(f.d->click("##signin"));
+        f.d->frameUntil([&] { return f.client->worker().busy() == 0; });
+        f.d->frame(2);
+        CHECK_FALSE(f.ctx().account.has_value());
+    }
+    CHECK(f.d->sawText("锁定"));
+    // The lockout is on disk: the right password is refused too until it expires.
+    auto again = f.client->accounts()->signIn("li", "correct horse", 0x7fffffff);
+    CHECK_FALSE(again.ok());
+    CHECK(again.error().key == "accounts.locked");
+}
+
+TEST_CASE("the client locks after the idle time and the same user signs in again") {
+    StaffFixture f;
+    f.addAccount("zhao", store::Role::Volunteer);
+    f.signIn("zhao");
+    REQUIRE(f.ctx().screen == ui::ScreenId::Home);
+    f.d->advance(f.app->settings().idleLockSeconds + 5.0);
+    f.d->frame(2);
+    CHECK_FALSE(f.ctx().account.has_value());
+    CHECK(f.ctx().screen == ui::ScreenId::SignIn);
+    CHECK(f.d->exists("##signin"));
+    REQUIRE(f.d->typeInto("##signin.password", "correct horse"));
+    REQUIRE(f.d->click("##signin"));
+    REQUIRE(f.d->frameUntil([&] { return f.ctx().account.has_value(); }));
+    CHECK(f.ctx().account->user == "zhao");
+}
