@@ -3,7 +3,9 @@
 #include "sync/engine/local_sync_store.hpp"
 #include "sync/engine/sync_engine.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 namespace zhuxue::cli {
 
@@ -44,6 +46,9 @@ int runSyncCommand(const std::filesystem::path& dataDir, const std::vector<std::
         return 1;
     }
     sync::SyncClient client(cred->url, cred->token);
+    // Scripts and tests on bad links may want to give up sooner than the 60 s default.
+    if (const char* t = std::getenv("ZHUXUE_SYNC_TIMEOUT_MS"))
+        client.setTimeoutMs(std::max(500L, std::atol(t)));
     auto r = sync::syncOnce(**store, client, sync::SyncOptions{});
     if (!r)
         return report(r.error());

@@ -4,7 +4,9 @@
 
 namespace zhuxue::core {
 
-bool isLeapYear(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+bool isLeapYear(int year) {
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
 
 int daysInMonth(int year, int month) {
     static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -80,7 +82,9 @@ Date Date::plusYears(int years) const {
     return Date{y, month, d};
 }
 
-long long daysBetween(const Date& from, const Date& to) { return to.dayNumber() - from.dayNumber(); }
+long long daysBetween(const Date& from, const Date& to) {
+    return to.dayNumber() - from.dayNumber();
+}
 
 int ageOn(const Date& birth, const Date& on) {
     int age = on.year - birth.year;

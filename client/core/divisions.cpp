@@ -9,8 +9,12 @@ namespace zhuxue::core {
 namespace {
 using detail::DivisionRow;
 
-const DivisionRow* begin() { return detail::kDivisionRows; }
-const DivisionRow* end() { return detail::kDivisionRows + detail::kDivisionRowCount; }
+const DivisionRow* begin() {
+    return detail::kDivisionRows;
+}
+const DivisionRow* end() {
+    return detail::kDivisionRows + detail::kDivisionRowCount;
+}
 
 // First row with code >= `code`.
 const DivisionRow* lowerBound(unsigned code) {
@@ -37,12 +41,16 @@ std::optional<Division> lookupDivision(std::string_view text) {
         return std::nullopt;
     if (span == 10000)
         return Division{code, DivisionLevel::Province, name(row->province), {}, {}};
-    return Division{code, DivisionLevel::Prefecture, name(row->province), name(row->prefecture),
-                    {}};
+    return Division{
+        code, DivisionLevel::Prefecture, name(row->province), name(row->prefecture), {}};
 }
 
-bool isKnownDivision(std::string_view code) { return lookupDivision(code).has_value(); }
+bool isKnownDivision(std::string_view code) {
+    return lookupDivision(code).has_value();
+}
 
-std::size_t divisionCount() { return detail::kDivisionRowCount; }
+std::size_t divisionCount() {
+    return detail::kDivisionRowCount;
+}
 
 } // namespace zhuxue::core

@@ -14,11 +14,11 @@ namespace zhuxue::core {
 enum class DivisionLevel { Province, Prefecture, County };
 
 struct Division {
-    unsigned code = 0;              // e.g. 420527
+    unsigned code = 0; // e.g. 420527
     DivisionLevel level = DivisionLevel::County;
-    std::string_view province;      // 湖北省
-    std::string_view prefecture;    // 宜昌市 (empty for a province-level code)
-    std::string_view county;        // 秭归县 (empty above county level)
+    std::string_view province;   // 湖北省
+    std::string_view prefecture; // 宜昌市 (empty for a province-level code)
+    std::string_view county;     // 秭归县 (empty above county level)
 };
 
 // Looks up a six-digit code. "420527" → county; "420500" → prefecture when counties under it are

@@ -6,8 +6,8 @@
 namespace zhuxue::core::detail {
 
 struct DivisionRow {
-    std::uint32_t code;       // six-digit county-level code
-    std::uint16_t province;   // indexes into kDivisionNames
+    std::uint32_t code;     // six-digit county-level code
+    std::uint16_t province; // indexes into kDivisionNames
     std::uint16_t prefecture;
     std::uint16_t county;
 };

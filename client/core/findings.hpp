@@ -15,7 +15,7 @@ namespace zhuxue::core {
 enum class Severity { Error, Warning };
 
 struct Finding {
-    std::string field;  // e.g. "student.id_number", "members[2].age"
+    std::string field; // e.g. "student.id_number", "members[2].age"
     Severity severity = Severity::Error;
     zhuxue::Error message;
 };

@@ -61,9 +61,10 @@ std::optional<std::int64_t> JsonFields::integer(const std::string& key, std::int
                          ? INT64_MAX
                          : v->get<std::int64_t>();
     if (n < min || n > max) {
-        fail(key, "out_of_range", {{"min", std::to_string(min)},
-                                   {"max", std::to_string(max)},
-                                   {"value", std::to_string(n)}});
+        fail(key, "out_of_range",
+             {{"min", std::to_string(min)},
+              {"max", std::to_string(max)},
+              {"value", std::to_string(n)}});
         return std::nullopt;
     }
     return n;

@@ -7,10 +7,9 @@
 #include "date.hpp"
 #include "result.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
@@ -32,11 +31,11 @@ public:
                std::string prefix);
 
     bool has(const std::string& key) const;
-    std::optional<std::int64_t> integer(const std::string& key, std::int64_t min,
-                                        std::int64_t max, bool required = true);
+    std::optional<std::int64_t> integer(const std::string& key, std::int64_t min, std::int64_t max,
+                                        bool required = true);
     std::optional<std::string> string(const std::string& key, bool required = true);
     std::optional<bool> boolean(const std::string& key, bool required = true);
-    std::optional<Date> date(const std::string& key, bool required = true); // "YYYY-MM-DD"
+    std::optional<Date> date(const std::string& key, bool required = true);         // "YYYY-MM-DD"
     std::optional<MonthDay> monthDay(const std::string& key, bool required = true); // "MM-DD"
     const nlohmann::json* object(const std::string& key, bool required = true);
     const nlohmann::json* array(const std::string& key, bool required = true);

@@ -97,10 +97,10 @@ Result<Schedule> computeSchedule(const LoanTerms& t) {
             (cursor < s.subsidyEnd ? stateDays : studentDays) += weighted;
             cursor = until;
         }
-        const Fen subsidised = divideRounded(stateDays * t.annualRateBp, denominator, Rounding::HalfUp);
-        row.governmentInterest =
-            divideRounded(static_cast<__int128>(subsidised) * t.governmentInterestPercent, 100,
-                          Rounding::HalfUp);
+        const Fen subsidised =
+            divideRounded(stateDays * t.annualRateBp, denominator, Rounding::HalfUp);
+        row.governmentInterest = divideRounded(
+            static_cast<__int128>(subsidised) * t.governmentInterestPercent, 100, Rounding::HalfUp);
         row.studentInterest =
             (subsidised - row.governmentInterest) +
             divideRounded(studentDays * t.annualRateBp, denominator, Rounding::HalfUp);
@@ -128,8 +128,8 @@ Result<Schedule> computeSchedule(const LoanTerms& t) {
     return s;
 }
 
-LoanAdvice adviseLoan(Fen tuition, Fen accommodation, int remainingStudyYears,
-                      StudentLevel level, const Policy& policy) {
+LoanAdvice adviseLoan(Fen tuition, Fen accommodation, int remainingStudyYears, StudentLevel level,
+                      const Policy& policy) {
     LoanAdvice a;
     a.need = std::max<Fen>(0, tuition) + std::max<Fen>(0, accommodation);
     a.termYears = maxLoanTermYears(std::max(1, remainingStudyYears), policy.term);
@@ -147,6 +147,50 @@ LoanAdvice adviseLoan(Fen tuition, Fen accommodation, int remainingStudyYears,
         a.raisedToMinimum = true;
     }
     return a;
+}
+
+std::vector<Error> adviceNotes(const LoanAdvice& advice, StudentLevel level, const Policy& policy) {
+    auto yuanText = [](Fen f) { return formatMoney(f, {.grouping = true, .alwaysCents = false}); };
+    std::vector<Error> notes;
+    if (advice.capped)
+        notes.emplace_back(
+            "loan_calculator.advice.capped",
+            std::map<std::string, std::string>{{"need", yuanText(advice.need)},
+                                               {"cap", yuanText(policy.cap(level))},
+                                               {"uncovered", yuanText(advice.uncovered)}});
+    if (advice.raisedToMinimum)
+        notes.emplace_back(
+            "loan_calculator.advice.raised_to_minimum",
+            std::map<std::string, std::string>{{"need", yuanText(advice.need)},
+                                               {"minimum", yuanText(policy.minimum)}});
+    notes.emplace_back(
+        "loan_calculator.advice.term",
+        std::map<std::string, std::string>{{"term", std::to_string(advice.termYears)},
+                                           {"plus", std::to_string(policy.term.plusYears)},
+                                           {"max", std::to_string(policy.term.maxYears)}});
+    return notes;
+}
+
+std::string_view repaymentMethodKey(RepaymentMethod method) {
+    switch (method) {
+    case RepaymentMethod::EqualPrincipal:
+        return "loan_calculator.method.equal_principal";
+    }
+    return {};
+}
+
+std::string_view schedulePhaseKey(SchedulePhase phase) {
+    switch (phase) {
+    case SchedulePhase::Study:
+        return "loan_calculator.phase.study";
+    case SchedulePhase::Graduation:
+        return "loan_calculator.phase.graduation";
+    case SchedulePhase::Grace:
+        return "loan_calculator.phase.grace";
+    case SchedulePhase::Repayment:
+        return "loan_calculator.phase.repayment";
+    }
+    return {};
 }
 
 } // namespace zhuxue::core

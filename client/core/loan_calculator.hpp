@@ -20,16 +20,16 @@
 namespace zhuxue::core {
 
 struct Disbursement {
-    Date date;  // money reaches the school (usually Oct-Dec each study year)
+    Date date; // money reaches the school (usually Oct-Dec each study year)
     Fen amount = 0;
 };
 
 struct LoanTerms {
     std::vector<Disbursement> disbursements; // ascending by date, one per study year usually
-    Date signingDate;        // first contract: the term counts from here
-    int termYears = 0;       // 贷款期限
-    Date graduationDate;     // e.g. 2029-06-30
-    int annualRateBp = 0;    // contract rate, 2.80% = 280
+    Date signingDate;                        // first contract: the term counts from here
+    int termYears = 0;                       // 贷款期限
+    Date graduationDate;                     // e.g. 2029-06-30
+    int annualRateBp = 0;                    // contract rate, 2.80% = 280
     int graceYears = 0;
     int dayCountBasis = 360;
     int governmentInterestPercent = 100;
@@ -56,26 +56,26 @@ struct ScheduleYear {
     int year = 0;
     Date dueDate;
     SchedulePhase phase = SchedulePhase::Study;
-    long long days = 0;          // days of interest in this period
-    Fen balanceStart = 0;        // outstanding at the start of the period
-    Fen disbursed = 0;           // lent during the period
+    long long days = 0;   // days of interest in this period
+    Fen balanceStart = 0; // outstanding at the start of the period
+    Fen disbursed = 0;    // lent during the period
     Fen governmentInterest = 0;
     Fen studentInterest = 0;
-    Fen principal = 0;           // repaid on the due date
-    Fen balanceEnd = 0;          // outstanding after the due date
+    Fen principal = 0;  // repaid on the due date
+    Fen balanceEnd = 0; // outstanding after the due date
     Fen studentPays() const { return studentInterest + principal; }
 };
 
 struct Schedule {
     RepaymentMethod method = RepaymentMethod::EqualPrincipal;
     std::vector<ScheduleYear> years;
-    Date subsidyEnd;             // first day the student pays interest
-    Date termEnd;                // signing date + term
-    int firstPrincipalYear = 0;  // graduation year + grace years
+    Date subsidyEnd;            // first day the student pays interest
+    Date termEnd;               // signing date + term
+    int firstPrincipalYear = 0; // graduation year + grace years
     Fen totalPrincipal = 0;
     Fen totalGovernmentInterest = 0;
     Fen totalStudentInterest = 0;
-    Fen totalStudentPays = 0;    // principal + the student's interest
+    Fen totalStudentPays = 0; // principal + the student's interest
 };
 
 // Errors (keys loan_calculator.* in policy.json): no_disbursement, bad_amount, order (dates not
@@ -86,14 +86,20 @@ Result<Schedule> computeSchedule(const LoanTerms& terms);
 // policy's multiple, within the cap and minimum; the longest term the rule allows (lowest yearly
 // repayment; repaying early stays possible).
 struct LoanAdvice {
-    Fen need = 0;             // tuition + accommodation for one year
-    Fen amount = 0;           // advised yearly amount (0: no loan needed)
+    Fen need = 0;   // tuition + accommodation for one year
+    Fen amount = 0; // advised yearly amount (0: no loan needed)
     int termYears = 0;
-    bool capped = false;      // need above the cap: amount is the cap
+    bool capped = false; // need above the cap: amount is the cap
     bool raisedToMinimum = false;
-    Fen uncovered = 0;        // need the loan cannot cover (when capped)
+    Fen uncovered = 0; // need the loan cannot cover (when capped)
 };
-LoanAdvice adviseLoan(Fen tuition, Fen accommodation, int remainingStudyYears,
-                      StudentLevel level, const Policy& policy);
+LoanAdvice adviseLoan(Fen tuition, Fen accommodation, int remainingStudyYears, StudentLevel level,
+                      const Policy& policy);
+// The advice in words, one message per point (keys loan_calculator.advice.*): the term, and
+// whether the amount was capped or raised to the minimum. Amounts are yuan text ("20,000").
+std::vector<Error> adviceNotes(const LoanAdvice& advice, StudentLevel level, const Policy& policy);
+// i18n keys for the method and for a phase, e.g. "loan_calculator.phase.grace".
+std::string_view repaymentMethodKey(RepaymentMethod method);
+std::string_view schedulePhaseKey(SchedulePhase phase);
 
 } // namespace zhuxue::core

@@ -12,7 +12,9 @@ namespace zhuxue::core {
 
 using Fen = std::int64_t;
 
-constexpr Fen yuan(std::int64_t y) { return y * 100; }
+constexpr Fen yuan(std::int64_t y) {
+    return y * 100;
+}
 
 // Accepts an optional sign, an optional leading ¥/￥ and trailing 元, digits with optional
 // thousands separators (every group of three, as in "12,345"), and up to two decimals.
@@ -21,17 +23,17 @@ constexpr Fen yuan(std::int64_t y) { return y * 100; }
 Result<Fen> parseMoney(std::string_view text);
 
 struct MoneyFormat {
-    bool grouping = true;     // "12,345.00" rather than "12345.00"
-    bool alwaysCents = true;  // "12.00" rather than "12"
+    bool grouping = true;      // "12,345.00" rather than "12345.00"
+    bool alwaysCents = true;   // "12.00" rather than "12"
     bool currencySign = false; // "¥12.00"
 };
 std::string formatMoney(Fen fen, MoneyFormat format = {});
 
 // Rounding of a quotient, spelled out at every call site.
 enum class Rounding {
-    HalfUp,  // 四舍五入: halves go away from zero (banks' rule for interest in fen)
-    Down,    // toward zero
-    Up,      // away from zero
+    HalfUp, // 四舍五入: halves go away from zero (banks' rule for interest in fen)
+    Down,   // toward zero
+    Up,     // away from zero
 };
 // numerator / denominator rounded as asked; denominator must be positive. Uses 128-bit
 // intermediates so balance × rate × days does not overflow.

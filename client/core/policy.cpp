@@ -163,10 +163,18 @@ Result<PolicySet> PolicySet::fromPolicies(std::vector<Policy> policies) {
 }
 
 const Policy* PolicySet::forDate(const Date& contractDate) const {
-    auto it = std::upper_bound(
-        m_policies.begin(), m_policies.end(), contractDate,
-        [](const Date& d, const Policy& p) { return d < p.effectiveFrom; });
+    auto it = std::upper_bound(m_policies.begin(), m_policies.end(), contractDate,
+                               [](const Date& d, const Policy& p) { return d < p.effectiveFrom; });
     return it == m_policies.begin() ? nullptr : &*std::prev(it);
+}
+
+Result<const Policy*> PolicySet::require(const Date& contractDate) const {
+    if (const Policy* p = forDate(contractDate))
+        return p;
+    return Error("policy.no_policy_for_date",
+                 {{"date", contractDate.iso()},
+                  {"earliest",
+                   m_policies.empty() ? std::string() : m_policies.front().effectiveFrom.iso()}});
 }
 
 const Policy* PolicySet::byId(std::string_view id) const {

@@ -20,22 +20,22 @@ namespace zhuxue::core {
 enum class StudentLevel { Undergraduate, Postgraduate };
 
 struct Policy {
-    std::string file;          // where it came from, for messages
-    std::string id;            // e.g. "2024"
+    std::string file; // where it came from, for messages
+    std::string id;   // e.g. "2024"
     std::string nameZh, nameEn;
-    Date effectiveFrom;        // contracts signed on or after this date (until the next policy)
-    std::string source;        // the notice it comes from, for people checking the data
+    Date effectiveFrom; // contracts signed on or after this date (until the next policy)
+    std::string source; // the notice it comes from, for people checking the data
     std::vector<std::string> verify; // fields whose values still need checking against sources
 
-    Fen capUndergraduate = 0;  // annual caps
+    Fen capUndergraduate = 0; // annual caps
     Fen capPostgraduate = 0;
-    Fen minimum = 0;           // smallest yearly amount
-    Fen multiple = 0;          // yearly amounts are multiples of this
+    Fen minimum = 0;  // smallest yearly amount
+    Fen multiple = 0; // yearly amounts are multiples of this
 
-    std::string baseRate;      // "lpr_5y" (贷款市场报价利率) or "benchmark_5y" (基准利率, pre-2020)
-    int baseRateBp = 0;        // the base rate at effectiveFrom, basis points (3.50% = 350)
-    int spreadBp = 0;          // added to the base: LPR − 70 bp is -70
-    int dayCountBasis = 360;   // interest accrues per day at annual rate / basis
+    std::string baseRate; // "lpr_5y" (贷款市场报价利率) or "benchmark_5y" (基准利率, pre-2020)
+    int baseRateBp = 0;      // the base rate at effectiveFrom, basis points (3.50% = 350)
+    int spreadBp = 0;        // added to the base: LPR − 70 bp is -70
+    int dayCountBasis = 360; // interest accrues per day at annual rate / basis
 
     int governmentInterestPercent = 100; // interest while studying paid by the state (财政贴息)
     MonthDay subsidyEnds{9, 1};          // ... until this day of the graduation year
@@ -43,8 +43,8 @@ struct Policy {
     TermRule term;                       // remaining study years + plusYears, at most maxYears
     MonthDay repaymentWindowFrom{11, 1};
     MonthDay repaymentWindowTo{12, 20};
-    MonthDay dueDate{12, 20};            // yearly due date of principal and interest
-    int penaltyPercentOfRate = 130;      // overdue principal bears this % of the contract rate
+    MonthDay dueDate{12, 20};       // yearly due date of principal and interest
+    int penaltyPercentOfRate = 130; // overdue principal bears this % of the contract rate
 
     int contractRateBp() const { return baseRateBp + spreadBp; }
     Fen cap(StudentLevel level) const {
@@ -58,7 +58,7 @@ struct Policy {
 Result<Policy> parsePolicy(std::string_view json, const std::string& file);
 
 struct PolicyFile {
-    std::string name;    // e.g. "2024.json"
+    std::string name; // e.g. "2024.json"
     std::string content;
 };
 
@@ -71,6 +71,8 @@ public:
     // The policy in force on `contractDate`: the latest whose effectiveFrom is not after it;
     // nullptr before the earliest one.
     const Policy* forDate(const Date& contractDate) const;
+    // The same, or Error policy.no_policy_for_date {date, earliest} for the caller to show.
+    Result<const Policy*> require(const Date& contractDate) const;
     const Policy* byId(std::string_view id) const;
     const std::vector<Policy>& all() const { return m_policies; }
 

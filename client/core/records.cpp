@@ -7,8 +7,7 @@ namespace zhuxue {
 
 namespace {
 
-template <class E, std::size_t N>
-using CodeTable = std::array<std::pair<E, std::string_view>, N>;
+template <class E, std::size_t N> using CodeTable = std::array<std::pair<E, std::string_view>, N>;
 
 template <class E, std::size_t N> std::string_view lookup(const CodeTable<E, N>& t, E v) {
     for (const auto& [e, code] : t)
@@ -47,11 +46,13 @@ constexpr CodeTable<StudyLevel, 4> kStudyLevels{{{StudyLevel::Unknown, "unknown"
                                                  {StudyLevel::Undergraduate, "undergraduate"},
                                                  {StudyLevel::Vocational, "vocational"},
                                                  {StudyLevel::Postgraduate, "postgraduate"}}};
-constexpr CodeTable<ApplicationKind, 3> kKinds{{{ApplicationKind::PreApplication, "pre_application"},
-                                                {ApplicationKind::FirstLoan, "first_loan"},
-                                                {ApplicationKind::Renewal, "renewal"}}};
-constexpr CodeTable<RenewalMode, 3> kRenewalModes{
-    {{RenewalMode::None, "none"}, {RenewalMode::Online, "online"}, {RenewalMode::OnSite, "on_site"}}};
+constexpr CodeTable<ApplicationKind, 3> kKinds{
+    {{ApplicationKind::PreApplication, "pre_application"},
+     {ApplicationKind::FirstLoan, "first_loan"},
+     {ApplicationKind::Renewal, "renewal"}}};
+constexpr CodeTable<RenewalMode, 3> kRenewalModes{{{RenewalMode::None, "none"},
+                                                   {RenewalMode::Online, "online"},
+                                                   {RenewalMode::OnSite, "on_site"}}};
 constexpr CodeTable<LoanStatus, 16> kStatuses{{
     {LoanStatus::PreApplication, "pre_application"},
     {LoanStatus::Applied, "applied"},
@@ -127,33 +128,73 @@ bool canTransition(LoanStatus from, LoanStatus to) {
     return rank(to) == rank(from) + 1;
 }
 
-std::string_view toCode(RecordType v) { return lookup(kRecordTypes, v); }
-std::string_view toCode(Gender v) { return lookup(kGenders, v); }
-std::string_view toCode(StudyLevel v) { return lookup(kStudyLevels, v); }
-std::string_view toCode(ApplicationKind v) { return lookup(kKinds, v); }
-std::string_view toCode(RenewalMode v) { return lookup(kRenewalModes, v); }
-std::string_view toCode(LoanStatus v) { return lookup(kStatuses, v); }
-std::string_view toCode(SettlementAccountType v) { return lookup(kAccounts, v); }
-std::string_view toCode(HardshipLevel v) { return lookup(kLevels, v); }
-std::string_view toCode(AssessmentStatus v) { return lookup(kAssessmentStatuses, v); }
-std::string_view toCode(VisitMethod v) { return lookup(kVisitMethods, v); }
-std::string_view toCode(AttachmentKind v) { return lookup(kAttachmentKinds, v); }
-std::string_view toCode(PostLoanKind v) { return lookup(kPostLoanKinds, v); }
+std::string_view toCode(RecordType v) {
+    return lookup(kRecordTypes, v);
+}
+std::string_view toCode(Gender v) {
+    return lookup(kGenders, v);
+}
+std::string_view toCode(StudyLevel v) {
+    return lookup(kStudyLevels, v);
+}
+std::string_view toCode(ApplicationKind v) {
+    return lookup(kKinds, v);
+}
+std::string_view toCode(RenewalMode v) {
+    return lookup(kRenewalModes, v);
+}
+std::string_view toCode(LoanStatus v) {
+    return lookup(kStatuses, v);
+}
+std::string_view toCode(SettlementAccountType v) {
+    return lookup(kAccounts, v);
+}
+std::string_view toCode(HardshipLevel v) {
+    return lookup(kLevels, v);
+}
+std::string_view toCode(AssessmentStatus v) {
+    return lookup(kAssessmentStatuses, v);
+}
+std::string_view toCode(VisitMethod v) {
+    return lookup(kVisitMethods, v);
+}
+std::string_view toCode(AttachmentKind v) {
+    return lookup(kAttachmentKinds, v);
+}
+std::string_view toCode(PostLoanKind v) {
+    return lookup(kPostLoanKinds, v);
+}
 
-template <> std::optional<RecordType> fromCode(std::string_view c) { return reverse(kRecordTypes, c); }
-template <> std::optional<Gender> fromCode(std::string_view c) { return reverse(kGenders, c); }
-template <> std::optional<StudyLevel> fromCode(std::string_view c) { return reverse(kStudyLevels, c); }
-template <> std::optional<ApplicationKind> fromCode(std::string_view c) { return reverse(kKinds, c); }
-template <> std::optional<RenewalMode> fromCode(std::string_view c) { return reverse(kRenewalModes, c); }
-template <> std::optional<LoanStatus> fromCode(std::string_view c) { return reverse(kStatuses, c); }
+template <> std::optional<RecordType> fromCode(std::string_view c) {
+    return reverse(kRecordTypes, c);
+}
+template <> std::optional<Gender> fromCode(std::string_view c) {
+    return reverse(kGenders, c);
+}
+template <> std::optional<StudyLevel> fromCode(std::string_view c) {
+    return reverse(kStudyLevels, c);
+}
+template <> std::optional<ApplicationKind> fromCode(std::string_view c) {
+    return reverse(kKinds, c);
+}
+template <> std::optional<RenewalMode> fromCode(std::string_view c) {
+    return reverse(kRenewalModes, c);
+}
+template <> std::optional<LoanStatus> fromCode(std::string_view c) {
+    return reverse(kStatuses, c);
+}
 template <> std::optional<SettlementAccountType> fromCode(std::string_view c) {
     return reverse(kAccounts, c);
 }
-template <> std::optional<HardshipLevel> fromCode(std::string_view c) { return reverse(kLevels, c); }
+template <> std::optional<HardshipLevel> fromCode(std::string_view c) {
+    return reverse(kLevels, c);
+}
 template <> std::optional<AssessmentStatus> fromCode(std::string_view c) {
     return reverse(kAssessmentStatuses, c);
 }
-template <> std::optional<VisitMethod> fromCode(std::string_view c) { return reverse(kVisitMethods, c); }
+template <> std::optional<VisitMethod> fromCode(std::string_view c) {
+    return reverse(kVisitMethods, c);
+}
 template <> std::optional<AttachmentKind> fromCode(std::string_view c) {
     return reverse(kAttachmentKinds, c);
 }

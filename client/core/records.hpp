@@ -23,8 +23,8 @@
 
 namespace zhuxue {
 
-using Fen = std::int64_t;     // money: 1 yuan = 100 fen
-using IsoDate = std::string;  // "YYYY-MM-DD"
+using Fen = std::int64_t;    // money: 1 yuan = 100 fen
+using IsoDate = std::string; // "YYYY-MM-DD"
 using UnixMs = std::int64_t;
 
 enum class RecordType {
@@ -48,7 +48,7 @@ enum class Gender { Unknown, Male, Female };
 // 学历层次: decides the annual cap (postgraduate differs).
 enum class StudyLevel { Unknown, Undergraduate, Vocational, Postgraduate };
 enum class ApplicationKind { PreApplication, FirstLoan, Renewal }; // 预申请 / 首贷 / 续贷
-enum class RenewalMode { None, Online, OnSite };                    // 远程续贷 / 现场续贷
+enum class RenewalMode { None, Online, OnSite };                   // 远程续贷 / 现场续贷
 
 // The loan life cycle of DOMAIN.md §2, in order; Rejected and Withdrawn end an application early,
 // Overdue is the side state of a repaying loan.
@@ -78,7 +78,7 @@ enum class LoanStatus {
 bool canTransition(LoanStatus from, LoanStatus to);
 
 enum class SettlementAccountType { Unknown, BankCard, Alipay, Other }; // 结算账户类型
-enum class HardshipLevel { None, General, Fairly, Special };          // 不困难/一般/比较/特别困难
+enum class HardshipLevel { None, General, Fairly, Special }; // 不困难/一般/比较/特别困难
 enum class AssessmentStatus { Draft, Submitted, Reviewed, Publicized, Filed };
 enum class VisitMethod { InPerson, Phone, Video };
 enum class AttachmentKind { Photo, Scan, Signature, Document };
@@ -95,7 +95,7 @@ enum class PostLoanKind {
 struct Student {
     Uuid id;
     std::string county;
-    std::string name; // every Unicode character kept, including outside the BMP
+    std::string name;     // every Unicode character kept, including outside the BMP
     std::string idNumber; // sensitive: 18-digit resident ID (legacy 15-digit in old records)
     Gender gender = Gender::Unknown;
     IsoDate birthDate;
@@ -119,8 +119,8 @@ struct Household {
     std::string county;
     std::string township;
     std::string village;
-    std::string address; // sensitive
-    Fen annualIncomeFen = 0; // sensitive
+    std::string address;                     // sensitive
+    Fen annualIncomeFen = 0;                 // sensitive
     std::vector<std::string> priorityGroups; // sensitive: 脱贫家庭, 城乡低保, ...
     std::string notes;
 };
@@ -160,9 +160,9 @@ struct LoanApplication {
     Uuid coBorrowerId; // nil for a pre-application without one yet
     ApplicationKind kind = ApplicationKind::PreApplication;
     LoanStatus status = LoanStatus::PreApplication;
-    int schoolYear = 0;    // the autumn year the loan is for, e.g. 2024
-    Fen amountFen = 0;     // requested for this year
-    Fen tuitionFen = 0;    // 学费
+    int schoolYear = 0;       // the autumn year the loan is for, e.g. 2024
+    Fen amountFen = 0;        // requested for this year
+    Fen tuitionFen = 0;       // 学费
     Fen accommodationFen = 0; // 住宿费
     int remainingStudyYears = 0;
     int termYears = 0;
@@ -189,7 +189,7 @@ struct Contract {
     std::string county;
     Uuid applicationId;
     std::string contractNumber;
-    IsoDate signingDate; // its year selects the policy (rate spread, grace period)
+    IsoDate signingDate;         // its year selects the policy (rate spread, grace period)
     std::string certificateCode; // 受理证明 校验码
     SettlementAccountType settlementAccountType = SettlementAccountType::Unknown;
     std::string settlementAccount; // sensitive: card or account number
@@ -228,7 +228,7 @@ struct HardshipAssessment {
     double score = 0;        // from the form's weights; not money
     HardshipLevel level = HardshipLevel::None;
     std::vector<std::string> priorityGroups; // sensitive
-    bool commitmentSigned = false; // 书面承诺
+    bool commitmentSigned = false;           // 书面承诺
     AssessmentStatus status = AssessmentStatus::Draft;
 };
 

@@ -104,7 +104,7 @@ ResidentIdCheck checkResidentId(std::string_view input, const Date& today,
         const char expected = residentIdCheckChar(s);
         if (s[17] != expected)
             f.error(field, Error("validation.id.checksum", {{"expected", std::string(1, expected)},
-                                                           {"actual", std::string(1, s[17])}}));
+                                                            {"actual", std::string(1, s[17])}}));
     }
     if (!f.ok())
         return result;

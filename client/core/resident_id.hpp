@@ -17,13 +17,13 @@ namespace zhuxue::core {
 enum class Sex { Male, Female };
 
 struct ResidentId {
-    std::string number;    // normalized: 18 characters, check character 'X' upper-case; or the
-                           // 15 digits of a legacy number when it was not converted
-    bool legacy = false;   // the input had 15 digits
+    std::string number;  // normalized: 18 characters, check character 'X' upper-case; or the
+                         // 15 digits of a legacy number when it was not converted
+    bool legacy = false; // the input had 15 digits
     Date birthDate;
     Sex sex = Sex::Male;
-    std::string divisionCode;            // first six digits
-    std::optional<Division> division;    // nullopt: code not in the compiled list (a warning)
+    std::string divisionCode;         // first six digits
+    std::optional<Division> division; // nullopt: code not in the compiled list (a warning)
 };
 
 struct ResidentIdCheck {
@@ -32,8 +32,8 @@ struct ResidentIdCheck {
 };
 
 struct ResidentIdOptions {
-    bool acceptLegacy = true;    // accept 15-digit numbers (old records)
-    bool convertLegacy = false;  // when accepted, return the 18-digit form in `number`
+    bool acceptLegacy = true;   // accept 15-digit numbers (old records)
+    bool convertLegacy = false; // when accepted, return the 18-digit form in `number`
 };
 
 // Checks a typed number. `today` bounds the birth date; `field` names the field in findings.

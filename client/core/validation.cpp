@@ -21,7 +21,9 @@ bool allDigits(std::string_view s) {
     return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
-std::string yuanText(Fen fen) { return formatMoney(fen, {.grouping = true, .alwaysCents = false}); }
+std::string yuanText(Fen fen) {
+    return formatMoney(fen, {.grouping = true, .alwaysCents = false});
+}
 
 // For comparing the student's and the co-borrower's numbers, whatever generation they are.
 std::string comparableId(std::string_view id) {
@@ -81,7 +83,8 @@ Findings checkBankCard(std::string_view input, const std::string& field) {
     else if (!allDigits(s))
         f.error(field, Error("validation.bank_card.not_digit"));
     else if (s.size() < 16 || s.size() > 19)
-        f.error(field, Error("validation.bank_card.length", {{"length", std::to_string(s.size())}}));
+        f.error(field,
+                Error("validation.bank_card.length", {{"length", std::to_string(s.size())}}));
     else if (!luhnValid(s))
         f.warning(field, Error("validation.bank_card.luhn"));
     return f;
@@ -96,16 +99,18 @@ Findings checkLoanAmount(Fen amount, const LoanLimits& limits, const std::string
         return f;
     }
     if (amount < limits.minimum)
-        f.error(field, Error("validation.loan.below_minimum", {{"minimum", yuanText(limits.minimum)},
-                                                              {"amount", yuanText(amount)}}));
+        f.error(field,
+                Error("validation.loan.below_minimum",
+                      {{"minimum", yuanText(limits.minimum)}, {"amount", yuanText(amount)}}));
     if (amount > limits.cap)
         f.error(field, Error("validation.loan.above_cap",
                              {{"cap", yuanText(limits.cap)}, {"amount", yuanText(amount)}}));
     if (limits.multiple > 0 && amount % limits.multiple != 0) {
         Fen lower = roundToMultiple(amount, limits.multiple, Rounding::Down);
-        f.error(field, Error("validation.loan.not_multiple", {{"multiple", yuanText(limits.multiple)},
-                                                             {"amount", yuanText(amount)},
-                                                             {"suggestion", yuanText(lower)}}));
+        f.error(field,
+                Error("validation.loan.not_multiple", {{"multiple", yuanText(limits.multiple)},
+                                                       {"amount", yuanText(amount)},
+                                                       {"suggestion", yuanText(lower)}}));
     }
     return f;
 }
@@ -125,7 +130,8 @@ Findings checkLoanTerm(int termYears, int remainingStudyYears, const TermRule& r
     const int max = maxLoanTermYears(remainingStudyYears, rule);
     if (termYears > max)
         f.error(field, Error("validation.loan.term_too_long",
-                             {{"term", std::to_string(termYears)}, {"max", std::to_string(max)},
+                             {{"term", std::to_string(termYears)},
+                              {"max", std::to_string(max)},
                               {"remaining", std::to_string(remainingStudyYears)},
                               {"plus", std::to_string(rule.plusYears)},
                               {"cap", std::to_string(rule.maxYears)}}));
@@ -297,11 +303,11 @@ Findings checkDatesInOrder(const std::vector<DatedField>& fields) {
         if (!current.date)
             continue;
         if (previous && *current.date < *previous->date)
-            f.error(current.field, Error("validation.date.order",
-                                         {{"earlier_field", previous->field},
-                                          {"later_field", current.field},
-                                          {"earlier_date", previous->date->iso()},
-                                          {"later_date", current.date->iso()}}));
+            f.error(current.field,
+                    Error("validation.date.order", {{"earlier_field", previous->field},
+                                                    {"later_field", current.field},
+                                                    {"earlier_date", previous->date->iso()},
+                                                    {"later_date", current.date->iso()}}));
         previous = &current;
     }
     return f;

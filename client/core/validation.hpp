@@ -30,12 +30,11 @@ Findings checkBankCard(std::string_view input, const std::string& field = "bank_
 
 // ---- Loan amount and term --------------------------------------------------------------------
 struct LoanLimits {
-    Fen cap = 0;       // annual cap for the student's level in the contract's policy year
-    Fen minimum = 0;   // smallest amount a year
-    Fen multiple = 1;  // amounts are whole multiples of this (¥100)
+    Fen cap = 0;      // annual cap for the student's level in the contract's policy year
+    Fen minimum = 0;  // smallest amount a year
+    Fen multiple = 1; // amounts are whole multiples of this (¥100)
 };
-Findings checkLoanAmount(Fen amount, const LoanLimits& limits,
-                         const std::string& field = "amount");
+Findings checkLoanAmount(Fen amount, const LoanLimits& limits, const std::string& field = "amount");
 
 struct TermRule {
     int plusYears = 15; // term ≤ remaining study years + plusYears ...
@@ -53,17 +52,17 @@ std::string_view applicationTypeId(ApplicationType type); // "pre_application", 
 std::optional<ApplicationType> applicationTypeFromId(std::string_view id);
 
 enum class Material {
-    ApplicationForm,            // 申请表, signed
-    HardshipForm,               // 家庭经济困难学生认定表
-    PriorityGroupProof,         // 脱贫/低保/特困/孤儿... certificate replacing the 认定表
-    AdmissionNotice,            // 录取通知书 (freshmen)
-    StudentStatusProof,         // 学生证 or 学籍在线验证报告 (current students)
-    StudentIdCard,              // 学生身份证
-    CoBorrowerIdCard,           // 共同借款人身份证
-    HouseholdRegister,          // 户口簿
-    CoBorrowerHouseholdRegister,// the co-borrower's 户口簿 when it is a different one
-    RenewalStatement,           // 续贷声明 (remote renewal)
-    FaceVerification,           // 人脸核验 (remote renewal)
+    ApplicationForm,    // 申请表, signed
+    HardshipForm,       // 家庭经济困难学生认定表
+    PriorityGroupProof, // 脱贫/低保/特困/孤儿... certificate replacing the 认定表
+    AdmissionNotice,    // 录取通知书 (freshmen)
+    StudentStatusProof, // 学生证 or 学籍在线验证报告 (current students)
+    StudentIdCard,      // 学生身份证
+    CoBorrowerIdCard,   // 共同借款人身份证
+    HouseholdRegister,  // 户口簿
+    CoBorrowerHouseholdRegister, // the co-borrower's 户口簿 when it is a different one
+    RenewalStatement,            // 续贷声明 (remote renewal)
+    FaceVerification,            // 人脸核验 (remote renewal)
 };
 std::string_view materialId(Material m); // stable id for storage: "application_form", ...
 std::optional<Material> materialFromId(std::string_view id);
@@ -72,11 +71,11 @@ std::string materialNameKey(Material m);
 
 struct MaterialFacts {
     ApplicationType type = ApplicationType::FirstLoan;
-    bool freshman = true;                 // admission notice rather than student status proof
-    bool hadPreApplication = false;       // the 认定表 was settled at pre-application
-    bool priorityGroup = false;           // 脱贫/低保/特困... identified directly
-    bool householdRegistersDiffer = false;// student and co-borrower on different 户口簿
-    bool remoteRenewal = false;           // online renewal (electronic contracts, unchanged data)
+    bool freshman = true;                  // admission notice rather than student status proof
+    bool hadPreApplication = false;        // the 认定表 was settled at pre-application
+    bool priorityGroup = false;            // 脱贫/低保/特困... identified directly
+    bool householdRegistersDiffer = false; // student and co-borrower on different 户口簿
+    bool remoteRenewal = false;            // online renewal (electronic contracts, unchanged data)
 };
 // The checklist for one application, in the order staff check it (DOMAIN §2 First loan,
 // Renewal, Pre-application).
@@ -90,7 +89,7 @@ Findings checkMaterials(const MaterialFacts& facts, const std::set<Material>& pr
 struct CoBorrowerFacts {
     ApplicationType type = ApplicationType::FirstLoan;
     Date signingDate;
-    std::optional<Date> coBorrowerBirthDate;  // from the co-borrower's ID
+    std::optional<Date> coBorrowerBirthDate; // from the co-borrower's ID
     std::string coBorrowerIdNumber;
     std::string studentIdNumber;
     bool coBorrowerIsBorrowingStudent = false; // holds a student loan of their own

@@ -53,7 +53,7 @@ DashboardFigures computeDashboard(const DashboardInput& input, int year, const I
         }
     }
     for (const VisitFact& v : input.visits) {
-        if (year && v.year != year)
+        if (year && v.year && v.year != year) // a visit not yet dated counts in every year
             continue;
         ++f.visitsAssigned;
         ProgressBar& p = visits[v.township];

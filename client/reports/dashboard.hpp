@@ -14,7 +14,7 @@ namespace zhuxue::reports {
 // is not in the future.
 struct VisitFact {
     std::string township;
-    int year = 0;
+    int year = 0; // 0 = not yet dated
     IsoDate visitDate;
 };
 

@@ -30,7 +30,7 @@ namespace {
 
 // Sums carried by data rows (one person, or one aggregated line), subtotals and the total.
 struct Sums {
-    int64_t people = 0, preApplied = 0, signedCount = 0, pending = 0;
+    int64_t people = 0, preApplied = 0, signedCount = 0, pending = 0, preAppliedSigned = 0;
     Fen amount = 0, signedAmount = 0;
 
     void add(const RosterRow& r) {
@@ -39,6 +39,7 @@ struct Sums {
         preApplied += r.preApplied ? 1 : 0;
         signedCount += r.contractSigned ? 1 : 0;
         pending += (r.preApplied && !r.contractSigned) ? 1 : 0;
+        preAppliedSigned += (r.preApplied && r.contractSigned) ? 1 : 0;
         signedAmount += r.contractSigned ? r.amountFen : 0;
     }
     void add(const Sums& s) {
@@ -47,6 +48,7 @@ struct Sums {
         preApplied += s.preApplied;
         signedCount += s.signedCount;
         pending += s.pending;
+        preAppliedSigned += s.preAppliedSigned;
         signedAmount += s.signedAmount;
     }
 };
@@ -294,8 +296,9 @@ private:
         if (key == "signed_rate") {
             if (s.preApplied == 0)
                 return Cell(std::string("—"));
-            // Tenths of a percent in integers: 850 → "85.0%".
-            int64_t permille = (s.signedCount * 1000 + s.preApplied / 2) / s.preApplied;
+            // Of those who pre-applied, the share that signed (a contract signed without a
+            // pre-application does not raise it). Tenths of a percent in integers: 850 → "85.0%".
+            int64_t permille = (s.preAppliedSigned * 1000 + s.preApplied / 2) / s.preApplied;
             return Cell(std::to_string(permille / 10) + "." + std::to_string(permille % 10) + "%");
         }
         return std::nullopt;

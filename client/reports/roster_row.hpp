@@ -13,6 +13,7 @@ namespace zhuxue::reports {
 struct RosterRow {
     // Where: the grouping levels, outermost first.
     std::string county;   // county name, e.g. "秭归县"
+    std::string countyCode; // GB/T 2260, e.g. "420527" (audit entries name it)
     std::string township; // 乡镇
     std::string village;  // 村（社区）
     std::string school;   // school or unit

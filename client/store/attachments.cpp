@@ -1,17 +1,15 @@
 // Attachment files: content-addressed by SHA-256 under <dataDir>/attachments/ab/abcdef..., written
 // to a temporary file, fsynced and renamed into place (then the directory is fsynced), so a file
 // under its final name is always complete. The same content is stored once.
-#include "store_impl.hpp"
-
 #include "paths.hpp"
-
-#include <fcntl.h>
-#include <sodium.h>
-#include <unistd.h>
+#include "store_impl.hpp"
 
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
+#include <sodium.h>
+#include <unistd.h>
 
 namespace zhuxue::store {
 namespace fs = std::filesystem;

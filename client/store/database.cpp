@@ -3,10 +3,9 @@
 #include "paths.hpp"
 #include "schema.hpp"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <ctime>
+#include <sqlite3.h>
 #include <system_error>
 
 namespace zhuxue::store {
@@ -35,7 +34,8 @@ fs::path freshPath(const fs::path& dir, const std::string& stem, const std::stri
 
 // Moves a damaged database (and its WAL) aside, read-only. Returns the new path of the database.
 fs::path keepAside(const fs::path& db) {
-    fs::path kept = freshPath(db.parent_path(), db.filename().string() + ".damaged-" + utcStamp(), "");
+    fs::path kept =
+        freshPath(db.parent_path(), db.filename().string() + ".damaged-" + utcStamp(), "");
     std::error_code ec;
     fs::rename(db, kept, ec);
     if (ec)
@@ -53,9 +53,9 @@ fs::path keepAside(const fs::path& db) {
 
 Status applySettings(Db& db) {
     // journal_mode answers with a row; exec ignores it.
-    for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",
-                            "PRAGMA busy_timeout=5000", "PRAGMA synchronous=FULL",
-                            "PRAGMA cell_size_check=ON", "PRAGMA trusted_schema=OFF"})
+    for (const char* sql :
+         {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000",
+          "PRAGMA synchronous=FULL", "PRAGMA cell_size_check=ON", "PRAGMA trusted_schema=OFF"})
         if (auto st = db.exec(sql); !st)
             return st;
     return {};
@@ -87,13 +87,21 @@ Result<std::vector<std::string>> pragmaRows(Db& db, const char* sql) {
     return rows;
 }
 
-bool isDamage(const Error& e) { return e.key == "store.damaged"; }
+bool isDamage(const Error& e) {
+    return e.key == "store.damaged";
+}
 
 } // namespace
 
-fs::path databasePath(const fs::path& dataDir) { return dataDir / "zhuxue.db"; }
-fs::path backupsDir(const fs::path& dataDir) { return dataDir / "backups"; }
-fs::path attachmentsDir(const fs::path& dataDir) { return dataDir / "attachments"; }
+fs::path databasePath(const fs::path& dataDir) {
+    return dataDir / "zhuxue.db";
+}
+fs::path backupsDir(const fs::path& dataDir) {
+    return dataDir / "backups";
+}
+fs::path attachmentsDir(const fs::path& dataDir) {
+    return dataDir / "attachments";
+}
 
 Result<std::vector<std::string>> checkDatabase(Db& db) {
     auto rows = pragmaRows(db, "PRAGMA integrity_check");
@@ -108,13 +116,13 @@ Result<std::vector<std::string>> checkDatabase(Db& db) {
 }
 
 Result<Db> openDatabase(const fs::path& dataDir, const OpenOptions& options) {
-    if (auto st = ensureDir(dataDir); !st)
-        return st.error();
     fs::path path = databasePath(dataDir);
     std::error_code ec;
     bool existed = fs::exists(path, ec);
     if (!existed && !options.create)
         return Error("store.missing", {{"path", path.string()}});
+    if (auto st = ensureDir(dataDir); !st)
+        return st.error();
 
     auto damaged = [&](const Error& cause) -> Error {
         fs::path kept = keepAside(path);
@@ -127,8 +135,9 @@ Result<Db> openDatabase(const fs::path& dataDir, const OpenOptions& options) {
     };
 
     Result<Db> db = [&]() -> Result<Db> {
-        auto opened = Db::open(path.string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                                  SQLITE_OPEN_NOMUTEX, options.vfs);
+        auto opened =
+            Db::open(path.string(),
+                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, options.vfs);
         if (!opened)
             return opened;
         if (auto st = applySettings(*opened); !st)
@@ -197,7 +206,8 @@ Status restoreDatabase(const fs::path& dataDir, const fs::path& backupFile,
     // 1. The backup must be a healthy database this program understands.
     auto src = Db::open(backupFile.string(), SQLITE_OPEN_READONLY, options.vfs);
     if (!src)
-        return Error("store.backup_unreadable", {{"path", backupFile.string()}}, src.error().detail);
+        return Error("store.backup_unreadable", {{"path", backupFile.string()}},
+                     src.error().detail);
     auto problems = pragmaRows(*src, "PRAGMA quick_check");
     if (!problems || !problems->empty())
         return Error("store.backup_unreadable", {{"path", backupFile.string()}},

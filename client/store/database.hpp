@@ -19,9 +19,9 @@
 namespace zhuxue::store {
 
 struct OpenOptions {
-    std::string vfs;           // a SQLite VFS name (tests inject faults); empty = default
+    std::string vfs;            // a SQLite VFS name (tests inject faults); empty = default
     bool integrityCheck = true; // PRAGMA quick_check on open
-    bool create = true;        // create the database when the file is missing
+    bool create = true;         // create the database when the file is missing
 };
 
 std::filesystem::path databasePath(const std::filesystem::path& dataDir);

@@ -17,7 +17,9 @@ std::string FieldCodec::lookupKey(std::string_view normalizedIdNumber) const {
     return std::string(normalizedIdNumber);
 }
 
-bool FieldCodec::searchable(std::string_view, std::string_view) const { return true; }
+bool FieldCodec::searchable(std::string_view, std::string_view) const {
+    return true;
+}
 
 std::string normalizeIdNumber(std::string_view idNumber) {
     return core::normalizeResidentId(idNumber);

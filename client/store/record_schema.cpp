@@ -36,7 +36,9 @@ template <class M> constexpr FieldKind kindOf() {
 json itemsToJson(const std::vector<MaterialItem>& items) {
     json a = json::array();
     for (const auto& i : items)
-        a.push_back({{"code", i.code}, {"required", i.required}, {"received", i.received},
+        a.push_back({{"code", i.code},
+                     {"required", i.required},
+                     {"received", i.received},
                      {"note", i.note}});
     return a;
 }
@@ -252,8 +254,7 @@ template <> struct Def<MaterialsChecklist> {
         using R = MaterialsChecklist;
         return {fd("county", &R::county),
                 fd("application_id", &R::applicationId, false, "loan_application"),
-                fd("items", &R::items),
-                fd("checked_by", &R::checkedBy),
+                fd("items", &R::items), fd("checked_by", &R::checkedBy),
                 fd("checked_ms", &R::checkedMs)};
     }
 };
@@ -318,14 +319,10 @@ template <> struct Def<Attachment> {
     static constexpr RecordType type = RecordType::Attachment;
     static std::vector<FieldDef<Attachment>> fields() {
         using R = Attachment;
-        return {fd("county", &R::county),
-                fd("owner_type", &R::ownerType),
-                fd("owner_id", &R::ownerId),
-                fd("kind", &R::kind),
-                fd("sha256", &R::sha256),
-                fd("mime", &R::mime),
-                fd("size_bytes", &R::sizeBytes),
-                fd("file_name", &R::fileName),
+        return {fd("county", &R::county),        fd("owner_type", &R::ownerType),
+                fd("owner_id", &R::ownerId),     fd("kind", &R::kind),
+                fd("sha256", &R::sha256),        fd("mime", &R::mime),
+                fd("size_bytes", &R::sizeBytes), fd("file_name", &R::fileName),
                 fd("created_ms", &R::createdMs)};
     }
 };
@@ -357,7 +354,9 @@ template <class R> TableSpec makeSpec() {
     return t;
 }
 
-template <class R> FieldValues makeDefaults() { return toValues(R{}); }
+template <class R> FieldValues makeDefaults() {
+    return toValues(R{});
+}
 
 struct Registry {
     std::vector<TableSpec> specs;
@@ -395,10 +394,10 @@ const Registry& registry() {
 }
 
 constexpr std::array<RecordType, 13> kSynced{
-    RecordType::Student,          RecordType::Household,         RecordType::HouseholdMember,
-    RecordType::CoBorrower,       RecordType::LoanApplication,   RecordType::StatusChange,
+    RecordType::Student,          RecordType::Household,          RecordType::HouseholdMember,
+    RecordType::CoBorrower,       RecordType::LoanApplication,    RecordType::StatusChange,
     RecordType::Contract,         RecordType::MaterialsChecklist, RecordType::HardshipAssessment,
-    RecordType::DemocraticReview, RecordType::HomeVisit,         RecordType::Attachment,
+    RecordType::DemocraticReview, RecordType::HomeVisit,          RecordType::Attachment,
     RecordType::PostLoanEvent};
 
 } // namespace
@@ -416,7 +415,9 @@ const TableSpec& tableSpec(RecordType type) {
     return i < r.specs.size() ? r.specs[i] : r.specs[0];
 }
 
-std::span<const RecordType> syncedRecordTypes() { return kSynced; }
+std::span<const RecordType> syncedRecordTypes() {
+    return kSynced;
+}
 
 bool isSensitive(std::string_view table, std::string_view field) {
     for (const auto& t : registry().specs)
@@ -432,7 +433,9 @@ const FieldValues& defaultValues(RecordType type) {
     return r.defaults[r.slot(type)];
 }
 
-template <class R> RecordType recordTypeOf() { return Def<R>::type; }
+template <class R> RecordType recordTypeOf() {
+    return Def<R>::type;
+}
 
 template <class R> FieldValues toValues(const R& record) {
     FieldValues v;

@@ -9,7 +9,6 @@
 #include "client/core/records.hpp"
 
 #include <nlohmann/json.hpp>
-
 #include <span>
 #include <string_view>
 #include <vector>
@@ -35,8 +34,8 @@ struct FieldSpec {
 
 struct TableSpec {
     RecordType type;
-    std::string_view table; // equals toCode(type)
-    std::vector<FieldSpec> fields; // every column except `id`; fields[0] is `county`
+    std::string_view table;                    // equals toCode(type)
+    std::vector<FieldSpec> fields;             // every column except `id`; fields[0] is `county`
     int indexOf(std::string_view field) const; // -1 when unknown
 };
 

@@ -175,9 +175,13 @@ const std::vector<Migration> kMigrations{
 
 } // namespace
 
-std::span<const Migration> migrations() { return kMigrations; }
+std::span<const Migration> migrations() {
+    return kMigrations;
+}
 
-int latestSchemaVersion() { return kMigrations.back().version; }
+int latestSchemaVersion() {
+    return kMigrations.back().version;
+}
 
 Status migrate(Db& db, int target) {
     if (target < 0)
@@ -187,9 +191,8 @@ Status migrate(Db& db, int target) {
         return current.error();
     int version = static_cast<int>(current->value_or(0));
     if (version > latestSchemaVersion())
-        return Error("store.too_new",
-                     {{"version", std::to_string(version)},
-                      {"supported", std::to_string(latestSchemaVersion())}});
+        return Error("store.too_new", {{"version", std::to_string(version)},
+                                       {"supported", std::to_string(latestSchemaVersion())}});
     for (const auto& m : kMigrations) {
         if (m.version <= version || m.version > target)
             continue;

@@ -60,7 +60,11 @@ std::vector<std::string> splitCodePoints(std::string_view s) {
     std::size_t i = 0;
     while (i < s.size()) {
         auto b = static_cast<unsigned char>(s[i]);
-        std::size_t n = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 1;
+        std::size_t n = b < 0x80         ? 1
+                        : (b >> 5) == 6  ? 2
+                        : (b >> 4) == 14 ? 3
+                        : (b >> 3) == 30 ? 4
+                                         : 1;
         if (i + n > s.size())
             n = 1;
         for (std::size_t k = 1; k < n; ++k)
@@ -209,7 +213,8 @@ Result<std::vector<SearchHit>> Store::Impl::search(std::string_view query, int l
             args.push_back(join(shortTerms));
         }
     } else {
-        sql = "SELECT rowid, rank AS r FROM student_search_short WHERE student_search_short MATCH ?";
+        sql =
+            "SELECT rowid, rank AS r FROM student_search_short WHERE student_search_short MATCH ?";
         args.push_back(join(shortTerms));
     }
     sql += " ORDER BY r LIMIT ?";

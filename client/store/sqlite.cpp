@@ -1,7 +1,6 @@
 #include "sqlite.hpp"
 
 #include <sqlite3.h>
-
 #include <utility>
 
 namespace zhuxue::store {
@@ -117,9 +116,15 @@ void Stmt::reset() {
     sqlite3_clear_bindings(m_stmt);
 }
 
-bool Stmt::isNull(int col) const { return sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
-std::int64_t Stmt::i64(int col) const { return sqlite3_column_int64(m_stmt, col); }
-double Stmt::real(int col) const { return sqlite3_column_double(m_stmt, col); }
+bool Stmt::isNull(int col) const {
+    return sqlite3_column_type(m_stmt, col) == SQLITE_NULL;
+}
+std::int64_t Stmt::i64(int col) const {
+    return sqlite3_column_int64(m_stmt, col);
+}
+double Stmt::real(int col) const {
+    return sqlite3_column_double(m_stmt, col);
+}
 std::string Stmt::text(int col) const {
     auto p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col));
     int n = sqlite3_column_bytes(m_stmt, col);
@@ -133,11 +138,19 @@ Uuid Stmt::uuid(int col) const {
     std::copy(p, p + 16, id.bytes.begin());
     return id;
 }
-int Stmt::columnCount() const { return sqlite3_column_count(m_stmt); }
-int Stmt::columnType(int col) const { return sqlite3_column_type(m_stmt, col); }
-std::string Stmt::columnName(int col) const { return sqlite3_column_name(m_stmt, col); }
+int Stmt::columnCount() const {
+    return sqlite3_column_count(m_stmt);
+}
+int Stmt::columnType(int col) const {
+    return sqlite3_column_type(m_stmt, col);
+}
+std::string Stmt::columnName(int col) const {
+    return sqlite3_column_name(m_stmt, col);
+}
 
-Db::~Db() { close(); }
+Db::~Db() {
+    close();
+}
 
 Db::Db(Db&& o) noexcept : m_db(std::exchange(o.m_db, nullptr)), m_cache(std::move(o.m_cache)) {}
 
@@ -234,7 +247,9 @@ Result<std::optional<std::string>> Db::queryText(std::string_view sql) {
     return std::optional<std::string>(st->text(0));
 }
 
-std::int64_t Db::changes() const { return sqlite3_changes64(m_db); }
+std::int64_t Db::changes() const {
+    return sqlite3_changes64(m_db);
+}
 
 Transaction::Transaction(Db& db) : m_db(db) {
     m_begin = m_db.exec("BEGIN IMMEDIATE");

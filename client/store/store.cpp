@@ -1,6 +1,5 @@
-#include "store_impl.hpp"
-
 #include "schema.hpp"
+#include "store_impl.hpp"
 
 #include <sqlite3.h>
 
@@ -17,7 +16,9 @@ std::string columnList(const TableSpec& t) {
     return s;
 }
 
-bool hasIdLookup(const TableSpec& t) { return t.indexOf("id_number") >= 0; }
+bool hasIdLookup(const TableSpec& t) {
+    return t.indexOf("id_number") >= 0;
+}
 
 std::string upsertSql(const TableSpec& t) {
     std::string cols = "id" + columnList(t);
@@ -83,8 +84,8 @@ void Store::Impl::bindValue(Stmt& st, int index, const TableSpec& t, std::size_t
             st.bindNull(index);
             return;
         }
-        std::string plain = f.kind == FieldKind::Text && v.is_string() ? v.get<std::string>()
-                                                                        : v.dump();
+        std::string plain =
+            f.kind == FieldKind::Text && v.is_string() ? v.get<std::string>() : v.dump();
         st.bind(index, codec.encode(t.table, f.name, plain));
         return;
     }
@@ -214,17 +215,16 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
     if (id.isNil() || values.size() != t.fields.size())
         return Error("store.bad_record", {{"type", std::string(t.table)}}, "nil id");
     if (!values[0].is_string() || !isCountyCode(values[0].get<std::string>()))
-        return Error("store.bad_county", {{"county", values[0].is_string()
-                                                         ? values[0].get<std::string>()
-                                                         : values[0].dump()}});
+        return Error(
+            "store.bad_county",
+            {{"county", values[0].is_string() ? values[0].get<std::string>() : values[0].dump()}});
     auto existing = readValues(t, id);
     if (!existing)
         return existing.error();
     const FieldValues& base = *existing ? **existing : defaultValues(t.type);
     std::vector<std::size_t> changed;
     for (std::size_t i = 0; i < values.size(); ++i)
-        if (values[i] != base[i] || (!*existing && i == 0) ||
-            static_cast<int>(i) == forceField)
+        if (values[i] != base[i] || (!*existing && i == 0) || static_cast<int>(i) == forceField)
             changed.push_back(i);
     if (*existing && changed.empty())
         return {};
@@ -318,10 +318,10 @@ Status Store::Impl::changeStatusInTx(const Uuid& applicationId, LoanStatus to,
         return Error("store.not_found", {{"id", applicationId.str()}});
     auto app = fromValues<LoanApplication>(applicationId, **cur);
     if (!canTransition(app.status, to))
-        return Error("store.bad_transition", {{"from", std::string(toCode(app.status))},
-                                              {"to", std::string(toCode(to))}});
-    StatusChange change{newUuidV7(), app.county, applicationId, app.status, to,
-                        who.user,    systemNowMs(), reason};
+        return Error("store.bad_transition",
+                     {{"from", std::string(toCode(app.status))}, {"to", std::string(toCode(to))}});
+    StatusChange change{newUuidV7(), app.county, applicationId, app.status,
+                        to,          who.user,   systemNowMs(), reason};
     app.status = to;
     if (auto st = writeRecord(t, applicationId, toValues(app), who, "status"); !st)
         return st;
@@ -370,17 +370,25 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dataDir,
     return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
-const std::filesystem::path& Store::dataDir() const { return m_impl->dataDir; }
-DeviceId Store::deviceId() const { return m_impl->device; }
-const FieldCodec& Store::codec() const { return m_impl->codec; }
-Db& Store::db() { return m_impl->db; }
+const std::filesystem::path& Store::dataDir() const {
+    return m_impl->dataDir;
+}
+DeviceId Store::deviceId() const {
+    return m_impl->device;
+}
+const FieldCodec& Store::codec() const {
+    return m_impl->codec;
+}
+Db& Store::db() {
+    return m_impl->db;
+}
 
 template <class R> Status Store::save(const R& record, const Actor& who) {
     Transaction tx(m_impl->db);
     if (!tx.begun())
         return tx.begun();
-    if (auto st = m_impl->writeRecord(tableSpec(recordTypeOf<R>()), record.id, toValues(record),
-                                      who);
+    if (auto st =
+            m_impl->writeRecord(tableSpec(recordTypeOf<R>()), record.id, toValues(record), who);
         !st)
         return st;
     return tx.commit();
@@ -401,7 +409,8 @@ Result<std::vector<R>> Store::list(std::string_view field, const Uuid& parentId)
     int fi = t.indexOf(field);
     if (fi < 0 || t.fields[static_cast<std::size_t>(fi)].kind != FieldKind::Id)
         return Error("store.bad_query", {{"field", std::string(field)}});
-    auto st = m_impl->db.cached(selectSql(t, "WHERE " + std::string(field) + " = ? ORDER BY rowid"));
+    auto st =
+        m_impl->db.cached(selectSql(t, "WHERE " + std::string(field) + " = ? ORDER BY rowid"));
     if (!st)
         return st.error();
     Stmt& s = **st;
@@ -448,8 +457,7 @@ Result<std::int64_t> Store::count(RecordType type) {
 }
 
 namespace {
-template <class R>
-Result<std::vector<R>> byLookup(Store::Impl& impl, std::string_view idNumber) {
+template <class R> Result<std::vector<R>> byLookup(Store::Impl& impl, std::string_view idNumber) {
     const TableSpec& t = tableSpec(recordTypeOf<R>());
     auto st = impl.db.cached(selectSql(t, "WHERE id_lookup = ? ORDER BY rowid"));
     if (!st)
@@ -493,7 +501,9 @@ Status Store::changeStatus(const Uuid& applicationId, LoanStatus to, const std::
     return tx.commit();
 }
 
-Batch Store::batch(const Actor& who) { return Batch(*this, who); }
+Batch Store::batch(const Actor& who) {
+    return Batch(*this, who);
+}
 
 Status Store::audit(std::string_view action, RecordType type, const Uuid& recordId,
                     std::string_view county, std::string_view summary, const Actor& who) {
@@ -550,9 +560,11 @@ Result<StoreStats> Store::stats() {
     };
     if (auto st = q("SELECT count(*) FROM outbox", s.pendingChanges); !st)
         return st.error();
-    if (auto st = q("SELECT count(*) FROM conflict WHERE resolved_ms IS NULL", s.openConflicts); !st)
+    if (auto st = q("SELECT count(*) FROM conflict WHERE resolved_ms IS NULL", s.openConflicts);
+        !st)
         return st.error();
-    if (auto st = q("SELECT count(*) FROM quarantine WHERE resolved_ms IS NULL", s.quarantined); !st)
+    if (auto st = q("SELECT count(*) FROM quarantine WHERE resolved_ms IS NULL", s.quarantined);
+        !st)
         return st.error();
     if (auto st = q("SELECT count(*) FROM audit_entry", s.auditEntries); !st)
         return st.error();
@@ -563,8 +575,12 @@ Result<StoreStats> Store::stats() {
     return s;
 }
 
-Result<std::vector<std::string>> Store::check() { return checkDatabase(m_impl->db); }
-Result<std::filesystem::path> Store::backup() { return backupToDir(m_impl->db, m_impl->dataDir); }
+Result<std::vector<std::string>> Store::check() {
+    return checkDatabase(m_impl->db);
+}
+Result<std::filesystem::path> Store::backup() {
+    return backupToDir(m_impl->db, m_impl->dataDir);
+}
 Status Store::backupTo(const std::filesystem::path& file) {
     return backupDatabase(m_impl->db, file);
 }

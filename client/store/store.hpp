@@ -40,9 +40,9 @@ struct SearchHit {
     std::string name;
     std::string township;
     std::string village;
-    std::string school;   // university when known, else high school
-    std::string idTail;   // last 4 characters of the ID number (for telling namesakes apart)
-    double score = 0;     // lower is better (FTS5 bm25)
+    std::string school; // university when known, else high school
+    std::string idTail; // last 4 characters of the ID number (for telling namesakes apart)
+    double score = 0;   // lower is better (FTS5 bm25)
 };
 
 // A field change waiting in the outbox (valueJson is plain JSON; sensitive values are decoded).

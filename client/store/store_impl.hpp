@@ -4,7 +4,6 @@
 #include "store.hpp"
 
 #include <nlohmann/json.hpp>
-
 #include <set>
 
 namespace zhuxue::store {

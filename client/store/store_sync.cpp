@@ -9,7 +9,9 @@ namespace {
 constexpr const char* kOutboxColumns =
     "change_id, record_type, record_id, county, field, value, hlc, device, base_hlc";
 
-Hlc hlcAt(const Stmt& s, int col) { return Hlc{static_cast<std::uint64_t>(s.i64(col))}; }
+Hlc hlcAt(const Stmt& s, int col) {
+    return Hlc{static_cast<std::uint64_t>(s.i64(col))};
+}
 
 // Reads the kOutboxColumns at offset `c` of a row.
 OutboxChange readChange(Store::Impl& impl, const Stmt& s, int c) {
@@ -119,8 +121,8 @@ namespace {
 // Keeps both sides of a concurrent edit: the value this device holds now and the remote one.
 Status insertConflict(Store::Impl& impl, const TableSpec& t, int field, const RemoteChange& c,
                       const FieldValues* local) {
-    auto version = impl.db.cached(
-        "SELECT hlc, device FROM field_version WHERE record_id = ? AND field = ?");
+    auto version =
+        impl.db.cached("SELECT hlc, device FROM field_version WHERE record_id = ? AND field = ?");
     if (!version)
         return version.error();
     Stmt& v = **version;
@@ -167,8 +169,8 @@ Status writeRemoteField(Store::Impl& impl, const TableSpec& t, int field, const 
         if (auto st = (*stub)->run(); !st)
             return st;
     }
-    auto ensure =
-        impl.db.cached("INSERT INTO " + table + "(id, county) VALUES(?, ?) ON CONFLICT(id) DO NOTHING");
+    auto ensure = impl.db.cached("INSERT INTO " + table +
+                                 "(id, county) VALUES(?, ?) ON CONFLICT(id) DO NOTHING");
     if (!ensure)
         return ensure.error();
     (*ensure)->bind(1, c.recordId).bind(2, c.county);
@@ -232,7 +234,8 @@ Status Store::applyRemote(std::span<const RemoteApply> changes) {
         if (!isCountyCode(c.county))
             return bad("bad county");
         json value = json::parse(c.valueJson, nullptr, false);
-        if (value.is_discarded() || !valueFits(t.fields[static_cast<std::size_t>(field)].kind, value))
+        if (value.is_discarded() ||
+            !valueFits(t.fields[static_cast<std::size_t>(field)].kind, value))
             return bad("value does not fit the field");
         if (field == 0 && value.get<std::string>() != c.county)
             return bad("county change names another county");
@@ -328,7 +331,8 @@ Status Store::resolveConflict(const Uuid& conflictId, const std::string& valueJs
     const TableSpec& t = tableSpec(*type);
     int fi = t.indexOf(field);
     json value = json::parse(valueJson, nullptr, false);
-    if (fi < 0 || value.is_discarded() || !valueFits(t.fields[static_cast<std::size_t>(fi)].kind, value))
+    if (fi < 0 || value.is_discarded() ||
+        !valueFits(t.fields[static_cast<std::size_t>(fi)].kind, value))
         return Error("store.bad_change", {{"type", std::string(t.table)}, {"field", field}});
     auto current = impl.readValues(t, recordId);
     if (!current)
@@ -341,8 +345,8 @@ Status Store::resolveConflict(const Uuid& conflictId, const std::string& valueJs
     values[static_cast<std::size_t>(fi)] = value;
     if (auto st = impl.writeRecord(t, recordId, values, who, "resolve_conflict", fi); !st)
         return st;
-    auto done = impl.db.prepare(
-        "UPDATE conflict SET resolved_ms = ?, resolved_by = ? WHERE id = ?");
+    auto done =
+        impl.db.prepare("UPDATE conflict SET resolved_ms = ?, resolved_by = ? WHERE id = ?");
     if (!done)
         return done.error();
     done->bind(1, systemNowMs()).bind(2, who.user).bind(3, conflictId);
@@ -421,9 +425,9 @@ Status closeQuarantined(Store::Impl& impl, const Uuid& changeId, const Actor& wh
     std::string county = q->text(2), field = q->text(3);
     q->reset();
     if (requeue) {
-        auto back = impl.db.prepare(std::string("INSERT INTO outbox(") + kOutboxColumns +
-                                    ") SELECT " + kOutboxColumns +
-                                    " FROM quarantine WHERE change_id = ?");
+        auto back =
+            impl.db.prepare(std::string("INSERT INTO outbox(") + kOutboxColumns + ") SELECT " +
+                            kOutboxColumns + " FROM quarantine WHERE change_id = ?");
         if (!back)
             return back.error();
         back->bind(1, changeId);

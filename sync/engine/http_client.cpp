@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 
@@ -42,9 +43,9 @@ HttpResponse HttpClient::send(const HttpRequest& r) {
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, r.timeoutMs);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, r.connectTimeoutMs);
-    // A stalled link: give up when fewer than 10 bytes/s flow for 30 s.
+    // A stalled link: give up when fewer than 10 bytes/s flow for 30 s (or the whole timeout).
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 10L);
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 30L);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, std::max(1L, std::min(30L, r.timeoutMs / 1000)));
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "gzip");
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, onBody);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &out.body);

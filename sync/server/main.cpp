@@ -36,6 +36,7 @@ The zhuxue central sync server.
   --db URL             postgresql://... 使用 PostgreSQL use PostgreSQL (默认 default: SQLite in --data-dir)
   --tls-cert FILE      TLS 证书 certificate (PEM); 与 with --tls-key
   --tls-key FILE       TLS 私钥 private key (PEM)
+  --max-body-kb N      最大请求体 largest request body in KiB after gunzip (默认 default: 32768)
   --threads N          处理请求的线程数 request threads (默认 default: 32)
   --code-hours N       注册码有效小时数 enrollment code lifetime in hours (默认 default: 72)
   --token-days N       设备令牌有效天数 device token lifetime in days (默认 default: 365)
@@ -105,7 +106,7 @@ int runRevoke(server::Storage& storage, const std::string& device) {
 int main(int argc, char** argv) {
     auto args = Args::parse(argc, argv,
                             {"listen", "port", "port-file", "data-dir", "db", "tls-cert", "tls-key", "threads", "county",
-                             "name", "code-hours", "token-days"},
+                             "name", "code-hours", "token-days", "max-body-kb"},
                             {"help", "version"});
     if (!args) {
         std::fprintf(stderr, "zhuxue-server: 选项有误 invalid option (%s)\n%s", args.error().key.c_str(), kUsage);
@@ -190,6 +191,12 @@ int main(int argc, char** argv) {
 
     server::ServiceOptions options;
     options.tokenLifetimeS = *tokenDays * 24 * 3600;
+    auto maxBody = args->integer("max-body-kb", 32768);
+    if (!maxBody || *maxBody < 1 || *maxBody > 1048576) {
+        std::fprintf(stderr, "zhuxue-server: --max-body-kb 1-1048576\n");
+        return 2;
+    }
+    options.maxBodyBytes = static_cast<std::size_t>(*maxBody) * 1024;
     server::Service service(**storage, options);
     service.install(*server);
 

@@ -2,7 +2,6 @@
 #include "client/core/divisions.hpp"
 
 #include <doctest/doctest.h>
-
 #include <fstream>
 #include <string>
 

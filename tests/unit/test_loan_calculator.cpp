@@ -1,10 +1,10 @@
 // The repayment schedule: state-paid interest while studying, interest-only grace years, equal
 // principal repayments each 20 Dec; totals checked by hand (arithmetic in the comments).
 #include "client/core/loan_calculator.hpp"
+#include "client/store/catalog_files.hpp"
 #include "client/store/paths.hpp"
 
 #include <doctest/doctest.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -27,10 +27,10 @@ TEST_CASE("a small loan checked by hand: 1 bp a day makes the arithmetic visible
     LoanTerms t;
     t.disbursements = {{{2024, 12, 20}, yuan(10000)}};
     t.signingDate = {2024, 12, 20};
-    t.termYears = 4;                 // term ends 2028-12-20, itself a due date
+    t.termYears = 4; // term ends 2028-12-20, itself a due date
     t.graduationDate = {2025, 6, 30};
     t.annualRateBp = 360;
-    t.graceYears = 1;                // principal from 2026
+    t.graceYears = 1; // principal from 2026
     auto s = computeSchedule(t);
     REQUIRE(s.ok());
     REQUIRE(s->years.size() == 4);
@@ -68,8 +68,9 @@ TEST_CASE("a small loan checked by hand: 1 bp a day makes the arithmetic visible
 TEST_CASE("a 4-year freshman under the 2025 policy: 19-year term, 5 grace years, 2.80%") {
     const Policy p = policy("2025");
     // ¥10,000 each 20 Oct 2025-2028, graduation 30 June 2029, signed 20 Aug 2025.
-    auto terms = loanTermsFromPolicy(p, yearlyDisbursements({2025, 10, 20}, std::vector<Fen>(4, yuan(10000))),
-                                     {2025, 8, 20}, 19, {2029, 6, 30});
+    auto terms = loanTermsFromPolicy(
+        p, yearlyDisbursements({2025, 10, 20}, std::vector<Fen>(4, yuan(10000))), {2025, 8, 20}, 19,
+        {2029, 6, 30});
     CHECK(terms.annualRateBp == 280);
     CHECK(terms.graceYears == 5);
     auto s = computeSchedule(terms);
@@ -174,8 +175,8 @@ TEST_CASE("advice of amount and term from tuition and accommodation") {
     CHECK(m.uncovered == yuan(500));
     CHECK(m.termYears == 20);
     // The same fees under the 2023 policy meet the lower cap.
-    CHECK(adviseLoan(yuan(19000), yuan(1500), 5, StudentLevel::Undergraduate, policy("2023")).amount ==
-          yuan(16000));
+    CHECK(adviseLoan(yuan(19000), yuan(1500), 5, StudentLevel::Undergraduate, policy("2023"))
+              .amount == yuan(16000));
     // A postgraduate in an 8-year programme: the 22-year cap.
     auto pg = adviseLoan(yuan(24000), yuan(1200), 8, StudentLevel::Postgraduate, p2024);
     CHECK(pg.amount == yuan(25000));
@@ -185,6 +186,24 @@ TEST_CASE("advice of amount and term from tuition and accommodation") {
     CHECK(small.amount == yuan(1000));
     CHECK(small.raisedToMinimum);
     CHECK(adviseLoan(0, 0, 4, StudentLevel::Undergraduate, p2024).amount == 0);
+    // The advice in words, in both languages, with every placeholder filled.
+    static const zhuxue::Catalog zh = *zhuxue::loadCatalog(zhuxue::assetsDir(), "zh-CN");
+    static const zhuxue::Catalog en = *zhuxue::loadCatalog(zhuxue::assetsDir(), "en");
+    auto notes = adviceNotes(m, StudentLevel::Undergraduate, p2024);
+    REQUIRE(notes.size() == 2);
+    CHECK(notes[0].key == "loan_calculator.advice.capped");
+    CHECK(zh.format(notes[0]).find("20,500") != std::string::npos);
+    CHECK(zh.format(notes[1]).find("20 年") != std::string::npos);
+    for (const auto& n : notes) {
+        CHECK(zh.format(n).find('{') == std::string::npos);
+        CHECK(en.format(n).find('{') == std::string::npos);
+    }
+    CHECK(adviceNotes(small, StudentLevel::Undergraduate, p2024)[0].key ==
+          "loan_calculator.advice.raised_to_minimum");
+    for (auto phase : {SchedulePhase::Study, SchedulePhase::Graduation, SchedulePhase::Grace,
+                       SchedulePhase::Repayment})
+        CHECK(zh.has(schedulePhaseKey(phase)));
+    CHECK(en.has(repaymentMethodKey(RepaymentMethod::EqualPrincipal)));
     // The advised amount always passes the amount check.
     CHECK(checkLoanAmount(a.amount, p2024.limits(StudentLevel::Undergraduate)).empty());
 }

@@ -2,7 +2,6 @@
 #include "client/core/money.hpp"
 
 #include <doctest/doctest.h>
-
 #include <limits>
 
 using namespace zhuxue::core;

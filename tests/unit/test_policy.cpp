@@ -5,11 +5,10 @@
 #include "client/store/paths.hpp"
 
 #include <doctest/doctest.h>
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 using namespace zhuxue;
@@ -97,11 +96,17 @@ TEST_CASE("caps by contract date, including the step from 2023 to 2024") {
     CHECK(at(2024, 8, 15)->cap(StudentLevel::Postgraduate) == yuan(25000));
     CHECK(at(2026, 8, 15)->cap(StudentLevel::Undergraduate) == yuan(20000));
     CHECK(set.forDate({2013, 12, 31}) == nullptr);
+    auto none = set.require({2013, 12, 31});
+    REQUIRE_FALSE(none.ok());
+    CHECK(none.error().key == "policy.no_policy_for_date");
+    CHECK(none.error().args.at("earliest") == "2014-07-01");
+    CHECK(*set.require({2024, 8, 1}) == set.byId("2024"));
 
     // Limits feed the amount check directly.
     auto f = checkLoanAmount(yuan(18000), at(2023, 8, 1)->limits(StudentLevel::Undergraduate));
     CHECK(f.has("validation.loan.above_cap"));
-    CHECK(checkLoanAmount(yuan(18000), at(2024, 8, 1)->limits(StudentLevel::Undergraduate)).empty());
+    CHECK(
+        checkLoanAmount(yuan(18000), at(2024, 8, 1)->limits(StudentLevel::Undergraduate)).empty());
 }
 
 TEST_CASE("rates, grace years and term rules follow the contract year") {

@@ -3,7 +3,6 @@
 #include "client/core/records.hpp"
 
 #include <doctest/doctest.h>
-
 #include <set>
 #include <thread>
 #include <vector>
@@ -71,7 +70,8 @@ TEST_CASE("HLC layout and text form") {
     CHECK(Hlc::make(1, 0) > Hlc::make(0, 0xffff));
 }
 
-TEST_CASE("HLC send: wall clock wins when ahead, counter counts when it stands still or goes back") {
+TEST_CASE(
+    "HLC send: wall clock wins when ahead, counter counts when it stands still or goes back") {
     std::int64_t now = 1000;
     HlcClock clock([&] { return now; });
     CHECK(clock.send() == Hlc::make(1000, 0));

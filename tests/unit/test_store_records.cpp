@@ -3,12 +3,10 @@
 #include "client/store/store.hpp"
 #include "tests/support/temp_dir.hpp"
 
-#include <doctest/doctest.h>
-
-#include <nlohmann/json.hpp>
-
 #include <cstring>
+#include <doctest/doctest.h>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 
 using namespace zhuxue;
@@ -86,8 +84,8 @@ TEST_CASE("every save logs changed fields to the outbox with HLC, device and bas
     CHECK(fields == std::set<std::string>{"county", "name", "id_number", "gender", "phone",
                                           "township", "village", "high_school", "study_level",
                                           "program_years"});
-    auto nameChange = std::find_if(pending->begin(), pending->end(),
-                                   [](auto& c) { return c.field == "name"; });
+    auto nameChange =
+        std::find_if(pending->begin(), pending->end(), [](auto& c) { return c.field == "name"; });
     CHECK(nameChange->valueJson == nlohmann::json("王𬌗").dump());
     Hlc first = nameChange->hlc;
 
@@ -155,7 +153,8 @@ TEST_CASE("children need their parent; bad county and nil ids are refused") {
 TEST_CASE("a batch saves a family and an application atomically") {
     test::TempDir dir;
     auto store = openStore(dir.path());
-    Household h{newUuidV7(), "420527", "茅坪镇", "月亮包村", "月亮包村3组", 1'200'000, {"城乡低保"}, ""};
+    Household h{newUuidV7(),   "420527",  "茅坪镇",     "月亮包村",
+                "月亮包村3组", 1'200'000, {"城乡低保"}, ""};
     HouseholdMember m;
     m.id = newUuidV7();
     m.county = "420527";
@@ -166,8 +165,8 @@ TEST_CASE("a batch saves a family and an application atomically") {
     m.health = "慢性病";
     Student s = makeStudent("王𬌗");
     s.householdId = h.id;
-    CoBorrower c{newUuidV7(), "420527", s.id, "王大山", "34052419800101001X", "1980-01-01",
-                 "父亲", "13700001111", "月亮包村3组"};
+    CoBorrower c{newUuidV7(),  "420527", s.id,          "王大山",     "34052419800101001X",
+                 "1980-01-01", "父亲",   "13700001111", "月亮包村3组"};
     LoanApplication a;
     a.id = newUuidV7();
     a.county = "420527";

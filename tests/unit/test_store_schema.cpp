@@ -5,11 +5,9 @@
 #include "tests/support/temp_dir.hpp"
 
 #include <doctest/doctest.h>
-
-#include <sqlite3.h>
-
 #include <fstream>
 #include <set>
+#include <sqlite3.h>
 
 using namespace zhuxue;
 using namespace zhuxue::store;
@@ -51,7 +49,8 @@ TEST_CASE("the schema matches the record registry, sensitive marks included") {
         const TableSpec& spec = tableSpec(t);
         CHECK(spec.table == toCode(t));
         std::set<std::string> columns;
-        auto info = db->prepare("SELECT name FROM pragma_table_info('" + std::string(spec.table) + "')");
+        auto info =
+            db->prepare("SELECT name FROM pragma_table_info('" + std::string(spec.table) + "')");
         while (*info->step())
             columns.insert(info->text(0));
         std::set<std::string> expected{"id"};
@@ -74,8 +73,8 @@ TEST_CASE("a version 1 database is upgraded on open and its students become sear
     test::TempDir dir;
     Uuid id = newUuidV7();
     {
-        auto db = Db::open(databasePath(dir.path()).string(),
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+        auto db =
+            Db::open(databasePath(dir.path()).string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
         REQUIRE(db.ok());
         REQUIRE(migrate(*db, 1).ok());
         CHECK(*db->queryInt("PRAGMA user_version") == 1);

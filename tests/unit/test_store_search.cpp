@@ -40,9 +40,12 @@ TEST_CASE("search finds students by any substring of what identifies them") {
     auto opened = Store::open(dir.path());
     REQUIRE(opened.ok());
     Store& store = **opened;
-    REQUIRE(store.save(student("张三", "11010519491231002X", "13812345678", "月亮包村"), kStaff).ok());
-    REQUIRE(store.save(student("张三丰", "34052419800101001X", "13900004321", "杨林桥村"), kStaff).ok());
-    REQUIRE(store.save(student("王𬌗", "420527200601010011", "13700009999", "月亮包村"), kStaff).ok());
+    REQUIRE(
+        store.save(student("张三", "11010519491231002X", "13812345678", "月亮包村"), kStaff).ok());
+    REQUIRE(store.save(student("张三丰", "34052419800101001X", "13900004321", "杨林桥村"), kStaff)
+                .ok());
+    REQUIRE(store.save(student("王𬌗", "420527200601010011", "13700009999", "月亮包村"), kStaff)
+                .ok());
     REQUIRE(store.save(student("𠀀𪚥", "420527200602020022", "", "九里村"), kStaff).ok());
 
     CHECK(names(store, "张三丰") == std::vector<std::string>{"张三丰"});
@@ -53,17 +56,17 @@ TEST_CASE("search finds students by any substring of what identifies them") {
     CHECK(names(store, "𬌗") == std::vector<std::string>{"王𬌗"});
     CHECK(names(store, "王𬌗") == std::vector<std::string>{"王𬌗"});
     CHECK(names(store, "𠀀𪚥") == std::vector<std::string>{"𠀀𪚥"});
-    CHECK(names(store, "002X") == std::vector<std::string>{"张三"});     // ID tail
-    CHECK(names(store, "002x") == std::vector<std::string>{"张三"});     // case folded
-    CHECK(names(store, "5678") == std::vector<std::string>{"张三"});     // phone tail
-    CHECK(names(store, "1381234").empty());                              // only the tail is indexed
-    CHECK(names(store, "月亮包").size() == 2);                            // village
+    CHECK(names(store, "002X") == std::vector<std::string>{"张三"}); // ID tail
+    CHECK(names(store, "002x") == std::vector<std::string>{"张三"}); // case folded
+    CHECK(names(store, "5678") == std::vector<std::string>{"张三"}); // phone tail
+    CHECK(names(store, "1381234").empty());                          // only the tail is indexed
+    CHECK(names(store, "月亮包").size() == 2);                       // village
     CHECK(names(store, "杨林桥村 张") == std::vector<std::string>{"张三丰"}); // all words
     CHECK(names(store, "第一中学").size() == 4);
     CHECK(names(store, "   ").empty());
-    CHECK(names(store, "\"").empty());           // FTS syntax is quoted, never an error
+    CHECK(names(store, "\"").empty()); // FTS syntax is quoted, never an error
     CHECK(names(store, "NEAR(a b)").empty());
-    CHECK(store.search("张", 1)->size() == 1);   // limit
+    CHECK(store.search("张", 1)->size() == 1); // limit
 
     // Pinyin: full readings, prefixes and initials.
     auto zhangsan = names(store, "zhangsan");

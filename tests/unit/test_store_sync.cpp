@@ -17,10 +17,10 @@ std::unique_ptr<Store> openStore(const std::filesystem::path& dir) {
     return std::move(*s);
 }
 
-RemoteChange remote(RecordType t, const Uuid& record, std::string field, std::string value,
-                    Hlc hlc, const DeviceId& device) {
-    return RemoteChange{newUuidV7(), t, record, "420527", std::move(field), std::move(value), hlc,
-                        device};
+RemoteChange remote(RecordType t, const Uuid& record, std::string field, std::string value, Hlc hlc,
+                    const DeviceId& device) {
+    return RemoteChange{newUuidV7(),      t,   record, "420527", std::move(field),
+                        std::move(value), hlc, device};
 }
 } // namespace
 
@@ -89,11 +89,11 @@ TEST_CASE("bad remote changes are refused and nothing of the batch is applied") 
     DeviceId other = newDeviceId();
     Uuid sid = newUuidV7();
     Hlc h = Hlc::make(1'700'000'000'000, 0);
-    for (auto [field, value] : std::vector<std::pair<std::string, std::string>>{
-             {"name", "42"},          // wrong JSON type
-             {"nope", "\"x\""},       // unknown field
-             {"name", "{not json"},   // malformed
-             {"household_id", "\"not-a-uuid\""}}) {
+    for (auto [field, value] :
+         std::vector<std::pair<std::string, std::string>>{{"name", "42"},        // wrong JSON type
+                                                          {"nope", "\"x\""},     // unknown field
+                                                          {"name", "{not json"}, // malformed
+                                                          {"household_id", "\"not-a-uuid\""}}) {
         std::vector<RemoteApply> batch{
             {remote(RecordType::Student, sid, "township", "\"茅坪镇\"", h, other)},
             {remote(RecordType::Student, sid, field, value, h, other)}};

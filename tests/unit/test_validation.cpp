@@ -133,8 +133,8 @@ TEST_CASE("mobile numbers follow the loose pattern of DOMAIN §6") {
     CHECK(checkMobile("008619912345678").empty());
     CHECK(checkMobile("138 0013 8000").empty());
     CHECK(*normalizeMobile("+86 138-0013-8000") == "13800138000");
-    for (const char* bad : {"12800138000", "1380013800", "238001380001", "+85213800138000",
-                            "1380013800a"}) {
+    for (const char* bad :
+         {"12800138000", "1380013800", "238001380001", "+85213800138000", "1380013800a"}) {
         auto f = checkMobile(bad);
         CAPTURE(bad);
         CHECK(f.has("validation.mobile.invalid"));
@@ -240,19 +240,21 @@ TEST_CASE("co-borrower: an adult at signing, not the student, not a borrowing st
     expectTexts(renewal);
 }
 
-TEST_CASE("materials per application type, with the priority-group and pre-application exceptions") {
+TEST_CASE(
+    "materials per application type, with the priority-group and pre-application exceptions") {
     using M = Material;
     MaterialFacts first{.type = ApplicationType::FirstLoan};
-    CHECK(requiredMaterials(first) ==
-          std::vector<M>{M::ApplicationForm, M::HardshipForm, M::AdmissionNotice, M::StudentIdCard,
-                         M::CoBorrowerIdCard, M::HouseholdRegister});
+    CHECK(requiredMaterials(first) == std::vector<M>{M::ApplicationForm, M::HardshipForm,
+                                                     M::AdmissionNotice, M::StudentIdCard,
+                                                     M::CoBorrowerIdCard, M::HouseholdRegister});
     auto pre = first;
     pre.hadPreApplication = true;
     pre.freshman = false;
     pre.householdRegistersDiffer = true;
-    CHECK(requiredMaterials(pre) ==
-          std::vector<M>{M::ApplicationForm, M::StudentStatusProof, M::StudentIdCard,
-                         M::CoBorrowerIdCard, M::HouseholdRegister, M::CoBorrowerHouseholdRegister});
+    CHECK(requiredMaterials(pre) == std::vector<M>{M::ApplicationForm, M::StudentStatusProof,
+                                                   M::StudentIdCard, M::CoBorrowerIdCard,
+                                                   M::HouseholdRegister,
+                                                   M::CoBorrowerHouseholdRegister});
     auto priority = first;
     priority.priorityGroup = true;
     auto list = requiredMaterials(priority);
