@@ -27,6 +27,31 @@ install_missing() {
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# Debian's libimgui is built with 16-bit ImWchar, so characters outside the BMP (生僻字 such as
+# 𪚥 U+2A6A5 in names) cannot be drawn. We build ImGui ourselves from Debian's own source package
+# with 32-bit ImWchar; CMake finds it in build-deps/imgui (fetched here, never at build time).
+IMGUI_SRC="$ROOT/build-deps/imgui"
+prepare_imgui_source() {
+    [ -f "$IMGUI_SRC/imgui.cpp" ] && return 0
+    local SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    if ! apt-get source --print-uris imgui >/dev/null 2>&1; then
+        local codename
+        codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+        say "添加 Debian 源码仓库 adding deb-src for $codename (ImGui source package)"
+        printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+            "$codename" | $SUDO tee /etc/apt/sources.list.d/zhuxue-deb-src.sources >/dev/null
+        $SUDO apt-get update -qq
+    fi
+    say "获取 ImGui 源码包 fetching Debian's imgui source package (32-bit ImWchar build)"
+    local tmp="$ROOT/build-deps/imgui-download"
+    rm -rf "$tmp" && mkdir -p "$tmp"
+    (cd "$tmp" && apt-get source --download-only -qq imgui >/dev/null 2>&1 \
+        && dpkg-source -x --skip-debianization ./imgui_*.dsc src >/dev/null 2>&1) ||
+        { echo "无法获取 ImGui 源码包 could not fetch the imgui source package (apt-get source imgui)" >&2; exit 1; }
+    rm -rf "$IMGUI_SRC" && mv "$tmp/src" "$IMGUI_SRC" && rm -rf "$tmp"
+}
+
 configure_and_build() { # dir, extra cmake args...
     local dir=$1; shift
     cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
@@ -35,12 +60,14 @@ configure_and_build() { # dir, extra cmake args...
 
 cmd_build() {
     install_missing "${BUILD_DEPS[@]}"
+    prepare_imgui_source
     say "构建 building (build/)"
     configure_and_build "$ROOT/build"
 }
 
 cmd_test() {
     install_missing "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}"
+    prepare_imgui_source
     say "AddressSanitizer + UBSan 构建，运行非界面测试 sanitizer build, non-GUI tests (build-asan/)"
     configure_and_build "$ROOT/build-asan" -DZHUXUE_SANITIZE=ON -DZHUXUE_BUILD_GUI=OFF
     (cd "$ROOT/build-asan" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \

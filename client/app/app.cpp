@@ -46,13 +46,17 @@ App::App(LaunchOptions options, Settings settings, std::unique_ptr<Texts> texts)
 
 App::~App() {
     if (m_imguiReady) {
-        ImGui_ImplOpenGL3_Shutdown();
-        ImGui_ImplGlfw_Shutdown();
+        if (m_glReady) {
+            ImGui_ImplOpenGL3_Shutdown();
+            ImGui_ImplGlfw_Shutdown();
+        }
+        m_fonts.reset(); // the atlas points into the font files it mapped
         ImGui::DestroyContext();
     }
     if (m_window)
         glfwDestroyWindow(m_window);
-    glfwTerminate();
+    if (m_glfwInit)
+        glfwTerminate();
 }
 
 Status App::open() {
@@ -63,6 +67,7 @@ Status App::open() {
     glfwSetErrorCallback(onGlfwError);
     if (!glfwInit())
         return Error("app.no_display", {}, g_glfwError);
+    m_glfwInit = true;
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
     bool fullscreen = m_settings.kiosk || m_options.hallDisplay;
@@ -83,6 +88,26 @@ Status App::open() {
     glfwMakeContextCurrent(m_window);
     glfwSwapInterval(1);
 
+    setupImGui();
+    ImGui_ImplGlfw_InitForOpenGL(m_window, true);
+    ImGui_ImplOpenGL3_Init("#version 130");
+    m_glReady = true;
+    return {};
+}
+
+Status App::openHeadless(int width, int height) {
+    m_headlessWidth = width;
+    m_headlessHeight = height;
+    setupImGui();
+    // Without a platform backend the key map is ours: ImGui's own key indices.
+    ImGuiIO& io = ImGui::GetIO();
+    for (int k = 0; k < ImGuiKey_COUNT; ++k)
+        io.KeyMap[k] = k;
+    io.DisplaySize = ImVec2(static_cast<float>(width), static_cast<float>(height));
+    return {};
+}
+
+void App::setupImGui() {
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
@@ -94,13 +119,15 @@ Status App::open() {
     style.FrameRounding = 4.0f;
     style.FramePadding = ImVec2(8, 6);
     style.ItemSpacing = ImVec2(10, 8);
-    ImGui_ImplGlfw_InitForOpenGL(m_window, true);
-    ImGui_ImplOpenGL3_Init("#version 130");
     m_imguiReady = true;
-
     m_fonts = std::make_unique<FontAtlas>(findChineseFont(), m_settings.effectiveFontSize());
     requireCatalogueGlyphs();
-    return {};
+}
+
+void App::see(std::string_view text) {
+    m_fonts->require(text);
+    if (m_textObserver)
+        m_textObserver(text);
 }
 
 void App::requireCatalogueGlyphs() {
@@ -126,6 +153,8 @@ void App::requestClose() {
 }
 
 bool App::saveScreenshot(const std::filesystem::path& file) {
+    if (!m_window)
+        return false;
     int w = 0, h = 0;
     glfwGetFramebufferSize(m_window, &w, &h);
     auto readPixels = reinterpret_cast<GlReadPixels>(glfwGetProcAddress("glReadPixels"));
@@ -137,49 +166,65 @@ bool App::saveScreenshot(const std::filesystem::path& file) {
     return stbi_write_png(file.c_str(), w, h, 4, pixels.data(), w * 4) != 0;
 }
 
+void App::frame(const std::function<void(App&)>& drawFrame) {
+    m_queue.drain();
+    ImGuiIO& io = ImGui::GetIO();
+    if (m_window) {
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+    } else {
+        io.DisplaySize = ImVec2(static_cast<float>(m_headlessWidth), static_cast<float>(m_headlessHeight));
+        io.DeltaTime = m_headlessDelta;
+    }
+    if (m_inputHook)
+        m_inputHook();
+    // Whatever is typed (GLFW's char callback fills this queue) joins the atlas before the frame
+    // that shows it; pasted and loaded text joins through see().
+    for (ImWchar c : io.InputQueueCharacters)
+        m_fonts->requireCodepoint(static_cast<uint32_t>(c));
+    if (m_fonts->rebuildIfNeeded() && m_window) {
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
+    ImGui::NewFrame();
+    drawFrame(*this);
+    ImGui::Render();
+    ++m_frames;
+    if (!m_window)
+        return;
+    int fbw = 0, fbh = 0;
+    glfwGetFramebufferSize(m_window, &fbw, &fbh);
+    static auto viewport =
+        reinterpret_cast<void (*)(int, int, int, int)>(glfwGetProcAddress("glViewport"));
+    static auto clearColor = reinterpret_cast<void (*)(float, float, float, float)>(
+        glfwGetProcAddress("glClearColor"));
+    static auto clear = reinterpret_cast<void (*)(unsigned)>(glfwGetProcAddress("glClear"));
+    viewport(0, 0, fbw, fbh);
+    clearColor(0.94f, 0.95f, 0.96f, 1.0f);
+    clear(0x00004000); // GL_COLOR_BUFFER_BIT
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
 int App::run(const std::function<void(App&)>& drawFrame) {
     bool readyWritten = false;
-    auto readPixelsFrame = [&](bool last) {
-        if (last && !m_options.screenshotFile.empty())
-            saveScreenshot(m_options.screenshotFile);
-    };
     while (!glfwWindowShouldClose(m_window)) {
         if (g_quitRequested.load()) {
             glfwSetWindowShouldClose(m_window, GLFW_TRUE);
             break;
         }
         // Calm on old laptops: sleep until input or a worker wakes us, but keep a slow tick so
-        // clocks and countdowns advance.
-        if (m_frames > 2)
+        // clocks and countdowns advance. New characters seen last frame get a frame at once so
+        // they never stay '?' on screen.
+        if (m_frames > 2 && !m_wantFrame && !m_fonts->dirty())
             glfwWaitEventsTimeout(0.25);
         else
             glfwPollEvents();
-        m_queue.drain();
-
-        if (m_fonts->rebuildIfNeeded()) {
-            ImGui_ImplOpenGL3_DestroyFontsTexture();
-            ImGui_ImplOpenGL3_CreateFontsTexture();
-        }
-        ImGui_ImplOpenGL3_NewFrame();
-        ImGui_ImplGlfw_NewFrame();
-        ImGui::NewFrame();
-        drawFrame(*this);
-        ImGui::Render();
-        int fbw = 0, fbh = 0;
-        glfwGetFramebufferSize(m_window, &fbw, &fbh);
-        static auto viewport =
-            reinterpret_cast<void (*)(int, int, int, int)>(glfwGetProcAddress("glViewport"));
-        static auto clearColor = reinterpret_cast<void (*)(float, float, float, float)>(
-            glfwGetProcAddress("glClearColor"));
-        static auto clear = reinterpret_cast<void (*)(unsigned)>(glfwGetProcAddress("glClear"));
-        viewport(0, 0, fbw, fbh);
-        clearColor(0.94f, 0.95f, 0.96f, 1.0f);
-        clear(0x00004000); // GL_COLOR_BUFFER_BIT
-        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-        ++m_frames;
+        m_wantFrame = false;
+        frame(drawFrame);
         bool last = m_options.exitAfterFrames > 0 &&
                     m_frames >= static_cast<uint64_t>(m_options.exitAfterFrames);
-        readPixelsFrame(last);
+        if (last && !m_options.screenshotFile.empty())
+            saveScreenshot(m_options.screenshotFile);
         glfwSwapBuffers(m_window);
         if (!readyWritten && !m_options.readyFile.empty()) {
             std::ofstream(m_options.readyFile) << "first-frame " << m_frames << "\n";

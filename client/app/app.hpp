@@ -39,8 +39,26 @@ public:
 
     // Opens the window. Fails with a one-line reason when there is no display.
     Status open();
+    // ImGui without a window or GPU: the automation driver runs real frames of the real screens
+    // this way (fonts are built, nothing is rendered).
+    Status openHeadless(int width, int height);
+    bool headless() const { return m_window == nullptr; }
     // Runs frames until the window closes or a SIGTERM/SIGINT arrives; returns the exit code.
     int run(const std::function<void(App&)>& drawFrame);
+    // One frame: main-thread queue, new characters into the atlas, NewFrame, draw, Render (and
+    // GL when there is a window). The driver calls this directly.
+    void frame(const std::function<void(App&)>& drawFrame);
+    // Called between the backend's input update and ImGui::NewFrame: the driver injects input.
+    void setInputHook(std::function<void()> hook) { m_inputHook = std::move(hook); }
+    // Frame time used without a window (seconds); the driver advances the clock with it.
+    void setHeadlessDeltaTime(float seconds) { m_headlessDelta = seconds; }
+    // Text from the data about to be shown: joins the font atlas; the driver sees it too.
+    void see(std::string_view text);
+    void setTextObserver(std::function<void(std::string_view)> fn) { m_textObserver = std::move(fn); }
+    // Ask for another frame soon (a worker posted, the atlas grew).
+    void wantFrame() { m_wantFrame = true; }
+    // Saves the current framebuffer as PNG (windowed only; call after frame()).
+    bool saveScreenshot(const std::filesystem::path& file);
 
     const LaunchOptions& options() const { return m_options; }
     Settings& settings() { return m_settings; }
@@ -58,8 +76,8 @@ public:
     GLFWwindow* window() const { return m_window; }
 
 private:
+    void setupImGui();
     void requireCatalogueGlyphs();
-    bool saveScreenshot(const std::filesystem::path& file);
 
     LaunchOptions m_options;
     Settings m_settings;
@@ -68,6 +86,13 @@ private:
     RunQueue m_queue;
     GLFWwindow* m_window = nullptr;
     bool m_imguiReady = false;
+    bool m_glReady = false;
+    bool m_glfwInit = false;
+    bool m_wantFrame = false;
+    float m_headlessDelta = 1.0f / 60.0f;
+    int m_headlessWidth = 0, m_headlessHeight = 0;
+    std::function<void()> m_inputHook;
+    std::function<void(std::string_view)> m_textObserver;
     uint64_t m_frames = 0;
 };
 

@@ -3,13 +3,46 @@
 #include <fontconfig/fontconfig.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
-#include <imgui.h>
 #include <imgui_freetype.h>
 
-#include <memory>
-#include <vector>
+#include <fcntl.h>
+#include <string>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace zhuxue::app {
+
+namespace {
+FontFace faceOf(FcPattern* p) {
+    FontFace out;
+    FcChar8* file = nullptr;
+    int index = 0;
+    if (FcPatternGetString(p, FC_FILE, 0, &file) == FcResultMatch)
+        out.file = reinterpret_cast<const char*>(file);
+    if (FcPatternGetInteger(p, FC_INDEX, 0, &index) == FcResultMatch)
+        out.index = index;
+    return out;
+}
+
+// Among fonts that can draw a character, prefer a Simplified Chinese sans face, then any CJK
+// face, then HanaMin (fonts-hanazono covers the CJK extensions), then anything else.
+int preference(FcPattern* p) {
+    FcChar8* family = nullptr;
+    std::string f;
+    if (FcPatternGetString(p, FC_FAMILY, 0, &family) == FcResultMatch)
+        f = reinterpret_cast<const char*>(family);
+    if (f.find("Sans CJK SC") != std::string::npos)
+        return 0;
+    if (f.find("CJK SC") != std::string::npos)
+        return 1;
+    if (f.find("CJK") != std::string::npos)
+        return 2;
+    if (f.find("HanaMin") != std::string::npos)
+        return 3;
+    return 4;
+}
+} // namespace
 
 FontFace findChineseFont() {
     FontFace out;
@@ -19,30 +52,55 @@ FontFace findChineseFont() {
     FcConfigSubstitute(nullptr, pattern, FcMatchPattern);
     FcDefaultSubstitute(pattern);
     FcResult result = FcResultNoMatch;
-    FcPattern* match = FcFontMatch(nullptr, pattern, &result);
-    if (match) {
-        FcChar8* file = nullptr;
-        int index = 0;
-        if (FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch)
-            out.file = reinterpret_cast<const char*>(file);
-        if (FcPatternGetInteger(match, FC_INDEX, 0, &index) == FcResultMatch)
-            out.index = index;
+    if (FcPattern* match = FcFontMatch(nullptr, pattern, &result)) {
+        out = faceOf(match);
         FcPatternDestroy(match);
     }
     FcPatternDestroy(pattern);
     return out;
 }
 
-namespace {
-// One FreeType face kept open to ask which characters the font can draw.
-struct GlyphProbe {
+FontFace findFontFor(uint32_t cp) {
+    FontFace best;
+    if (!FcInit())
+        return best;
+    FcPattern* pattern = FcPatternCreate();
+    FcCharSet* cs = FcCharSetCreate();
+    FcCharSetAddChar(cs, cp);
+    FcPatternAddCharSet(pattern, FC_CHARSET, cs);
+    FcPatternAddBool(pattern, FC_SCALABLE, FcTrue);
+    FcObjectSet* os = FcObjectSetBuild(FC_FILE, FC_INDEX, FC_FAMILY, nullptr);
+    if (FcFontSet* set = FcFontList(nullptr, pattern, os)) {
+        int bestRank = 1 << 30;
+        for (int i = 0; i < set->nfont; ++i) {
+            FontFace f = faceOf(set->fonts[i]);
+            int rank = preference(set->fonts[i]);
+            // Deterministic among equals: the lowest path, then the lowest index.
+            if (!f.file.empty() && (rank < bestRank || (rank == bestRank && f < best))) {
+                best = f;
+                bestRank = rank;
+            }
+        }
+        FcFontSetDestroy(set);
+    }
+    FcObjectSetDestroy(os);
+    FcCharSetDestroy(cs);
+    FcPatternDestroy(pattern);
+    return best;
+}
+
+bool atlasSupportsAstral() { return sizeof(ImWchar) >= 4; }
+
+// One FreeType face kept open to ask which characters a font can really draw (fontconfig's
+// charset is a cache and can be stale).
+struct FontAtlas::Probe {
     FT_Library lib = nullptr;
     FT_Face face = nullptr;
-    GlyphProbe(const FontFace& f) {
+    explicit Probe(const FontFace& f) {
         if (FT_Init_FreeType(&lib) == 0 && !f.file.empty())
             FT_New_Face(lib, f.file.c_str(), f.index, &face);
     }
-    ~GlyphProbe() {
+    ~Probe() {
         if (face)
             FT_Done_Face(face);
         if (lib)
@@ -51,46 +109,100 @@ struct GlyphProbe {
     bool has(uint32_t cp) const { return face && FT_Get_Char_Index(face, cp) != 0; }
 };
 
-GlyphProbe& probeFor(const FontFace& f) {
-    static std::unique_ptr<GlyphProbe> probe;
-    static std::filesystem::path file;
-    static int index = -1;
-    if (!probe || file != f.file || index != f.index) {
-        probe = std::make_unique<GlyphProbe>(f);
-        file = f.file;
-        index = f.index;
+// Font files are mapped, not read: FreeType touches only the tables and glyphs it needs, so a
+// 30 MB fallback face costs little memory, and regrowing the atlas never reads the file again.
+struct FontAtlas::Mapped {
+    void* data = nullptr;
+    size_t size = 0;
+    explicit Mapped(const std::filesystem::path& file) {
+        int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return;
+        struct stat st {};
+        if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+            void* p = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+            if (p != MAP_FAILED) {
+                data = p;
+                size = static_cast<size_t>(st.st_size);
+            }
+        }
+        ::close(fd);
     }
-    return *probe;
-}
-} // namespace
+    ~Mapped() {
+        if (data)
+            ::munmap(data, size);
+    }
+};
 
 FontAtlas::FontAtlas(FontFace face, float sizePixels) : m_face(std::move(face)), m_size(sizePixels) {
+    m_byFace[m_face];
     for (uint32_t cp = 0x20; cp < 0x7F; ++cp)
-        m_codepoints.insert(cp);
+        requireCodepoint(cp);
     // Full-width punctuation and symbols that Chinese text and our widgets use.
     for (uint32_t cp : {0x3000u, 0x3001u, 0x3002u, 0xFF0Cu, 0xFF1Au, 0xFF1Bu, 0xFF08u, 0xFF09u,
                         0x300Au, 0x300Bu, 0x201Cu, 0x201Du, 0x00B7u, 0x2014u, 0x2026u, 0x00A5u,
-                        0xFFE5u, 0x2713u, 0x00D7u, 0x2190u, 0x2192u, 0x25B2u, 0x25BCu})
-        m_codepoints.insert(cp);
+                        0xFFE5u, 0x2713u, 0x00D7u, 0x2190u, 0x2192u, 0x25B2u, 0x25BCu, 0xFFFDu})
+        requireCodepoint(cp);
+}
+
+FontAtlas::~FontAtlas() {
+    // The ImGui atlas points into our mapped files: let go of them first.
+    if (m_font && ImGui::GetCurrentContext())
+        ImGui::GetIO().Fonts->Clear();
+}
+
+FontAtlas::Probe& FontAtlas::probe(const FontFace& f) {
+    auto& p = m_probes[f];
+    if (!p)
+        p = std::make_unique<Probe>(f);
+    return *p;
+}
+
+const FontAtlas::Mapped& FontAtlas::mapped(const std::filesystem::path& file) {
+    auto& m = m_files[file];
+    if (!m)
+        m = std::make_unique<Mapped>(file);
+    return *m;
 }
 
 void FontAtlas::requireCodepoint(uint32_t cp) {
-    if (cp < 0x20 || m_codepoints.count(cp) || m_missingInFont.count(cp))
+    if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || m_known.count(cp) || m_missing.count(cp))
         return;
-    // ImWchar is 16-bit in Debian's libimgui: characters beyond the BMP cannot enter the atlas.
-    if (cp > 0xFFFF || !probeFor(m_face).has(cp)) {
-        m_missingInFont.insert(cp);
+    if ((cp > 0xFFFF && !atlasSupportsAstral()) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        m_missing.insert(cp);
         return;
     }
-    m_codepoints.insert(cp);
+    FontFace face = m_face;
+    if (!probe(m_face).has(cp)) {
+        face = findFontFor(cp);
+        if (face.file.empty() || !probe(face).has(cp)) {
+            m_missing.insert(cp);
+            return;
+        }
+    }
+    m_byFace[face].insert(cp);
+    m_known.insert(cp);
     m_dirty = true;
 }
 
 void FontAtlas::require(std::string_view utf8) {
-    forEachCodepoint(utf8, [this](uint32_t cp) { requireCodepoint(cp); });
+    forEachCodepoint(utf8, [this](uint32_t cp) {
+        if (cp >= 0x80) // ASCII is always in the atlas
+            requireCodepoint(cp);
+    });
 }
 
-bool FontAtlas::hasGlyph(uint32_t cp) const { return m_codepoints.count(cp) != 0; }
+bool FontAtlas::hasGlyph(uint32_t cp) const { return m_known.count(cp) != 0; }
+
+size_t FontAtlas::glyphCount() const { return m_known.size(); }
+
+std::vector<FontFace> FontAtlas::fallbackFaces() const {
+    std::vector<FontFace> out;
+    for (const auto& [face, cps] : m_byFace)
+        if (!(face == m_face) && !cps.empty())
+            out.push_back(face);
+    return out;
+}
 
 void FontAtlas::setSize(float sizePixels) {
     if (sizePixels != m_size) {
@@ -113,33 +225,47 @@ void FontAtlas::build() {
     io.Fonts->FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
     io.Fonts->FontBuilderFlags = 0;
 
-    // Ranges are pairs [first, last] closed by 0; the atlas keeps a pointer, so they must outlive
-    // the build: ImGui copies them into the config at AddFont time only by pointer.
-    static std::vector<ImWchar> ranges;
-    ranges.clear();
-    for (auto it = m_codepoints.begin(); it != m_codepoints.end();) {
-        uint32_t first = *it, last = *it;
-        for (++it; it != m_codepoints.end() && *it == last + 1; ++it)
-            last = *it;
-        ranges.push_back(static_cast<ImWchar>(first));
-        ranges.push_back(static_cast<ImWchar>(last));
-    }
-    ranges.push_back(0);
+    // ImGui keeps a pointer to each range list until the next build: ranges are pairs
+    // [first, last] closed by 0.
+    m_ranges.clear();
+    auto rangesOf = [this](const std::set<uint32_t>& cps) -> const ImWchar* {
+        auto& r = m_ranges.emplace_back();
+        for (auto it = cps.begin(); it != cps.end();) {
+            uint32_t first = *it, last = *it;
+            for (++it; it != cps.end() && *it == last + 1; ++it)
+                last = *it;
+            r.push_back(static_cast<ImWchar>(first));
+            r.push_back(static_cast<ImWchar>(last));
+        }
+        r.push_back(0);
+        return r.data();
+    };
+    auto add = [&](const FontFace& face, const std::set<uint32_t>& cps, bool merge) -> ImFont* {
+        const Mapped& m = mapped(face.file);
+        if (!m.data || cps.empty())
+            return nullptr;
+        ImFontConfig cfg;
+        cfg.FontNo = face.index;
+        cfg.OversampleH = 1;
+        cfg.OversampleV = 1;
+        cfg.PixelSnapH = true;
+        cfg.MergeMode = merge;
+        cfg.FontDataOwnedByAtlas = false;
+        return io.Fonts->AddFontFromMemoryTTF(m.data, static_cast<int>(m.size), m_size, &cfg,
+                                              rangesOf(cps));
+    };
 
-    ImFontConfig cfg;
-    cfg.FontNo = m_face.index;
-    cfg.OversampleH = 1;
-    cfg.OversampleV = 1;
-    cfg.PixelSnapH = true;
-    m_font = nullptr;
-    if (!m_face.file.empty())
-        m_font = io.Fonts->AddFontFromFileTTF(m_face.file.c_str(), m_size, &cfg, ranges.data());
+    m_font = m_face.file.empty() ? nullptr : add(m_face, m_byFace[m_face], false);
     if (!m_font) {
         ImFontConfig fallback;
         fallback.SizePixels = m_size;
         m_font = io.Fonts->AddFontDefault(&fallback);
     }
+    for (const auto& [face, cps] : m_byFace)
+        if (!(face == m_face))
+            add(face, cps, true);
     io.Fonts->Build();
+    ++m_builds;
 }
 
 } // namespace zhuxue::app

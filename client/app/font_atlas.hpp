@@ -3,27 +3,46 @@
 // typed text) instead of a fixed range: the stock Chinese range misses 秭, and a full CJK range
 // costs ~0.7 s of start-up. require() notes new characters; rebuildIfNeeded() runs between
 // frames and regrows the atlas when something new arrived.
+//
+// Characters the main face (Noto Sans CJK SC) lacks, such as 𪚥 U+2A6A5 (CJK Extension B) in a
+// name, are drawn from a fallback face that fontconfig finds for that character (HanaMin from
+// fonts-hanazono on Debian), merged into the same ImGui font. Characters outside the BMP need
+// ImGui built with 32-bit ImWchar (see client/app/CMakeLists.txt).
+#include <imgui.h>
+
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
-
-struct ImFont;
+#include <vector>
 
 namespace zhuxue::app {
 
 struct FontFace {
     std::filesystem::path file;
     int index = 0; // face in a .ttc collection
+    bool operator<(const FontFace& o) const {
+        return file != o.file ? file < o.file : index < o.index;
+    }
+    bool operator==(const FontFace& o) const { return file == o.file && index == o.index; }
 };
 
 // Finds a Simplified Chinese face through fontconfig (Noto Sans CJK SC on Debian).
 FontFace findChineseFont();
+// A face that has a glyph for cp, asked of fontconfig; empty file when no font has one.
+FontFace findFontFor(uint32_t cp);
+// True when this ImGui build can hold characters outside the BMP (32-bit ImWchar).
+bool atlasSupportsAstral();
 
 class FontAtlas {
 public:
     explicit FontAtlas(FontFace face, float sizePixels);
+    ~FontAtlas();
+    FontAtlas(const FontAtlas&) = delete;
+    FontAtlas& operator=(const FontAtlas&) = delete;
 
     void require(std::string_view utf8);
     void requireCodepoint(uint32_t cp);
@@ -31,19 +50,36 @@ public:
     float size() const { return m_size; }
     // True when the atlas was rebuilt; the caller then re-uploads the texture.
     bool rebuildIfNeeded();
-    size_t glyphCount() const { return m_codepoints.size(); }
+    bool dirty() const { return m_dirty; }
+    size_t glyphCount() const;
+    // The character is in the atlas (after the next rebuild), from whichever face has it.
     bool hasGlyph(uint32_t cp) const;
+    // No installed font can draw it (or this ImGui cannot hold it): it will show as '?'.
+    bool isMissing(uint32_t cp) const { return m_missing.count(cp) != 0; }
     ImFont* font() const { return m_font; }
     const FontFace& face() const { return m_face; }
+    // The faces merged into the atlas besides the main one.
+    std::vector<FontFace> fallbackFaces() const;
+    uint64_t builds() const { return m_builds; }
 
 private:
+    struct Probe;
+    struct Mapped;
+    Probe& probe(const FontFace& f);
+    const Mapped& mapped(const std::filesystem::path& file);
     void build();
 
     FontFace m_face;
     float m_size;
-    std::set<uint32_t> m_codepoints;
-    std::set<uint32_t> m_missingInFont; // asked for, but the face has no glyph
+    // Which face draws each character; the main face is listed first.
+    std::map<FontFace, std::set<uint32_t>> m_byFace;
+    std::set<uint32_t> m_known;   // in m_byFace
+    std::set<uint32_t> m_missing; // asked for, but no face can draw it
+    std::map<FontFace, std::unique_ptr<Probe>> m_probes;
+    std::map<std::filesystem::path, std::unique_ptr<Mapped>> m_files;
+    std::vector<std::vector<ImWchar>> m_ranges; // kept alive for ImGui's atlas
     bool m_dirty = true;
+    uint64_t m_builds = 0;
     ImFont* m_font = nullptr;
 };
 

@@ -1,0 +1,138 @@
+// Attachment files: content-addressed by SHA-256 under <dataDir>/attachments/ab/abcdef..., written
+// to a temporary file, fsynced and renamed into place (then the directory is fsynced), so a file
+// under its final name is always complete. The same content is stored once.
+#include "paths.hpp"
+#include "store_impl.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <sodium.h>
+#include <unistd.h>
+
+namespace zhuxue::store {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string sha256Hex(std::span<const std::byte> bytes) {
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char b : digest) {
+        out += hex[b >> 4];
+        out += hex[b & 15];
+    }
+    return out;
+}
+
+bool isSha256Hex(std::string_view s) {
+    if (s.size() != 64)
+        return false;
+    for (char c : s)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return false;
+    return true;
+}
+
+Status ioError(const char* what, const fs::path& p, int err) {
+    return Error(err == ENOSPC ? "store.disk_full" : "store.io_error", {{"path", p.string()}},
+                 std::string(what) + ": " + std::strerror(err));
+}
+
+Status fsyncPath(const fs::path& p, int flags) {
+    int fd = ::open(p.c_str(), flags | O_CLOEXEC);
+    if (fd < 0)
+        return ioError("open", p, errno);
+    int rc = ::fsync(fd);
+    int err = errno;
+    ::close(fd);
+    return rc == 0 ? Status() : ioError("fsync", p, err);
+}
+
+Status writeDurably(const fs::path& target, std::span<const std::byte> bytes) {
+    fs::path dir = target.parent_path();
+    if (auto st = ensureDir(dir); !st)
+        return st;
+    fs::path tmp = dir / (target.filename().string() + ".tmp-" + newUuidV7().str());
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return ioError("open", tmp, errno);
+    const char* p = reinterpret_cast<const char*>(bytes.data());
+    std::size_t left = bytes.size();
+    while (left > 0) {
+        ssize_t n = ::write(fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int err = errno;
+            ::close(fd);
+            ::unlink(tmp.c_str());
+            return ioError("write", tmp, err);
+        }
+        p += n;
+        left -= static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd) != 0) {
+        int err = errno;
+        ::close(fd);
+        ::unlink(tmp.c_str());
+        return ioError("fsync", tmp, err);
+    }
+    ::close(fd);
+    if (::rename(tmp.c_str(), target.c_str()) != 0) {
+        int err = errno;
+        ::unlink(tmp.c_str());
+        return ioError("rename", target, err);
+    }
+    return fsyncPath(dir, O_RDONLY | O_DIRECTORY);
+}
+
+} // namespace
+
+fs::path Store::attachmentPath(std::string_view sha256) const {
+    std::string h(sha256);
+    return attachmentsDir(m_impl->dataDir) / h.substr(0, 2) / h;
+}
+
+Result<Attachment> Store::addAttachment(Attachment meta, std::span<const std::byte> bytes,
+                                        const Actor& who) {
+    if (sodium_init() < 0)
+        return Error("store.io_error", {}, "libsodium init failed");
+    meta.sha256 = sha256Hex(bytes);
+    meta.sizeBytes = static_cast<std::int64_t>(bytes.size());
+    if (meta.id.isNil())
+        meta.id = newUuidV7();
+    if (meta.createdMs == 0)
+        meta.createdMs = systemNowMs();
+    fs::path target = attachmentPath(meta.sha256);
+    std::error_code ec;
+    // Content-addressed: an existing complete file with this name already holds these bytes.
+    if (!fs::exists(target, ec) || fs::file_size(target, ec) != bytes.size())
+        if (auto st = writeDurably(target, bytes); !st)
+            return st.error();
+    // The file is durable before the record that names it is committed.
+    if (auto st = save(meta, who); !st)
+        return st.error();
+    return meta;
+}
+
+Result<std::vector<std::byte>> Store::readAttachment(std::string_view sha256) const {
+    if (!isSha256Hex(sha256))
+        return Error("store.attachment_missing", {{"sha256", std::string(sha256)}});
+    fs::path p = attachmentPath(sha256);
+    std::ifstream in(p, std::ios::binary);
+    if (!in)
+        return Error("store.attachment_missing", {{"sha256", std::string(sha256)}}, p.string());
+    std::vector<char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<std::byte> out(data.size());
+    if (!data.empty())
+        std::memcpy(out.data(), data.data(), data.size());
+    if (sodium_init() < 0 || sha256Hex(out) != sha256)
+        return Error("store.attachment_damaged", {{"sha256", std::string(sha256)}}, p.string());
+    return out;
+}
+
+} // namespace zhuxue::store

@@ -1,0 +1,53 @@
+#pragma once
+// The one place the device database is opened, checked, upgraded, backed up and restored.
+//
+// Layout of a data directory: zhuxue.db (+ -wal, -shm), backups/, attachments/.
+// Connection settings: WAL journal, foreign keys on, busy timeout 5 s, synchronous=FULL (every
+// record write is on disk when its commit returns), cell_size_check on (damaged pages are noticed
+// instead of misread).
+//
+// A file that cannot be read as a database or fails PRAGMA quick_check is renamed aside
+// (zhuxue.db.damaged-<UTC time>, with its WAL), made read-only and never overwritten; open then
+// returns store.damaged with args {kept: that path, backup: the newest backup or ""} so the caller
+// can offer restoreDatabase(). Copies are made only with VACUUM INTO or the backup API, never by
+// copying files, so a copy is always a consistent database.
+#include "sqlite.hpp"
+
+#include <filesystem>
+#include <vector>
+
+namespace zhuxue::store {
+
+struct OpenOptions {
+    std::string vfs;            // a SQLite VFS name (tests inject faults); empty = default
+    bool integrityCheck = true; // PRAGMA quick_check on open
+    bool create = true;         // create the database when the file is missing
+};
+
+std::filesystem::path databasePath(const std::filesystem::path& dataDir);
+std::filesystem::path backupsDir(const std::filesystem::path& dataDir);
+std::filesystem::path attachmentsDir(const std::filesystem::path& dataDir);
+
+// Opens the database (creating data dir and file as needed), applies the connection settings,
+// checks integrity and runs pending migrations.
+Result<Db> openDatabase(const std::filesystem::path& dataDir, const OpenOptions& options = {});
+
+// PRAGMA integrity_check (full) and foreign_key_check; returns the problems found (empty = ok).
+Result<std::vector<std::string>> checkDatabase(Db& db);
+
+// Writes a consistent copy of the open database to `file` with VACUUM INTO. Refuses to overwrite
+// an existing file (store.backup_exists).
+Status backupDatabase(Db& db, const std::filesystem::path& file);
+// A backup into <dataDir>/backups/zhuxue-<UTC time>.db; returns its path.
+Result<std::filesystem::path> backupToDir(Db& db, const std::filesystem::path& dataDir);
+// Backups in <dataDir>/backups, newest first.
+std::vector<std::filesystem::path> listBackups(const std::filesystem::path& dataDir);
+
+// Replaces the device database with the content of `backupFile` (checked first: readable,
+// quick_check ok, schema not newer than this program) using the SQLite backup API. The current
+// database is kept first: a readable one is backed up into backups/before-restore-<time>.db, a
+// damaged one is renamed aside. No connection to the database may be open.
+Status restoreDatabase(const std::filesystem::path& dataDir,
+                       const std::filesystem::path& backupFile, const OpenOptions& options = {});
+
+} // namespace zhuxue::store

@@ -1,0 +1,659 @@
+#include "schema.hpp"
+#include "store_impl.hpp"
+
+#include <sqlite3.h>
+
+namespace zhuxue::store {
+
+namespace {
+
+std::string columnList(const TableSpec& t) {
+    std::string s;
+    for (const auto& f : t.fields) {
+        s += ", ";
+        s += f.name;
+    }
+    return s;
+}
+
+bool hasIdLookup(const TableSpec& t) {
+    return t.indexOf("id_number") >= 0;
+}
+
+std::string upsertSql(const TableSpec& t) {
+    std::string cols = "id" + columnList(t);
+    std::string marks = "?";
+    std::string updates;
+    for (const auto& f : t.fields) {
+        marks += ", ?";
+        if (!updates.empty())
+            updates += ", ";
+        updates += std::string(f.name) + " = excluded." + std::string(f.name);
+    }
+    if (hasIdLookup(t)) {
+        cols += ", id_lookup";
+        marks += ", ?";
+        updates += ", id_lookup = excluded.id_lookup";
+    }
+    return "INSERT INTO " + std::string(t.table) + "(" + cols + ") VALUES(" + marks +
+           ") ON CONFLICT(id) DO UPDATE SET " + updates;
+}
+
+std::string selectSql(const TableSpec& t, std::string_view where) {
+    return "SELECT id" + columnList(t) + " FROM " + std::string(t.table) + " " + std::string(where);
+}
+
+} // namespace
+
+bool valueFits(FieldKind k, const json& v) {
+    switch (k) {
+    case FieldKind::Text:
+    case FieldKind::Code:
+        return v.is_string();
+    case FieldKind::Int:
+        return v.is_number_integer();
+    case FieldKind::Bool:
+        return v.is_boolean();
+    case FieldKind::Real:
+        return v.is_number();
+    case FieldKind::Id:
+        return v.is_null() || (v.is_string() && Uuid::parse(v.get<std::string>()).has_value());
+    case FieldKind::Json:
+        return v.is_array() || v.is_object();
+    }
+    return false;
+}
+
+bool isCountyCode(std::string_view s) {
+    if (s.size() != 6)
+        return false;
+    for (char c : s)
+        if (c < '0' || c > '9')
+            return false;
+    return true;
+}
+
+// ---- values through the codec ---------------------------------------------------------------
+
+void Store::Impl::bindValue(Stmt& st, int index, const TableSpec& t, std::size_t field,
+                            const json& v) {
+    const FieldSpec& f = t.fields[field];
+    const json& def = defaultValues(t.type)[field];
+    if (f.sensitive) {
+        if (v == def || v.is_null()) {
+            st.bindNull(index);
+            return;
+        }
+        std::string plain =
+            f.kind == FieldKind::Text && v.is_string() ? v.get<std::string>() : v.dump();
+        st.bind(index, codec.encode(t.table, f.name, plain));
+        return;
+    }
+    const json& x = valueFits(f.kind, v) ? v : def;
+    switch (f.kind) {
+    case FieldKind::Text:
+    case FieldKind::Code:
+        st.bind(index, x.get_ref<const std::string&>());
+        break;
+    case FieldKind::Int:
+        st.bind(index, x.get<std::int64_t>());
+        break;
+    case FieldKind::Bool:
+        st.bind(index, std::int64_t{x.get<bool>() ? 1 : 0});
+        break;
+    case FieldKind::Real:
+        st.bind(index, x.get<double>());
+        break;
+    case FieldKind::Id:
+        if (x.is_null())
+            st.bindNull(index);
+        else
+            st.bind(index, *Uuid::parse(x.get<std::string>()));
+        break;
+    case FieldKind::Json:
+        st.bind(index, x.dump());
+        break;
+    }
+}
+
+json Store::Impl::readValue(const Stmt& st, int col, const TableSpec& t, std::size_t field) {
+    const FieldSpec& f = t.fields[field];
+    const json& def = defaultValues(t.type)[field];
+    if (st.isNull(col))
+        return f.kind == FieldKind::Id ? json(nullptr) : def;
+    if (f.sensitive) {
+        auto plain = codec.decode(t.table, f.name, st.text(col));
+        if (!plain)
+            return def;
+        if (f.kind == FieldKind::Text)
+            return json(*plain);
+        json j = json::parse(*plain, nullptr, false);
+        return j.is_discarded() ? def : j;
+    }
+    switch (f.kind) {
+    case FieldKind::Text:
+    case FieldKind::Code:
+        return json(st.text(col));
+    case FieldKind::Int:
+        return json(st.i64(col));
+    case FieldKind::Bool:
+        return json(st.i64(col) != 0);
+    case FieldKind::Real:
+        return json(st.real(col));
+    case FieldKind::Id: {
+        Uuid id = st.uuid(col);
+        return id.isNil() ? json(nullptr) : json(id.str());
+    }
+    case FieldKind::Json: {
+        json j = json::parse(st.text(col), nullptr, false);
+        return j.is_discarded() ? def : j;
+    }
+    }
+    return def;
+}
+
+std::string Store::Impl::encodeLogged(const TableSpec& t, std::string_view field,
+                                      const std::string& text) {
+    return isSensitive(t.table, field) ? codec.encode(t.table, field, text) : text;
+}
+
+std::string Store::Impl::decodeLogged(const TableSpec& t, std::string_view field,
+                                      const std::string& stored) {
+    if (!isSensitive(t.table, field))
+        return stored;
+    auto plain = codec.decode(t.table, field, stored);
+    return plain ? *plain : std::string("null");
+}
+
+std::string Store::Impl::lookupFor(const std::string& idNumber) const {
+    return codec.lookupKey(normalizeIdNumber(idNumber));
+}
+
+Result<std::optional<FieldValues>> Store::Impl::readValues(const TableSpec& t, const Uuid& id) {
+    auto st = db.cached(selectSql(t, "WHERE id = ?"));
+    if (!st)
+        return st.error();
+    Stmt& s = **st;
+    s.bind(1, id);
+    auto row = s.step();
+    if (!row)
+        return row.error();
+    if (!*row)
+        return std::optional<FieldValues>();
+    FieldValues v;
+    v.reserve(t.fields.size());
+    for (std::size_t i = 0; i < t.fields.size(); ++i)
+        v.push_back(readValue(s, static_cast<int>(i) + 1, t, i));
+    s.reset();
+    return std::optional<FieldValues>(std::move(v));
+}
+
+Status Store::Impl::saveClock() {
+    auto st = db.cached("INSERT INTO meta(key, value) VALUES('hlc', ?)"
+                        " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    if (!st)
+        return st.error();
+    (*st)->bind(1, clock.last().str());
+    return (*st)->run();
+}
+
+Status Store::Impl::appendAudit(std::string_view action, RecordType type, const Uuid& recordId,
+                                std::string_view county, std::string_view summary,
+                                const std::string& user) {
+    auto st = db.cached("INSERT INTO audit_entry(id, county, at_ms, user, device, action,"
+                        " record_type, record_id, summary) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return st.error();
+    Stmt& s = **st;
+    s.bind(1, newUuidV7()).bind(2, county).bind(3, systemNowMs()).bind(4, user).bind(5, device);
+    s.bind(6, action).bind(7, toCode(type)).bind(8, recordId).bind(9, summary);
+    return s.run();
+}
+
+Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldValues& values,
+                                const Actor& who, std::string_view action, int forceField) {
+    if (id.isNil() || values.size() != t.fields.size())
+        return Error("store.bad_record", {{"type", std::string(t.table)}}, "nil id");
+    if (!values[0].is_string() || !isCountyCode(values[0].get<std::string>()))
+        return Error(
+            "store.bad_county",
+            {{"county", values[0].is_string() ? values[0].get<std::string>() : values[0].dump()}});
+    auto existing = readValues(t, id);
+    if (!existing)
+        return existing.error();
+    const FieldValues& base = *existing ? **existing : defaultValues(t.type);
+    std::vector<std::size_t> changed;
+    for (std::size_t i = 0; i < values.size(); ++i)
+        if (values[i] != base[i] || (!*existing && i == 0) || static_cast<int>(i) == forceField)
+            changed.push_back(i);
+    if (*existing && changed.empty())
+        return {};
+
+    auto up = db.cached(upsertSql(t));
+    if (!up)
+        return up.error();
+    Stmt& u = **up;
+    u.bind(1, id);
+    for (std::size_t i = 0; i < values.size(); ++i)
+        bindValue(u, static_cast<int>(i) + 2, t, i, values[i]);
+    if (hasIdLookup(t)) {
+        const json& idn = values[static_cast<std::size_t>(t.indexOf("id_number"))];
+        std::string n = idn.is_string() ? idn.get<std::string>() : std::string();
+        if (n.empty())
+            u.bindNull(static_cast<int>(values.size()) + 2);
+        else
+            u.bind(static_cast<int>(values.size()) + 2, lookupFor(n));
+    }
+    if (auto st = u.run(); !st)
+        return st;
+
+    // The versions the changed fields had, to record as each change's base.
+    std::map<std::string, Hlc, std::less<>> versions;
+    if (*existing) {
+        auto vs = db.cached("SELECT field, hlc FROM field_version WHERE record_id = ?");
+        if (!vs)
+            return vs.error();
+        (*vs)->bind(1, id);
+        while (true) {
+            auto r = (*vs)->step();
+            if (!r)
+                return r.error();
+            if (!*r)
+                break;
+            versions[(*vs)->text(0)] = Hlc{static_cast<std::uint64_t>((*vs)->i64(1))};
+        }
+    }
+
+    Hlc stamp = clock.send();
+    auto ob = db.cached("INSERT INTO outbox(change_id, record_type, record_id, county, field,"
+                        " value, hlc, device, base_hlc) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!ob)
+        return ob.error();
+    auto fv = db.cached("INSERT INTO field_version(record_id, field, hlc, device, change_id)"
+                        " VALUES(?, ?, ?, ?, ?) ON CONFLICT(record_id, field) DO UPDATE SET"
+                        " hlc = excluded.hlc, device = excluded.device,"
+                        " change_id = excluded.change_id");
+    if (!fv)
+        return fv.error();
+    const std::string& county = values[0].get_ref<const std::string&>();
+    std::string summary;
+    for (std::size_t i : changed) {
+        const FieldSpec& f = t.fields[i];
+        Uuid change = newUuidV7();
+        Stmt& o = **ob;
+        o.bind(1, change).bind(2, t.table).bind(3, id).bind(4, county).bind(5, f.name);
+        o.bind(6, encodeLogged(t, f.name, values[i].dump()));
+        o.bind(7, static_cast<std::int64_t>(stamp.value)).bind(8, device);
+        if (auto it = versions.find(f.name); it != versions.end())
+            o.bind(9, static_cast<std::int64_t>(it->second.value));
+        else
+            o.bindNull(9);
+        if (auto st = o.run(); !st)
+            return st;
+        Stmt& v = **fv;
+        v.bind(1, id).bind(2, f.name).bind(3, static_cast<std::int64_t>(stamp.value));
+        v.bind(4, device).bind(5, change);
+        if (auto st = v.run(); !st)
+            return st;
+        if (!summary.empty())
+            summary += ",";
+        summary += f.name;
+    }
+    std::string_view act = !action.empty() ? action : (*existing ? "update" : "create");
+    if (auto st = appendAudit(act, t.type, id, county, summary, who.user); !st)
+        return st;
+    if (t.type == RecordType::Student)
+        if (auto st = updateSearch(id); !st)
+            return st;
+    return saveClock();
+}
+
+Status Store::Impl::changeStatusInTx(const Uuid& applicationId, LoanStatus to,
+                                     const std::string& reason, const Actor& who) {
+    const TableSpec& t = tableSpec(RecordType::LoanApplication);
+    auto cur = readValues(t, applicationId);
+    if (!cur)
+        return cur.error();
+    if (!*cur)
+        return Error("store.not_found", {{"id", applicationId.str()}});
+    auto app = fromValues<LoanApplication>(applicationId, **cur);
+    if (!canTransition(app.status, to))
+        return Error("store.bad_transition",
+                     {{"from", std::string(toCode(app.status))}, {"to", std::string(toCode(to))}});
+    StatusChange change{newUuidV7(), app.county, applicationId, app.status,
+                        to,          who.user,   systemNowMs(), reason};
+    app.status = to;
+    if (auto st = writeRecord(t, applicationId, toValues(app), who, "status"); !st)
+        return st;
+    return writeRecord(tableSpec(RecordType::StatusChange), change.id, toValues(change), who);
+}
+
+// ---- Store ------------------------------------------------------------------------------------
+
+Store::Store(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dataDir,
+                                           const OpenOptions& options) {
+    auto db = openDatabase(dataDir, options);
+    if (!db)
+        return db.error();
+    auto impl = std::make_unique<Impl>();
+    impl->dataDir = dataDir;
+    impl->db = std::move(*db);
+    Db& d = impl->db;
+
+    auto device = d.queryText("SELECT value FROM meta WHERE key = 'device_id'");
+    if (!device)
+        return device.error();
+    if (*device && Uuid::parse(**device)) {
+        impl->device = *Uuid::parse(**device);
+    } else {
+        impl->device = newDeviceId();
+        auto st = d.prepare("INSERT INTO meta(key, value) VALUES('device_id', ?)"
+                            " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+        if (!st)
+            return st.error();
+        st->bind(1, impl->device.str());
+        if (auto r = st->run(); !r)
+            return r.error();
+    }
+    // Stamps never go backwards across restarts, even when the wall clock does.
+    auto hlc = d.queryText("SELECT value FROM meta WHERE key = 'hlc'");
+    if (!hlc)
+        return hlc.error();
+    if (*hlc)
+        if (auto h = Hlc::parse(**hlc))
+            impl->clock.observe(*h);
+    if (auto st = impl->rebuildSearchIfStale(); !st)
+        return st.error();
+    return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+const std::filesystem::path& Store::dataDir() const {
+    return m_impl->dataDir;
+}
+DeviceId Store::deviceId() const {
+    return m_impl->device;
+}
+const FieldCodec& Store::codec() const {
+    return m_impl->codec;
+}
+Db& Store::db() {
+    return m_impl->db;
+}
+
+template <class R> Status Store::save(const R& record, const Actor& who) {
+    Transaction tx(m_impl->db);
+    if (!tx.begun())
+        return tx.begun();
+    if (auto st =
+            m_impl->writeRecord(tableSpec(recordTypeOf<R>()), record.id, toValues(record), who);
+        !st)
+        return st;
+    return tx.commit();
+}
+
+template <class R> Result<std::optional<R>> Store::get(const Uuid& id) {
+    auto v = m_impl->readValues(tableSpec(recordTypeOf<R>()), id);
+    if (!v)
+        return v.error();
+    if (!*v)
+        return std::optional<R>();
+    return std::optional<R>(fromValues<R>(id, **v));
+}
+
+template <class R>
+Result<std::vector<R>> Store::list(std::string_view field, const Uuid& parentId) {
+    const TableSpec& t = tableSpec(recordTypeOf<R>());
+    int fi = t.indexOf(field);
+    if (fi < 0 || t.fields[static_cast<std::size_t>(fi)].kind != FieldKind::Id)
+        return Error("store.bad_query", {{"field", std::string(field)}});
+    auto st =
+        m_impl->db.cached(selectSql(t, "WHERE " + std::string(field) + " = ? ORDER BY rowid"));
+    if (!st)
+        return st.error();
+    Stmt& s = **st;
+    s.bind(1, parentId);
+    std::vector<R> out;
+    while (true) {
+        auto row = s.step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        FieldValues v;
+        for (std::size_t i = 0; i < t.fields.size(); ++i)
+            v.push_back(m_impl->readValue(s, static_cast<int>(i) + 1, t, i));
+        out.push_back(fromValues<R>(s.uuid(0), v));
+    }
+    return out;
+}
+
+template <class R> Status Store::forEach(const std::function<bool(const R&)>& visit) {
+    const TableSpec& t = tableSpec(recordTypeOf<R>());
+    auto st = m_impl->db.prepare(selectSql(t, "ORDER BY rowid"));
+    if (!st)
+        return st.error();
+    while (true) {
+        auto row = st->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            return {};
+        FieldValues v;
+        for (std::size_t i = 0; i < t.fields.size(); ++i)
+            v.push_back(m_impl->readValue(*st, static_cast<int>(i) + 1, t, i));
+        if (!visit(fromValues<R>(st->uuid(0), v)))
+            return {};
+    }
+}
+
+Result<std::int64_t> Store::count(RecordType type) {
+    auto n = m_impl->db.queryInt("SELECT count(*) FROM " + std::string(toCode(type)));
+    if (!n)
+        return n.error();
+    return n->value_or(0);
+}
+
+namespace {
+template <class R> Result<std::vector<R>> byLookup(Store::Impl& impl, std::string_view idNumber) {
+    const TableSpec& t = tableSpec(recordTypeOf<R>());
+    auto st = impl.db.cached(selectSql(t, "WHERE id_lookup = ? ORDER BY rowid"));
+    if (!st)
+        return st.error();
+    Stmt& s = **st;
+    s.bind(1, impl.lookupFor(std::string(idNumber)));
+    std::vector<R> out;
+    while (true) {
+        auto row = s.step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            return out;
+        FieldValues v;
+        for (std::size_t i = 0; i < t.fields.size(); ++i)
+            v.push_back(impl.readValue(s, static_cast<int>(i) + 1, t, i));
+        out.push_back(fromValues<R>(s.uuid(0), v));
+    }
+}
+} // namespace
+
+Result<std::vector<Student>> Store::studentsByIdNumber(std::string_view idNumber) {
+    return byLookup<Student>(*m_impl, idNumber);
+}
+
+Result<std::vector<CoBorrower>> Store::coBorrowersByIdNumber(std::string_view idNumber) {
+    return byLookup<CoBorrower>(*m_impl, idNumber);
+}
+
+Result<std::vector<SearchHit>> Store::search(std::string_view query, int limit) {
+    return m_impl->search(query, limit);
+}
+
+Status Store::changeStatus(const Uuid& applicationId, LoanStatus to, const std::string& reason,
+                           const Actor& who) {
+    Transaction tx(m_impl->db);
+    if (!tx.begun())
+        return tx.begun();
+    if (auto st = m_impl->changeStatusInTx(applicationId, to, reason, who); !st)
+        return st;
+    return tx.commit();
+}
+
+Batch Store::batch(const Actor& who) {
+    return Batch(*this, who);
+}
+
+Status Store::audit(std::string_view action, RecordType type, const Uuid& recordId,
+                    std::string_view county, std::string_view summary, const Actor& who) {
+    Transaction tx(m_impl->db);
+    if (!tx.begun())
+        return tx.begun();
+    if (auto st = m_impl->appendAudit(action, type, recordId, county, summary, who.user); !st)
+        return st;
+    return tx.commit();
+}
+
+Result<std::vector<AuditEntry>> Store::auditTrail(std::int64_t afterSeq, int limit) {
+    auto st = m_impl->db.prepare("SELECT id, county, at_ms, user, device, action, record_type,"
+                                 " record_id, summary FROM audit_entry WHERE seq > ?"
+                                 " ORDER BY seq LIMIT ?");
+    if (!st)
+        return st.error();
+    st->bind(1, afterSeq).bind(2, limit);
+    std::vector<AuditEntry> out;
+    while (true) {
+        auto row = st->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            return out;
+        AuditEntry a;
+        a.id = st->uuid(0);
+        a.county = st->text(1);
+        a.atMs = st->i64(2);
+        a.user = st->text(3);
+        a.deviceId = st->uuid(4);
+        a.action = st->text(5);
+        a.recordType = fromCode<RecordType>(st->text(6)).value_or(RecordType::AuditEntry);
+        a.recordId = st->uuid(7);
+        a.summary = st->text(8);
+        out.push_back(std::move(a));
+    }
+}
+
+Result<StoreStats> Store::stats() {
+    StoreStats s;
+    for (RecordType t : syncedRecordTypes()) {
+        auto n = count(t);
+        if (!n)
+            return n.error();
+        s.records.emplace_back(t, *n);
+    }
+    auto q = [&](const char* sql, std::int64_t& out) -> Status {
+        auto n = m_impl->db.queryInt(sql);
+        if (!n)
+            return n.error();
+        out = n->value_or(0);
+        return {};
+    };
+    if (auto st = q("SELECT count(*) FROM outbox", s.pendingChanges); !st)
+        return st.error();
+    if (auto st = q("SELECT count(*) FROM conflict WHERE resolved_ms IS NULL", s.openConflicts);
+        !st)
+        return st.error();
+    if (auto st = q("SELECT count(*) FROM quarantine WHERE resolved_ms IS NULL", s.quarantined);
+        !st)
+        return st.error();
+    if (auto st = q("SELECT count(*) FROM audit_entry", s.auditEntries); !st)
+        return st.error();
+    if (auto st = q("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+                    s.databaseBytes);
+        !st)
+        return st.error();
+    return s;
+}
+
+Result<std::vector<std::string>> Store::check() {
+    return checkDatabase(m_impl->db);
+}
+Result<std::filesystem::path> Store::backup() {
+    return backupToDir(m_impl->db, m_impl->dataDir);
+}
+Status Store::backupTo(const std::filesystem::path& file) {
+    return backupDatabase(m_impl->db, file);
+}
+
+// ---- Batch ------------------------------------------------------------------------------------
+
+Batch::Batch(Store& store, Actor who)
+    : m_store(&store), m_who(std::move(who)),
+      m_tx(std::make_unique<Transaction>(store.m_impl->db)) {
+    if (!m_tx->begun())
+        m_failed = m_tx->begun();
+}
+
+Batch::Batch(Batch&& o) noexcept
+    : m_store(o.m_store), m_who(std::move(o.m_who)), m_tx(std::move(o.m_tx)),
+      m_failed(std::move(o.m_failed)) {}
+
+Batch::~Batch() = default;
+
+template <class R> Status Batch::save(const R& record) {
+    if (!m_failed)
+        return m_failed;
+    if (!m_tx)
+        return Error("store.batch_closed");
+    auto st = m_store->m_impl->writeRecord(tableSpec(recordTypeOf<R>()), record.id,
+                                           toValues(record), m_who);
+    if (!st)
+        m_failed = st; // a failed write poisons the batch: commit must not save the rest
+    return st;
+}
+
+Status Batch::changeStatus(const Uuid& applicationId, LoanStatus to, const std::string& reason) {
+    if (!m_failed)
+        return m_failed;
+    if (!m_tx)
+        return Error("store.batch_closed");
+    auto st = m_store->m_impl->changeStatusInTx(applicationId, to, reason, m_who);
+    if (!st)
+        m_failed = st;
+    return st;
+}
+
+Status Batch::commit() {
+    if (!m_tx)
+        return Error("store.batch_closed");
+    if (!m_failed) {
+        m_tx.reset(); // rolls back
+        return m_failed;
+    }
+    auto st = m_tx->commit();
+    m_tx.reset();
+    return st;
+}
+
+#define ZHUXUE_STORE_RECORD(R)                                                                     \
+    template Status Store::save<R>(const R&, const Actor&);                                        \
+    template Result<std::optional<R>> Store::get<R>(const Uuid&);                                  \
+    template Result<std::vector<R>> Store::list<R>(std::string_view, const Uuid&);                 \
+    template Status Store::forEach<R>(const std::function<bool(const R&)>&);                       \
+    template Status Batch::save<R>(const R&);
+ZHUXUE_STORE_RECORD(Student)
+ZHUXUE_STORE_RECORD(Household)
+ZHUXUE_STORE_RECORD(HouseholdMember)
+ZHUXUE_STORE_RECORD(CoBorrower)
+ZHUXUE_STORE_RECORD(LoanApplication)
+ZHUXUE_STORE_RECORD(StatusChange)
+ZHUXUE_STORE_RECORD(Contract)
+ZHUXUE_STORE_RECORD(MaterialsChecklist)
+ZHUXUE_STORE_RECORD(HardshipAssessment)
+ZHUXUE_STORE_RECORD(DemocraticReview)
+ZHUXUE_STORE_RECORD(HomeVisit)
+ZHUXUE_STORE_RECORD(Attachment)
+ZHUXUE_STORE_RECORD(PostLoanEvent)
+#undef ZHUXUE_STORE_RECORD
+
+} // namespace zhuxue::store

@@ -1,0 +1,244 @@
+#pragma once
+// The device store: every read and write of records goes through this class.
+//
+// A write (save, Batch::save, changeStatus, resolveConflict) runs in one SQLite transaction that
+//  (a) writes the record row,
+//  (b) appends one outbox entry per changed field (change id UUIDv7, record type and id, county,
+//      field, new value as JSON text, HLC, device id, and the HLC of the value it replaced),
+//  (c) updates the field_version table (record id, field -> hlc, device, change id),
+//  (d) appends an audit entry (who, device, when, what: field names, never sensitive values).
+// When save() returns ok the change is on disk (WAL, synchronous=FULL). When it returns an error
+// nothing of it was written.
+//
+// Sync (sync/engine) uses pendingChanges / markAcknowledged / fieldVersion(s) / applyRemote and
+// the conflict and quarantine functions; the merge decision itself is made by sync/protocol and
+// passed in as ApplyMode. A Store is used from one thread; the sync worker opens its own.
+#include "client/core/records.hpp"
+#include "client/core/result.hpp"
+#include "database.hpp"
+#include "field_codec.hpp"
+#include "record_schema.hpp"
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace zhuxue::store {
+
+// The person (or process: "import", "sync") on whose behalf a write is made; goes to the audit.
+struct Actor {
+    std::string user;
+};
+
+struct SearchHit {
+    Uuid studentId;
+    std::string name;
+    std::string township;
+    std::string village;
+    std::string school; // university when known, else high school
+    std::string idTail; // last 4 characters of the ID number (for telling namesakes apart)
+    double score = 0;   // lower is better (FTS5 bm25)
+};
+
+// A field change waiting in the outbox (valueJson is plain JSON; sensitive values are decoded).
+struct OutboxChange {
+    std::int64_t seq = 0; // outbox order
+    Uuid changeId;
+    RecordType recordType = RecordType::Student;
+    Uuid recordId;
+    std::string county;
+    std::string field;
+    std::string valueJson;
+    Hlc hlc;
+    DeviceId device;
+    std::optional<Hlc> base; // stamp of the value this change replaced; none for a new field
+};
+
+struct FieldVersion {
+    Uuid recordId;
+    std::string field;
+    Hlc hlc;
+    DeviceId device;
+    Uuid changeId;
+};
+
+// A change pulled from the server, to be stored as the sync merge decided.
+struct RemoteChange {
+    Uuid changeId;
+    RecordType recordType = RecordType::Student;
+    Uuid recordId;
+    std::string county;
+    std::string field;
+    std::string valueJson;
+    Hlc hlc;
+    DeviceId device;
+};
+
+enum class ApplyMode {
+    Write,            // the remote value wins: store value and version
+    WriteAndConflict, // the remote value wins, the local value is kept in a conflict row
+    ConflictOnly,     // the local value stays, the remote value is kept in a conflict row
+};
+
+struct RemoteApply {
+    RemoteChange change;
+    ApplyMode mode = ApplyMode::Write;
+};
+
+struct Conflict {
+    Uuid id;
+    RecordType recordType = RecordType::Student;
+    Uuid recordId;
+    std::string county;
+    std::string field;
+    std::string localValueJson;
+    std::optional<Hlc> localHlc;
+    DeviceId localDevice;
+    std::string remoteValueJson;
+    Hlc remoteHlc;
+    DeviceId remoteDevice;
+    Uuid remoteChangeId;
+    UnixMs createdMs = 0;
+};
+
+struct QuarantinedChange {
+    OutboxChange change;
+    std::string reasonKey; // i18n key, e.g. "sync.out_of_scope"
+    std::string reasonDetail;
+    UnixMs atMs = 0;
+};
+
+struct StoreStats {
+    std::vector<std::pair<RecordType, std::int64_t>> records; // rows per record type
+    std::int64_t pendingChanges = 0;
+    std::int64_t openConflicts = 0;
+    std::int64_t quarantined = 0;
+    std::int64_t auditEntries = 0;
+    std::int64_t databaseBytes = 0; // page_count * page_size
+};
+
+class Store;
+
+// Several writes in one transaction (a student with household, co-borrower and application; an
+// import of many rows). Nothing is written unless commit() returns ok; destroying an uncommitted
+// batch rolls it back.
+class Batch {
+public:
+    ~Batch();
+    Batch(Batch&&) noexcept;
+    Batch(const Batch&) = delete;
+    Batch& operator=(const Batch&) = delete;
+    template <class R> Status save(const R& record);
+    Status changeStatus(const Uuid& applicationId, LoanStatus to, const std::string& reason);
+    Status commit();
+
+private:
+    friend class Store;
+    Batch(Store& store, Actor who);
+    Store* m_store;
+    Actor m_who;
+    std::unique_ptr<Transaction> m_tx;
+    Status m_failed;
+};
+
+class Store {
+public:
+    // Opens (creating when missing) <dataDir>/zhuxue.db. Errors: store.damaged (args kept,
+    // backup: offer restoreDatabase), store.too_new, store.disk_full, store.io_error, ...
+    static Result<std::unique_ptr<Store>> open(const std::filesystem::path& dataDir,
+                                               const OpenOptions& options = {});
+    ~Store();
+
+    const std::filesystem::path& dataDir() const;
+    DeviceId deviceId() const;
+    const FieldCodec& codec() const;
+
+    // ---- records ----------------------------------------------------------------------------
+    // Creates or updates the record with record.id (which must be a UUID, county 6 digits).
+    // Only fields that differ from the stored row become changes; saving an unchanged record
+    // writes nothing. Errors: store.bad_record, store.missing_parent, store.disk_full, ...
+    template <class R> Status save(const R& record, const Actor& who);
+    Batch batch(const Actor& who);
+    // Moves an application along its life cycle (canTransition) and records a StatusChange
+    // (who, when, why) in the same transaction. Error store.bad_transition otherwise.
+    Status changeStatus(const Uuid& applicationId, LoanStatus to, const std::string& reason,
+                        const Actor& who);
+
+    template <class R> Result<std::optional<R>> get(const Uuid& id);
+    // Records whose Id field `field` equals parentId, oldest first (e.g. list<HouseholdMember>(
+    // "household_id", h), list<LoanApplication>("student_id", s)).
+    template <class R> Result<std::vector<R>> list(std::string_view field, const Uuid& parentId);
+    // Every record of a type in creation order; stop early by returning false.
+    template <class R> Status forEach(const std::function<bool(const R&)>& visit);
+    Result<std::int64_t> count(RecordType type);
+
+    // Exact lookup by resident ID number (normalised: spaces dropped, x -> X).
+    Result<std::vector<Student>> studentsByIdNumber(std::string_view idNumber);
+    Result<std::vector<CoBorrower>> coBorrowersByIdNumber(std::string_view idNumber);
+
+    // Search as you type over students: any substring of name, ID number, phone tail (last 4),
+    // schools, township, village, and pinyin keys of the name once available. Ranked (name hits
+    // first), at most `limit` hits. An empty query returns nothing.
+    Result<std::vector<SearchHit>> search(std::string_view query, int limit = 20);
+
+    // ---- attachments ------------------------------------------------------------------------
+    // Stores the bytes under attachments/<sha256[0:2]>/<sha256> (temp file, fsync, rename) and
+    // saves the Attachment record (sha256 and size filled in; id made when nil).
+    Result<Attachment> addAttachment(Attachment meta, std::span<const std::byte> bytes,
+                                     const Actor& who);
+    std::filesystem::path attachmentPath(std::string_view sha256) const;
+    // Reads the file back and verifies its hash (store.attachment_damaged when it differs).
+    Result<std::vector<std::byte>> readAttachment(std::string_view sha256) const;
+
+    // ---- sync -------------------------------------------------------------------------------
+    // Oldest pending changes first, at most `limit`.
+    Result<std::vector<OutboxChange>> pendingChanges(int limit);
+    Result<std::int64_t> pendingCount();
+    // The server stored these changes: they leave the outbox. Unknown ids are ignored, so an
+    // acknowledgement delivered twice is harmless.
+    Status markAcknowledged(std::span<const Uuid> changeIds);
+    Result<std::optional<FieldVersion>> fieldVersion(const Uuid& recordId, std::string_view field);
+    Result<std::vector<FieldVersion>> fieldVersions(const Uuid& recordId);
+    // Stores remote changes in one transaction without creating outbox entries; the local clock
+    // moves past every remote stamp. A change whose record does not exist yet creates it (and any
+    // parent it names) with default values. Errors leave nothing applied.
+    Status applyRemote(std::span<const RemoteApply> changes);
+    Result<std::vector<Conflict>> openConflicts(int limit = 100);
+    // Keeps `valueJson` (either side's value or a new one) as a new local change of the field
+    // and closes the conflict.
+    Status resolveConflict(const Uuid& conflictId, const std::string& valueJson, const Actor& who);
+    // Moves changes the server refused for good from the outbox into quarantine with the reason.
+    Status quarantine(std::span<const Uuid> changeIds, const Error& reason);
+    Result<std::vector<QuarantinedChange>> listQuarantine();
+    // Back into the outbox (after the cause was fixed, e.g. the device got the county's scope).
+    Status requeueQuarantined(const Uuid& changeId, const Actor& who);
+    // Gives up the change for good (audited); the local value stays as it is.
+    Status dismissQuarantined(const Uuid& changeId, const Actor& who);
+
+    // ---- audit and maintenance ----------------------------------------------------------------
+    // An audit entry for something that is not a record write (export, print, restore offered).
+    Status audit(std::string_view action, RecordType type, const Uuid& recordId,
+                 std::string_view county, std::string_view summary, const Actor& who);
+    Result<std::vector<AuditEntry>> auditTrail(std::int64_t afterSeq, int limit);
+    Result<StoreStats> stats();
+    // integrity_check + foreign_key_check; empty when healthy.
+    Result<std::vector<std::string>> check();
+    Result<std::filesystem::path> backup(); // into <dataDir>/backups
+    Status backupTo(const std::filesystem::path& file);
+    // The connection, for read-only queries of reports. Writes must use the functions above.
+    Db& db();
+
+    struct Impl;
+
+private:
+    friend class Batch;
+    explicit Store(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace zhuxue::store

@@ -1,0 +1,51 @@
+#pragma once
+// Internals shared by the store's source files (store.cpp: records; store_sync.cpp: outbox,
+// remote changes, conflicts, quarantine; search.cpp; attachments.cpp). Not part of the API.
+#include "store.hpp"
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+namespace zhuxue::store {
+
+using json = nlohmann::json;
+
+struct Store::Impl {
+    std::filesystem::path dataDir;
+    Db db;
+    FieldCodec codec;
+    DeviceId device;
+    HlcClock clock;
+
+    // Column values through the codec: sensitive values are stored as encode(plain) where plain
+    // is the text itself for Text fields and the JSON text otherwise; a default value is NULL.
+    void bindValue(Stmt& st, int index, const TableSpec& t, std::size_t field, const json& v);
+    json readValue(const Stmt& st, int col, const TableSpec& t, std::size_t field);
+    // Values as kept in outbox, conflict and quarantine rows: JSON text, through the codec when
+    // the field is sensitive.
+    std::string encodeLogged(const TableSpec& t, std::string_view field, const std::string& json);
+    std::string decodeLogged(const TableSpec& t, std::string_view field, const std::string& stored);
+
+    Result<std::optional<FieldValues>> readValues(const TableSpec& t, const Uuid& id);
+    // Writes a record inside an open transaction; `action` goes to the audit ("create"/"update"
+    // is chosen automatically when empty). Field `forceField` is logged as a change even when
+    // its value did not change (conflict resolution).
+    Status writeRecord(const TableSpec& t, const Uuid& id, const FieldValues& values,
+                       const Actor& who, std::string_view action = {}, int forceField = -1);
+    Status changeStatusInTx(const Uuid& applicationId, LoanStatus to, const std::string& reason,
+                            const Actor& who);
+    Status appendAudit(std::string_view action, RecordType type, const Uuid& recordId,
+                       std::string_view county, std::string_view summary, const std::string& user);
+    Status saveClock();
+    // Rebuilds the search rows of one student (by id) from its current row.
+    Status updateSearch(const Uuid& studentId);
+    Status rebuildSearchIfStale();
+    Result<std::vector<SearchHit>> search(std::string_view query, int limit);
+    std::string lookupFor(const std::string& idNumber) const;
+};
+
+// true when `v` has the JSON type field kind `k` expects (null allowed for Id fields).
+bool valueFits(FieldKind k, const json& v);
+bool isCountyCode(std::string_view s);
+
+} // namespace zhuxue::store

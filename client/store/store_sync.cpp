@@ -1,0 +1,460 @@
+// The store's side of sync: the outbox, field versions, applying remote changes, conflicts and
+// quarantine. The merge decision is made by sync/protocol; this file only stores its outcome.
+#include "store_impl.hpp"
+
+namespace zhuxue::store {
+
+namespace {
+
+constexpr const char* kOutboxColumns =
+    "change_id, record_type, record_id, county, field, value, hlc, device, base_hlc";
+
+Hlc hlcAt(const Stmt& s, int col) {
+    return Hlc{static_cast<std::uint64_t>(s.i64(col))};
+}
+
+// Reads the kOutboxColumns at offset `c` of a row.
+OutboxChange readChange(Store::Impl& impl, const Stmt& s, int c) {
+    OutboxChange ch;
+    ch.changeId = s.uuid(c);
+    ch.recordType = fromCode<RecordType>(s.text(c + 1)).value_or(RecordType::Student);
+    ch.recordId = s.uuid(c + 2);
+    ch.county = s.text(c + 3);
+    ch.field = s.text(c + 4);
+    ch.valueJson = impl.decodeLogged(tableSpec(ch.recordType), ch.field, s.text(c + 5));
+    ch.hlc = hlcAt(s, c + 6);
+    ch.device = s.uuid(c + 7);
+    if (!s.isNull(c + 8))
+        ch.base = hlcAt(s, c + 8);
+    return ch;
+}
+
+bool isSynced(RecordType t) {
+    for (RecordType s : syncedRecordTypes())
+        if (s == t)
+            return true;
+    return false;
+}
+
+} // namespace
+
+Result<std::vector<OutboxChange>> Store::pendingChanges(int limit) {
+    auto st = m_impl->db.cached(std::string("SELECT seq, ") + kOutboxColumns +
+                                " FROM outbox ORDER BY seq LIMIT ?");
+    if (!st)
+        return st.error();
+    Stmt& s = **st;
+    s.bind(1, limit);
+    std::vector<OutboxChange> out;
+    while (true) {
+        auto row = s.step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            return out;
+        OutboxChange ch = readChange(*m_impl, s, 1);
+        ch.seq = s.i64(0);
+        out.push_back(std::move(ch));
+    }
+}
+
+Result<std::int64_t> Store::pendingCount() {
+    auto n = m_impl->db.queryInt("SELECT count(*) FROM outbox");
+    if (!n)
+        return n.error();
+    return n->value_or(0);
+}
+
+Status Store::markAcknowledged(std::span<const Uuid> changeIds) {
+    Transaction tx(m_impl->db);
+    if (!tx.begun())
+        return tx.begun();
+    auto st = m_impl->db.cached("DELETE FROM outbox WHERE change_id = ?");
+    if (!st)
+        return st.error();
+    for (const Uuid& id : changeIds) {
+        (*st)->bind(1, id);
+        if (auto r = (*st)->run(); !r)
+            return r;
+    }
+    return tx.commit();
+}
+
+Result<std::optional<FieldVersion>> Store::fieldVersion(const Uuid& recordId,
+                                                        std::string_view field) {
+    auto st = m_impl->db.cached(
+        "SELECT hlc, device, change_id FROM field_version WHERE record_id = ? AND field = ?");
+    if (!st)
+        return st.error();
+    Stmt& s = **st;
+    s.bind(1, recordId).bind(2, field);
+    auto row = s.step();
+    if (!row)
+        return row.error();
+    if (!*row)
+        return std::optional<FieldVersion>();
+    FieldVersion v{recordId, std::string(field), hlcAt(s, 0), s.uuid(1), s.uuid(2)};
+    s.reset();
+    return std::optional<FieldVersion>(std::move(v));
+}
+
+Result<std::vector<FieldVersion>> Store::fieldVersions(const Uuid& recordId) {
+    auto st = m_impl->db.cached(
+        "SELECT field, hlc, device, change_id FROM field_version WHERE record_id = ?");
+    if (!st)
+        return st.error();
+    Stmt& s = **st;
+    s.bind(1, recordId);
+    std::vector<FieldVersion> out;
+    while (true) {
+        auto row = s.step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            return out;
+        out.push_back(FieldVersion{recordId, s.text(0), hlcAt(s, 1), s.uuid(2), s.uuid(3)});
+    }
+}
+
+namespace {
+
+// Keeps both sides of a concurrent edit: the value this device holds now and the remote one.
+Status insertConflict(Store::Impl& impl, const TableSpec& t, int field, const RemoteChange& c,
+                      const FieldValues* local) {
+    auto version =
+        impl.db.cached("SELECT hlc, device FROM field_version WHERE record_id = ? AND field = ?");
+    if (!version)
+        return version.error();
+    Stmt& v = **version;
+    v.bind(1, c.recordId).bind(2, c.field);
+    auto row = v.step();
+    if (!row)
+        return row.error();
+    std::optional<std::int64_t> localHlc;
+    Uuid localDevice;
+    if (*row) {
+        localHlc = v.i64(0);
+        localDevice = v.uuid(1);
+        v.reset();
+    }
+    auto st = impl.db.cached(
+        "INSERT INTO conflict(id, record_type, record_id, county, field, local_value, local_hlc,"
+        " local_device, remote_value, remote_hlc, remote_device, remote_change_id, created_ms)"
+        " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return st.error();
+    Stmt& s = **st;
+    s.bind(1, newUuidV7()).bind(2, t.table).bind(3, c.recordId).bind(4, c.county).bind(5, c.field);
+    std::string localJson =
+        local ? (*local)[static_cast<std::size_t>(field)].dump() : std::string("null");
+    s.bind(6, impl.encodeLogged(t, c.field, localJson)).bind(7, localHlc).bind(8, localDevice);
+    s.bind(9, impl.encodeLogged(t, c.field, c.valueJson));
+    s.bind(10, static_cast<std::int64_t>(c.hlc.value)).bind(11, c.device).bind(12, c.changeId);
+    s.bind(13, systemNowMs());
+    return s.run();
+}
+
+Status writeRemoteField(Store::Impl& impl, const TableSpec& t, int field, const RemoteChange& c,
+                        const json& value) {
+    const std::string table(t.table);
+    const FieldSpec& f = t.fields[static_cast<std::size_t>(field)];
+    // Parents named by the field are created as empty rows when they have not arrived yet; their
+    // own fields fill them when they do (changes may arrive in any order across batches).
+    if (f.kind == FieldKind::Id && !f.refTable.empty() && value.is_string()) {
+        auto stub = impl.db.cached("INSERT INTO " + std::string(f.refTable) +
+                                   "(id, county) VALUES(?, ?) ON CONFLICT(id) DO NOTHING");
+        if (!stub)
+            return stub.error();
+        (*stub)->bind(1, *Uuid::parse(value.get<std::string>())).bind(2, c.county);
+        if (auto st = (*stub)->run(); !st)
+            return st;
+    }
+    auto ensure = impl.db.cached("INSERT INTO " + table +
+                                 "(id, county) VALUES(?, ?) ON CONFLICT(id) DO NOTHING");
+    if (!ensure)
+        return ensure.error();
+    (*ensure)->bind(1, c.recordId).bind(2, c.county);
+    if (auto st = (*ensure)->run(); !st)
+        return st;
+
+    bool lookup = f.name == "id_number";
+    auto up = impl.db.cached("UPDATE " + table + " SET " + std::string(f.name) + " = ?" +
+                             (lookup ? ", id_lookup = ?" : "") + " WHERE id = ?");
+    if (!up)
+        return up.error();
+    Stmt& u = **up;
+    impl.bindValue(u, 1, t, static_cast<std::size_t>(field), value);
+    int next = 2;
+    if (lookup) {
+        std::string n = value.is_string() ? value.get<std::string>() : std::string();
+        if (n.empty())
+            u.bindNull(next++);
+        else
+            u.bind(next++, impl.lookupFor(n));
+    }
+    u.bind(next, c.recordId);
+    if (auto st = u.run(); !st)
+        return st;
+
+    auto fv = impl.db.cached("INSERT INTO field_version(record_id, field, hlc, device, change_id)"
+                             " VALUES(?, ?, ?, ?, ?) ON CONFLICT(record_id, field) DO UPDATE SET"
+                             " hlc = excluded.hlc, device = excluded.device,"
+                             " change_id = excluded.change_id");
+    if (!fv)
+        return fv.error();
+    (*fv)->bind(1, c.recordId).bind(2, c.field).bind(3, static_cast<std::int64_t>(c.hlc.value));
+    (*fv)->bind(4, c.device).bind(5, c.changeId);
+    return (*fv)->run();
+}
+
+} // namespace
+
+Status Store::applyRemote(std::span<const RemoteApply> changes) {
+    Impl& impl = *m_impl;
+    Transaction tx(impl.db);
+    if (!tx.begun())
+        return tx.begun();
+    // record id -> (type, county, changed field names) for the audit and the search index
+    std::map<Uuid, std::tuple<RecordType, std::string, std::string>> touched;
+    for (const RemoteApply& a : changes) {
+        const RemoteChange& c = a.change;
+        auto bad = [&](const char* why) {
+            return Error("store.bad_change",
+                         {{"type", std::string(toCode(c.recordType))}, {"field", c.field}},
+                         std::string(why) + " in change " + c.changeId.str());
+        };
+        if (!isSynced(c.recordType))
+            return bad("record type not synced");
+        const TableSpec& t = tableSpec(c.recordType);
+        int field = t.indexOf(c.field);
+        if (field < 0)
+            return bad("unknown field");
+        if (c.recordId.isNil() || c.changeId.isNil())
+            return bad("nil id");
+        if (!isCountyCode(c.county))
+            return bad("bad county");
+        json value = json::parse(c.valueJson, nullptr, false);
+        if (value.is_discarded() ||
+            !valueFits(t.fields[static_cast<std::size_t>(field)].kind, value))
+            return bad("value does not fit the field");
+        if (field == 0 && value.get<std::string>() != c.county)
+            return bad("county change names another county");
+        impl.clock.receive(c.hlc);
+
+        if (a.mode != ApplyMode::Write) {
+            auto local = impl.readValues(t, c.recordId);
+            if (!local)
+                return local.error();
+            if (auto st = insertConflict(impl, t, field, c, *local ? &**local : nullptr); !st)
+                return st;
+        }
+        if (a.mode != ApplyMode::ConflictOnly)
+            if (auto st = writeRemoteField(impl, t, field, c, value); !st)
+                return st;
+        auto& entry = touched[c.recordId];
+        std::get<0>(entry) = c.recordType;
+        std::get<1>(entry) = c.county;
+        auto& fields = std::get<2>(entry);
+        fields += (fields.empty() ? "" : ",") + c.field +
+                  (a.mode == ApplyMode::Write ? "" : "(conflict)");
+    }
+    for (const auto& [id, e] : touched) {
+        const auto& [type, county, fields] = e;
+        if (auto st = impl.appendAudit("sync", type, id, county, fields, "sync"); !st)
+            return st;
+        if (type == RecordType::Student)
+            if (auto st = impl.updateSearch(id); !st)
+                return st;
+    }
+    if (auto st = impl.saveClock(); !st)
+        return st;
+    return tx.commit();
+}
+
+Result<std::vector<Conflict>> Store::openConflicts(int limit) {
+    auto st = m_impl->db.prepare(
+        "SELECT id, record_type, record_id, county, field, local_value, local_hlc, local_device,"
+        " remote_value, remote_hlc, remote_device, remote_change_id, created_ms FROM conflict"
+        " WHERE resolved_ms IS NULL ORDER BY created_ms, rowid LIMIT ?");
+    if (!st)
+        return st.error();
+    st->bind(1, limit);
+    std::vector<Conflict> out;
+    while (true) {
+        auto row = st->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            return out;
+        Conflict c;
+        c.id = st->uuid(0);
+        c.recordType = fromCode<RecordType>(st->text(1)).value_or(RecordType::Student);
+        const TableSpec& t = tableSpec(c.recordType);
+        c.recordId = st->uuid(2);
+        c.county = st->text(3);
+        c.field = st->text(4);
+        c.localValueJson = m_impl->decodeLogged(t, c.field, st->text(5));
+        if (!st->isNull(6))
+            c.localHlc = hlcAt(*st, 6);
+        c.localDevice = st->uuid(7);
+        c.remoteValueJson = m_impl->decodeLogged(t, c.field, st->text(8));
+        c.remoteHlc = hlcAt(*st, 9);
+        c.remoteDevice = st->uuid(10);
+        c.remoteChangeId = st->uuid(11);
+        c.createdMs = st->i64(12);
+        out.push_back(std::move(c));
+    }
+}
+
+Status Store::resolveConflict(const Uuid& conflictId, const std::string& valueJson,
+                              const Actor& who) {
+    Impl& impl = *m_impl;
+    Transaction tx(impl.db);
+    if (!tx.begun())
+        return tx.begun();
+    auto q = impl.db.prepare("SELECT record_type, record_id, field FROM conflict"
+                             " WHERE id = ? AND resolved_ms IS NULL");
+    if (!q)
+        return q.error();
+    q->bind(1, conflictId);
+    auto row = q->step();
+    if (!row)
+        return row.error();
+    if (!*row)
+        return Error("store.not_found", {{"id", conflictId.str()}});
+    auto type = fromCode<RecordType>(q->text(0));
+    Uuid recordId = q->uuid(1);
+    std::string field = q->text(2);
+    q->reset();
+    if (!type)
+        return Error("store.bad_change", {{"field", field}}, "unknown record type");
+    const TableSpec& t = tableSpec(*type);
+    int fi = t.indexOf(field);
+    json value = json::parse(valueJson, nullptr, false);
+    if (fi < 0 || value.is_discarded() ||
+        !valueFits(t.fields[static_cast<std::size_t>(fi)].kind, value))
+        return Error("store.bad_change", {{"type", std::string(t.table)}, {"field", field}});
+    auto current = impl.readValues(t, recordId);
+    if (!current)
+        return current.error();
+    if (!*current)
+        return Error("store.not_found", {{"id", recordId.str()}});
+    FieldValues values = **current;
+    // The chosen value becomes a new change even when it equals what this device holds, so every
+    // other device adopts the decision.
+    values[static_cast<std::size_t>(fi)] = value;
+    if (auto st = impl.writeRecord(t, recordId, values, who, "resolve_conflict", fi); !st)
+        return st;
+    auto done =
+        impl.db.prepare("UPDATE conflict SET resolved_ms = ?, resolved_by = ? WHERE id = ?");
+    if (!done)
+        return done.error();
+    done->bind(1, systemNowMs()).bind(2, who.user).bind(3, conflictId);
+    if (auto st = done->run(); !st)
+        return st;
+    return tx.commit();
+}
+
+Status Store::quarantine(std::span<const Uuid> changeIds, const Error& reason) {
+    Transaction tx(m_impl->db);
+    if (!tx.begun())
+        return tx.begun();
+    auto move = m_impl->db.cached(std::string("INSERT INTO quarantine(") + kOutboxColumns +
+                                  ", reason_key, reason_detail, at_ms) SELECT " + kOutboxColumns +
+                                  ", ?, ?, ? FROM outbox WHERE change_id = ?"
+                                  " ON CONFLICT(change_id) DO UPDATE SET"
+                                  " reason_key = excluded.reason_key,"
+                                  " reason_detail = excluded.reason_detail,"
+                                  " at_ms = excluded.at_ms, resolved_ms = NULL, resolution = NULL");
+    auto del = m_impl->db.cached("DELETE FROM outbox WHERE change_id = ?");
+    if (!move)
+        return move.error();
+    if (!del)
+        return del.error();
+    for (const Uuid& id : changeIds) {
+        (*move)->bind(1, reason.key).bind(2, reason.detail).bind(3, systemNowMs()).bind(4, id);
+        if (auto st = (*move)->run(); !st)
+            return st;
+        (*del)->bind(1, id);
+        if (auto st = (*del)->run(); !st)
+            return st;
+    }
+    return tx.commit();
+}
+
+Result<std::vector<QuarantinedChange>> Store::listQuarantine() {
+    auto st = m_impl->db.prepare(std::string("SELECT seq, ") + kOutboxColumns +
+                                 ", reason_key, reason_detail, at_ms FROM quarantine"
+                                 " WHERE resolved_ms IS NULL ORDER BY seq");
+    if (!st)
+        return st.error();
+    std::vector<QuarantinedChange> out;
+    while (true) {
+        auto row = st->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            return out;
+        QuarantinedChange q;
+        q.change = readChange(*m_impl, *st, 1);
+        q.change.seq = st->i64(0);
+        q.reasonKey = st->text(10);
+        q.reasonDetail = st->text(11);
+        q.atMs = st->i64(12);
+        out.push_back(std::move(q));
+    }
+}
+
+namespace {
+Status closeQuarantined(Store::Impl& impl, const Uuid& changeId, const Actor& who, bool requeue) {
+    Transaction tx(impl.db);
+    if (!tx.begun())
+        return tx.begun();
+    auto q = impl.db.prepare("SELECT record_type, record_id, county, field FROM quarantine"
+                             " WHERE change_id = ? AND resolved_ms IS NULL");
+    if (!q)
+        return q.error();
+    q->bind(1, changeId);
+    auto row = q->step();
+    if (!row)
+        return row.error();
+    if (!*row)
+        return Error("store.not_found", {{"id", changeId.str()}});
+    RecordType type = fromCode<RecordType>(q->text(0)).value_or(RecordType::Student);
+    Uuid recordId = q->uuid(1);
+    std::string county = q->text(2), field = q->text(3);
+    q->reset();
+    if (requeue) {
+        auto back =
+            impl.db.prepare(std::string("INSERT INTO outbox(") + kOutboxColumns + ") SELECT " +
+                            kOutboxColumns + " FROM quarantine WHERE change_id = ?");
+        if (!back)
+            return back.error();
+        back->bind(1, changeId);
+        if (auto st = back->run(); !st)
+            return st;
+    }
+    auto done = impl.db.prepare(
+        "UPDATE quarantine SET resolved_ms = ?, resolution = ? WHERE change_id = ?");
+    if (!done)
+        return done.error();
+    done->bind(1, systemNowMs()).bind(2, requeue ? "requeued" : "dismissed").bind(3, changeId);
+    if (auto st = done->run(); !st)
+        return st;
+    if (auto st = impl.appendAudit(requeue ? "quarantine_requeue" : "quarantine_dismiss", type,
+                                   recordId, county, field, who.user);
+        !st)
+        return st;
+    return tx.commit();
+}
+} // namespace
+
+Status Store::requeueQuarantined(const Uuid& changeId, const Actor& who) {
+    return closeQuarantined(*m_impl, changeId, who, true);
+}
+
+Status Store::dismissQuarantined(const Uuid& changeId, const Actor& who) {
+    return closeQuarantined(*m_impl, changeId, who, false);
+}
+
+} // namespace zhuxue::store

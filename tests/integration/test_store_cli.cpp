@@ -1,0 +1,122 @@
+// zhuxue-cli on a real data directory: init, export, stats, validate-id, backup, restore, and
+// what a damaged database looks like to the person at the terminal.
+#include "client/store/store.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <doctest/doctest.h>
+#include <fstream>
+#include <sstream>
+
+using namespace zhuxue;
+using namespace zhuxue::store;
+namespace fs = std::filesystem;
+
+namespace {
+std::pair<int, std::string> cli(const std::string& args) {
+    return test::runShell(test::binPath("zhuxue-cli").string() + " " + args + " 2>&1");
+}
+std::string readFile(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+} // namespace
+
+TEST_CASE("init, export of the pre-application list, stats, backup and restore") {
+    test::TempDir dir;
+    std::string dd = "--data-dir " + dir.path().string();
+    auto [rc, out] = cli(dd + " init");
+    CHECK(rc == 0);
+    CHECK(out.find("已创建数据目录") != std::string::npos);
+    {
+        auto store = Store::open(dir.path());
+        REQUIRE(store.ok());
+        Student s;
+        s.id = newUuidV7();
+        s.county = "420527";
+        s.name = "王𬌗";
+        s.idNumber = "11010519491231002X";
+        s.gender = Gender::Female;
+        s.village = "月亮包村, 3组"; // a comma forces quoting
+        CoBorrower c{newUuidV7(), "420527", s.id, "王大山", "34052419800101001X",
+                     "",          "父亲",   "",   ""};
+        LoanApplication a;
+        a.id = newUuidV7();
+        a.county = "420527";
+        a.studentId = s.id;
+        a.coBorrowerId = c.id;
+        a.schoolYear = 2025;
+        a.amountFen = 1'650'050;
+        auto b = (*store)->batch({"test"});
+        REQUIRE(b.save(s).ok());
+        REQUIRE(b.save(c).ok());
+        REQUIRE(b.save(a).ok());
+        REQUIRE(b.commit().ok());
+    }
+    fs::path csv = dir / "预申请名单.csv";
+    std::tie(rc, out) = cli(dd + " export " + csv.string());
+    CHECK(rc == 0);
+    std::string text = readFile(csv);
+    CHECK(text.starts_with("\xEF\xBB\xBF学生姓名,身份证号,性别"));
+    CHECK(text.find("王𬌗,11010519491231002X,女,,,,\"月亮包村, "
+                    "3组\",,2025,16500.50,预申请,王大山,"
+                    "34052419800101001X,父亲\r\n") != std::string::npos);
+    std::tie(rc, out) = cli(dd + " export " + csv.string()); // never overwrites
+    CHECK(rc == 1);
+    std::tie(rc, out) = cli(dd + " --lang en export -");
+    CHECK(rc == 0);
+    CHECK(out.find("Student name,ID number") != std::string::npos);
+
+    std::tie(rc, out) = cli(dd + " stats");
+    CHECK(rc == 0);
+    CHECK(out.find("学生: 1") != std::string::npos);
+    CHECK(out.find("贷款申请: 1") != std::string::npos);
+
+    fs::path backup = dir / "备份.db";
+    std::tie(rc, out) = cli(dd + " backup " + backup.string());
+    CHECK(rc == 0);
+    CHECK(fs::exists(backup));
+    std::tie(rc, out) = cli(dd + " --lang en backup " + backup.string());
+    CHECK(rc == 1);
+    CHECK(out.find("already exists and will not be overwritten") != std::string::npos);
+
+    // A backup where the store looks for them, then damage the database: open reports it,
+    // keeps the file, and offers that backup.
+    fs::path offered = backupsDir(dir.path()) / "zhuxue-20250101T000000Z.db";
+    std::tie(rc, out) = cli(dd + " backup " + offered.string());
+    REQUIRE(rc == 0);
+    {
+        std::fstream f(databasePath(dir.path()), std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(0);
+        f << "garbage garbage garbage garbage";
+    }
+    std::tie(rc, out) = cli(dd + " stats");
+    CHECK(rc == 1);
+    CHECK(out.find("已损坏") != std::string::npos);
+    CHECK(out.find("restore " + offered.string()) != std::string::npos);
+    std::tie(rc, out) = cli(dd + " restore " + backup.string());
+    CHECK(rc == 0);
+    std::tie(rc, out) = cli(dd + " stats");
+    CHECK(rc == 0);
+    CHECK(out.find("学生: 1") != std::string::npos);
+}
+
+TEST_CASE("validate-id exit status and reasons in both languages") {
+    auto [rc, out] = cli("validate-id 11010519491231002X");
+    CHECK(rc == 0);
+    CHECK(out.find("1949-12-31") != std::string::npos);
+    std::tie(rc, out) = cli("validate-id 11010519491231002x");
+    CHECK(rc == 0);
+    std::tie(rc, out) = cli("validate-id 110105194912310021");
+    CHECK(rc == 1);
+    CHECK(out.find("校验码") != std::string::npos);
+    std::tie(rc, out) = cli("--lang en validate-id 110105194912310021");
+    CHECK(rc == 1);
+    CHECK(out.find("check character") != std::string::npos);
+    std::tie(rc, out) = cli("validate-id");
+    CHECK(rc == 2);
+    std::tie(rc, out) = cli("no-such-command");
+    CHECK(rc == 2);
+}

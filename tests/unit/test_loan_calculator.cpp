@@ -1,0 +1,209 @@
+// The repayment schedule: state-paid interest while studying, interest-only grace years, equal
+// principal repayments each 20 Dec; totals checked by hand (arithmetic in the comments).
+#include "client/core/loan_calculator.hpp"
+#include "client/store/catalog_files.hpp"
+#include "client/store/paths.hpp"
+
+#include <doctest/doctest.h>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace zhuxue::core;
+
+namespace {
+Policy policy(const char* id) {
+    std::ifstream in(zhuxue::assetsDir() / "policy" / (std::string(id) + ".json"));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto p = parsePolicy(ss.str(), std::string(id) + ".json");
+    REQUIRE(p.ok());
+    return *p;
+}
+} // namespace
+
+TEST_CASE("a small loan checked by hand: 1 bp a day makes the arithmetic visible") {
+    // ¥10,000 lent 2024-12-20 at 3.60% on a 360-day basis: interest = balance × days / 10,000.
+    LoanTerms t;
+    t.disbursements = {{{2024, 12, 20}, yuan(10000)}};
+    t.signingDate = {2024, 12, 20};
+    t.termYears = 4; // term ends 2028-12-20, itself a due date
+    t.graduationDate = {2025, 6, 30};
+    t.annualRateBp = 360;
+    t.graceYears = 1; // principal from 2026
+    auto s = computeSchedule(t);
+    REQUIRE(s.ok());
+    REQUIRE(s->years.size() == 4);
+    const auto& y = s->years;
+
+    // 2025: 2024-12-20 → 2025-09-01 is 255 days paid by the state: 1,000,000 × 255 / 10,000.
+    //       2025-09-01 → 2025-12-20 is 110 days paid by the student.
+    CHECK(y[0].year == 2025);
+    CHECK(y[0].phase == SchedulePhase::Graduation);
+    CHECK(y[0].days == 365);
+    CHECK(y[0].governmentInterest == 25500);
+    CHECK(y[0].studentInterest == 11000);
+    CHECK(y[0].principal == 0);
+    // 2026: 365 days on ¥10,000 = 36,500 fen; a third of the principal (333,333 fen).
+    CHECK(y[1].phase == SchedulePhase::Repayment);
+    CHECK(y[1].studentInterest == 36500);
+    CHECK(y[1].principal == 333333);
+    // 2027: 666,667 × 365 / 10,000 = 24,333.35 → 24,333.
+    CHECK(y[2].studentInterest == 24333);
+    CHECK(y[2].principal == 333333);
+    // 2028: leap year, 366 days: 333,334 × 366 / 10,000 = 12,200.02 → 12,200; last instalment
+    // takes the remainder fen.
+    CHECK(y[3].days == 366);
+    CHECK(y[3].studentInterest == 12200);
+    CHECK(y[3].principal == 333334);
+    CHECK(y[3].balanceEnd == 0);
+
+    CHECK(s->totalPrincipal == yuan(10000));
+    CHECK(s->totalGovernmentInterest == 25500);
+    CHECK(s->totalStudentInterest == 11000 + 36500 + 24333 + 12200);
+    CHECK(s->totalStudentPays == 1000000 + 84033);
+    CHECK(s->method == RepaymentMethod::EqualPrincipal);
+}
+
+TEST_CASE("a 4-year freshman under the 2025 policy: 19-year term, 5 grace years, 2.80%") {
+    const Policy p = policy("2025");
+    // ¥10,000 each 20 Oct 2025-2028, graduation 30 June 2029, signed 20 Aug 2025.
+    auto terms = loanTermsFromPolicy(
+        p, yearlyDisbursements({2025, 10, 20}, std::vector<Fen>(4, yuan(10000))), {2025, 8, 20}, 19,
+        {2029, 6, 30});
+    CHECK(terms.annualRateBp == 280);
+    CHECK(terms.graceYears == 5);
+    auto s = computeSchedule(terms);
+    REQUIRE(s.ok());
+    // Term ends 2044-08-20; the last 20 Dec within it is 2043. Principal from 2029 + 5 = 2034.
+    CHECK(s->termEnd == Date{2044, 8, 20});
+    CHECK(s->firstPrincipalYear == 2034);
+    REQUIRE(s->years.size() == 19); // 2025 … 2043
+    CHECK(s->years.front().dueDate == Date{2025, 12, 20});
+    CHECK(s->years.back().dueDate == Date{2043, 12, 20});
+
+    // State interest, balance × days × 280 / 3,600,000, rounded half-up per year:
+    //   2025: 1,000,000 × 61                          → 4,744.44  → 4,744
+    //   2026: 1,000,000 × 304 + 2,000,000 × 61        → 33,133.33 → 33,133
+    //   2027: 2,000,000 × 304 + 3,000,000 × 61        → 61,522.22 → 61,522
+    //   2028: 3,000,000 × 305 + 4,000,000 × 61 (leap) → 90,144.44 → 90,144
+    //   2029: 4,000,000 × 255 (to 1 Sept)             → 79,333.33 → 79,333
+    const Fen state[] = {4744, 33133, 61522, 90144, 79333};
+    for (int i = 0; i < 5; ++i) {
+        CAPTURE(i);
+        CHECK(s->years[i].governmentInterest == state[i]);
+    }
+    CHECK(s->totalGovernmentInterest == 268876);
+    CHECK(s->years[4].phase == SchedulePhase::Graduation);
+    // 2029 from 1 Sept: 4,000,000 × 110 × 280 / 3,600,000 = 34,222.22 → 34,222 by the student.
+    CHECK(s->years[4].studentInterest == 34222);
+    // Grace years 2030-2033: interest only, 4,000,000 × 365 → 113,555.56 → 113,556 (2032: 366
+    // days → 113,866.67 → 113,867).
+    for (int i = 5; i < 9; ++i) {
+        CHECK(s->years[i].phase == SchedulePhase::Grace);
+        CHECK(s->years[i].principal == 0);
+        CHECK(s->years[i].governmentInterest == 0);
+    }
+    CHECK(s->years[5].studentInterest == 113556);
+    CHECK(s->years[7].studentInterest == 113867);
+    // Ten equal instalments of ¥4,000; the last year's interest is 400,000 × 365 → 11,355.56.
+    for (int i = 9; i < 19; ++i) {
+        CHECK(s->years[i].phase == SchedulePhase::Repayment);
+        CHECK(s->years[i].principal == yuan(4000));
+    }
+    CHECK(s->years.back().studentInterest == 11356);
+    CHECK(s->years.back().balanceEnd == 0);
+    // Total student interest, summing the 15 student rows (each rounded as above).
+    CHECK(s->totalStudentInterest == 1113687);
+    CHECK(s->totalStudentPays == yuan(40000) + 1113687);
+}
+
+TEST_CASE("the schedule refuses what cannot be a loan") {
+    LoanTerms t;
+    t.signingDate = {2024, 8, 1};
+    t.termYears = 19;
+    t.graduationDate = {2028, 6, 30};
+    t.annualRateBp = 280;
+    t.graceYears = 5;
+    CHECK(computeSchedule(t).error().key == "loan_calculator.no_disbursement");
+    t.disbursements = {{{2024, 10, 1}, 0}};
+    CHECK(computeSchedule(t).error().key == "loan_calculator.bad_amount");
+    t.disbursements = {{{2028, 10, 1}, yuan(1000)}};
+    CHECK(computeSchedule(t).error().key == "loan_calculator.order");
+    t.disbursements = {{{2025, 10, 1}, yuan(1000)}, {{2024, 10, 1}, yuan(1000)}};
+    CHECK(computeSchedule(t).error().key == "loan_calculator.order");
+    t.disbursements = {{{2024, 10, 1}, yuan(1000)}};
+    t.termYears = 8; // ends 2032-08-01, before the first principal due date (2033)
+    CHECK(computeSchedule(t).error().key == "loan_calculator.term_too_short");
+    t.termYears = 19;
+    t.annualRateBp = 0;
+    CHECK(computeSchedule(t).error().key == "loan_calculator.bad_terms");
+}
+
+TEST_CASE("graduation-year principal when there is no grace period") {
+    LoanTerms t;
+    t.disbursements = {{{2024, 12, 20}, yuan(3000)}};
+    t.signingDate = {2024, 12, 20};
+    t.termYears = 3;
+    t.graduationDate = {2025, 6, 30};
+    t.annualRateBp = 360;
+    t.graceYears = 0;
+    auto s = computeSchedule(t);
+    REQUIRE(s.ok());
+    REQUIRE(s->years.size() == 3); // 2025, 2026, 2027
+    CHECK(s->years[0].phase == SchedulePhase::Repayment);
+    CHECK(s->years[0].principal == yuan(1000));
+    CHECK(s->totalPrincipal == yuan(3000));
+    Fen repaid = 0;
+    for (auto& y : s->years)
+        repaid += y.principal;
+    CHECK(repaid == yuan(3000));
+}
+
+TEST_CASE("advice of amount and term from tuition and accommodation") {
+    const Policy p2024 = policy("2024");
+    // ¥5,800 tuition + ¥1,250 accommodation = ¥7,050 → rounded up to ¥7,100.
+    auto a = adviseLoan(yuan(5800), yuan(1250), 4, StudentLevel::Undergraduate, p2024);
+    CHECK(a.need == yuan(7050));
+    CHECK(a.amount == yuan(7100));
+    CHECK(a.termYears == 19);
+    CHECK_FALSE(a.capped);
+    // Medicine, expensive: capped at ¥20,000, the rest uncovered.
+    auto m = adviseLoan(yuan(19000), yuan(1500), 5, StudentLevel::Undergraduate, p2024);
+    CHECK(m.amount == yuan(20000));
+    CHECK(m.capped);
+    CHECK(m.uncovered == yuan(500));
+    CHECK(m.termYears == 20);
+    // The same fees under the 2023 policy meet the lower cap.
+    CHECK(adviseLoan(yuan(19000), yuan(1500), 5, StudentLevel::Undergraduate, policy("2023"))
+              .amount == yuan(16000));
+    // A postgraduate in an 8-year programme: the 22-year cap.
+    auto pg = adviseLoan(yuan(24000), yuan(1200), 8, StudentLevel::Postgraduate, p2024);
+    CHECK(pg.amount == yuan(25000));
+    CHECK(pg.termYears == 22);
+    // Small fees are raised to the minimum; none means no loan.
+    auto small = adviseLoan(yuan(600), 0, 3, StudentLevel::Undergraduate, p2024);
+    CHECK(small.amount == yuan(1000));
+    CHECK(small.raisedToMinimum);
+    CHECK(adviseLoan(0, 0, 4, StudentLevel::Undergraduate, p2024).amount == 0);
+    // The advice in words, in both languages, with every placeholder filled.
+    static const zhuxue::Catalog zh = *zhuxue::loadCatalog(zhuxue::assetsDir(), "zh-CN");
+    static const zhuxue::Catalog en = *zhuxue::loadCatalog(zhuxue::assetsDir(), "en");
+    auto notes = adviceNotes(m, StudentLevel::Undergraduate, p2024);
+    REQUIRE(notes.size() == 2);
+    CHECK(notes[0].key == "loan_calculator.advice.capped");
+    CHECK(zh.format(notes[0]).find("20,500") != std::string::npos);
+    CHECK(zh.format(notes[1]).find("20 年") != std::string::npos);
+    for (const auto& n : notes) {
+        CHECK(zh.format(n).find('{') == std::string::npos);
+        CHECK(en.format(n).find('{') == std::string::npos);
+    }
+    CHECK(adviceNotes(small, StudentLevel::Undergraduate, p2024)[0].key ==
+          "loan_calculator.advice.raised_to_minimum");
+    for (auto phase : {SchedulePhase::Study, SchedulePhase::Graduation, SchedulePhase::Grace,
+                       SchedulePhase::Repayment})
+        CHECK(zh.has(schedulePhaseKey(phase)));
+    CHECK(en.has(repaymentMethodKey(RepaymentMethod::EqualPrincipal)));
+    // The advised amount always passes the amount check.
+    CHECK(checkLoanAmount(a.amount, p2024.limits(StudentLevel::Undergraduate)).empty());
+}

@@ -1,0 +1,195 @@
+// The store's sync surface: applying remote changes (with and without conflicts), parents that
+// arrive after their children, conflict resolution, quarantine.
+#include "client/store/store.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace zhuxue;
+using namespace zhuxue::store;
+
+namespace {
+const Actor kStaff{"李老师"};
+
+std::unique_ptr<Store> openStore(const std::filesystem::path& dir) {
+    auto s = Store::open(dir);
+    REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().key + " " + s.error().detail));
+    return std::move(*s);
+}
+
+RemoteChange remote(RecordType t, const Uuid& record, std::string field, std::string value, Hlc hlc,
+                    const DeviceId& device) {
+    return RemoteChange{newUuidV7(),      t,   record, "420527", std::move(field),
+                        std::move(value), hlc, device};
+}
+} // namespace
+
+TEST_CASE("remote changes are stored without new outbox entries and move the clock") {
+    test::TempDir dir;
+    auto store = openStore(dir.path());
+    DeviceId other = newDeviceId();
+    Uuid sid = newUuidV7();
+    Hlc future = Hlc::make(static_cast<std::uint64_t>(systemNowMs()) + 3'600'000, 5);
+    std::vector<RemoteApply> batch{
+        {remote(RecordType::Student, sid, "county", "\"420527\"", future, other)},
+        {remote(RecordType::Student, sid, "name", "\"王𬌗\"", future, other)},
+        {remote(RecordType::Student, sid, "id_number", "\"34052419800101001X\"", future, other)},
+    };
+    REQUIRE(store->applyRemote(batch).ok());
+    CHECK(*store->pendingCount() == 0);
+    auto s = store->get<Student>(sid);
+    REQUIRE(s->has_value());
+    CHECK((*s)->name == "王𬌗");
+    auto v = store->fieldVersion(sid, "name");
+    REQUIRE(v->has_value());
+    CHECK((*v)->hlc == future);
+    CHECK((*v)->device == other);
+    CHECK((*v)->changeId == batch[1].change.changeId);
+    CHECK(store->studentsByIdNumber("34052419800101001X")->size() == 1);
+    CHECK(store->search("王𬌗")->size() == 1);
+
+    // A local edit afterwards is stamped after the remote one even though the wall clock is
+    // an hour behind, and names the remote stamp as its base.
+    Student edit = **s;
+    edit.name = "王𬌗𬌗";
+    REQUIRE(store->save(edit, kStaff).ok());
+    auto pending = store->pendingChanges(10);
+    REQUIRE(pending->size() == 1);
+    CHECK(pending->front().hlc > future);
+    CHECK(pending->front().base == future);
+}
+
+TEST_CASE("children may arrive before their parents") {
+    test::TempDir dir;
+    auto store = openStore(dir.path());
+    DeviceId other = newDeviceId();
+    Uuid app = newUuidV7(), student = newUuidV7();
+    Hlc h = Hlc::make(1'700'000'000'000, 0);
+    std::vector<RemoteApply> batch{
+        {remote(RecordType::LoanApplication, app, "student_id", "\"" + student.str() + "\"", h,
+                other)},
+        {remote(RecordType::LoanApplication, app, "amount_fen", "2000000", h, other)},
+    };
+    REQUIRE(store->applyRemote(batch).ok());
+    auto a = store->get<LoanApplication>(app);
+    REQUIRE(a->has_value());
+    CHECK((*a)->amountFen == 2'000'000);
+    CHECK((*a)->studentId == student);
+    CHECK(store->get<Student>(student)->has_value()); // an empty row until its fields arrive
+    std::vector<RemoteApply> later{
+        {remote(RecordType::Student, student, "name", "\"张三\"", h, other)}};
+    REQUIRE(store->applyRemote(later).ok());
+    CHECK((*store->get<Student>(student))->name == "张三");
+    CHECK(store->check()->empty()); // foreign keys hold
+}
+
+TEST_CASE("bad remote changes are refused and nothing of the batch is applied") {
+    test::TempDir dir;
+    auto store = openStore(dir.path());
+    DeviceId other = newDeviceId();
+    Uuid sid = newUuidV7();
+    Hlc h = Hlc::make(1'700'000'000'000, 0);
+    for (auto [field, value] :
+         std::vector<std::pair<std::string, std::string>>{{"name", "42"},        // wrong JSON type
+                                                          {"nope", "\"x\""},     // unknown field
+                                                          {"name", "{not json"}, // malformed
+                                                          {"household_id", "\"not-a-uuid\""}}) {
+        std::vector<RemoteApply> batch{
+            {remote(RecordType::Student, sid, "township", "\"茅坪镇\"", h, other)},
+            {remote(RecordType::Student, sid, field, value, h, other)}};
+        auto st = store->applyRemote(batch);
+        REQUIRE_FALSE(st.ok());
+        CHECK(st.error().key == "store.bad_change");
+        CHECK_FALSE(store->get<Student>(sid)->has_value());
+    }
+    std::vector<RemoteApply> audit{
+        {remote(RecordType::AuditEntry, sid, "county", "\"420527\"", h, other)}};
+    CHECK(store->applyRemote(audit).error().key == "store.bad_change");
+}
+
+TEST_CASE("concurrent edits are kept as conflicts and resolved as a new change") {
+    test::TempDir dir;
+    auto store = openStore(dir.path());
+    Student s;
+    s.id = newUuidV7();
+    s.county = "420527";
+    s.name = "张三";
+    s.phone = "13800000000";
+    REQUIRE(store->save(s, kStaff).ok());
+    auto local = *store->fieldVersion(s.id, "phone");
+    DeviceId other = newDeviceId();
+
+    // The merge (sync/protocol) decided the remote value loses but must be kept.
+    auto lose = remote(RecordType::Student, s.id, "phone", "\"13911112222\"",
+                       Hlc::make(local->hlc.millis() - 1, 0), other);
+    // And for the name: the remote value wins, the local one is kept.
+    auto win = remote(RecordType::Student, s.id, "name", "\"张叁\"",
+                      Hlc::make(local->hlc.millis() + 1, 0), other);
+    std::vector<RemoteApply> batch{{lose, ApplyMode::ConflictOnly},
+                                   {win, ApplyMode::WriteAndConflict}};
+    REQUIRE(store->applyRemote(batch).ok());
+    auto now = *store->get<Student>(s.id);
+    CHECK(now->phone == "13800000000");
+    CHECK(now->name == "张叁");
+    auto conflicts = store->openConflicts();
+    REQUIRE(conflicts->size() == 2);
+    const Conflict& phone = (*conflicts)[0];
+    CHECK(phone.field == "phone");
+    CHECK(phone.localValueJson == "\"13800000000\"");
+    CHECK(phone.remoteValueJson == "\"13911112222\"");
+    CHECK(phone.localHlc == local->hlc);
+    CHECK(phone.remoteDevice == other);
+    CHECK(phone.remoteChangeId == lose.changeId);
+    const Conflict& name = (*conflicts)[1];
+    CHECK(name.localValueJson == "\"张三\"");
+    CHECK(name.remoteValueJson == "\"张叁\"");
+
+    // Keeping the value this device already holds still produces a change for the others.
+    auto before = *store->pendingCount();
+    REQUIRE(store->resolveConflict(phone.id, phone.localValueJson, kStaff).ok());
+    CHECK(*store->pendingCount() == before + 1);
+    auto last = store->pendingChanges(1000)->back();
+    CHECK(last.field == "phone");
+    CHECK(last.valueJson == "\"13800000000\"");
+    REQUIRE(store->resolveConflict(name.id, "\"张三\"", kStaff).ok());
+    CHECK((*store->get<Student>(s.id))->name == "张三");
+    CHECK(store->openConflicts()->empty());
+    CHECK(store->resolveConflict(name.id, "\"张三\"", kStaff).error().key == "store.not_found");
+    CHECK(store->auditTrail(0, 100)->back().action == "resolve_conflict");
+}
+
+TEST_CASE("refused changes go to quarantine with the reason and can be requeued or dismissed") {
+    test::TempDir dir;
+    auto store = openStore(dir.path());
+    Student s;
+    s.id = newUuidV7();
+    s.county = "420527";
+    s.name = "张三";
+    REQUIRE(store->save(s, kStaff).ok());
+    auto pending = *store->pendingChanges(10);
+    REQUIRE(pending.size() == 2);
+    std::vector<Uuid> ids{pending[0].changeId, pending[1].changeId};
+    REQUIRE(store->quarantine(ids, Error("sync.out_of_scope", {}, "403 county 420527")).ok());
+    CHECK(*store->pendingCount() == 0);
+    auto q = *store->listQuarantine();
+    REQUIRE(q.size() == 2);
+    CHECK(q[0].reasonKey == "sync.out_of_scope");
+    CHECK(q[0].reasonDetail == "403 county 420527");
+    CHECK(q[0].change.changeId == pending[0].changeId);
+    CHECK(q[1].change.valueJson == "\"张三\"");
+
+    REQUIRE(store->requeueQuarantined(pending[1].changeId, kStaff).ok());
+    auto back = *store->pendingChanges(10);
+    REQUIRE(back.size() == 1);
+    CHECK(back[0].changeId == pending[1].changeId); // same id: the server sees one change
+    CHECK(back[0].hlc == pending[1].hlc);
+    REQUIRE(store->dismissQuarantined(pending[0].changeId, kStaff).ok());
+    CHECK(store->listQuarantine()->empty());
+    CHECK(store->dismissQuarantined(pending[0].changeId, kStaff).error().key == "store.not_found");
+    // Refused again later: back in quarantine.
+    REQUIRE(store->quarantine(std::vector<Uuid>{back[0].changeId}, Error("sync.invalid")).ok());
+    CHECK(store->listQuarantine()->size() == 1);
+    auto stats = *store->stats();
+    CHECK(stats.quarantined == 1);
+    CHECK(stats.pendingChanges == 0);
+}
