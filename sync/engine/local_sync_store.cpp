@@ -192,10 +192,11 @@ Status LocalSyncStore::mergeOne(const Change& c) {
 Result<Change> LocalSyncStore::edit(const std::string& recordType, const std::string& recordId,
                                     const std::string& county, const std::string& field,
                                     const nlohmann::json& value) {
-    if (!exec("BEGIN IMMEDIATE"))
+    if (!m_inBatch && !exec("BEGIN IMMEDIATE"))
         return dbError("begin");
     auto fail = [&](Error e) {
-        exec("ROLLBACK");
+        if (!m_inBatch)
+            exec("ROLLBACK");
         return e;
     };
     auto last = getState("hlc");
@@ -225,9 +226,29 @@ Result<Change> LocalSyncStore::edit(const std::string& recordType, const std::st
         return fail(m.error());
     Stmt o(m_db, "INSERT INTO sync_outbox(id, change) VALUES(?, ?)");
     o.bind(1, c.id).bind(2, toJson(c).dump());
-    if (o.step() != SQLITE_DONE || !exec("COMMIT"))
+    if (o.step() != SQLITE_DONE || (!m_inBatch && !exec("COMMIT")))
         return fail(dbError("queue change"));
     return c;
+}
+
+Status LocalSyncStore::batch(const std::function<Status()>& fn) {
+    if (m_inBatch)
+        return fn();
+    if (!exec("BEGIN IMMEDIATE"))
+        return dbError("begin");
+    m_inBatch = true;
+    Status st = fn();
+    m_inBatch = false;
+    if (!st) {
+        exec("ROLLBACK");
+        return st;
+    }
+    if (!exec("COMMIT")) {
+        auto e = dbError("commit");
+        exec("ROLLBACK");
+        return e;
+    }
+    return {};
 }
 
 Result<std::map<FieldKey, FieldState>> LocalSyncStore::fields() {

@@ -6,6 +6,7 @@
 #include "sync_store.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -23,6 +24,9 @@ public:
     Result<Change> edit(const std::string& recordType, const std::string& recordId,
                         const std::string& county, const std::string& field,
                         const nlohmann::json& value);
+    // Runs fn inside one transaction: the edits it makes commit together (imports, bulk
+    // loads). Nothing of it remains when fn fails.
+    Status batch(const std::function<Status()>& fn);
     // Every field's state, for comparing replicas.
     Result<std::map<FieldKey, FieldState>> fields();
 
@@ -45,6 +49,7 @@ private:
     Status setState(const std::string& key, const std::string& value);
     Status mergeOne(const Change& c);
     sqlite3* m_db;
+    bool m_inBatch = false;
 };
 
 } // namespace zhuxue::sync

@@ -45,10 +45,17 @@ SyncReport syncAll(LocalSyncStore& store) {
 }
 
 void fill(LocalSyncStore& store, int records) {
-    for (int i = 0; i < records; ++i)
-        if (!store.edit("student", uuidN(0x01900000, static_cast<uint64_t>(i)), "420527", "name",
-                        "学生" + std::to_string(i)))
-            throw std::runtime_error("edit failed");
+    auto st = store.batch([&]() -> Status {
+        for (int i = 0; i < records; ++i) {
+            auto c = store.edit("student", uuidN(0x01900000, static_cast<uint64_t>(i)), "420527",
+                                "name", "学生" + std::to_string(i));
+            if (!c)
+                return c.error();
+        }
+        return {};
+    });
+    if (!st)
+        throw std::runtime_error(st.error().detail);
 }
 
 double peakServerMb(ServerProcess& s) {

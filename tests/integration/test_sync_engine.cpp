@@ -109,11 +109,23 @@ TEST_CASE("a 413 halves the batch until it fits; nothing is quarantined for size
     fs::create_directories(tmp / "device");
     auto store = openStore(tmp / "device" / "sync.sqlite");
     REQUIRE(enrollDevice(*store, server.url(), server.enrollCode("420527"), "").ok());
-    for (int i = 0; i < 400; ++i)
-        REQUIRE(store
-                    ->edit("home_visit", recordId(i), "420527", "observations",
-                           std::string(300, 'x') + std::to_string(i))
-                    .ok());
+    // A bulk load commits in one transaction; a failing one leaves nothing behind.
+    auto failed = store->batch([&]() -> Status {
+        REQUIRE(store->edit("student", recordId(1), "420527", "name", "回滚").ok());
+        return Error("test.abort");
+    });
+    CHECK_FALSE(failed.ok());
+    CHECK(store->counts()->pending == 0);
+    auto loaded = store->batch([&]() -> Status {
+        for (int i = 0; i < 400; ++i) {
+            auto c = store->edit("home_visit", recordId(i), "420527", "observations",
+                                 std::string(300, 'x') + std::to_string(i));
+            if (!c)
+                return c.error();
+        }
+        return {};
+    });
+    REQUIRE(loaded.ok());
     SyncClient client(server.url(), store->credentials()->token);
     auto r = syncOnce(*store, client, SyncOptions{});
     REQUIRE(r.ok());
