@@ -155,7 +155,7 @@ Status LocalSyncStore::setState(const std::string& key, const std::string& value
     return {};
 }
 
-Status LocalSyncStore::mergeOne(const Change& c) {
+Status LocalSyncStore::mergeOne(const Change& c, bool bumpClock) {
     Stmt q(m_db,
            "SELECT state FROM sync_fields WHERE record_type = ? AND record_id = ? AND field = ?");
     q.bind(1, c.recordType).bind(2, c.recordId).bind(3, c.field);
@@ -180,6 +180,8 @@ Status LocalSyncStore::mergeOne(const Change& c) {
     w.bind(5, static_cast<int64_t>(r.state.inConflict() ? 1 : 0));
     if (w.step() != SQLITE_DONE)
         return dbError("write field");
+    if (!bumpClock)
+        return {};
     // Keep the clock ahead of every stamp seen, so a later local edit is newer than it.
     auto last = getState("hlc");
     if (!last)
@@ -320,13 +322,25 @@ Status LocalSyncStore::applyRemote(const std::vector<Change>& changes,
                                    const std::string& newCursor) {
     if (!exec("BEGIN IMMEDIATE"))
         return dbError("begin");
+    std::string newest;
     for (const auto& c : changes) {
-        if (auto st = mergeOne(c); !st) {
+        newest = std::max(newest, c.hlc);
+        if (auto st = mergeOne(c, false); !st) {
             if (st.error().key == "sync.error.id_conflict")
                 continue; // the server refuses these too; keep the first one seen
             exec("ROLLBACK");
             return st;
         }
+    }
+    auto last = getState("hlc");
+    if (!last) {
+        exec("ROLLBACK");
+        return last.error();
+    }
+    if (newest > *last && !setState("hlc", newest)) {
+        auto e = dbError("write clock");
+        exec("ROLLBACK");
+        return e;
     }
     if (auto st = setState("cursor", newCursor); !st) {
         exec("ROLLBACK");

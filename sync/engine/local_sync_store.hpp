@@ -47,7 +47,8 @@ private:
     bool exec(const char* sql);
     Result<std::string> getState(const std::string& key);
     Status setState(const std::string& key, const std::string& value);
-    Status mergeOne(const Change& c);
+    // bumpClock: raise the stored clock to the change's stamp now (applyRemote does it once).
+    Status mergeOne(const Change& c, bool bumpClock = true);
     sqlite3* m_db;
     bool m_inBatch = false;
 };
