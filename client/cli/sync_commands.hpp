@@ -13,6 +13,7 @@ constexpr const char* kSyncUsage =
 
 bool isSyncCommand(const std::string& cmd);
 // Returns the process exit code: 0 done, 3 the server could not be reached, 1 other errors.
-int runSyncCommand(const std::filesystem::path& dataDir, const std::vector<std::string>& positional);
+int runSyncCommand(const std::filesystem::path& dataDir,
+                   const std::vector<std::string>& positional);
 
 } // namespace zhuxue::cli

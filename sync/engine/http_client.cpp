@@ -1,9 +1,8 @@
 #include "http_client.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cstring>
+#include <curl/curl.h>
 #include <mutex>
 
 namespace zhuxue::sync {
@@ -33,7 +32,9 @@ HttpClient::HttpClient() {
     m_curl = curl_easy_init();
 }
 
-HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(m_curl)); }
+HttpClient::~HttpClient() {
+    curl_easy_cleanup(static_cast<CURL*>(m_curl));
+}
 
 HttpResponse HttpClient::send(const HttpRequest& r) {
     CURL* c = static_cast<CURL*>(m_curl);

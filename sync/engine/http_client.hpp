@@ -11,8 +11,8 @@ struct HttpResponse {
     bool transportOk = false;
     std::string transportError; // curl's message when !transportOk
     int status = 0;
-    std::string body;           // decoded (gunzipped) body
-    int retryAfterS = -1;       // Retry-After in seconds, -1 when absent
+    std::string body;     // decoded (gunzipped) body
+    int retryAfterS = -1; // Retry-After in seconds, -1 when absent
     int64_t bytesSent = 0, bytesReceived = 0;
 };
 

@@ -2,9 +2,8 @@
 
 #include "sync/protocol/wire.hpp"
 
-#include <sqlite3.h>
-
 #include <chrono>
+#include <sqlite3.h>
 
 namespace zhuxue::sync {
 
@@ -43,18 +42,22 @@ struct Stmt {
 };
 
 int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 std::string formatUuid(std::string hex) {
-    return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" + hex.substr(20, 12);
+    return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+           hex.substr(16, 4) + "-" + hex.substr(20, 12);
 }
 
 std::string newUuid(int version) {
     std::string hex = randomHex(16);
     if (version == 7) {
         char ms[13];
-        std::snprintf(ms, sizeof ms, "%012llx", static_cast<unsigned long long>(nowMs()) & 0xffffffffffffULL);
+        std::snprintf(ms, sizeof ms, "%012llx",
+                      static_cast<unsigned long long>(nowMs()) & 0xffffffffffffULL);
         hex.replace(0, 12, ms);
     }
     hex[12] = static_cast<char>('0' + version);
@@ -92,7 +95,9 @@ std::string join(const std::vector<std::string>& v) {
 
 Result<std::unique_ptr<LocalSyncStore>> LocalSyncStore::open(const std::filesystem::path& file) {
     sqlite3* db = nullptr;
-    if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
+    if (sqlite3_open_v2(file.c_str(), &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        nullptr) != SQLITE_OK) {
         std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
         sqlite3_close(db);
         return Error("sync.error.store_open", {{"path", file.string()}}, msg);
@@ -118,13 +123,17 @@ Result<std::unique_ptr<LocalSyncStore>> LocalSyncStore::open(const std::filesyst
     return s;
 }
 
-LocalSyncStore::~LocalSyncStore() { sqlite3_close(m_db); }
+LocalSyncStore::~LocalSyncStore() {
+    sqlite3_close(m_db);
+}
 
 Error LocalSyncStore::dbError(const char* what) {
     return Error("sync.error.store", {}, std::string(what) + ": " + sqlite3_errmsg(m_db));
 }
 
-bool LocalSyncStore::exec(const char* sql) { return sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
+bool LocalSyncStore::exec(const char* sql) {
+    return sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+}
 
 Result<std::string> LocalSyncStore::getState(const std::string& key) {
     Stmt q(m_db, "SELECT value FROM sync_state WHERE key = ?");
@@ -138,15 +147,17 @@ Result<std::string> LocalSyncStore::getState(const std::string& key) {
 }
 
 Status LocalSyncStore::setState(const std::string& key, const std::string& value) {
-    Stmt q(m_db, "INSERT INTO sync_state(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    Stmt q(m_db, "INSERT INTO sync_state(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET "
+                 "value = excluded.value");
     q.bind(1, key).bind(2, value);
     if (q.step() != SQLITE_DONE)
         return dbError("write state");
     return {};
 }
 
-Status LocalSyncStore::mergeOne(const Change& c) {
-    Stmt q(m_db, "SELECT state FROM sync_fields WHERE record_type = ? AND record_id = ? AND field = ?");
+Status LocalSyncStore::mergeOne(const Change& c, bool bumpClock) {
+    Stmt q(m_db,
+           "SELECT state FROM sync_fields WHERE record_type = ? AND record_id = ? AND field = ?");
     q.bind(1, c.recordType).bind(2, c.recordId).bind(3, c.field);
     FieldState st;
     if (q.step() == SQLITE_ROW)
@@ -155,13 +166,22 @@ Status LocalSyncStore::mergeOne(const Change& c) {
     if (r.kind == MergeKind::Duplicate)
         return {};
     if (r.kind == MergeKind::IdConflict)
-        return Error("sync.error.id_conflict", {{"id", c.id}}, "a different change with this id is already here");
-    Stmt w(m_db, "INSERT INTO sync_fields(record_type, record_id, field, state, conflict) VALUES(?,?,?,?,?) "
-                 "ON CONFLICT(record_type, record_id, field) DO UPDATE SET state = excluded.state, conflict = excluded.conflict");
-    w.bind(1, c.recordType).bind(2, c.recordId).bind(3, c.field).bind(4, stateToJson(r.state).dump());
+        return Error("sync.error.id_conflict", {{"id", c.id}},
+                     "a different change with this id is already here");
+    Stmt w(
+        m_db,
+        "INSERT INTO sync_fields(record_type, record_id, field, state, conflict) VALUES(?,?,?,?,?) "
+        "ON CONFLICT(record_type, record_id, field) DO UPDATE SET state = excluded.state, conflict "
+        "= excluded.conflict");
+    w.bind(1, c.recordType)
+        .bind(2, c.recordId)
+        .bind(3, c.field)
+        .bind(4, stateToJson(r.state).dump());
     w.bind(5, static_cast<int64_t>(r.state.inConflict() ? 1 : 0));
     if (w.step() != SQLITE_DONE)
         return dbError("write field");
+    if (!bumpClock)
+        return {};
     // Keep the clock ahead of every stamp seen, so a later local edit is newer than it.
     auto last = getState("hlc");
     if (!last)
@@ -171,12 +191,14 @@ Status LocalSyncStore::mergeOne(const Change& c) {
     return {};
 }
 
-Result<Change> LocalSyncStore::edit(const std::string& recordType, const std::string& recordId, const std::string& county,
-                                    const std::string& field, const nlohmann::json& value) {
-    if (!exec("BEGIN IMMEDIATE"))
+Result<Change> LocalSyncStore::edit(const std::string& recordType, const std::string& recordId,
+                                    const std::string& county, const std::string& field,
+                                    const nlohmann::json& value) {
+    if (!m_inBatch && !exec("BEGIN IMMEDIATE"))
         return dbError("begin");
     auto fail = [&](Error e) {
-        exec("ROLLBACK");
+        if (!m_inBatch)
+            exec("ROLLBACK");
         return e;
     };
     auto last = getState("hlc");
@@ -192,7 +214,8 @@ Result<Change> LocalSyncStore::edit(const std::string& recordType, const std::st
     c.value = value;
     c.hlc = hlcText(std::max(hlcValue(*last) + 1, static_cast<uint64_t>(nowMs()) << 16));
     c.device = *dev;
-    Stmt q(m_db, "SELECT state FROM sync_fields WHERE record_type = ? AND record_id = ? AND field = ?");
+    Stmt q(m_db,
+           "SELECT state FROM sync_fields WHERE record_type = ? AND record_id = ? AND field = ?");
     q.bind(1, recordType).bind(2, recordId).bind(3, field);
     if (q.step() == SQLITE_ROW) {
         auto st = stateFromJson(q.text(0));
@@ -205,9 +228,29 @@ Result<Change> LocalSyncStore::edit(const std::string& recordType, const std::st
         return fail(m.error());
     Stmt o(m_db, "INSERT INTO sync_outbox(id, change) VALUES(?, ?)");
     o.bind(1, c.id).bind(2, toJson(c).dump());
-    if (o.step() != SQLITE_DONE || !exec("COMMIT"))
+    if (o.step() != SQLITE_DONE || (!m_inBatch && !exec("COMMIT")))
         return fail(dbError("queue change"));
     return c;
+}
+
+Status LocalSyncStore::batch(const std::function<Status()>& fn) {
+    if (m_inBatch)
+        return fn();
+    if (!exec("BEGIN IMMEDIATE"))
+        return dbError("begin");
+    m_inBatch = true;
+    Status st = fn();
+    m_inBatch = false;
+    if (!st) {
+        exec("ROLLBACK");
+        return st;
+    }
+    if (!exec("COMMIT")) {
+        auto e = dbError("commit");
+        exec("ROLLBACK");
+        return e;
+    }
+    return {};
 }
 
 Result<std::map<FieldKey, FieldState>> LocalSyncStore::fields() {
@@ -252,11 +295,18 @@ Status LocalSyncStore::acknowledge(const std::vector<std::string>& ids) {
     return {};
 }
 
-Status LocalSyncStore::quarantine(const Change& c, const std::string& reasonKey, const std::string& detail) {
+Status LocalSyncStore::quarantine(const Change& c, const std::string& reasonKey,
+                                  const std::string& detail) {
     if (!exec("BEGIN IMMEDIATE"))
         return dbError("begin");
-    Stmt q(m_db, "INSERT OR REPLACE INTO sync_quarantine(id, change, reason, detail, at) VALUES(?,?,?,?,?)");
-    q.bind(1, c.id).bind(2, toJson(c).dump()).bind(3, reasonKey).bind(4, detail).bind(5, nowMs() / 1000);
+    Stmt q(
+        m_db,
+        "INSERT OR REPLACE INTO sync_quarantine(id, change, reason, detail, at) VALUES(?,?,?,?,?)");
+    q.bind(1, c.id)
+        .bind(2, toJson(c).dump())
+        .bind(3, reasonKey)
+        .bind(4, detail)
+        .bind(5, nowMs() / 1000);
     // Out of the push queue, but never deleted: the person sees it with the reason.
     Stmt o(m_db, "UPDATE sync_outbox SET acked = 2 WHERE id = ?");
     o.bind(1, c.id);
@@ -268,16 +318,29 @@ Status LocalSyncStore::quarantine(const Change& c, const std::string& reasonKey,
     return {};
 }
 
-Status LocalSyncStore::applyRemote(const std::vector<Change>& changes, const std::string& newCursor) {
+Status LocalSyncStore::applyRemote(const std::vector<Change>& changes,
+                                   const std::string& newCursor) {
     if (!exec("BEGIN IMMEDIATE"))
         return dbError("begin");
+    std::string newest;
     for (const auto& c : changes) {
-        if (auto st = mergeOne(c); !st) {
+        newest = std::max(newest, c.hlc);
+        if (auto st = mergeOne(c, false); !st) {
             if (st.error().key == "sync.error.id_conflict")
                 continue; // the server refuses these too; keep the first one seen
             exec("ROLLBACK");
             return st;
         }
+    }
+    auto last = getState("hlc");
+    if (!last) {
+        exec("ROLLBACK");
+        return last.error();
+    }
+    if (newest > *last && !setState("hlc", newest)) {
+        auto e = dbError("write clock");
+        exec("ROLLBACK");
+        return e;
     }
     if (auto st = setState("cursor", newCursor); !st) {
         exec("ROLLBACK");
@@ -288,11 +351,14 @@ Status LocalSyncStore::applyRemote(const std::vector<Change>& changes, const std
     return {};
 }
 
-Result<std::string> LocalSyncStore::cursor() { return getState("cursor"); }
+Result<std::string> LocalSyncStore::cursor() {
+    return getState("cursor");
+}
 
 Result<SyncCounts> LocalSyncStore::counts() {
     SyncCounts c;
-    Stmt a(m_db, "SELECT (SELECT count(*) FROM sync_outbox WHERE acked = 0), (SELECT count(*) FROM sync_fields WHERE conflict = 1), "
+    Stmt a(m_db, "SELECT (SELECT count(*) FROM sync_outbox WHERE acked = 0), (SELECT count(*) FROM "
+                 "sync_fields WHERE conflict = 1), "
                  "(SELECT count(*) FROM sync_quarantine)");
     if (a.step() != SQLITE_ROW)
         return dbError("counts");
@@ -304,8 +370,8 @@ Result<SyncCounts> LocalSyncStore::counts() {
 
 Result<SyncCredentials> LocalSyncStore::credentials() {
     SyncCredentials c;
-    auto url = getState("url"), token = getState("token"), dev = getState("device"), counties = getState("counties"),
-         exp = getState("expires_at");
+    auto url = getState("url"), token = getState("token"), dev = getState("device"),
+         counties = getState("counties"), exp = getState("expires_at");
     if (!url || !token || !dev || !counties || !exp)
         return dbError("read credentials");
     c.url = *url;
@@ -330,8 +396,10 @@ Status LocalSyncStore::saveCredentials(const SyncCredentials& c) {
     // A different server means a different log: start its cursor from the beginning. Unsynced
     // changes stay in the outbox and go to the new server.
     bool sameServer = old && *old == c.url;
-    if (!setState("url", c.url) || !setState("token", c.token) || !setState("counties", join(c.counties)) ||
-        !setState("expires_at", std::to_string(c.expiresAt)) || (!sameServer && !setState("cursor", ""))) {
+    if (!setState("url", c.url) || !setState("token", c.token) ||
+        !setState("counties", join(c.counties)) ||
+        !setState("expires_at", std::to_string(c.expiresAt)) ||
+        (!sameServer && !setState("cursor", ""))) {
         exec("ROLLBACK");
         return dbError("save credentials");
     }
@@ -340,6 +408,8 @@ Status LocalSyncStore::saveCredentials(const SyncCredentials& c) {
     return {};
 }
 
-Result<std::string> LocalSyncStore::deviceId() { return getState("device"); }
+Result<std::string> LocalSyncStore::deviceId() {
+    return getState("device");
+}
 
 } // namespace zhuxue::sync

@@ -4,7 +4,8 @@
 
 namespace zhuxue::sync {
 
-SyncClient::SyncClient(std::string baseUrl, std::string token) : m_base(std::move(baseUrl)), m_token(std::move(token)) {
+SyncClient::SyncClient(std::string baseUrl, std::string token)
+    : m_base(std::move(baseUrl)), m_token(std::move(token)) {
     while (!m_base.empty() && m_base.back() == '/')
         m_base.pop_back();
 }
@@ -19,7 +20,8 @@ int SyncClient::retryAfterOf(const Error& e) {
     return it == e.args.end() ? -1 : std::atoi(it->second.c_str());
 }
 
-Result<nlohmann::json> SyncClient::call(const std::string& method, const std::string& path, const std::string& body) {
+Result<nlohmann::json> SyncClient::call(const std::string& method, const std::string& path,
+                                        const std::string& body) {
     HttpRequest req;
     req.method = method;
     req.url = m_base + path;
@@ -46,11 +48,13 @@ Result<nlohmann::json> SyncClient::call(const std::string& method, const std::st
     }
     auto j = parseJson(res.body);
     if (!j) // a cut or garbled answer is a network failure: try again later
-        return Error("sync.error.network", {{"status", "0"}}, "the server's answer was cut or garbled");
+        return Error("sync.error.network", {{"status", "0"}},
+                     "the server's answer was cut or garbled");
     return j;
 }
 
-Result<EnrollResponse> SyncClient::enroll(const std::string& code, const std::string& device, const std::string& name) {
+Result<EnrollResponse> SyncClient::enroll(const std::string& code, const std::string& device,
+                                          const std::string& name) {
     auto j = call("POST", "/v1/enroll", toJson(EnrollRequest{code, device, name}).dump());
     if (!j)
         return j.error();
@@ -63,7 +67,8 @@ Result<PushResponse> SyncClient::push(const std::vector<Change>& changes) {
         return j.error();
     auto r = pushResponseFromJson(*j);
     if (r && r->results.size() != changes.size())
-        return Error("sync.error.network", {{"status", "0"}}, "the push answer does not match the batch");
+        return Error("sync.error.network", {{"status", "0"}},
+                     "the push answer does not match the batch");
     return r;
 }
 

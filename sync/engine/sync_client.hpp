@@ -16,17 +16,19 @@ struct WireCounters {
 class SyncClient {
 public:
     SyncClient(std::string baseUrl, std::string token = {});
-    Result<EnrollResponse> enroll(const std::string& code, const std::string& device, const std::string& name);
+    Result<EnrollResponse> enroll(const std::string& code, const std::string& device,
+                                  const std::string& name);
     Result<PushResponse> push(const std::vector<Change>& changes);
     Result<PullResponse> pull(const std::string& cursor, std::size_t limit);
     const WireCounters& counters() const { return m_counters; }
     void setTimeoutMs(long ms) { m_timeoutMs = ms; }
 
-    static int statusOf(const Error& e);      // 0 = network
-    static int retryAfterOf(const Error& e);  // -1 = none
+    static int statusOf(const Error& e);     // 0 = network
+    static int retryAfterOf(const Error& e); // -1 = none
 
 private:
-    Result<nlohmann::json> call(const std::string& method, const std::string& path, const std::string& body);
+    Result<nlohmann::json> call(const std::string& method, const std::string& path,
+                                const std::string& body);
 
     std::string m_base, m_token;
     HttpClient m_http;

@@ -7,7 +7,9 @@ namespace zhuxue::sync {
 
 namespace {
 int64_t unixSeconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 Status publishCounts(SyncStore& store, SyncStatusBoard* board) {
@@ -25,7 +27,8 @@ Status publishCounts(SyncStore& store, SyncStatusBoard* board) {
 }
 } // namespace
 
-Result<SyncReport> syncOnce(SyncStore& store, SyncClient& client, const SyncOptions& options, SyncStatusBoard* board) {
+Result<SyncReport> syncOnce(SyncStore& store, SyncClient& client, const SyncOptions& options,
+                            SyncStatusBoard* board) {
     SyncReport report;
     auto finish = [&](Error e) -> Result<SyncReport> {
         publishCounts(store, board);
@@ -37,7 +40,8 @@ Result<SyncReport> syncOnce(SyncStore& store, SyncClient& client, const SyncOpti
             board->update([&](SyncStatus& s) {
                 s.recordsDone = done;
                 s.recordsTotal = total;
-                s.bytesDone = client.counters().bytesSent - startSent + client.counters().bytesReceived - startRecv;
+                s.bytesDone = client.counters().bytesSent - startSent +
+                              client.counters().bytesReceived - startRecv;
             });
     };
     // 1. Push the outbox in batches. 413 halves the batch; a change the server refuses for good
@@ -117,7 +121,8 @@ Result<SyncReport> syncOnce(SyncStore& store, SyncClient& client, const SyncOpti
     return report;
 }
 
-Result<SyncCredentials> enrollDevice(SyncStore& store, const std::string& url, const std::string& code, const std::string& name) {
+Result<SyncCredentials> enrollDevice(SyncStore& store, const std::string& url,
+                                     const std::string& code, const std::string& name) {
     auto device = store.deviceId();
     if (!device)
         return device.error();
@@ -131,8 +136,8 @@ Result<SyncCredentials> enrollDevice(SyncStore& store, const std::string& url, c
     return c;
 }
 
-std::chrono::milliseconds backoffDelay(int failures, std::chrono::milliseconds min, std::chrono::milliseconds max,
-                                       double random01) {
+std::chrono::milliseconds backoffDelay(int failures, std::chrono::milliseconds min,
+                                       std::chrono::milliseconds max, double random01) {
     double base = static_cast<double>(min.count());
     for (int i = 0; i < failures && base < static_cast<double>(max.count()); ++i)
         base *= 2;
@@ -140,10 +145,13 @@ std::chrono::milliseconds backoffDelay(int failures, std::chrono::milliseconds m
     return std::chrono::milliseconds(static_cast<int64_t>(base * (0.5 + random01)));
 }
 
-SyncEngine::SyncEngine(StoreFactory openStore, SyncStatusBoard& board, SyncOptions options, Timing timing)
+SyncEngine::SyncEngine(StoreFactory openStore, SyncStatusBoard& board, SyncOptions options,
+                       Timing timing)
     : m_openStore(std::move(openStore)), m_board(board), m_options(options), m_timing(timing) {}
 
-SyncEngine::~SyncEngine() { stop(); }
+SyncEngine::~SyncEngine() {
+    stop();
+}
 
 void SyncEngine::start() {
     std::lock_guard lock(m_mutex);
@@ -201,7 +209,8 @@ void SyncEngine::run() {
                 bool backingOff = failures > 0 && now < next;
                 if (m_now)
                     break;
-                if (!backingOff && (now >= next || (m_saved && now >= m_savedAt + m_timing.afterSave)))
+                if (!backingOff &&
+                    (now >= next || (m_saved && now >= m_savedAt + m_timing.afterSave)))
                     break;
                 auto wake = next;
                 if (!backingOff && m_saved)
@@ -218,7 +227,9 @@ void SyncEngine::run() {
                     st.state = SyncState::Error;
                     st.lastErrorKey = s.error().key;
                 });
-                next = std::chrono::steady_clock::now() + backoffDelay(++failures, m_timing.backoffMin, m_timing.backoffMax, unit(rng));
+                next =
+                    std::chrono::steady_clock::now() +
+                    backoffDelay(++failures, m_timing.backoffMin, m_timing.backoffMax, unit(rng));
                 continue;
             }
             store = std::move(*s);
@@ -256,7 +267,8 @@ void SyncEngine::run() {
         if (int ra = SyncClient::retryAfterOf(r.error()); ra >= 0)
             delay = std::max(delay, std::chrono::milliseconds(static_cast<int64_t>(ra) * 1000));
         next = now + delay;
-        bool network = SyncClient::statusOf(r.error()) == 0 && r.error().key == "sync.error.network";
+        bool network =
+            SyncClient::statusOf(r.error()) == 0 && r.error().key == "sync.error.network";
         m_board.update([&](SyncStatus& st) {
             st.state = network ? SyncState::Offline : SyncState::Error;
             st.lastErrorKey = r.error().key;

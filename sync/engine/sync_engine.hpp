@@ -34,8 +34,8 @@ Result<SyncReport> syncOnce(SyncStore& store, SyncClient& client, const SyncOpti
                             SyncStatusBoard* board = nullptr);
 
 // Trades an enrollment code for a token and keeps it in the store.
-Result<SyncCredentials> enrollDevice(SyncStore& store, const std::string& url, const std::string& code,
-                                     const std::string& name);
+Result<SyncCredentials> enrollDevice(SyncStore& store, const std::string& url,
+                                     const std::string& code, const std::string& name);
 
 struct SyncTiming {
     std::chrono::milliseconds afterSave{2000};
@@ -49,7 +49,8 @@ public:
     using StoreFactory = std::function<Result<std::unique_ptr<SyncStore>>()>;
     using Timing = SyncTiming;
 
-    SyncEngine(StoreFactory openStore, SyncStatusBoard& board, SyncOptions options = {}, Timing timing = {});
+    SyncEngine(StoreFactory openStore, SyncStatusBoard& board, SyncOptions options = {},
+               Timing timing = {});
     ~SyncEngine(); // stops and joins
     void start();
     void stop();
@@ -73,7 +74,7 @@ private:
 
 // The backoff after `failures` failed rounds: min(max, min * 2^failures), times a random factor
 // in [0.5, 1.5) so many devices that failed together do not retry together.
-std::chrono::milliseconds backoffDelay(int failures, std::chrono::milliseconds min, std::chrono::milliseconds max,
-                                       double random01);
+std::chrono::milliseconds backoffDelay(int failures, std::chrono::milliseconds min,
+                                       std::chrono::milliseconds max, double random01);
 
 } // namespace zhuxue::sync

@@ -34,8 +34,10 @@ public:
     virtual Result<std::vector<Change>> pending(std::size_t limit) = 0;
     virtual Status acknowledge(const std::vector<std::string>& changeIds) = 0;
     // The server refused this change for good: keep it visible with the reason, stop pushing it.
-    virtual Status quarantine(const Change& change, const std::string& reasonKey, const std::string& detail) = 0;
-    virtual Status applyRemote(const std::vector<Change>& changes, const std::string& newCursor) = 0;
+    virtual Status quarantine(const Change& change, const std::string& reasonKey,
+                              const std::string& detail) = 0;
+    virtual Status applyRemote(const std::vector<Change>& changes,
+                               const std::string& newCursor) = 0;
     virtual Result<std::string> cursor() = 0;
     virtual Result<SyncCounts> counts() = 0;
     virtual Result<SyncCredentials> credentials() = 0;

@@ -9,9 +9,10 @@ namespace zhuxue::sync {
 const std::vector<std::string>& recordTypes() {
     // Keep sorted; add a type here before any device writes it.
     static const std::vector<std::string> types = {
-        "appointment",       "attachment",      "co_borrower",   "form_definition",
-        "hardship_assessment", "home_visit",    "household_member", "loan_application",
-        "loan_contract",     "notice",          "queue_ticket",  "review_round",
+        "appointment",      "attachment",          "co_borrower",
+        "form_definition",  "hardship_assessment", "home_visit",
+        "household_member", "loan_application",    "loan_contract",
+        "notice",           "queue_ticket",        "review_round",
         "student",
     };
     return types;
@@ -23,7 +24,9 @@ bool isRecordType(std::string_view type) {
 }
 
 namespace {
-bool isLowerHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+bool isLowerHex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
 } // namespace
 
 bool isUuidText(std::string_view s) {
@@ -45,7 +48,8 @@ bool isHlcText(std::string_view s) {
 }
 
 bool isCountyCode(std::string_view s) {
-    return s.size() == 6 && s[0] != '0' && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return s.size() == 6 && s[0] != '0' &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 bool isFieldName(std::string_view s) {
@@ -53,7 +57,9 @@ bool isFieldName(std::string_view s) {
         return true;
     if (s.empty() || s.size() > 64 || !(s[0] >= 'a' && s[0] <= 'z'))
         return false;
-    return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+    return std::all_of(s.begin(), s.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
 }
 
 uint64_t hlcValue(std::string_view t) {
@@ -81,12 +87,15 @@ std::string joinBase(const std::vector<std::string>& base) {
     return out;
 }
 
-std::string versionRef(const Change& c) { return c.hlc + "@" + c.device; }
+std::string versionRef(const Change& c) {
+    return c.hlc + "@" + c.device;
+}
 
 bool isBaseRef(std::string_view s) {
     if (s.size() == 16)
         return isHlcText(s);
-    return s.size() == 16 + 1 + 36 && isHlcText(s.substr(0, 16)) && s[16] == '@' && isUuidText(s.substr(17));
+    return s.size() == 16 + 1 + 36 && isHlcText(s.substr(0, 16)) && s[16] == '@' &&
+           isUuidText(s.substr(17));
 }
 
 Status validate(const Change& c) {
@@ -120,25 +129,34 @@ Status validate(const Change& c) {
 }
 
 nlohmann::json toJson(const Change& c) {
-    return nlohmann::json{{"id", c.id},         {"record_type", c.recordType}, {"record_id", c.recordId},
-                          {"county", c.county}, {"field", c.field},            {"value", c.value},
-                          {"hlc", c.hlc},       {"device", c.device},          {"base", joinBase(c.base)}};
+    return nlohmann::json{{"id", c.id},
+                          {"record_type", c.recordType},
+                          {"record_id", c.recordId},
+                          {"county", c.county},
+                          {"field", c.field},
+                          {"value", c.value},
+                          {"hlc", c.hlc},
+                          {"device", c.device},
+                          {"base", joinBase(c.base)}};
 }
 
 Result<Change> changeFromJson(const nlohmann::json& j) {
-    static const std::set<std::string> keys = {"id",  "record_type", "record_id", "county", "field",
-                                               "value", "hlc",       "device",    "base"};
+    static const std::set<std::string> keys = {
+        "id", "record_type", "record_id", "county", "field", "value", "hlc", "device", "base"};
     if (!j.is_object())
         return Error("sync.error.change_not_object", {}, "a change must be a JSON object");
     for (const auto& [k, v] : j.items()) {
         if (!keys.count(k))
-            return Error("sync.error.unknown_change_field", {{"field", k}}, "unknown key in change: " + k);
+            return Error("sync.error.unknown_change_field", {{"field", k}},
+                         "unknown key in change: " + k);
     }
     for (const auto& k : keys) {
         if (!j.contains(k))
-            return Error("sync.error.missing_change_field", {{"field", k}}, "missing key in change: " + k);
+            return Error("sync.error.missing_change_field", {{"field", k}},
+                         "missing key in change: " + k);
         if (k != "value" && !j[k].is_string())
-            return Error("sync.error.change_field_type", {{"field", k}}, "key must be a string: " + k);
+            return Error("sync.error.change_field_type", {{"field", k}},
+                         "key must be a string: " + k);
     }
     Change c;
     c.id = j["id"].get<std::string>();

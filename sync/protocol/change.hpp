@@ -6,7 +6,6 @@
 #include "client/core/result.hpp"
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,14 +17,14 @@ inline constexpr std::string_view kDeletedField = "_deleted";
 inline constexpr std::size_t kMaxValueBytes = 64 * 1024;
 
 struct Change {
-    std::string id;          // UUIDv7 of the change, made by the device
-    std::string recordType;  // one of recordTypes()
-    std::string recordId;    // UUID of the record
-    std::string county;      // 6-digit division code: decides who may see and write it
-    std::string field;       // field name, or "_deleted"
-    nlohmann::json value;    // the new value (any JSON; true for "_deleted")
-    std::string hlc;         // stamp of this edit
-    std::string device;      // UUID of the device that made the edit
+    std::string id;         // UUIDv7 of the change, made by the device
+    std::string recordType; // one of recordTypes()
+    std::string recordId;   // UUID of the record
+    std::string county;     // 6-digit division code: decides who may see and write it
+    std::string field;      // field name, or "_deleted"
+    nlohmann::json value;   // the new value (any JSON; true for "_deleted")
+    std::string hlc;        // stamp of this edit
+    std::string device;     // UUID of the device that made the edit
     // The values this edit replaced. Usually one (the value the person saw), none for a first
     // value, several when a person resolves a conflict between several values. Each names a
     // value as "<hlc>@<device>" (exact) or just "<hlc>" (any device's value with that stamp; the
@@ -41,10 +40,10 @@ struct Change {
 const std::vector<std::string>& recordTypes();
 bool isRecordType(std::string_view type);
 
-bool isUuidText(std::string_view s);    // canonical lowercase 8-4-4-4-12
-bool isHlcText(std::string_view s);     // exactly 16 lowercase hex digits
-bool isCountyCode(std::string_view s);  // exactly 6 digits, not starting with 0
-bool isFieldName(std::string_view s);   // [a-z][a-z0-9_]{0,63} or "_deleted"
+bool isUuidText(std::string_view s);         // canonical lowercase 8-4-4-4-12
+bool isHlcText(std::string_view s);          // exactly 16 lowercase hex digits
+bool isCountyCode(std::string_view s);       // exactly 6 digits, not starting with 0
+bool isFieldName(std::string_view s);        // [a-z][a-z0-9_]{0,63} or "_deleted"
 uint64_t hlcValue(std::string_view hlcText); // 0 when not an HLC
 std::string hlcText(uint64_t value);
 

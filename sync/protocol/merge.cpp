@@ -46,8 +46,8 @@ MergeKind Replica::apply(const Change& c) {
 }
 
 std::size_t Replica::conflictCount() const {
-    return static_cast<std::size_t>(
-        std::count_if(m_fields.begin(), m_fields.end(), [](const auto& kv) { return kv.second.inConflict(); }));
+    return static_cast<std::size_t>(std::count_if(
+        m_fields.begin(), m_fields.end(), [](const auto& kv) { return kv.second.inConflict(); }));
 }
 
 } // namespace zhuxue::sync

@@ -24,8 +24,8 @@
 namespace zhuxue::sync {
 
 struct FieldState {
-    std::vector<Change> heads;          // winner first, then the other conflicting values
-    std::vector<std::string> replaced;  // sorted, unique base references
+    std::vector<Change> heads;         // winner first, then the other conflicting values
+    std::vector<std::string> replaced; // sorted, unique base references
 
     bool empty() const { return heads.empty(); }
     bool inConflict() const { return heads.size() > 1; }

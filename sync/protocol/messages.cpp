@@ -11,15 +11,18 @@ Status checkEnvelope(const nlohmann::json& j, const std::set<std::string>& keys)
         return Error("sync.error.body_not_object", {}, "the body must be a JSON object");
     for (const auto& [k, v] : j.items()) {
         if (!keys.count(k))
-            return Error("sync.error.unknown_body_field", {{"field", k}}, "unknown key in body: " + k);
+            return Error("sync.error.unknown_body_field", {{"field", k}},
+                         "unknown key in body: " + k);
     }
     for (const auto& k : keys) {
         if (!j.contains(k))
-            return Error("sync.error.missing_body_field", {{"field", k}}, "missing key in body: " + k);
+            return Error("sync.error.missing_body_field", {{"field", k}},
+                         "missing key in body: " + k);
     }
     if (!j["protocol"].is_number_integer() || j["protocol"].get<int64_t>() != kProtocolVersion)
         return Error("sync.error.protocol_version", {{"version", j["protocol"].dump()}},
-                     "unsupported protocol version " + j["protocol"].dump() + " (this side speaks 1)");
+                     "unsupported protocol version " + j["protocol"].dump() +
+                         " (this side speaks 1)");
     return {};
 }
 
@@ -61,9 +64,12 @@ nlohmann::json toJson(const PushRequest& r) {
 
 static const char* statusText(PushStatus s) {
     switch (s) {
-    case PushStatus::Stored: return "stored";
-    case PushStatus::Duplicate: return "duplicate";
-    case PushStatus::Rejected: return "rejected";
+    case PushStatus::Stored:
+        return "stored";
+    case PushStatus::Duplicate:
+        return "duplicate";
+    case PushStatus::Rejected:
+        return "rejected";
     }
     return "rejected";
 }
@@ -83,16 +89,23 @@ nlohmann::json toJson(const PullResponse& r) {
     auto arr = nlohmann::json::array();
     for (const auto& c : r.changes)
         arr.push_back(toJson(c));
-    return {{"protocol", kProtocolVersion}, {"changes", std::move(arr)}, {"cursor", r.cursor}, {"more", r.more}};
+    return {{"protocol", kProtocolVersion},
+            {"changes", std::move(arr)},
+            {"cursor", r.cursor},
+            {"more", r.more}};
 }
 
 nlohmann::json toJson(const EnrollRequest& r) {
-    return {{"protocol", kProtocolVersion}, {"code", r.code}, {"device", r.device}, {"name", r.name}};
+    return {
+        {"protocol", kProtocolVersion}, {"code", r.code}, {"device", r.device}, {"name", r.name}};
 }
 
 nlohmann::json toJson(const EnrollResponse& r) {
-    return {{"protocol", kProtocolVersion}, {"device", r.device},        {"token", r.token},
-            {"counties", r.counties},       {"expires_at", r.expiresAt}};
+    return {{"protocol", kProtocolVersion},
+            {"device", r.device},
+            {"token", r.token},
+            {"counties", r.counties},
+            {"expires_at", r.expiresAt}};
 }
 
 Result<PushRequest> pushRequestFromJson(const nlohmann::json& j) {
@@ -127,7 +140,8 @@ Result<PushResponse> pushResponseFromJson(const nlohmann::json& j) {
         else
             return typeError("status");
         if (p.status == PushStatus::Rejected) {
-            if (!x.contains("error") || !x["error"].is_object() || !x["error"].value("key", nlohmann::json()).is_string())
+            if (!x.contains("error") || !x["error"].is_object() ||
+                !x["error"].value("key", nlohmann::json()).is_string())
                 return typeError("error");
             p.errorKey = x["error"]["key"].get<std::string>();
             p.detail = x["error"].value("message", "");
@@ -156,9 +170,11 @@ Result<EnrollRequest> enrollRequestFromJson(const nlohmann::json& j) {
     for (const char* k : {"code", "device", "name"})
         if (!j[k].is_string())
             return typeError(k);
-    EnrollRequest r{j["code"].get<std::string>(), j["device"].get<std::string>(), j["name"].get<std::string>()};
+    EnrollRequest r{j["code"].get<std::string>(), j["device"].get<std::string>(),
+                    j["name"].get<std::string>()};
     if (!isUuidText(r.device))
-        return Error("sync.error.bad_device", {{"value", r.device}}, "device must be a lowercase UUID");
+        return Error("sync.error.bad_device", {{"value", r.device}},
+                     "device must be a lowercase UUID");
     if (r.name.size() > 200)
         return Error("sync.error.name_too_long", {}, "device name longer than 200 bytes");
     return r;
@@ -191,7 +207,8 @@ nlohmann::json errorBody(const Error& e) {
 
 Error errorFromBody(int status, const std::string& body) {
     auto j = nlohmann::json::parse(body, nullptr, false);
-    if (j.is_object() && j.contains("error") && j["error"].is_object() && j["error"].value("key", nlohmann::json()).is_string()) {
+    if (j.is_object() && j.contains("error") && j["error"].is_object() &&
+        j["error"].value("key", nlohmann::json()).is_string()) {
         Error e(j["error"]["key"].get<std::string>(), {}, j["error"].value("message", ""));
         if (j["error"].contains("args") && j["error"]["args"].is_object())
             for (const auto& [k, v] : j["error"]["args"].items())

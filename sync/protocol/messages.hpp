@@ -22,8 +22,8 @@ enum class PushStatus { Stored, Duplicate, Rejected };
 struct PushResult {
     std::string id;
     PushStatus status = PushStatus::Stored;
-    int code = 200;        // 403 outside scope, 409 same id other content
-    std::string errorKey;  // sync.json key when rejected
+    int code = 200;       // 403 outside scope, 409 same id other content
+    std::string errorKey; // sync.json key when rejected
     std::string detail;
 };
 

@@ -1,11 +1,10 @@
 #include "wire.hpp"
 
+#include <algorithm>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <zlib.h>
-
-#include <algorithm>
 #include <stdexcept>
+#include <zlib.h>
 
 namespace zhuxue::sync {
 
@@ -62,8 +61,12 @@ Result<std::string> gzipDecompress(std::string_view data, std::size_t maxOutput)
 Sha256::Sha256() : m_ctx(EVP_MD_CTX_new()) {
     EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(m_ctx), EVP_sha256(), nullptr);
 }
-Sha256::~Sha256() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(m_ctx)); }
-void Sha256::update(std::string_view data) { EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(m_ctx), data.data(), data.size()); }
+Sha256::~Sha256() {
+    EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(m_ctx));
+}
+void Sha256::update(std::string_view data) {
+    EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(m_ctx), data.data(), data.size());
+}
 std::string Sha256::hexDigest() {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
@@ -84,7 +87,9 @@ std::string sha256Hex(std::string_view data) {
 }
 
 bool isSha256Hex(std::string_view s) {
-    return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+    return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+           });
 }
 
 std::string randomHex(std::size_t bytes) {

@@ -4,12 +4,11 @@
 #include "sync/protocol/wire.hpp"
 #include "sync/server/service.hpp"
 
-#include <httplib.h>
-
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <httplib.h>
 #include <memory>
 #include <thread>
 
@@ -66,26 +65,35 @@ std::vector<std::string> splitCounties(const std::string& s) {
 int runEnroll(server::Storage& storage, const Args& args) {
     auto counties = splitCounties(args.value("county"));
     if (counties.empty()) {
-        std::fprintf(stderr, "zhuxue-server enroll: 需要 --county 区划代码 needs --county CODE[,CODE]\n");
+        std::fprintf(stderr,
+                     "zhuxue-server enroll: 需要 --county 区划代码 needs --county CODE[,CODE]\n");
         return 2;
     }
     for (const auto& c : counties)
         if (!isCountyCode(c)) {
-            std::fprintf(stderr, "zhuxue-server enroll: \"%s\" 不是六位县级区划代码 is not a 6-digit county code\n", c.c_str());
+            std::fprintf(
+                stderr,
+                "zhuxue-server enroll: \"%s\" 不是六位县级区划代码 is not a 6-digit county code\n",
+                c.c_str());
             return 2;
         }
     auto hours = args.integer("code-hours", 72);
     if (!hours || *hours < 1) {
-        std::fprintf(stderr, "zhuxue-server enroll: --code-hours 需要正整数 needs a positive number\n");
+        std::fprintf(stderr,
+                     "zhuxue-server enroll: --code-hours 需要正整数 needs a positive number\n");
         return 2;
     }
     std::string code = server::newEnrollCode();
     int64_t expires = server::unixNow() + *hours * 3600;
-    if (auto st = storage.addEnrollCode(sha256Hex(server::normalizeEnrollCode(code)), counties, args.value("name"), expires); !st)
+    if (auto st = storage.addEnrollCode(sha256Hex(server::normalizeEnrollCode(code)), counties,
+                                        args.value("name"), expires);
+        !st)
         return fail(st.error());
     std::printf("%s\n", code.c_str());
-    std::fprintf(stderr, "注册码 enrollment code, 有效 valid %lld h, 县 counties %s: 在设备上运行 on the device run\n"
-                         "  zhuxue-cli enroll <URL> %s\n",
+    std::fprintf(stderr,
+                 "注册码 enrollment code, 有效 valid %lld h, 县 counties %s: 在设备上运行 on the "
+                 "device run\n"
+                 "  zhuxue-cli enroll <URL> %s\n",
                  *hours, args.value("county").c_str(), code.c_str());
     return 0;
 }
@@ -95,7 +103,8 @@ int runRevoke(server::Storage& storage, const std::string& device) {
     if (!r)
         return fail(r.error());
     if (!*r) {
-        std::fprintf(stderr, "zhuxue-server revoke: 没有这个设备 no such device %s\n", device.c_str());
+        std::fprintf(stderr, "zhuxue-server revoke: 没有这个设备 no such device %s\n",
+                     device.c_str());
         return 1;
     }
     std::printf("已停用 revoked %s\n", device.c_str());
@@ -104,12 +113,14 @@ int runRevoke(server::Storage& storage, const std::string& device) {
 } // namespace
 
 int main(int argc, char** argv) {
-    auto args = Args::parse(argc, argv,
-                            {"listen", "port", "port-file", "data-dir", "db", "tls-cert", "tls-key", "threads", "county",
-                             "name", "code-hours", "token-days", "max-body-kb"},
-                            {"help", "version"});
+    auto args =
+        Args::parse(argc, argv,
+                    {"listen", "port", "port-file", "data-dir", "db", "tls-cert", "tls-key",
+                     "threads", "county", "name", "code-hours", "token-days", "max-body-kb"},
+                    {"help", "version"});
     if (!args) {
-        std::fprintf(stderr, "zhuxue-server: 选项有误 invalid option (%s)\n%s", args.error().key.c_str(), kUsage);
+        std::fprintf(stderr, "zhuxue-server: 选项有误 invalid option (%s)\n%s",
+                     args.error().key.c_str(), kUsage);
         return 2;
     }
     if (args->flag("help")) {
@@ -122,14 +133,16 @@ int main(int argc, char** argv) {
     }
     std::string command = args->positional().empty() ? "serve" : args->positional()[0];
     if (command != "serve" && command != "enroll" && command != "revoke") {
-        std::fprintf(stderr, "zhuxue-server: 没有这个命令 unknown command \"%s\"\n%s", command.c_str(), kUsage);
+        std::fprintf(stderr, "zhuxue-server: 没有这个命令 unknown command \"%s\"\n%s",
+                     command.c_str(), kUsage);
         return 2;
     }
     auto port = args->integer("port", 8720);
     auto threads = args->integer("threads", 32);
     auto tokenDays = args->integer("token-days", 365);
     if (!port || *port < 0 || *port > 65535) {
-        std::fprintf(stderr, "zhuxue-server: --port 需要 0-65535 之间的整数 needs a number 0-65535\n");
+        std::fprintf(stderr,
+                     "zhuxue-server: --port 需要 0-65535 之间的整数 needs a number 0-65535\n");
         return 2;
     }
     if (!threads || *threads < 1 || *threads > 1024 || !tokenDays || *tokenDays < 1) {
@@ -142,7 +155,8 @@ int main(int argc, char** argv) {
         std::error_code ec;
         std::filesystem::create_directories(dataDir, ec);
         if (ec) {
-            std::fprintf(stderr, "zhuxue-server: 无法创建数据目录 cannot create %s: %s\n", dataDir.c_str(), ec.message().c_str());
+            std::fprintf(stderr, "zhuxue-server: 无法创建数据目录 cannot create %s: %s\n",
+                         dataDir.c_str(), ec.message().c_str());
             return 1;
         }
     }
@@ -172,9 +186,12 @@ int main(int argc, char** argv) {
     std::unique_ptr<httplib::Server> server;
     std::string scheme = "http";
     if (args->has("tls-cert") || args->has("tls-key")) {
-        auto ssl = std::make_unique<httplib::SSLServer>(args->value("tls-cert").c_str(), args->value("tls-key").c_str());
+        auto ssl = std::make_unique<httplib::SSLServer>(args->value("tls-cert").c_str(),
+                                                        args->value("tls-key").c_str());
         if (!ssl->is_valid()) {
-            std::fprintf(stderr, "zhuxue-server: 无法读取 TLS 证书或私钥 cannot load the TLS certificate or key (%s, %s)\n",
+            std::fprintf(stderr,
+                         "zhuxue-server: 无法读取 TLS 证书或私钥 cannot load the TLS certificate "
+                         "or key (%s, %s)\n",
                          args->value("tls-cert").c_str(), args->value("tls-key").c_str());
             return 1;
         }
@@ -202,9 +219,13 @@ int main(int argc, char** argv) {
 
     std::string listen = args->value("listen", "127.0.0.1");
     int bound = *port == 0 ? server->bind_to_any_port(listen)
-                           : (server->bind_to_port(listen, static_cast<int>(*port)) ? static_cast<int>(*port) : -1);
+                           : (server->bind_to_port(listen, static_cast<int>(*port))
+                                  ? static_cast<int>(*port)
+                                  : -1);
     if (bound < 0) {
-        std::fprintf(stderr, "zhuxue-server: 无法监听 cannot listen on %s:%lld（端口被占用或无权限 port in use or not permitted）\n",
+        std::fprintf(stderr,
+                     "zhuxue-server: 无法监听 cannot listen on %s:%lld（端口被占用或无权限 port in "
+                     "use or not permitted）\n",
                      listen.c_str(), *port);
         return 1;
     }
@@ -214,8 +235,8 @@ int main(int argc, char** argv) {
         std::ofstream(tmp) << bound << "\n";
         std::filesystem::rename(tmp, args->value("port-file"));
     }
-    std::printf("zhuxue-server %s listening on %s://%s:%d (%s)\n", kVersion, scheme.c_str(), listen.c_str(), bound,
-                db.empty() ? "SQLite" : "PostgreSQL");
+    std::printf("zhuxue-server %s listening on %s://%s:%d (%s)\n", kVersion, scheme.c_str(),
+                listen.c_str(), bound, db.empty() ? "SQLite" : "PostgreSQL");
     std::fflush(stdout);
 
     std::thread signalThread([&] {

@@ -8,12 +8,10 @@
 // xmin horizon: it needs no lock but makes every pull wait for the oldest open transaction of
 // the whole cluster and is harder to test; see PROTOCOL.md.
 #include "storage.hpp"
-
 #include "sync/protocol/wire.hpp"
 
-#include <libpq-fe.h>
-
 #include <condition_variable>
+#include <libpq-fe.h>
 #include <mutex>
 
 namespace zhuxue::sync::server {
@@ -81,8 +79,8 @@ public:
         std::vector<const char*> values;
         for (const auto& p : params)
             values.push_back(p.c_str());
-        return PGresultPtr(PQexecParams(m_c, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                                        nullptr, 0),
+        return PGresultPtr(PQexecParams(m_c, sql, static_cast<int>(values.size()), nullptr,
+                                        values.data(), nullptr, nullptr, 0),
                            &PQclear);
     }
     bool ok(const PGresultPtr& r) const {
@@ -99,7 +97,10 @@ private:
 };
 
 Change changeFromRow(PGresult* r, int row, int first) {
-    auto t = [&](int c) { return std::string(PQgetvalue(r, row, first + c), static_cast<std::size_t>(PQgetlength(r, row, first + c))); };
+    auto t = [&](int c) {
+        return std::string(PQgetvalue(r, row, first + c),
+                           static_cast<std::size_t>(PQgetlength(r, row, first + c)));
+    };
     Change c;
     c.id = t(0);
     c.county = t(1);
@@ -146,8 +147,9 @@ public:
     Status addEnrollCode(const std::string& codeHash, const std::vector<std::string>& counties,
                          const std::string& name, int64_t expiresAt) override {
         Lease c(*this);
-        auto r = c->run("INSERT INTO enroll_codes(code_hash, counties, name, expires_at) VALUES($1,$2,$3,$4)",
-                        {codeHash, joinList(counties), name, std::to_string(expiresAt)});
+        auto r = c->run(
+            "INSERT INTO enroll_codes(code_hash, counties, name, expires_at) VALUES($1,$2,$3,$4)",
+            {codeHash, joinList(counties), name, std::to_string(expiresAt)});
         if (!c->ok(r))
             return c->error("add enroll code");
         return {};
@@ -157,7 +159,8 @@ public:
                                         const std::string& deviceName, const std::string& tokenHash,
                                         int64_t tokenExpiresAt, int64_t now) override {
         Lease c(*this);
-        auto r = c->run("UPDATE enroll_codes SET used_at = $2, device = $3 WHERE code_hash = $1 AND used_at = 0 "
+        auto r = c->run("UPDATE enroll_codes SET used_at = $2, device = $3 WHERE code_hash = $1 "
+                        "AND used_at = 0 "
                         "AND expires_at > $2 RETURNING counties, name",
                         {codeHash, std::to_string(now), device});
         if (!c->ok(r))
@@ -166,12 +169,14 @@ public:
             return Error("sync.error.bad_code", {}, "unknown, used or expired enrollment code");
         DeviceInfo info{device, deviceName.empty() ? PQgetvalue(r.get(), 0, 1) : deviceName,
                         splitList(PQgetvalue(r.get(), 0, 0)), tokenExpiresAt, 0};
-        auto d = c->run("INSERT INTO devices(id, name, counties, token_hash, enrolled_at, expires_at, revoked_at) "
-                        "VALUES($1,$2,$3,$4,$5,$6,0) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
-                        "counties = excluded.counties, token_hash = excluded.token_hash, "
-                        "enrolled_at = excluded.enrolled_at, expires_at = excluded.expires_at, revoked_at = 0",
-                        {device, info.name, joinList(info.counties), tokenHash, std::to_string(now),
-                         std::to_string(tokenExpiresAt)});
+        auto d = c->run(
+            "INSERT INTO devices(id, name, counties, token_hash, enrolled_at, expires_at, "
+            "revoked_at) "
+            "VALUES($1,$2,$3,$4,$5,$6,0) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+            "counties = excluded.counties, token_hash = excluded.token_hash, "
+            "enrolled_at = excluded.enrolled_at, expires_at = excluded.expires_at, revoked_at = 0",
+            {device, info.name, joinList(info.counties), tokenHash, std::to_string(now),
+             std::to_string(tokenExpiresAt)});
         if (!c->ok(d))
             return c->error("register device");
         return info;
@@ -179,33 +184,43 @@ public:
 
     Result<std::optional<DeviceInfo>> deviceByToken(const std::string& tokenHash) override {
         Lease c(*this);
-        auto r = c->run("SELECT id, name, counties, expires_at, revoked_at FROM devices WHERE token_hash = $1", {tokenHash});
+        auto r = c->run(
+            "SELECT id, name, counties, expires_at, revoked_at FROM devices WHERE token_hash = $1",
+            {tokenHash});
         if (!c->ok(r))
             return c->error("device by token");
         if (PQntuples(r.get()) == 0)
             return std::optional<DeviceInfo>();
-        return std::optional<DeviceInfo>(DeviceInfo{PQgetvalue(r.get(), 0, 0), PQgetvalue(r.get(), 0, 1),
-                                                    splitList(PQgetvalue(r.get(), 0, 2)),
-                                                    std::stoll(PQgetvalue(r.get(), 0, 3)),
-                                                    std::stoll(PQgetvalue(r.get(), 0, 4))});
+        return std::optional<DeviceInfo>(
+            DeviceInfo{PQgetvalue(r.get(), 0, 0), PQgetvalue(r.get(), 0, 1),
+                       splitList(PQgetvalue(r.get(), 0, 2)), std::stoll(PQgetvalue(r.get(), 0, 3)),
+                       std::stoll(PQgetvalue(r.get(), 0, 4))});
     }
 
     Result<bool> revokeDevice(const std::string& device, int64_t now) override {
         Lease c(*this);
-        auto r = c->run("UPDATE devices SET revoked_at = $2 WHERE id = $1", {device, std::to_string(now)});
+        auto r = c->run("UPDATE devices SET revoked_at = $2 WHERE id = $1",
+                        {device, std::to_string(now)});
         if (!c->ok(r))
             return c->error("revoke");
         return std::string(PQcmdTuples(r.get())) != "0";
     }
 
-    Result<std::vector<PushResult>> storeChanges(const std::vector<Change>& changes, int64_t now) override {
+    Result<std::vector<PushResult>> storeChanges(const std::vector<Change>& changes,
+                                                 int64_t now) override {
         // One JSON array parameter carries the whole batch: one round trip for the inserts.
         nlohmann::json rows = nlohmann::json::array();
         nlohmann::json ids = nlohmann::json::array();
         for (const auto& ch : changes) {
-            rows.push_back({{"id", ch.id}, {"county", ch.county}, {"record_type", ch.recordType},
-                            {"record_id", ch.recordId}, {"field", ch.field}, {"value", ch.value.dump()},
-                            {"hlc", ch.hlc}, {"device", ch.device}, {"base", joinBase(ch.base)}});
+            rows.push_back({{"id", ch.id},
+                            {"county", ch.county},
+                            {"record_type", ch.recordType},
+                            {"record_id", ch.recordId},
+                            {"field", ch.field},
+                            {"value", ch.value.dump()},
+                            {"hlc", ch.hlc},
+                            {"device", ch.device},
+                            {"base", joinBase(ch.base)}});
             ids.push_back(ch.id);
         }
         Lease c(*this);
@@ -213,7 +228,8 @@ public:
         auto lock = c->run("SELECT pg_advisory_xact_lock($1)", {std::to_string(kLogLockKey)});
         if (!c->ok(begin) || !c->ok(lock))
             return c->error("begin push");
-        auto existing = c->run("SELECT id, county, record_type, record_id, field, value, hlc, device, base FROM changes "
+        auto existing = c->run("SELECT id, county, record_type, record_id, field, value, hlc, "
+                               "device, base FROM changes "
                                "WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))",
                                {ids.dump()});
         if (!c->ok(existing))
@@ -240,11 +256,14 @@ public:
             }
         }
         if (!fresh.empty()) {
-            auto ins = c->run("INSERT INTO changes(id, county, record_type, record_id, field, value, hlc, device, base, received_at) "
-                              "SELECT e->>'id', e->>'county', e->>'record_type', e->>'record_id', e->>'field', e->>'value', "
-                              "e->>'hlc', e->>'device', e->>'base', $2::bigint "
-                              "FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n",
-                              {fresh.dump(), std::to_string(now)});
+            auto ins =
+                c->run("INSERT INTO changes(id, county, record_type, record_id, field, value, hlc, "
+                       "device, base, received_at) "
+                       "SELECT e->>'id', e->>'county', e->>'record_type', e->>'record_id', "
+                       "e->>'field', e->>'value', "
+                       "e->>'hlc', e->>'device', e->>'base', $2::bigint "
+                       "FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n",
+                       {fresh.dump(), std::to_string(now)});
             if (!c->ok(ins))
                 return c->error("insert changes");
         }
@@ -254,13 +273,16 @@ public:
         return out;
     }
 
-    Result<PullPage> pull(const std::vector<std::string>& counties, int64_t cursor, std::size_t limit) override {
+    Result<PullPage> pull(const std::vector<std::string>& counties, int64_t cursor,
+                          std::size_t limit) override {
         Lease c(*this);
         nlohmann::json cs = counties;
         // One snapshot for the page and the log end, so the jump past other counties is exact.
         auto begin = c->run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-        auto r = c->run("SELECT seq, id, county, record_type, record_id, field, value, hlc, device, base FROM changes "
-                        "WHERE seq > $1 AND county IN (SELECT jsonb_array_elements_text($2::jsonb)) ORDER BY seq LIMIT $3",
+        auto r = c->run("SELECT seq, id, county, record_type, record_id, field, value, hlc, "
+                        "device, base FROM changes "
+                        "WHERE seq > $1 AND county IN (SELECT "
+                        "jsonb_array_elements_text($2::jsonb)) ORDER BY seq LIMIT $3",
                         {std::to_string(cursor), cs.dump(), std::to_string(limit + 1)});
         if (!c->ok(begin) || !c->ok(r))
             return c->error("pull");
@@ -300,13 +322,15 @@ public:
         return blobStateOn(*c.operator->(), sha, false);
     }
 
-    Result<BlobState> appendBlob(const std::string& sha, int64_t offset, int64_t total, const std::string& data) override {
+    Result<BlobState> appendBlob(const std::string& sha, int64_t offset, int64_t total,
+                                 const std::string& data) override {
         Lease c(*this);
         Conn& conn = *c.operator->();
         if (!conn.ok(conn.run("BEGIN")))
             return conn.error("begin");
         // Row lock on the blob keeps two servers from appending the same piece twice.
-        conn.run("INSERT INTO blobs(sha, size, total, complete) VALUES($1, 0, $2, false) ON CONFLICT DO NOTHING",
+        conn.run("INSERT INTO blobs(sha, size, total, complete) VALUES($1, 0, $2, false) ON "
+                 "CONFLICT DO NOTHING",
                  {sha, std::to_string(total)});
         auto st = blobStateOn(conn, sha, true);
         if (!st)
@@ -317,31 +341,37 @@ public:
             return Error("sync.error.blob_offset", {{"expected", std::to_string(st->size)}},
                          "upload must continue at byte " + std::to_string(st->size));
         if (total != st->total || offset + static_cast<int64_t>(data.size()) > total)
-            return Error("sync.error.blob_size", {}, "the piece does not fit the announced blob size");
+            return Error("sync.error.blob_size", {},
+                         "the piece does not fit the announced blob size");
         const char* values[3] = {sha.c_str(), nullptr, data.data()};
         std::string off = std::to_string(offset);
         values[1] = off.c_str();
         int lengths[3] = {0, 0, static_cast<int>(data.size())};
         int formats[3] = {0, 0, 1};
-        PGresultPtr ins(PQexecParams(conn.get(), "INSERT INTO blob_parts(sha, off, data) VALUES($1, $2, $3)", 3, nullptr,
-                                     values, lengths, formats, 0),
+        PGresultPtr ins(PQexecParams(conn.get(),
+                                     "INSERT INTO blob_parts(sha, off, data) VALUES($1, $2, $3)", 3,
+                                     nullptr, values, lengths, formats, 0),
                         &PQclear);
         if (!conn.ok(ins))
             return conn.error("append blob");
         int64_t size = offset + static_cast<int64_t>(data.size());
         bool complete = size == total;
         if (complete) {
-            PGresultPtr parts(PQexecParams(conn.get(), "SELECT data FROM blob_parts WHERE sha = $1 ORDER BY off", 1, nullptr,
-                                           values, nullptr, nullptr, 1),
-                              &PQclear);
+            PGresultPtr parts(
+                PQexecParams(conn.get(), "SELECT data FROM blob_parts WHERE sha = $1 ORDER BY off",
+                             1, nullptr, values, nullptr, nullptr, 1),
+                &PQclear);
             Sha256 h;
             for (int i = 0; i < PQntuples(parts.get()); ++i)
-                h.update(std::string_view(PQgetvalue(parts.get(), i, 0), static_cast<std::size_t>(PQgetlength(parts.get(), i, 0))));
+                h.update(
+                    std::string_view(PQgetvalue(parts.get(), i, 0),
+                                     static_cast<std::size_t>(PQgetlength(parts.get(), i, 0))));
             if (h.hexDigest() != sha) {
                 conn.run("DELETE FROM blob_parts WHERE sha = $1", {sha});
                 conn.run("DELETE FROM blobs WHERE sha = $1", {sha});
                 conn.run("COMMIT");
-                return Error("sync.error.blob_hash", {}, "the uploaded bytes do not have the SHA-256 named in the URL");
+                return Error("sync.error.blob_hash", {},
+                             "the uploaded bytes do not have the SHA-256 named in the URL");
             }
         }
         auto up = conn.run("UPDATE blobs SET size = $2, complete = $3 WHERE sha = $1",
@@ -351,7 +381,8 @@ public:
         return BlobState{size, total, complete};
     }
 
-    Result<std::string> readBlob(const std::string& sha, int64_t offset, int64_t maxBytes) override {
+    Result<std::string> readBlob(const std::string& sha, int64_t offset,
+                                 int64_t maxBytes) override {
         Lease c(*this);
         Conn& conn = *c.operator->();
         auto st = blobStateOn(conn, sha, false);
@@ -361,19 +392,24 @@ public:
             return Error("sync.error.blob_missing", {}, "no complete blob with this SHA-256");
         std::string off = std::to_string(offset);
         const char* values[2] = {sha.c_str(), off.c_str()};
-        PGresultPtr parts(PQexecParams(conn.get(), "SELECT off, data FROM blob_parts WHERE sha = $1 AND off + length(data) > $2::bigint ORDER BY off",
+        PGresultPtr parts(PQexecParams(conn.get(),
+                                       "SELECT off, data FROM blob_parts WHERE sha = $1 AND off + "
+                                       "length(data) > $2::bigint ORDER BY off",
                                        2, nullptr, values, nullptr, nullptr, 1),
                           &PQclear);
         if (!conn.ok(parts))
             return conn.error("read blob");
         std::string out;
-        for (int i = 0; i < PQntuples(parts.get()) && static_cast<int64_t>(out.size()) < maxBytes; ++i) {
+        for (int i = 0; i < PQntuples(parts.get()) && static_cast<int64_t>(out.size()) < maxBytes;
+             ++i) {
             // Binary int8 is big-endian.
             int64_t partOff = 0;
-            const unsigned char* p = reinterpret_cast<const unsigned char*>(PQgetvalue(parts.get(), i, 0));
+            const unsigned char* p =
+                reinterpret_cast<const unsigned char*>(PQgetvalue(parts.get(), i, 0));
             for (int k = 0; k < 8; ++k)
                 partOff = partOff << 8 | p[k];
-            std::string_view d(PQgetvalue(parts.get(), i, 1), static_cast<std::size_t>(PQgetlength(parts.get(), i, 1)));
+            std::string_view d(PQgetvalue(parts.get(), i, 1),
+                               static_cast<std::size_t>(PQgetlength(parts.get(), i, 1)));
             int64_t skip = std::max<int64_t>(0, offset - partOff);
             out += d.substr(static_cast<std::size_t>(skip));
         }
@@ -384,14 +420,16 @@ public:
 
 private:
     Result<BlobState> blobStateOn(Conn& conn, const std::string& sha, bool forUpdate) {
-        auto r = conn.run(forUpdate ? "SELECT size, total, complete FROM blobs WHERE sha = $1 FOR UPDATE"
-                                    : "SELECT size, total, complete FROM blobs WHERE sha = $1",
-                          {sha});
+        auto r =
+            conn.run(forUpdate ? "SELECT size, total, complete FROM blobs WHERE sha = $1 FOR UPDATE"
+                               : "SELECT size, total, complete FROM blobs WHERE sha = $1",
+                     {sha});
         if (!conn.ok(r))
             return conn.error("blob state");
         if (PQntuples(r.get()) == 0)
             return BlobState{};
-        return BlobState{std::stoll(PQgetvalue(r.get(), 0, 0)), std::stoll(PQgetvalue(r.get(), 0, 1)),
+        return BlobState{std::stoll(PQgetvalue(r.get(), 0, 0)),
+                         std::stoll(PQgetvalue(r.get(), 0, 1)),
                          std::string(PQgetvalue(r.get(), 0, 2)) == "t"};
     }
 

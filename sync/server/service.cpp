@@ -3,18 +3,19 @@
 #include "client/core/version.hpp"
 #include "sync/protocol/wire.hpp"
 
-#include <httplib.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <httplib.h>
 #include <set>
 #include <sstream>
 
 namespace zhuxue::sync::server {
 
 int64_t unixNow() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 namespace {
@@ -51,7 +52,8 @@ int64_t rssBytes() {
 }
 
 std::optional<int64_t> parseNonNegative(const std::string& s) {
-    if (s.empty() || s.size() > 18 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    if (s.empty() || s.size() > 18 ||
+        !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
         return std::nullopt;
     return std::stoll(s);
 }
@@ -83,7 +85,8 @@ std::string normalizeEnrollCode(const std::string& code) {
 int RateLimiter::blockedFor(const std::string& who, int64_t now) {
     std::lock_guard lock(m_mutex);
     auto& v = m_failures[who];
-    v.erase(std::remove_if(v.begin(), v.end(), [&](int64_t t) { return t <= now - m_window; }), v.end());
+    v.erase(std::remove_if(v.begin(), v.end(), [&](int64_t t) { return t <= now - m_window; }),
+            v.end());
     if (static_cast<int>(v.size()) < m_max)
         return 0;
     return static_cast<int>(v.front() + m_window - now) + 1;
@@ -95,13 +98,15 @@ void RateLimiter::fail(const std::string& who, int64_t now) {
 }
 
 Service::Service(Storage& storage, ServiceOptions options)
-    : m_storage(storage), m_options(options), m_limiter(options.enrollFailuresPerWindow, options.enrollWindowS) {}
+    : m_storage(storage), m_options(options),
+      m_limiter(options.enrollFailuresPerWindow, options.enrollWindowS) {}
 
 struct Handlers {
     Service& s;
 
     // Reads the (already gunzipped) body, refusing more than max bytes. False = too large or cut.
-    static bool readBody(const httplib::ContentReader& reader, std::string& body, std::size_t max, bool& tooLarge) {
+    static bool readBody(const httplib::ContentReader& reader, std::string& body, std::size_t max,
+                         bool& tooLarge) {
         tooLarge = false;
         bool ok = reader([&](const char* data, size_t n) {
             if (body.size() + n > max) {
@@ -118,10 +123,15 @@ struct Handlers {
         s.m_clientErrors++;
         res.set_header("Connection", "close");
         if (tooLarge)
-            sendError(res, 413, Error("sync.error.body_too_large", {{"max", std::to_string(s.m_options.maxBodyBytes)}},
-                                      "the body is larger than " + std::to_string(s.m_options.maxBodyBytes) + " bytes"));
+            sendError(res, 413,
+                      Error("sync.error.body_too_large",
+                            {{"max", std::to_string(s.m_options.maxBodyBytes)}},
+                            "the body is larger than " + std::to_string(s.m_options.maxBodyBytes) +
+                                " bytes"));
         else
-            sendError(res, 400, Error("sync.error.body_incomplete", {}, "the body ended early or could not be decoded"));
+            sendError(res, 400,
+                      Error("sync.error.body_incomplete", {},
+                            "the body ended early or could not be decoded"));
         return false;
     }
 
@@ -129,7 +139,9 @@ struct Handlers {
         auto h = req.get_header_value("Authorization");
         if (h.rfind("Bearer ", 0) != 0) {
             s.m_clientErrors++;
-            sendError(res, 401, Error("sync.error.no_token", {}, "send Authorization: Bearer <token> (enroll first)"));
+            sendError(res, 401,
+                      Error("sync.error.no_token", {},
+                            "send Authorization: Bearer <token> (enroll first)"));
             return std::nullopt;
         }
         auto dev = s.m_storage.deviceByToken(sha256Hex(h.substr(7)));
@@ -141,24 +153,30 @@ struct Handlers {
         }
         if (!dev->has_value()) {
             s.m_clientErrors++;
-            sendError(res, 401, Error("sync.error.bad_token", {}, "unknown token: enroll this device again"));
+            sendError(res, 401,
+                      Error("sync.error.bad_token", {}, "unknown token: enroll this device again"));
             return std::nullopt;
         }
         const DeviceInfo& d = **dev;
         if (d.revokedAt != 0) {
             s.m_clientErrors++;
-            sendError(res, 401, Error("sync.error.revoked", {{"device", d.id}}, "this device was revoked on the server"));
+            sendError(res, 401,
+                      Error("sync.error.revoked", {{"device", d.id}},
+                            "this device was revoked on the server"));
             return std::nullopt;
         }
         if (d.expiresAt <= unixNow()) {
             s.m_clientErrors++;
-            sendError(res, 401, Error("sync.error.token_expired", {{"device", d.id}}, "the device token expired: enroll again"));
+            sendError(res, 401,
+                      Error("sync.error.token_expired", {{"device", d.id}},
+                            "the device token expired: enroll again"));
             return std::nullopt;
         }
         return d;
     }
 
-    void push(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+    void push(const httplib::Request& req, httplib::Response& res,
+              const httplib::ContentReader& reader) {
         s.m_pushRequests++;
         auto dev = authenticate(req, res);
         if (!dev)
@@ -191,8 +209,9 @@ struct Handlers {
                 results[i] = PushResult{c.id, PushStatus::Rejected, 403, "sync.error.wrong_device",
                                         "a device may push only its own changes"};
             } else if (!scope.count(c.county)) {
-                results[i] = PushResult{c.id, PushStatus::Rejected, 403, "sync.error.out_of_scope",
-                                        "county " + c.county + " is not among this device's counties"};
+                results[i] =
+                    PushResult{c.id, PushStatus::Rejected, 403, "sync.error.out_of_scope",
+                               "county " + c.county + " is not among this device's counties"};
             } else {
                 toStore.push_back(c);
                 where.push_back(i);
@@ -229,7 +248,9 @@ struct Handlers {
             auto c = parseNonNegative(req.get_param_value("cursor"));
             if (!c) {
                 s.m_clientErrors++;
-                return sendError(res, 400, Error("sync.error.bad_cursor", {}, "cursor must be a value this server returned"));
+                return sendError(res, 400,
+                                 Error("sync.error.bad_cursor", {},
+                                       "cursor must be a value this server returned"));
             }
             cursor = *c;
         }
@@ -238,8 +259,10 @@ struct Handlers {
             auto l = parseNonNegative(req.get_param_value("limit"));
             if (!l || *l < 1 || *l > static_cast<int64_t>(kMaxPullPage)) {
                 s.m_clientErrors++;
-                return sendError(res, 400, Error("sync.error.bad_limit", {{"max", std::to_string(kMaxPullPage)}},
-                                                 "limit must be 1-" + std::to_string(kMaxPullPage)));
+                return sendError(res, 400,
+                                 Error("sync.error.bad_limit",
+                                       {{"max", std::to_string(kMaxPullPage)}},
+                                       "limit must be 1-" + std::to_string(kMaxPullPage)));
             }
             limit = static_cast<std::size_t>(*l);
         }
@@ -250,17 +273,21 @@ struct Handlers {
             return sendError(res, 503, page.error());
         }
         s.m_pulled += static_cast<int64_t>(page->changes.size());
-        sendJson(res, toJson(PullResponse{std::move(page->changes), std::to_string(page->cursor), page->more}));
+        sendJson(res, toJson(PullResponse{std::move(page->changes), std::to_string(page->cursor),
+                                          page->more}));
     }
 
-    void enroll(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+    void enroll(const httplib::Request& req, httplib::Response& res,
+                const httplib::ContentReader& reader) {
         int64_t now = unixNow();
         const std::string who = req.remote_addr;
         if (int wait = s.m_limiter.blockedFor(who, now)) {
             s.m_clientErrors++;
             res.set_header("Retry-After", std::to_string(wait));
-            return sendError(res, 429, Error("sync.error.enroll_rate", {{"seconds", std::to_string(wait)}},
-                                             "too many wrong enrollment codes; wait " + std::to_string(wait) + " s"));
+            return sendError(
+                res, 429,
+                Error("sync.error.enroll_rate", {{"seconds", std::to_string(wait)}},
+                      "too many wrong enrollment codes; wait " + std::to_string(wait) + " s"));
         }
         std::string body;
         bool tooLarge = false;
@@ -280,8 +307,8 @@ struct Handlers {
         }
         std::string token = randomHex(32);
         int64_t expires = now + s.m_options.tokenLifetimeS;
-        auto info = s.m_storage.redeemEnrollCode(sha256Hex(normalizeEnrollCode(r->code)), r->device, r->name,
-                                                 sha256Hex(token), expires, now);
+        auto info = s.m_storage.redeemEnrollCode(sha256Hex(normalizeEnrollCode(r->code)), r->device,
+                                                 r->name, sha256Hex(token), expires, now);
         if (!info) {
             if (info.error().key == "sync.error.bad_code") {
                 s.m_enrollFailures++;
@@ -296,7 +323,8 @@ struct Handlers {
         sendJson(res, toJson(EnrollResponse{info->id, token, info->counties, expires}));
     }
 
-    void putBlob(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+    void putBlob(const httplib::Request& req, httplib::Response& res,
+                 const httplib::ContentReader& reader) {
         auto dev = authenticate(req, res);
         if (!dev)
             return;
@@ -305,9 +333,10 @@ struct Handlers {
         auto total = parseNonNegative(req.get_param_value("total"));
         if (!isSha256Hex(sha) || !offset || !total || *total > s.m_options.maxBlobBytes) {
             s.m_clientErrors++;
-            return sendError(res, 400, Error("sync.error.bad_blob_request", {},
-                                             "PUT /v1/blobs/<sha256>?offset=N&total=N with total <= " +
-                                                 std::to_string(s.m_options.maxBlobBytes)));
+            return sendError(res, 400,
+                             Error("sync.error.bad_blob_request", {},
+                                   "PUT /v1/blobs/<sha256>?offset=N&total=N with total <= " +
+                                       std::to_string(s.m_options.maxBlobBytes)));
         }
         std::string body;
         bool tooLarge = false;
@@ -319,11 +348,17 @@ struct Handlers {
         if (!st) {
             const auto& k = st.error().key;
             s.m_clientErrors++;
-            int status = k == "sync.error.blob_offset" ? 409 : k == "sync.error.blob_hash" ? 422 : k == "sync.error.blob_size" ? 400 : 503;
+            int status = k == "sync.error.blob_offset" ? 409
+                         : k == "sync.error.blob_hash" ? 422
+                         : k == "sync.error.blob_size" ? 400
+                                                       : 503;
             return sendError(res, status, st.error());
         }
         s.m_blobBytesIn += static_cast<int64_t>(body.size());
-        sendJson(res, {{"protocol", kProtocolVersion}, {"size", st->size}, {"total", st->total}, {"complete", st->complete}});
+        sendJson(res, {{"protocol", kProtocolVersion},
+                       {"size", st->size},
+                       {"total", st->total},
+                       {"complete", st->complete}});
     }
 
     void blobStatus(const httplib::Request& req, httplib::Response& res) {
@@ -333,7 +368,10 @@ struct Handlers {
         auto st = s.m_storage.blobState(sha);
         if (!st)
             return sendError(res, 503, st.error());
-        sendJson(res, {{"protocol", kProtocolVersion}, {"size", st->size}, {"total", st->total}, {"complete", st->complete}});
+        sendJson(res, {{"protocol", kProtocolVersion},
+                       {"size", st->size},
+                       {"total", st->total},
+                       {"complete", st->complete}});
     }
 
     void getBlob(const httplib::Request& req, httplib::Response& res) {
@@ -344,13 +382,17 @@ struct Handlers {
         if (req.has_param("offset")) {
             auto o = parseNonNegative(req.get_param_value("offset"));
             if (!o)
-                return sendError(res, 400, Error("sync.error.bad_blob_request", {}, "offset must be a byte count"));
+                return sendError(
+                    res, 400,
+                    Error("sync.error.bad_blob_request", {}, "offset must be a byte count"));
             offset = *o;
         }
-        auto data = s.m_storage.readBlob(sha, offset, static_cast<int64_t>(s.m_options.maxBlobPiece));
+        auto data =
+            s.m_storage.readBlob(sha, offset, static_cast<int64_t>(s.m_options.maxBlobPiece));
         if (!data) {
             s.m_clientErrors++;
-            return sendError(res, data.error().key == "sync.error.blob_missing" ? 404 : 503, data.error());
+            return sendError(res, data.error().key == "sync.error.blob_missing" ? 404 : 503,
+                             data.error());
         }
         s.m_blobBytesOut += static_cast<int64_t>(data->size());
         res.status = 200;
@@ -366,7 +408,9 @@ void Service::install(httplib::Server& server) {
         return httplib::Server::HandlerResponse::Unhandled;
     });
     server.set_logger([this](const httplib::Request&, const httplib::Response&) {
-        auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t_requestStart).count();
+        auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - t_requestStart)
+                      .count();
         m_latencySumUs += us;
         std::size_t b = 0;
         while (b < std::size(kBuckets) && us > static_cast<int64_t>(kBuckets[b] * 1e6))
@@ -376,42 +420,57 @@ void Service::install(httplib::Server& server) {
     server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
         if (!res.body.empty())
             return;
-        std::string key = res.status == 404 ? "sync.error.not_found" : res.status == 413 ? "sync.error.body_too_large"
-                        : res.status == 415 ? "sync.error.bad_encoding" : "sync.error.http";
-        sendError(res, res.status, Error(key, {{"status", std::to_string(res.status)}}, "HTTP " + std::to_string(res.status)));
+        std::string key = res.status == 404   ? "sync.error.not_found"
+                          : res.status == 413 ? "sync.error.body_too_large"
+                          : res.status == 415 ? "sync.error.bad_encoding"
+                                              : "sync.error.http";
+        sendError(res, res.status,
+                  Error(key, {{"status", std::to_string(res.status)}},
+                        "HTTP " + std::to_string(res.status)));
     });
-    server.set_exception_handler([this](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-        m_serverErrors++;
-        std::string what = "unexpected error";
-        try {
-            std::rethrow_exception(ep);
-        } catch (const std::exception& e) {
-            what = e.what();
-        } catch (...) {
-        }
-        sendError(res, 500, Error("sync.error.internal", {}, what));
-    });
+    server.set_exception_handler(
+        [this](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+            m_serverErrors++;
+            std::string what = "unexpected error";
+            try {
+                std::rethrow_exception(ep);
+            } catch (const std::exception& e) {
+                what = e.what();
+            } catch (...) {
+            }
+            sendError(res, 500, Error("sync.error.internal", {}, what));
+        });
     server.Get("/v1/health", [](const httplib::Request&, httplib::Response& res) {
         sendJson(res, {{"status", "ok"}, {"version", kVersion}, {"protocol", kProtocolVersion}});
     });
     server.Get("/v1/metrics", [this](const httplib::Request&, httplib::Response& res) {
         res.set_content(metricsText(), "text/plain; version=0.0.4");
     });
-    server.Post("/v1/push", [h](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& r) { h->push(req, res, r); });
-    server.Get("/v1/pull", [h](const httplib::Request& req, httplib::Response& res) { h->pull(req, res); });
-    server.Post("/v1/enroll", [h](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& r) { h->enroll(req, res, r); });
-    server.Put(R"(/v1/blobs/([0-9a-f]{64}))", [h](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& r) { h->putBlob(req, res, r); });
-    server.Get(R"(/v1/blobs/([0-9a-f]{64})/status)", [h](const httplib::Request& req, httplib::Response& res) { h->blobStatus(req, res); });
-    server.Get(R"(/v1/blobs/([0-9a-f]{64}))", [h](const httplib::Request& req, httplib::Response& res) { h->getBlob(req, res); });
+    server.Post("/v1/push", [h](const httplib::Request& req, httplib::Response& res,
+                                const httplib::ContentReader& r) { h->push(req, res, r); });
+    server.Get("/v1/pull",
+               [h](const httplib::Request& req, httplib::Response& res) { h->pull(req, res); });
+    server.Post("/v1/enroll", [h](const httplib::Request& req, httplib::Response& res,
+                                  const httplib::ContentReader& r) { h->enroll(req, res, r); });
+    server.Put(R"(/v1/blobs/([0-9a-f]{64}))",
+               [h](const httplib::Request& req, httplib::Response& res,
+                   const httplib::ContentReader& r) { h->putBlob(req, res, r); });
+    server.Get(
+        R"(/v1/blobs/([0-9a-f]{64})/status)",
+        [h](const httplib::Request& req, httplib::Response& res) { h->blobStatus(req, res); });
+    server.Get(R"(/v1/blobs/([0-9a-f]{64}))",
+               [h](const httplib::Request& req, httplib::Response& res) { h->getBlob(req, res); });
 }
 
 std::string Service::metricsText() {
     std::ostringstream o;
     auto counter = [&](const char* name, const char* help, int64_t v) {
-        o << "# HELP " << name << ' ' << help << "\n# TYPE " << name << " counter\n" << name << ' ' << v << '\n';
+        o << "# HELP " << name << ' ' << help << "\n# TYPE " << name << " counter\n"
+          << name << ' ' << v << '\n';
     };
     auto gauge = [&](const char* name, const char* help, int64_t v) {
-        o << "# HELP " << name << ' ' << help << "\n# TYPE " << name << " gauge\n" << name << ' ' << v << '\n';
+        o << "# HELP " << name << ' ' << help << "\n# TYPE " << name << " gauge\n"
+          << name << ' ' << v << '\n';
     };
     counter("zhuxue_changes_stored_total", "Changes stored in the log.", m_stored);
     counter("zhuxue_changes_duplicate_total", "Changes received again (harmless).", m_duplicates);
@@ -427,7 +486,8 @@ std::string Service::metricsText() {
     counter("zhuxue_blob_bytes_out_total", "Blob bytes sent.", m_blobBytesOut);
     gauge("zhuxue_process_resident_memory_bytes", "Resident memory.", rssBytes());
     gauge("zhuxue_process_peak_resident_memory_bytes", "Peak resident memory.", peakRssBytes());
-    o << "# HELP zhuxue_request_seconds Request latency.\n# TYPE zhuxue_request_seconds histogram\n";
+    o << "# HELP zhuxue_request_seconds Request latency.\n# TYPE zhuxue_request_seconds "
+         "histogram\n";
     int64_t cum = 0;
     for (std::size_t b = 0; b < std::size(kBuckets); ++b) {
         cum += m_latency[b];
@@ -445,11 +505,13 @@ Result<std::unique_ptr<Storage>> openStorage(const std::string& db, const std::s
 #ifdef ZHUXUE_WITH_POSTGRES
         return openPostgresStorage(db, 8);
 #else
-        return Error("sync.error.no_postgres", {}, "this zhuxue-server was built without PostgreSQL support");
+        return Error("sync.error.no_postgres", {},
+                     "this zhuxue-server was built without PostgreSQL support");
 #endif
     }
     if (!db.empty() && db.rfind("sqlite:", 0) != 0)
-        return Error("sync.error.bad_db", {{"db", db}}, "--db takes postgresql://... (or nothing for SQLite)");
+        return Error("sync.error.bad_db", {{"db", db}},
+                     "--db takes postgresql://... (or nothing for SQLite)");
     std::string path = db.empty() ? dataDir + "/zhuxue-server.sqlite" : db.substr(7);
     return openSqliteStorage(path);
 }

@@ -15,11 +15,11 @@ class Server;
 namespace zhuxue::sync::server {
 
 struct ServiceOptions {
-    std::size_t maxBodyBytes = 32u << 20;   // decompressed push/enroll bodies
-    std::size_t maxBlobPiece = 8u << 20;    // one PUT of blob bytes
-    int64_t maxBlobBytes = 1LL << 30;       // one whole blob
+    std::size_t maxBodyBytes = 32u << 20; // decompressed push/enroll bodies
+    std::size_t maxBlobPiece = 8u << 20;  // one PUT of blob bytes
+    int64_t maxBlobBytes = 1LL << 30;     // one whole blob
     int64_t tokenLifetimeS = 365LL * 24 * 3600;
-    int enrollFailuresPerWindow = 10;       // per client address
+    int enrollFailuresPerWindow = 10; // per client address
     int enrollWindowS = 600;
 };
 
@@ -47,9 +47,9 @@ private:
     Storage& m_storage;
     ServiceOptions m_options;
     RateLimiter m_limiter;
-    std::atomic<int64_t> m_stored{0}, m_duplicates{0}, m_rejected{0}, m_pulled{0}, m_pushRequests{0},
-        m_pullRequests{0}, m_clientErrors{0}, m_serverErrors{0}, m_enrollments{0}, m_enrollFailures{0},
-        m_blobBytesIn{0}, m_blobBytesOut{0};
+    std::atomic<int64_t> m_stored{0}, m_duplicates{0}, m_rejected{0}, m_pulled{0},
+        m_pushRequests{0}, m_pullRequests{0}, m_clientErrors{0}, m_serverErrors{0},
+        m_enrollments{0}, m_enrollFailures{0}, m_blobBytesIn{0}, m_blobBytesOut{0};
     // Request latency histogram (seconds), Prometheus style cumulative buckets.
     static constexpr double kBuckets[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
     std::atomic<int64_t> m_latency[std::size(kBuckets) + 1] = {};

@@ -1,13 +1,11 @@
 // SQLite backend: one file, one connection guarded by a mutex. SQLite has one writer at a time
 // anyway; keeping one connection makes seq order equal commit order trivially.
 #include "storage.hpp"
-
 #include "sync/protocol/wire.hpp"
-
-#include <sqlite3.h>
 
 #include <mutex>
 #include <set>
+#include <sqlite3.h>
 
 namespace zhuxue::sync::server {
 
@@ -63,11 +61,15 @@ public:
     }
     std::string text(int c) const {
         auto p = sqlite3_column_text(m_stmt, c);
-        return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, c))) : std::string();
+        return p ? std::string(reinterpret_cast<const char*>(p),
+                               static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, c)))
+                 : std::string();
     }
     std::string blob(int c) const {
         auto p = sqlite3_column_blob(m_stmt, c);
-        return p ? std::string(static_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, c))) : std::string();
+        return p ? std::string(static_cast<const char*>(p),
+                               static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, c)))
+                 : std::string();
     }
     int64_t i64(int c) const { return sqlite3_column_int64(m_stmt, c); }
 
@@ -119,12 +121,15 @@ public:
     Error dbError(const char* what) {
         return Error("sync.error.storage", {}, std::string(what) + ": " + sqlite3_errmsg(m_db));
     }
-    bool exec(const char* sql) { return sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
+    bool exec(const char* sql) {
+        return sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
+    }
 
     Status addEnrollCode(const std::string& codeHash, const std::vector<std::string>& counties,
                          const std::string& name, int64_t expiresAt) override {
         std::lock_guard lock(m_mutex);
-        Stmt st(m_db, "INSERT INTO enroll_codes(code_hash, counties, name, expires_at) VALUES(?,?,?,?)");
+        Stmt st(m_db,
+                "INSERT INTO enroll_codes(code_hash, counties, name, expires_at) VALUES(?,?,?,?)");
         st.bind(1, codeHash).bind(2, joinCounties(counties)).bind(3, name).bind(4, expiresAt);
         if (st.step() != SQLITE_DONE)
             return dbError("add enroll code");
@@ -137,20 +142,30 @@ public:
         std::lock_guard lock(m_mutex);
         if (!exec("BEGIN IMMEDIATE"))
             return dbError("begin");
-        Stmt q(m_db, "SELECT counties, name FROM enroll_codes WHERE code_hash = ? AND used_at = 0 AND expires_at > ?");
+        Stmt q(m_db, "SELECT counties, name FROM enroll_codes WHERE code_hash = ? AND used_at = 0 "
+                     "AND expires_at > ?");
         q.bind(1, codeHash).bind(2, now);
         if (q.step() != SQLITE_ROW) {
             exec("ROLLBACK");
             return Error("sync.error.bad_code", {}, "unknown, used or expired enrollment code");
         }
-        DeviceInfo info{device, deviceName.empty() ? q.text(1) : deviceName, splitCounties(q.text(0)), tokenExpiresAt, 0};
+        DeviceInfo info{device, deviceName.empty() ? q.text(1) : deviceName,
+                        splitCounties(q.text(0)), tokenExpiresAt, 0};
         Stmt use(m_db, "UPDATE enroll_codes SET used_at = ?, device = ? WHERE code_hash = ?");
         use.bind(1, now).bind(2, device).bind(3, codeHash);
-        Stmt dev(m_db, "INSERT INTO devices(id, name, counties, token_hash, enrolled_at, expires_at, revoked_at) "
-                       "VALUES(?,?,?,?,?,?,0) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
-                       "counties = excluded.counties, token_hash = excluded.token_hash, "
-                       "enrolled_at = excluded.enrolled_at, expires_at = excluded.expires_at, revoked_at = 0");
-        dev.bind(1, device).bind(2, info.name).bind(3, joinCounties(info.counties)).bind(4, tokenHash).bind(5, now).bind(6, tokenExpiresAt);
+        Stmt dev(
+            m_db,
+            "INSERT INTO devices(id, name, counties, token_hash, enrolled_at, expires_at, "
+            "revoked_at) "
+            "VALUES(?,?,?,?,?,?,0) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+            "counties = excluded.counties, token_hash = excluded.token_hash, "
+            "enrolled_at = excluded.enrolled_at, expires_at = excluded.expires_at, revoked_at = 0");
+        dev.bind(1, device)
+            .bind(2, info.name)
+            .bind(3, joinCounties(info.counties))
+            .bind(4, tokenHash)
+            .bind(5, now)
+            .bind(6, tokenExpiresAt);
         if (use.step() != SQLITE_DONE || dev.step() != SQLITE_DONE || !exec("COMMIT")) {
             auto e = dbError("redeem enroll code");
             exec("ROLLBACK");
@@ -161,14 +176,17 @@ public:
 
     Result<std::optional<DeviceInfo>> deviceByToken(const std::string& tokenHash) override {
         std::lock_guard lock(m_mutex);
-        Stmt q(m_db, "SELECT id, name, counties, expires_at, revoked_at FROM devices WHERE token_hash = ?");
+        Stmt q(
+            m_db,
+            "SELECT id, name, counties, expires_at, revoked_at FROM devices WHERE token_hash = ?");
         q.bind(1, tokenHash);
         int rc = q.step();
         if (rc == SQLITE_DONE)
             return std::optional<DeviceInfo>();
         if (rc != SQLITE_ROW)
             return dbError("device by token");
-        return std::optional<DeviceInfo>(DeviceInfo{q.text(0), q.text(1), splitCounties(q.text(2)), q.i64(3), q.i64(4)});
+        return std::optional<DeviceInfo>(
+            DeviceInfo{q.text(0), q.text(1), splitCounties(q.text(2)), q.i64(3), q.i64(4)});
     }
 
     Result<bool> revokeDevice(const std::string& device, int64_t now) override {
@@ -180,12 +198,15 @@ public:
         return sqlite3_changes(m_db) > 0;
     }
 
-    Result<std::vector<PushResult>> storeChanges(const std::vector<Change>& changes, int64_t now) override {
+    Result<std::vector<PushResult>> storeChanges(const std::vector<Change>& changes,
+                                                 int64_t now) override {
         std::lock_guard lock(m_mutex);
         if (!exec("BEGIN IMMEDIATE"))
             return dbError("begin");
-        Stmt find(m_db, "SELECT id, county, record_type, record_id, field, value, hlc, device, base FROM changes WHERE id = ?");
-        Stmt ins(m_db, "INSERT INTO changes(id, county, record_type, record_id, field, value, hlc, device, base, received_at) "
+        Stmt find(m_db, "SELECT id, county, record_type, record_id, field, value, hlc, device, "
+                        "base FROM changes WHERE id = ?");
+        Stmt ins(m_db, "INSERT INTO changes(id, county, record_type, record_id, field, value, hlc, "
+                       "device, base, received_at) "
                        "VALUES(?,?,?,?,?,?,?,?,?,?)");
         std::vector<PushResult> out;
         out.reserve(changes.size());
@@ -201,8 +222,16 @@ public:
                                    "a different change with this id is already stored"};
                 }
             } else if (rc == SQLITE_DONE) {
-                ins.bind(1, c.id).bind(2, c.county).bind(3, c.recordType).bind(4, c.recordId).bind(5, c.field);
-                ins.bind(6, c.value.dump()).bind(7, c.hlc).bind(8, c.device).bind(9, joinBase(c.base)).bind(10, now);
+                ins.bind(1, c.id)
+                    .bind(2, c.county)
+                    .bind(3, c.recordType)
+                    .bind(4, c.recordId)
+                    .bind(5, c.field);
+                ins.bind(6, c.value.dump())
+                    .bind(7, c.hlc)
+                    .bind(8, c.device)
+                    .bind(9, joinBase(c.base))
+                    .bind(10, now);
                 if (ins.step() != SQLITE_DONE) {
                     auto e = dbError("insert change");
                     exec("ROLLBACK");
@@ -225,9 +254,11 @@ public:
         return out;
     }
 
-    Result<PullPage> pull(const std::vector<std::string>& counties, int64_t cursor, std::size_t limit) override {
+    Result<PullPage> pull(const std::vector<std::string>& counties, int64_t cursor,
+                          std::size_t limit) override {
         std::lock_guard lock(m_mutex);
-        std::string sql = "SELECT seq, id, county, record_type, record_id, field, value, hlc, device, base FROM changes "
+        std::string sql = "SELECT seq, id, county, record_type, record_id, field, value, hlc, "
+                          "device, base FROM changes "
                           "WHERE seq > ? AND county IN (";
         for (std::size_t i = 0; i < counties.size(); ++i)
             sql += i ? ",?" : "?";
@@ -276,7 +307,8 @@ public:
         return blobStateLocked(sha);
     }
 
-    Result<BlobState> appendBlob(const std::string& sha, int64_t offset, int64_t total, const std::string& data) override {
+    Result<BlobState> appendBlob(const std::string& sha, int64_t offset, int64_t total,
+                                 const std::string& data) override {
         std::lock_guard lock(m_mutex);
         auto st = blobStateLocked(sha);
         if (!st)
@@ -286,8 +318,10 @@ public:
         if (offset != st->size)
             return Error("sync.error.blob_offset", {{"expected", std::to_string(st->size)}},
                          "upload must continue at byte " + std::to_string(st->size));
-        if ((st->total >= 0 && total != st->total) || offset + static_cast<int64_t>(data.size()) > total)
-            return Error("sync.error.blob_size", {}, "the piece does not fit the announced blob size");
+        if ((st->total >= 0 && total != st->total) ||
+            offset + static_cast<int64_t>(data.size()) > total)
+            return Error("sync.error.blob_size", {},
+                         "the piece does not fit the announced blob size");
         if (!exec("BEGIN IMMEDIATE"))
             return dbError("begin");
         Stmt part(m_db, "INSERT INTO blob_parts(sha, off, data) VALUES(?,?,?)");
@@ -309,10 +343,12 @@ public:
                 delb.bind(1, sha);
                 delb.step();
                 exec("COMMIT");
-                return Error("sync.error.blob_hash", {}, "the uploaded bytes do not have the SHA-256 named in the URL");
+                return Error("sync.error.blob_hash", {},
+                             "the uploaded bytes do not have the SHA-256 named in the URL");
             }
         }
-        Stmt up(m_db, "INSERT INTO blobs(sha, size, total, complete) VALUES(?,?,?,?) ON CONFLICT(sha) DO UPDATE SET "
+        Stmt up(m_db, "INSERT INTO blobs(sha, size, total, complete) VALUES(?,?,?,?) ON "
+                      "CONFLICT(sha) DO UPDATE SET "
                       "size = excluded.size, total = excluded.total, complete = excluded.complete");
         up.bind(1, sha).bind(2, size).bind(3, total).bind(4, complete ? 1 : 0);
         if (part.step() != SQLITE_DONE || up.step() != SQLITE_DONE || !exec("COMMIT")) {
@@ -323,14 +359,16 @@ public:
         return BlobState{size, total, complete};
     }
 
-    Result<std::string> readBlob(const std::string& sha, int64_t offset, int64_t maxBytes) override {
+    Result<std::string> readBlob(const std::string& sha, int64_t offset,
+                                 int64_t maxBytes) override {
         std::lock_guard lock(m_mutex);
         auto st = blobStateLocked(sha);
         if (!st)
             return st.error();
         if (!st->complete)
             return Error("sync.error.blob_missing", {}, "no complete blob with this SHA-256");
-        Stmt q(m_db, "SELECT off, data FROM blob_parts WHERE sha = ? AND off + length(data) > ? ORDER BY off");
+        Stmt q(m_db, "SELECT off, data FROM blob_parts WHERE sha = ? AND off + length(data) > ? "
+                     "ORDER BY off");
         q.bind(1, sha).bind(2, offset);
         std::string out;
         while (q.step() == SQLITE_ROW && static_cast<int64_t>(out.size()) < maxBytes) {
@@ -362,24 +400,32 @@ private:
 
 } // namespace
 
-bool sameContent(const Change& stored, const Change& incoming) { return stored == incoming; }
+bool sameContent(const Change& stored, const Change& incoming) {
+    return stored == incoming;
+}
 
 Result<std::unique_ptr<Storage>> openSqliteStorage(const std::string& path) {
     sqlite3* db = nullptr;
-    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
+    if (sqlite3_open_v2(path.c_str(), &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        nullptr) != SQLITE_OK) {
         std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
         sqlite3_close(db);
-        return Error("sync.error.storage_open", {{"path", path}}, "cannot open " + path + ": " + msg);
+        return Error("sync.error.storage_open", {{"path", path}},
+                     "cannot open " + path + ": " + msg);
     }
     sqlite3_busy_timeout(db, 10000);
     // WAL with synchronous=FULL: a push that was answered survives kill -9 and power loss.
     char* err = nullptr;
-    std::string sql = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;") + kSchema;
+    std::string sql =
+        std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;") +
+        kSchema;
     if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
         std::string msg = err ? err : "?";
         sqlite3_free(err);
         sqlite3_close(db);
-        return Error("sync.error.storage_open", {{"path", path}}, "cannot create the schema in " + path + ": " + msg);
+        return Error("sync.error.storage_open", {{"path", path}},
+                     "cannot create the schema in " + path + ": " + msg);
     }
     return std::unique_ptr<Storage>(new SqliteStorage(db));
 }

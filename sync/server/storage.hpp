@@ -27,8 +27,8 @@ struct DeviceInfo {
 };
 
 struct BlobState {
-    int64_t size = 0;     // bytes received so far
-    int64_t total = -1;   // announced size, -1 while unknown
+    int64_t size = 0;   // bytes received so far
+    int64_t total = -1; // announced size, -1 while unknown
     bool complete = false;
 };
 
@@ -43,12 +43,15 @@ public:
     virtual ~Storage() = default;
 
     // Enrollment: codes and tokens are stored only as SHA-256 hashes.
-    virtual Status addEnrollCode(const std::string& codeHash, const std::vector<std::string>& counties,
-                                 const std::string& name, int64_t expiresAt) = 0;
+    virtual Status addEnrollCode(const std::string& codeHash,
+                                 const std::vector<std::string>& counties, const std::string& name,
+                                 int64_t expiresAt) = 0;
     // Atomically uses the code once and (re)binds the device to a new token. Errors:
     // sync.error.bad_code (unknown, used or expired).
-    virtual Result<DeviceInfo> redeemEnrollCode(const std::string& codeHash, const std::string& device,
-                                                const std::string& deviceName, const std::string& tokenHash,
+    virtual Result<DeviceInfo> redeemEnrollCode(const std::string& codeHash,
+                                                const std::string& device,
+                                                const std::string& deviceName,
+                                                const std::string& tokenHash,
                                                 int64_t tokenExpiresAt, int64_t now) = 0;
     virtual Result<std::optional<DeviceInfo>> deviceByToken(const std::string& tokenHash) = 0;
     // False when no such device.
@@ -57,16 +60,20 @@ public:
     // Stores the changes (already validated and scope-checked) in one transaction, in order.
     // Returns one result per change: Stored, Duplicate (same id, same content) or Rejected 409
     // (same id, other content).
-    virtual Result<std::vector<PushResult>> storeChanges(const std::vector<Change>& changes, int64_t now) = 0;
-    virtual Result<PullPage> pull(const std::vector<std::string>& counties, int64_t cursor, std::size_t limit) = 0;
+    virtual Result<std::vector<PushResult>> storeChanges(const std::vector<Change>& changes,
+                                                         int64_t now) = 0;
+    virtual Result<PullPage> pull(const std::vector<std::string>& counties, int64_t cursor,
+                                  std::size_t limit) = 0;
     virtual Result<int64_t> changeCount() = 0;
 
     // Blobs, content-addressed and uploaded in pieces. appendBlob refuses an offset other than
     // the current size (sync.error.blob_offset); when the last byte arrives the SHA-256 is
     // checked and a mismatch discards the upload (sync.error.blob_hash).
     virtual Result<BlobState> blobState(const std::string& sha) = 0;
-    virtual Result<BlobState> appendBlob(const std::string& sha, int64_t offset, int64_t total, const std::string& data) = 0;
-    virtual Result<std::string> readBlob(const std::string& sha, int64_t offset, int64_t maxBytes) = 0;
+    virtual Result<BlobState> appendBlob(const std::string& sha, int64_t offset, int64_t total,
+                                         const std::string& data) = 0;
+    virtual Result<std::string> readBlob(const std::string& sha, int64_t offset,
+                                         int64_t maxBytes) = 0;
 };
 
 // "sqlite:<dir>" style is not needed: openStorage takes the --db value ("" = SQLite in dataDir,

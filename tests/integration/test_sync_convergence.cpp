@@ -7,10 +7,9 @@
 #include "tests/support/sync_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
 
-#include <doctest/doctest.h>
-
 #include <csignal>
 #include <cstdlib>
+#include <doctest/doctest.h>
 #include <random>
 #include <set>
 #include <thread>
@@ -34,13 +33,14 @@ std::unique_ptr<LocalSyncStore> openStore(const Device& d) {
 }
 
 std::unique_ptr<Process> startSync(const Device& d) {
-    return std::make_unique<Process>(
-        std::vector<std::string>{binPath("zhuxue-cli").string(), "--data-dir", d.dir.string(), "sync"},
-        std::map<std::string, std::string>{}, syncLogDir());
+    return std::make_unique<Process>(std::vector<std::string>{binPath("zhuxue-cli").string(),
+                                                              "--data-dir", d.dir.string(), "sync"},
+                                     std::map<std::string, std::string>{}, syncLogDir());
 }
 
 int syncToEnd(const Device& d) {
-    Process p({binPath("zhuxue-cli").string(), "--data-dir", d.dir.string(), "sync"}, {}, syncLogDir());
+    Process p({binPath("zhuxue-cli").string(), "--data-dir", d.dir.string(), "sync"}, {},
+              syncLogDir());
     auto rc = p.wait(std::chrono::seconds(60));
     if (!rc || *rc != 0)
         MESSAGE("sync failed: " << p.stderrText());
@@ -53,21 +53,24 @@ std::string recordId(int n) {
     return buf;
 }
 
-void runScenario(std::vector<std::unique_ptr<ServerProcess>>& servers, TempDir& tmp, uint64_t seed) {
+void runScenario(std::vector<std::unique_ptr<ServerProcess>>& servers, TempDir& tmp,
+                 uint64_t seed) {
     const bool full = std::getenv("ZHUXUE_FULL") != nullptr;
     const int rounds = full ? 30 : 6;
     std::mt19937_64 rng(seed);
     std::vector<Device> devices;
     for (int i = 0; i < 3; ++i) {
-        Device d{tmp / ("device" + std::to_string(i)), static_cast<std::size_t>(i) % servers.size()};
+        Device d{tmp / ("device" + std::to_string(i)),
+                 static_cast<std::size_t>(i) % servers.size()};
         auto code = servers[d.server]->enrollCode("420527");
-        Process p({binPath("zhuxue-cli").string(), "--data-dir", d.dir.string(), "enroll", servers[d.server]->url(), code},
+        Process p({binPath("zhuxue-cli").string(), "--data-dir", d.dir.string(), "enroll",
+                   servers[d.server]->url(), code},
                   {}, syncLogDir());
         REQUIRE(p.wait(std::chrono::seconds(30)) == 0);
         devices.push_back(d);
     }
-    std::set<std::string> inScope;   // ids of every edit the server must end up with
-    std::set<std::string> outScope;  // edits for a county no device may write
+    std::set<std::string> inScope;  // ids of every edit the server must end up with
+    std::set<std::string> outScope; // edits for a county no device may write
     const char* fields[] = {"name", "phone", "school", "_deleted"};
     int deviceKills = 0, serverKills = 0;
     for (int round = 0; round < rounds; ++round) {
@@ -76,9 +79,11 @@ void runScenario(std::vector<std::unique_ptr<ServerProcess>>& servers, TempDir& 
             int edits = 5 + static_cast<int>(rng() % 20);
             for (int e = 0; e < edits; ++e) {
                 std::string field = fields[rng() % 4];
-                nlohmann::json value = field == "_deleted" ? nlohmann::json(rng() % 2 == 0)
-                                                           : nlohmann::json("𠀀值-" + std::to_string(rng() % 1000));
-                auto c = store->edit("student", recordId(static_cast<int>(rng() % 6)), "420527", field, value);
+                nlohmann::json value = field == "_deleted"
+                                           ? nlohmann::json(rng() % 2 == 0)
+                                           : nlohmann::json("𠀀值-" + std::to_string(rng() % 1000));
+                auto c = store->edit("student", recordId(static_cast<int>(rng() % 6)), "420527",
+                                     field, value);
                 REQUIRE(c.ok());
                 inScope.insert(c->id);
             }
@@ -124,10 +129,12 @@ void runScenario(std::vector<std::unique_ptr<ServerProcess>>& servers, TempDir& 
     Device observer{tmp / "observer", 0};
     {
         auto code = servers[0]->enrollCode("420527,420528");
-        Process p({binPath("zhuxue-cli").string(), "--data-dir", observer.dir.string(), "enroll", servers[0]->url(), code},
+        Process p({binPath("zhuxue-cli").string(), "--data-dir", observer.dir.string(), "enroll",
+                   servers[0]->url(), code},
                   {}, syncLogDir());
         REQUIRE(p.wait(std::chrono::seconds(30)) == 0);
-        Process s({binPath("zhuxue-cli").string(), "--data-dir", observer.dir.string(), "sync"}, {}, syncLogDir());
+        Process s({binPath("zhuxue-cli").string(), "--data-dir", observer.dir.string(), "sync"}, {},
+                  syncLogDir());
         REQUIRE(s.wait(std::chrono::seconds(60)) == 0);
         auto report = nlohmann::json::parse(s.stdoutText());
         // Nothing lost, nothing doubled: exactly the in-scope edits, each once.
@@ -157,8 +164,8 @@ void runScenario(std::vector<std::unique_ptr<ServerProcess>>& servers, TempDir& 
     for (auto& d : devices)
         quarantined += static_cast<std::size_t>(openStore(d)->counts()->quarantined);
     CHECK(quarantined == outScope.size()); // every refused change is visible in a quarantine
-    MESSAGE("edits " << inScope.size() << ", conflicts kept " << conflicts << ", device kills " << deviceKills
-                     << ", server kills " << serverKills);
+    MESSAGE("edits " << inScope.size() << ", conflicts kept " << conflicts << ", device kills "
+                     << deviceKills << ", server kills " << serverKills);
     CHECK(conflicts > 0);
 }
 

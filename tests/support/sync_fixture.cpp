@@ -4,13 +4,12 @@
 
 #include <arpa/inet.h>
 #include <csignal>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <fstream>
-#include <thread>
+#include <netinet/in.h>
 #include <stdexcept>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
 
 namespace zhuxue::test {
 namespace fs = std::filesystem;
@@ -19,7 +18,8 @@ namespace {
 const char* kPgBin = "/usr/lib/postgresql/15/bin";
 
 bool healthOk(int port) {
-    auto [rc, out] = runShell("curl -s -m 2 http://127.0.0.1:" + std::to_string(port) + "/v1/health");
+    auto [rc, out] =
+        runShell("curl -s -m 2 http://127.0.0.1:" + std::to_string(port) + "/v1/health");
     return rc == 0 && out.find("\"ok\"") != std::string::npos;
 }
 } // namespace
@@ -69,9 +69,11 @@ std::unique_ptr<PostgresInstance> PostgresInstance::start(std::string& whyNot) {
     pg->m_port = freeLoopbackPort();
     try {
         std::string d = (pg->m_dir / "data").string();
-        pg->run(std::string(kPgBin) + "/initdb -D " + d + " -U postgres --auth=trust -E UTF8 --no-sync --locale=C.UTF-8");
-        pg->run(std::string(kPgBin) + "/pg_ctl -D " + d + " -l " + (pg->m_dir / "log").string() + " -w -t 60 -o \"-c listen_addresses=127.0.0.1 -p " +
-                std::to_string(pg->m_port) + " -k " + pg->m_dir.string() +
+        pg->run(std::string(kPgBin) + "/initdb -D " + d +
+                " -U postgres --auth=trust -E UTF8 --no-sync --locale=C.UTF-8");
+        pg->run(std::string(kPgBin) + "/pg_ctl -D " + d + " -l " + (pg->m_dir / "log").string() +
+                " -w -t 60 -o \"-c listen_addresses=127.0.0.1 -p " + std::to_string(pg->m_port) +
+                " -k " + pg->m_dir.string() +
                 " -c fsync=off -c max_connections=300 -c shared_buffers=64MB\" start");
     } catch (const std::exception& e) {
         whyNot = e.what();
@@ -84,7 +86,8 @@ PostgresInstance::~PostgresInstance() {
     if (m_dir.empty())
         return;
     try {
-        run(std::string(kPgBin) + "/pg_ctl -D " + (m_dir / "data").string() + " -m immediate -w stop");
+        run(std::string(kPgBin) + "/pg_ctl -D " + (m_dir / "data").string() +
+            " -m immediate -w stop");
     } catch (...) {
     }
     std::error_code ec;
@@ -118,16 +121,19 @@ std::vector<std::string> ServerProcess::storageArgs() const {
 void ServerProcess::start() {
     fs::path portFile = m_dataDir / "port";
     fs::remove(portFile);
-    std::vector<std::string> argv{binPath("zhuxue-server").string(), "serve", "--port",
-                                  m_port ? std::to_string(m_port) : "0", "--port-file", portFile.string()};
+    std::vector<std::string> argv{
+        binPath("zhuxue-server").string(),     "serve",       "--port",
+        m_port ? std::to_string(m_port) : "0", "--port-file", portFile.string()};
     for (const auto& a : storageArgs())
         argv.push_back(a);
     for (const auto& a : m_extra)
         argv.push_back(a);
     // Restarting on the same port can race with the old socket; retry a few times.
     for (int attempt = 0; attempt < 50; ++attempt) {
-        m_proc = std::make_unique<Process>(argv, std::map<std::string, std::string>{}, syncLogDir());
-        if (waitUntil([&] { return fs::exists(portFile) || !m_proc->running(); }, std::chrono::seconds(30)) &&
+        m_proc =
+            std::make_unique<Process>(argv, std::map<std::string, std::string>{}, syncLogDir());
+        if (waitUntil([&] { return fs::exists(portFile) || !m_proc->running(); },
+                      std::chrono::seconds(30)) &&
             fs::exists(portFile))
             break;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -149,10 +155,13 @@ void ServerProcess::stop() {
     m_proc->wait(std::chrono::seconds(20));
 }
 
-bool ServerProcess::running() { return m_proc && m_proc->running(); }
+bool ServerProcess::running() {
+    return m_proc && m_proc->running();
+}
 
 std::string ServerProcess::enrollCode(const std::string& counties) {
-    std::vector<std::string> argv{binPath("zhuxue-server").string(), "enroll", "--county", counties};
+    std::vector<std::string> argv{binPath("zhuxue-server").string(), "enroll", "--county",
+                                  counties};
     for (const auto& a : storageArgs())
         argv.push_back(a);
     Process p(argv, {}, syncLogDir());

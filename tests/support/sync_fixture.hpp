@@ -28,11 +28,12 @@ private:
 class ServerProcess {
 public:
     // db: "" for SQLite in dataDir, or a postgresql:// URL.
-    ServerProcess(std::filesystem::path dataDir, std::string db = {}, std::vector<std::string> extra = {});
+    ServerProcess(std::filesystem::path dataDir, std::string db = {},
+                  std::vector<std::string> extra = {});
     ~ServerProcess();
-    void start();           // waits until /v1/health answers
+    void start(); // waits until /v1/health answers
     void kill9();
-    void stop();            // SIGTERM, waits
+    void stop(); // SIGTERM, waits
     bool running();
     int port() const { return m_port; }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }

@@ -3,10 +3,9 @@
 // device that had seen it replaced it.
 #include "sync/protocol/merge.hpp"
 
-#include <doctest/doctest.h>
-
 #include <algorithm>
 #include <cstdlib>
+#include <doctest/doctest.h>
 #include <map>
 #include <random>
 #include <set>
@@ -17,7 +16,8 @@ namespace {
 
 std::string uuidFor(uint64_t n, uint64_t salt) {
     char buf[40];
-    std::snprintf(buf, sizeof buf, "%08llx-0000-7000-8000-%012llx", static_cast<unsigned long long>(salt & 0xffffffff),
+    std::snprintf(buf, sizeof buf, "%08llx-0000-7000-8000-%012llx",
+                  static_cast<unsigned long long>(salt & 0xffffffff),
                   static_cast<unsigned long long>(n));
     return buf;
 }
@@ -27,7 +27,7 @@ struct SimDevice {
     int64_t skewMs = 0;
     uint64_t lastHlc = 0;
     Replica replica;
-    std::vector<Change> known;         // everything this device has seen, in arrival order
+    std::vector<Change> known; // everything this device has seen, in arrival order
     std::set<std::string> knownIds;
 
     std::string tick(int64_t now) {
@@ -50,7 +50,9 @@ struct History {
     std::vector<Change> all;
 };
 
-int iterations() { return std::getenv("ZHUXUE_FULL") ? 400 : 60; }
+int iterations() {
+    return std::getenv("ZHUXUE_FULL") ? 400 : 60;
+}
 
 } // namespace
 
@@ -64,7 +66,9 @@ TEST_CASE("random concurrent histories converge and keep every concurrent edit")
             SimDevice dev;
             dev.id = uuidFor(static_cast<uint64_t>(d) + 1, 0xdddd);
             // Skewed clocks (up to a year either way) must not change the result's shape.
-            dev.skewMs = static_cast<int64_t>(rng() % 3) == 0 ? static_cast<int64_t>(rng() % 63072000000ULL) - 31536000000LL : 0;
+            dev.skewMs = static_cast<int64_t>(rng() % 3) == 0
+                             ? static_cast<int64_t>(rng() % 63072000000ULL) - 31536000000LL
+                             : 0;
             h.devices.push_back(std::move(dev));
         }
         const char* fields[] = {"name", "phone", "_deleted"};
@@ -81,7 +85,8 @@ TEST_CASE("random concurrent histories converge and keep every concurrent edit")
                 c.recordId = uuidFor(1 + rng() % 3, 0xaaaa);
                 c.county = "420527";
                 c.field = fields[rng() % 3];
-                c.value = c.field == "_deleted" ? nlohmann::json(rng() % 2 == 0) : nlohmann::json("v" + std::to_string(changeNo));
+                c.value = c.field == "_deleted" ? nlohmann::json(rng() % 2 == 0)
+                                                : nlohmann::json("v" + std::to_string(changeNo));
                 c.hlc = dev.tick(now);
                 c.device = dev.id;
                 auto it = dev.replica.fields().find(FieldKey{c.recordType, c.recordId, c.field});
@@ -130,11 +135,13 @@ TEST_CASE("random concurrent histories converge and keep every concurrent edit")
         const auto& final = h.devices[0].replica.fields();
         for (const auto& c : h.all) {
             const auto& st = final.at(FieldKey{c.recordType, c.recordId, c.field});
-            bool isHead = std::any_of(st.heads.begin(), st.heads.end(), [&](const Change& x) { return x.id == c.id; });
+            bool isHead = std::any_of(st.heads.begin(), st.heads.end(),
+                                      [&](const Change& x) { return x.id == c.id; });
             if (isHead)
                 continue;
             bool knowinglyReplaced = std::any_of(h.all.begin(), h.all.end(), [&](const Change& y) {
-                return y.recordId == c.recordId && y.field == c.field && h.seenBy[y.id].count(c.id) &&
+                return y.recordId == c.recordId && y.field == c.field &&
+                       h.seenBy[y.id].count(c.id) &&
                        std::find(y.base.begin(), y.base.end(), versionRef(c)) != y.base.end();
             });
             INFO("change " << c.id << " disappeared");
@@ -150,10 +157,13 @@ TEST_CASE("random concurrent histories converge and keep every concurrent edit")
                     continue;
                 const auto& st = final.at(FieldKey{a.recordType, a.recordId, a.field});
                 auto headOrReplacedByWitness = [&](const Change& x) {
-                    if (std::any_of(st.heads.begin(), st.heads.end(), [&](const Change& y) { return y.id == x.id; }))
+                    if (std::any_of(st.heads.begin(), st.heads.end(),
+                                    [&](const Change& y) { return y.id == x.id; }))
                         return true;
                     return std::any_of(h.all.begin(), h.all.end(), [&](const Change& y) {
-                        return h.seenBy[y.id].count(x.id) && std::find(y.base.begin(), y.base.end(), versionRef(x)) != y.base.end();
+                        return h.seenBy[y.id].count(x.id) &&
+                               std::find(y.base.begin(), y.base.end(), versionRef(x)) !=
+                                   y.base.end();
                     });
                 };
                 CHECK(headOrReplacedByWitness(a));
@@ -166,8 +176,10 @@ TEST_CASE("random concurrent histories converge and keep every concurrent edit")
 }
 
 TEST_CASE("two offline edits of one field become a conflict; the later one is shown") {
-    Change a{uuidFor(1, 1), "student", uuidFor(9, 9), "420527", "name", "张三", "0000019000000000", uuidFor(1, 2), {}};
-    Change b{uuidFor(2, 1), "student", uuidFor(9, 9), "420527", "name", "張三", "0000019000010000", uuidFor(2, 2), {}};
+    Change a{uuidFor(1, 1), "student",          uuidFor(9, 9), "420527", "name",
+             "张三",        "0000019000000000", uuidFor(1, 2), {}};
+    Change b{uuidFor(2, 1), "student",          uuidFor(9, 9), "420527", "name",
+             "張三",        "0000019000010000", uuidFor(2, 2), {}};
     Replica r1, r2;
     r1.apply(a);
     r1.apply(b);
@@ -178,8 +190,8 @@ TEST_CASE("two offline edits of one field become a conflict; the later one is sh
     REQUIRE(st.inConflict());
     CHECK(st.winner().value == "張三");
     // A person resolves it, naming both values: the conflict ends everywhere.
-    Change fix{uuidFor(3, 1), "student", uuidFor(9, 9), "420527", "name", "张叁", "0000019000020000", uuidFor(1, 2),
-               {a.hlc, b.hlc}};
+    Change fix{uuidFor(3, 1), "student",          uuidFor(9, 9), "420527",      "name",
+               "张叁",        "0000019000020000", uuidFor(1, 2), {a.hlc, b.hlc}};
     CHECK(r1.apply(fix) == MergeKind::Added);
     CHECK_FALSE(r1.fields().begin()->second.inConflict());
     CHECK(r1.fields().begin()->second.winner().value == "张叁");
@@ -189,7 +201,8 @@ TEST_CASE("two offline edits of one field become a conflict; the later one is sh
 }
 
 TEST_CASE("same change twice is harmless; same id with other content is refused") {
-    Change a{uuidFor(1, 1), "student", uuidFor(9, 9), "420527", "phone", "13800000000", "0000019000000000", uuidFor(1, 2), {}};
+    Change a{uuidFor(1, 1), "student",          uuidFor(9, 9), "420527", "phone",
+             "13800000000", "0000019000000000", uuidFor(1, 2), {}};
     Replica r;
     CHECK(r.apply(a) == MergeKind::Added);
     CHECK(r.apply(a) == MergeKind::Duplicate);
@@ -200,7 +213,8 @@ TEST_CASE("same change twice is harmless; same id with other content is refused"
 }
 
 TEST_CASE("a change carrying a rare character outside the BMP round-trips through JSON") {
-    Change a{uuidFor(1, 1), "student", uuidFor(9, 9), "420527", "name", "𠀀𪚥李", "0000019000000000", uuidFor(1, 2), {}};
+    Change a{uuidFor(1, 1), "student",          uuidFor(9, 9), "420527", "name",
+             "𠀀𪚥李",      "0000019000000000", uuidFor(1, 2), {}};
     auto back = changeFromJson(nlohmann::json::parse(toJson(a).dump()));
     REQUIRE(back.ok());
     CHECK(*back == a);

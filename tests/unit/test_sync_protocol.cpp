@@ -10,10 +10,15 @@ using nlohmann::json;
 
 namespace {
 json goodChange() {
-    return json{{"id", "01900000-0000-7000-8000-000000000001"}, {"record_type", "student"},
-                {"record_id", "01900000-0000-7000-8000-0000000000aa"}, {"county", "420527"},
-                {"field", "name"}, {"value", "王小明"}, {"hlc", "0000019000000000"},
-                {"device", "11111111-2222-4333-8444-555555555555"}, {"base", ""}};
+    return json{{"id", "01900000-0000-7000-8000-000000000001"},
+                {"record_type", "student"},
+                {"record_id", "01900000-0000-7000-8000-0000000000aa"},
+                {"county", "420527"},
+                {"field", "name"},
+                {"value", "王小明"},
+                {"hlc", "0000019000000000"},
+                {"device", "11111111-2222-4333-8444-555555555555"},
+                {"base", ""}};
 }
 } // namespace
 
@@ -81,6 +86,7 @@ TEST_CASE("gzip round-trips and refuses bombs and truncation") {
     REQUIRE(back.ok());
     CHECK(*back == text);
     CHECK(gzipDecompress(gz, 1000).error().key == "sync.error.body_too_large");
-    CHECK(gzipDecompress(gz.substr(0, gz.size() / 2), 2 << 20).error().key == "sync.error.bad_gzip");
+    CHECK(gzipDecompress(gz.substr(0, gz.size() / 2), 2 << 20).error().key ==
+          "sync.error.bad_gzip");
     CHECK(sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
