@@ -39,5 +39,6 @@ struct Command {
 
 void registerStoreCommands(std::vector<Command>& out);
 void registerIdCommands(std::vector<Command>& out);
+void registerImportCommands(std::vector<Command>& out); // import, gen-demo (import_commands.cpp)
 
 } // namespace zhuxue::cli

@@ -30,6 +30,7 @@ std::vector<cli::Command> allCommands() {
     std::vector<cli::Command> c;
     cli::registerStoreCommands(c);
     cli::registerIdCommands(c);
+    cli::registerImportCommands(c);
     registerSyncCommands(c);
     cli::registerRosterCommands(c);
     cli::registerBackupCommands(c);

@@ -17,6 +17,7 @@
 #include <memory>
 #include <numeric>
 #include <system_error>
+#include <unordered_map>
 
 namespace zhuxue::reports {
 
@@ -119,6 +120,7 @@ public:
         for (size_t p = 0; p < m_pages.size(); ++p)
             drawPage(p);
 
+        m_layouts.clear();
         m_body.reset();
         cairo_destroy(m_cr);
         cairo_surface_finish(surface);
@@ -247,14 +249,33 @@ private:
         m_pages.push_back(page);
     }
 
+    // Rosters repeat the same texts (schools, grades, levels, amounts) thousands of times;
+    // shaping is the expensive part, so shaped layouts are kept and only drawn again.
+    PangoLayout* layoutFor(const std::string& text, double width, const PangoFontDescription* f,
+                           PangoAlignment align) {
+        std::string key = text;
+        key += '\0';
+        key += std::to_string(int(width * PANGO_SCALE));
+        key += '\0';
+        key += char('0' + int(align));
+        key += f == m_bold.get() ? 'b' : f == m_regular.get() ? 'r' : f == m_small.get() ? 's' : 't';
+        auto it = m_layouts.find(key);
+        if (it != m_layouts.end())
+            return it->second.get();
+        if (m_layouts.size() >= 20000)
+            m_layouts.clear(); // unique texts (names) would otherwise grow it without bound
+        LayoutPtr layout(pango_layout_copy(m_body.get()));
+        pango_layout_set_font_description(layout.get(), f);
+        pango_layout_set_width(layout.get(), width > 0 ? int(width * PANGO_SCALE) : -1);
+        pango_layout_set_alignment(layout.get(), align);
+        pango_layout_set_text(layout.get(), text.c_str(), int(text.size()));
+        return m_layouts.emplace(std::move(key), std::move(layout)).first->second.get();
+    }
+
     void drawText(const std::string& text, double x, double y, double width, const PangoFontDescription* f,
                   PangoAlignment align) {
-        pango_layout_set_font_description(m_body.get(), f);
-        pango_layout_set_width(m_body.get(), width > 0 ? int(width * PANGO_SCALE) : -1);
-        pango_layout_set_alignment(m_body.get(), align);
-        pango_layout_set_text(m_body.get(), text.c_str(), int(text.size()));
         cairo_move_to(m_cr, x, y);
-        pango_cairo_show_layout(m_cr, m_body.get());
+        pango_cairo_show_layout(m_cr, layoutFor(text, width, f, align));
     }
 
     void fillRect(double x, double y, double w, double h, double r, double g, double b) {
@@ -352,6 +373,7 @@ private:
     double m_lineH = 12, m_headerH = 16;
     std::vector<double> m_widths, m_rowH, m_noteH;
     std::vector<Page> m_pages;
+    std::unordered_map<std::string, LayoutPtr> m_layouts;
 };
 
 } // namespace

@@ -124,15 +124,6 @@ Result<Db> openDatabase(const fs::path& dataDir, const OpenOptions& options) {
     if (auto st = ensureDir(dataDir); !st)
         return st.error();
 
-    auto damaged = [&](const Error& cause) -> Error {
-        fs::path kept = keepAside(path);
-        auto backups = listBackups(dataDir);
-        return Error("store.damaged",
-                     {{"path", path.string()},
-                      {"kept", kept.string()},
-                      {"backup", backups.empty() ? std::string() : backups.front().string()}},
-                     cause.detail);
-    };
 
     Result<Db> db = [&]() -> Result<Db> {
         auto opened =
@@ -142,12 +133,35 @@ Result<Db> openDatabase(const fs::path& dataDir, const OpenOptions& options) {
             return opened;
         if (auto st = applySettings(*opened); !st)
             return st.error();
-        if (existed && options.integrityCheck) {
-            auto problems = pragmaRows(*opened, "PRAGMA quick_check");
-            if (!problems)
-                return problems.error();
-            if (!problems->empty())
-                return Error("store.damaged", {}, problems->front());
+        if (existed && options.check != OpenCheck::None) {
+            std::error_code sizeEc;
+            bool whole = options.check == OpenCheck::Full ||
+                         fs::file_size(path, sizeEc) + fs::file_size(path.string() + "-wal", sizeEc) <=
+                             kFullCheckMaxBytes;
+            // Reading the schema parses every table definition: a damaged header or schema
+            // page fails here.
+            auto tables = pragmaRows(*opened, "SELECT count(*) = -1 FROM sqlite_schema");
+            if (!tables)
+                return tables.error();
+            std::vector<std::string> checks;
+            if (whole) {
+                checks.push_back("PRAGMA quick_check");
+            } else {
+                auto existing = pragmaRows(*opened, "SELECT name FROM sqlite_schema WHERE"
+                                                    " type = 'table' AND name IN ('meta',"
+                                                    " 'outbox', 'quarantine', 'conflict')");
+                if (!existing)
+                    return existing.error();
+                for (auto& t : *existing)
+                    checks.push_back("PRAGMA quick_check(" + t + ")");
+            }
+            for (auto& sql : checks) {
+                auto problems = pragmaRows(*opened, sql.c_str());
+                if (!problems)
+                    return problems.error();
+                if (!problems->empty())
+                    return Error("store.damaged", {}, problems->front());
+            }
         }
         if (auto st = migrate(*opened); !st)
             return st.error();
@@ -156,10 +170,23 @@ Result<Db> openDatabase(const fs::path& dataDir, const OpenOptions& options) {
     if (!db && isDamage(db.error()) && existed) {
         Error cause = db.error();
         db = Error(cause); // closes the connection before the file is moved
-        return damaged(cause);
+        return setDamagedAside(dataDir, cause.detail);
     }
     return db;
 }
+
+Error setDamagedAside(const fs::path& dataDir, const std::string& detail) {
+    fs::path path = databasePath(dataDir);
+    fs::path kept = keepAside(path);
+    auto backups = listBackups(dataDir);
+    return Error("store.damaged",
+                 {{"path", path.string()},
+                  {"kept", kept.string()},
+                  {"backup", backups.empty() ? std::string() : backups.front().string()}},
+                 detail);
+}
+
+Result<std::vector<std::string>> quickCheck(Db& db) { return pragmaRows(db, "PRAGMA quick_check"); }
 
 Status backupDatabase(Db& db, const fs::path& file) {
     std::error_code ec;

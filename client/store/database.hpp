@@ -13,16 +13,28 @@
 // copying files, so a copy is always a consistent database.
 #include "sqlite.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <vector>
 
 namespace zhuxue::store {
 
+// How much of the file is checked on open. PRAGMA quick_check reads every page: ~50 ms per
+// 1,000 students here, seconds for a large county, too slow to wait for at every start. Quick
+// therefore checks the whole file when it is small and, for a large file, the header, the schema
+// and the tables holding unsynced work (outbox, quarantine, conflicts, meta); a damaged page
+// elsewhere is still noticed when it is read (cell_size_check, store.damaged errors) and by
+// Store::verify(), which a worker thread runs after start-up.
+enum class OpenCheck { Full, Quick, None };
+
 struct OpenOptions {
-    std::string vfs;            // a SQLite VFS name (tests inject faults); empty = default
-    bool integrityCheck = true; // PRAGMA quick_check on open
-    bool create = true;         // create the database when the file is missing
+    std::string vfs;                    // a SQLite VFS name (tests inject faults); empty = default
+    OpenCheck check = OpenCheck::Quick; // integrity check on open
+    bool create = true;                 // create the database when the file is missing
 };
+
+// Files up to this size get a full quick_check on open even with OpenCheck::Quick.
+inline constexpr std::uintmax_t kFullCheckMaxBytes = 32u << 20;
 
 std::filesystem::path databasePath(const std::filesystem::path& dataDir);
 std::filesystem::path backupsDir(const std::filesystem::path& dataDir);
@@ -31,6 +43,12 @@ std::filesystem::path attachmentsDir(const std::filesystem::path& dataDir);
 // Opens the database (creating data dir and file as needed), applies the connection settings,
 // checks integrity and runs pending migrations.
 Result<Db> openDatabase(const std::filesystem::path& dataDir, const OpenOptions& options = {});
+
+// PRAGMA quick_check over the whole file; the problems found (empty = ok).
+Result<std::vector<std::string>> quickCheck(Db& db);
+// Moves a damaged database file (and its WAL) aside, read-only, and returns store.damaged with
+// args {path, kept, backup} as openDatabase does. No connection to it may be open.
+Error setDamagedAside(const std::filesystem::path& dataDir, const std::string& detail);
 
 // PRAGMA integrity_check (full) and foreign_key_check; returns the problems found (empty = ok).
 Result<std::vector<std::string>> checkDatabase(Db& db);

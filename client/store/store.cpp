@@ -578,6 +578,16 @@ Result<StoreStats> Store::stats() {
 Result<std::vector<std::string>> Store::check() {
     return checkDatabase(m_impl->db);
 }
+
+Status Store::verify() {
+    auto problems = quickCheck(m_impl->db);
+    if (!problems)
+        return problems.error();
+    if (!problems->empty())
+        return Error("store.damaged", {{"path", databasePath(m_impl->dataDir).string()}},
+                     problems->front());
+    return {};
+}
 Result<std::filesystem::path> Store::backup() {
     return backupToDir(m_impl->db, m_impl->dataDir);
 }

@@ -228,6 +228,10 @@ public:
     Result<StoreStats> stats();
     // integrity_check + foreign_key_check; empty when healthy.
     Result<std::vector<std::string>> check();
+    // The whole-file quick_check that a large database skips on open (OpenCheck::Quick); run it
+    // on a worker with its own Store after start-up. Returns store.damaged when it fails: close
+    // every Store of this data directory, then call setDamagedAside() and offer a restore.
+    Status verify();
     Result<std::filesystem::path> backup(); // into <dataDir>/backups
     Status backupTo(const std::filesystem::path& file);
     // The connection, for read-only queries of reports. Writes must use the functions above.

@@ -1,5 +1,6 @@
 // zhuxue: the desktop client. Assembles the screens (client/ui) into the process (client/app).
 #include "client/app/app.hpp"
+#include "client/app/bare_window.hpp"
 #include "client/core/args.hpp"
 #include "client/core/version.hpp"
 #include "client/store/paths.hpp"
@@ -28,6 +29,7 @@ zhuxue: the offline-first client for county student-aid offices.
   --ready-file FILE    第一帧显示后写入此文件（测试用）write FILE after the first frame
   --screenshot FILE    退出前把窗口保存为 PNG（测试用）save the window as PNG before leaving
   --size WxH           窗口大小 window size (默认 default: 1280x800)
+  --bare-window        只开一个空白 ImGui 窗口（性能对比基线）open a bare ImGui window (benchmark baseline)
   --help, -h           显示本帮助 show this help
   --version            显示版本 show the version
 )";
@@ -37,7 +39,7 @@ int main(int argc, char** argv) {
     auto args = Args::parse(argc, argv,
                             {"data-dir", "server", "lang", "exit-after-frames", "ready-file",
                              "screenshot", "size"},
-                            {"help", "version", "kiosk", "hall-display"});
+                            {"help", "version", "kiosk", "hall-display", "bare-window"});
     if (!args) {
         std::fprintf(stderr, "zhuxue: 选项有误 invalid option: %s %s\n%s",
                      args.error().key.c_str(), args.error().args.begin()->second.c_str(), kUsage);
@@ -74,6 +76,11 @@ int main(int argc, char** argv) {
     if (args->has("size") && std::sscanf(args->value("size").c_str(), "%dx%d", &opt.width, &opt.height) != 2) {
         std::fprintf(stderr, "zhuxue: --size 的格式是 宽x高 format is WxH, e.g. 1280x800\n");
         return 2;
+    }
+
+    if (args->flag("bare-window")) {
+        app::installQuitSignalHandlers();
+        return app::runBareWindow(opt);
     }
 
     if (auto st = ensureDir(opt.dataDir); !st) {

@@ -38,6 +38,7 @@ void seed(store::Store& db) {
         s.village = i % 2 ? "秭归村" : "烟灯堡村";
         s.highSchool = "秭归县第一中学";
         s.university = i % 3 ? "武汉大学" : "三峡大学";
+        s.phone = "1380013800" + std::to_string(i);
         REQUIRE(db.save(s, who).ok());
     }
 }
@@ -83,8 +84,29 @@ TEST_CASE("screenshots of the main screens on a real window") {
         shot("search");
         REQUIRE(d.click("龚𪚥"));
         shot("family");
+        REQUIRE(d.click("##family.visit"));
+        REQUIRE(d.typeInto("##visit.present", "父亲、母亲、学生本人"));
+        REQUIRE(d.click("##visit.add_member"));
+        REQUIRE(d.typeInto("##visit.member0.name", "龚䶮"));
+        REQUIRE(d.typeInto("##visit.member0.relation", "父亲"));
+        REQUIRE(d.typeInto("##visit.member0.income", "18000"));
+        shot("home_visit");
+        REQUIRE(d.click("##visit.back"));
         REQUIRE(d.click("##family.start_loan"));
         shot("first_loan_student");
+        d.press(ImGuiKey_Enter);
+        REQUIRE(d.typeInto("##loan.co_name", "龚䶮"));
+        REQUIRE(d.typeInto("##loan.co_relation", "父亲"));
+        std::string coId = "42052719750315002";
+        coId += core::residentIdCheckChar(coId);
+        REQUIRE(d.typeInto("##loan.co_id", coId));
+        REQUIRE(d.typeInto("##loan.co_phone", "13900139000"));
+        REQUIRE(d.click("##loan.next"));
+        REQUIRE(d.click("##loan.next"));
+        REQUIRE_MESSAGE(d.typeInto("##loan.tuition", "5000"), d.why());
+        REQUIRE(d.typeInto("##loan.accommodation", "1200"));
+        REQUIRE(d.click("##loan.use_advice"));
+        shot("first_loan_amount");
         REQUIRE(d.click("##nav.home"));
         REQUIRE(d.click("##home.settings"));
         shot("settings");

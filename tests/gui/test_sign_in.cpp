@@ -20,7 +20,7 @@ TEST_CASE("a fresh device asks for the first administrator, who can then sign in
     REQUIRE(list->size() == 1);
     CHECK(list->front().role == store::Role::Admin);
     CHECK(list->front().displayName == "王𪚥");
-    f.d->frame(3);
+    REQUIRE(f.d->frameUntil([&] { return f.client->worker().busy() == 0 && f.d->exists("##signin"); }));
     f.signIn("wang", "secret-pass");
     CHECK(f.ctx().screen == ui::ScreenId::Home);
     CHECK(f.d->sawText("王𪚥"));                   // who is signed in, in the top bar

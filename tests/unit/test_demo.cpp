@@ -33,7 +33,7 @@ TEST_CASE("a real county with invented townships, marked as such") {
     CHECK(family.household.notes == "演示数据，乡镇村为虚构");
     auto bad = DemoGenerator::create(DemoOptions{.county = "420500"}); // a prefecture, not a county
     REQUIRE_FALSE(bad.ok());
-    CHECK(bad.error().key == "demo.county_unknown");
+    CHECK(bad.error().key == "import.demo.county_unknown");
 }
 
 TEST_CASE("the same seed gives the same county, ids included; another seed another one") {

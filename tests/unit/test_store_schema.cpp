@@ -180,3 +180,29 @@ TEST_CASE("restore keeps the current database as a backup first and refuses bad 
     auto store = Store::open(dir.path());
     CHECK((*store)->get<Student>(second.id)->has_value());
 }
+
+TEST_CASE("damage found after start-up by verify() is set aside the same way") {
+    test::TempDir dir;
+    {
+        auto store = Store::open(dir.path());
+        for (int i = 0; i < 300; ++i)
+            REQUIRE((*store)->save(makeStudent("学生" + std::to_string(i)), kStaff).ok());
+        REQUIRE((*store)->db().exec("PRAGMA wal_checkpoint(TRUNCATE)").ok());
+    }
+    fs::path db = databasePath(dir.path());
+    flipBytes(db, fs::file_size(db) / 2, 4096);
+    OpenOptions unchecked;
+    unchecked.check = OpenCheck::None;
+    {
+        auto store = Store::open(dir.path(), unchecked);
+        REQUIRE(store.ok()); // not noticed without a check...
+        auto st = (*store)->verify();
+        REQUIRE_FALSE(st.ok()); // ...until the worker's verify
+        CHECK(st.error().key == "store.damaged");
+    }
+    Error e = setDamagedAside(dir.path(), "verify");
+    CHECK(e.key == "store.damaged");
+    CHECK(fs::exists(e.args.at("kept")));
+    CHECK_FALSE(fs::exists(db));
+    CHECK(e.args.at("backup").empty());
+}

@@ -7,6 +7,17 @@
 
 namespace zhuxue::app::driver {
 
+void announceLastItem(const char* label) {
+#ifdef ZHUXUE_IMGUI_TEST_HOOKS
+    ImGuiContext* ctx = ImGui::GetCurrentContext();
+    if (auto* r = ctx ? static_cast<ItemRecorder*>(ctx->TestEngine) : nullptr)
+        r->itemInfo(ctx, ctx->LastItemData.ID, label, ctx->LastItemData.StatusFlags);
+#else
+    (void)label;
+#endif
+}
+
+
 Driver::Driver(App& app, std::function<void(App&)> draw) : m_app(app), m_draw(std::move(draw)) {
     m_recorder.attach(ImGui::GetCurrentContext());
     m_app.setInputHook([this] { applyInput(); });
@@ -102,6 +113,25 @@ bool Driver::sawText(std::string_view needle) const {
 
 const ItemInfo* Driver::reach(std::string_view label) {
     const ItemInfo* item = find(label);
+    if (!item) {
+        // ImGui only labels items it does not clip: page through scrollable windows to find it.
+        std::vector<std::string> scrollable;
+        for (ImGuiWindow* w : ImGui::GetCurrentContext()->Windows)
+            if (w->Active && w->ScrollMax.y > 0)
+                scrollable.push_back(w->Name);
+        for (const auto& name : scrollable) {
+            ImGuiWindow* w = ImGui::FindWindowByName(name.c_str());
+            float page = std::max(20.0f, w ? w->InnerRect.GetHeight() * 0.8f : 0.0f);
+            for (float y = 0; w && !item && y <= w->ScrollMax.y + page; y += page) {
+                ImGui::SetScrollY(w, std::min(y, w->ScrollMax.y));
+                frame(2);
+                item = find(label);
+                w = ImGui::FindWindowByName(name.c_str());
+            }
+            if (item)
+                break;
+        }
+    }
     if (!item) {
         m_why = "no item labelled \"" + std::string(label) + "\" in the last frame; items: " + describe();
         return nullptr;

@@ -43,6 +43,10 @@ private:
     std::unordered_map<ImGuiID, size_t> m_index; // id -> position in m_current
 };
 
+// Reports the last item's label to the driver, for widgets ImGui does not report itself
+// (InvisibleButton, custom canvases). Does nothing when no driver is attached.
+void announceLastItem(const char* label);
+
 // False when ImGui was built without the hooks (Debian's libimgui): the driver cannot see items.
 bool itemHooksAvailable();
 

@@ -63,7 +63,7 @@ std::size_t DemoFamily::recordCount() const {
 Result<DemoGenerator> DemoGenerator::create(const DemoOptions& options) {
     auto d = core::lookupDivision(options.county);
     if (options.county.size() != 6 || !d || d->level != core::DivisionLevel::County)
-        return Error("demo.county_unknown", {{"county", options.county}});
+        return Error("import.demo.county_unknown", {{"county", options.county}});
     DemoGenerator g(options);
     g.m_county.code = options.county;
     g.m_county.name = std::string(d->county);

@@ -68,7 +68,7 @@ using AssessmentScorer =
 
 class DemoGenerator {
 public:
-    // Error demo.county_unknown (args: county) when the code is not a known county.
+    // Error import.demo.county_unknown (args: county) when the code is not a known county.
     static Result<DemoGenerator> create(const DemoOptions& options);
 
     const DemoCounty& county() const { return m_county; }

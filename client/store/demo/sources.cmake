@@ -2,4 +2,5 @@
 # client/store/CMakeLists.txt).
 target_sources(zhuxue_store PRIVATE
     ${CMAKE_CURRENT_SOURCE_DIR}/demo/demo_county.cpp
-    ${CMAKE_CURRENT_SOURCE_DIR}/demo/demo_data.cpp)
+    ${CMAKE_CURRENT_SOURCE_DIR}/demo/demo_data.cpp
+    ${CMAKE_CURRENT_SOURCE_DIR}/demo/demo_store.cpp)

@@ -8,6 +8,7 @@ target_sources(zhuxue_store PRIVATE
     ${CMAKE_CURRENT_SOURCE_DIR}/import/columns.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/import/csv_reader.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/import/encoding.cpp
+    ${CMAKE_CURRENT_SOURCE_DIR}/import/import_run.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/import/pre_application.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/import/sheet.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/import/spreadsheet.cpp

@@ -7,7 +7,7 @@
 
 namespace zhuxue::import {
 
-Result<Sheet> readSpreadsheetFile(const std::filesystem::path& file) {
+Result<Sheet> readSpreadsheetFile(const std::filesystem::path& file, const std::string& sheetName) {
     char magic[4] = {};
     {
         std::ifstream in(file, std::ios::binary);
@@ -16,7 +16,7 @@ Result<Sheet> readSpreadsheetFile(const std::filesystem::path& file) {
         in.read(magic, sizeof magic);
     }
     if (std::string_view(magic, 4) == std::string_view("PK\x03\x04", 4))
-        return readXlsxFile(file);
+        return readXlsxFile(file, sheetName);
     if (std::string_view(magic, 4) == std::string_view("\xD0\xCF\x11\xE0", 4))
         return Error("import.xls_unsupported", {{"file", file.filename().string()}});
     return readCsvFile(file);

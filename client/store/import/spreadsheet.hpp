@@ -5,11 +5,14 @@
 #include "client/store/import/sheet.hpp"
 
 #include <filesystem>
+#include <string>
 
 namespace zhuxue::import {
 
 // Error key import.xls_unsupported for Excel 97-2003 files (save them as .xlsx or CSV), plus the
 // readers' own errors.
-Result<Sheet> readSpreadsheetFile(const std::filesystem::path& file);
+// sheetName picks an XLSX worksheet (the first one when empty); CSV files have only one.
+Result<Sheet> readSpreadsheetFile(const std::filesystem::path& file,
+                                  const std::string& sheetName = {});
 
 } // namespace zhuxue::import

@@ -156,6 +156,9 @@ void FamilyScreen::draw(Context& ctx) {
     if (button(app, "ui.family.start_loan", ctx.store != nullptr, "family.start_loan"))
         ctx.go(ScreenId::FirstLoan);
     ImGui::SameLine();
+    if (button(app, "ui.family.home_visit", ctx.store != nullptr, "family.visit"))
+        ctx.go(ScreenId::HomeVisit);
+    ImGui::SameLine();
     if (button(app, "ui.common.back", true, "family.back") || escapePressed())
         ctx.back();
 }

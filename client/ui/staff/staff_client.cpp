@@ -103,6 +103,7 @@ void StaffClient::draw() {
     case ScreenId::Search: m_search.draw(m_ctx); break;
     case ScreenId::Family: m_family.draw(m_ctx); break;
     case ScreenId::FirstLoan: m_firstLoan.draw(m_ctx); break;
+    case ScreenId::HomeVisit: m_homeVisit.draw(m_ctx); break;
     case ScreenId::Settings: m_settings.draw(m_ctx); break;
     }
     ImGui::EndChild();

@@ -6,6 +6,7 @@
 #include "family_screen.hpp"
 #include "first_loan_screen.hpp"
 #include "home_screen.hpp"
+#include "home_visit_screen.hpp"
 #include "search_screen.hpp"
 #include "settings_screen.hpp"
 #include "sign_in_screen.hpp"
@@ -44,6 +45,7 @@ private:
     SearchScreen m_search;
     FamilyScreen m_family;
     FirstLoanScreen m_firstLoan;
+    HomeVisitScreen m_homeVisit;
     SettingsScreen m_settings;
     double m_lastInput = 0;
 };

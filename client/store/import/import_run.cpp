@@ -1,0 +1,78 @@
+#include "client/store/import/import_run.hpp"
+
+#include "client/store/import/spreadsheet.hpp"
+
+namespace zhuxue::import {
+
+Result<ImportResult> importPreApplications(store::Store& store, const Sheet& sheet,
+                                           const ImportOptions& options, const store::Actor& who) {
+    // Store lookups run inside the planner's callbacks; the first failure is kept and reported.
+    std::optional<Error> lookupError;
+    ExistingRecords existing;
+    existing.studentExists = [&](const std::string& id) {
+        auto found = store.studentsByIdNumber(id);
+        if (!found) {
+            lookupError = lookupError.value_or(found.error());
+            return false;
+        }
+        return !found->empty();
+    };
+    existing.isBorrowingStudent = [&](const std::string& id) {
+        auto students = store.studentsByIdNumber(id);
+        if (!students) {
+            lookupError = lookupError.value_or(students.error());
+            return false;
+        }
+        for (const Student& s : *students) {
+            auto apps = store.list<LoanApplication>("student_id", s.id);
+            if (!apps) {
+                lookupError = lookupError.value_or(apps.error());
+                return false;
+            }
+            for (const LoanApplication& a : *apps)
+                if (a.status != LoanStatus::Rejected && a.status != LoanStatus::Withdrawn &&
+                    a.status != LoanStatus::Closed)
+                    return true;
+        }
+        return false;
+    };
+    auto plan = planPreApplications(sheet, options, existing);
+    if (!plan)
+        return plan.error();
+    if (lookupError)
+        return *lookupError;
+
+    ImportResult result;
+    result.plan = std::move(*plan);
+    const bool blocked = result.plan.rejectedRows > 0 && !options.skipBadRows;
+    if (options.dryRun || blocked || result.plan.rows.empty())
+        return result;
+
+    store::Batch batch = store.batch(who);
+    for (const PlannedRow& row : result.plan.rows) {
+        if (auto st = batch.save(row.student); !st)
+            return st.error();
+        if (row.coBorrower)
+            if (auto st = batch.save(*row.coBorrower); !st)
+                return st.error();
+        if (auto st = batch.save(row.application); !st)
+            return st.error();
+    }
+    if (auto st = batch.commit(); !st)
+        return st.error();
+    result.imported = result.plan.rows.size();
+    result.written = true;
+    return result;
+}
+
+Result<ImportResult> importPreApplicationFile(store::Store& store,
+                                              const std::filesystem::path& file,
+                                              const ImportOptions& options, const store::Actor& who,
+                                              const std::string& sheetName) {
+    auto sheet = readSpreadsheetFile(file, sheetName);
+    if (!sheet)
+        return sheet.error();
+    return importPreApplications(store, *sheet, options, who);
+}
+
+} // namespace zhuxue::import

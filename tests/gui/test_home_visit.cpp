@@ -1,0 +1,96 @@
+// A home visit recorded through the real screen: members as a repeat group, income per head, a
+// photo from a file and the guardian's signature drawn on the pad, all in the store.
+#include "staff_fixture.hpp"
+
+#include <fstream>
+
+namespace fs = std::filesystem;
+
+using namespace zhuxue;
+using namespace zhuxue::test;
+
+TEST_CASE("home visit: members, photo, signature") {
+    StaffFixture f;
+    store::Actor who{"seed"};
+    Student s;
+    s.id = newUuidV7();
+    s.county = "420527";
+    s.name = "向秭归";
+    s.township = "茅坪镇";
+    s.village = "秭归村";
+    REQUIRE(f.store().save(s, who).ok());
+    fs::path photo = f.dir / "家访1.jpg";
+    std::ofstream(photo, std::ios::binary) << "\xFF\xD8\xFF\xE0 not really a jpeg, but bytes to keep";
+
+    f.addAccount("li", store::Role::Staff);
+    f.signIn("li");
+    f.ctx().openFamily(s.id);
+    f.d->frame(2);
+    auto& d = *f.d;
+    REQUIRE(d.click("##family.visit"));
+    REQUIRE_MESSAGE(d.exists("##visit.date"), d.describe());
+
+    // Saving without the guardian's signature is refused with the reason.
+    REQUIRE(d.click("##visit.save"));
+    CHECK(d.sawText("签字"));
+    CHECK(f.store().list<HomeVisit>("student_id", s.id)->empty());
+
+    REQUIRE(d.typeInto("##visit.visitors", "李文（县资助中心），王芳（班主任）"));
+    REQUIRE(d.click("##visit.add_member"));
+    REQUIRE(d.click("##visit.add_member"));
+    REQUIRE(d.typeInto("##visit.member0.name", "向𪚥"));
+    REQUIRE(d.typeInto("##visit.member0.relation", "父亲"));
+    REQUIRE(d.typeInto("##visit.member0.birth_year", "1975"));
+    REQUIRE(d.typeInto("##visit.member0.income", "18000"));
+    REQUIRE(d.typeInto("##visit.member1.name", "覃䶮"));
+    REQUIRE(d.typeInto("##visit.member1.relation", "母亲"));
+    REQUIRE(d.typeInto("##visit.member1.income", "6000"));
+    d.frame(2);
+    CHECK(d.sawText("¥8,000.00")); // (18,000 + 6,000) / 3 people
+    REQUIRE_MESSAGE(d.typeInto("##visit.observations", "土坯房两间，父亲腰伤不能重体力劳动。"), d.why());
+    REQUIRE(d.click("比较困难"));
+    REQUIRE(d.typeInto("##visit.photo_path", photo.string()));
+    REQUIRE(d.click("##visit.add_photo"));
+    REQUIRE(d.drag("##visit.sign_guardian", {{0.1f, 0.5f}, {0.3f, 0.2f}, {0.5f, 0.8f}, {0.8f, 0.3f}}));
+    REQUIRE(d.click("##visit.save"));
+    CHECK(d.sawText("家访记录已保存"));
+
+    auto visits = f.store().list<HomeVisit>("student_id", s.id);
+    REQUIRE(visits.ok());
+    REQUIRE(visits->size() == 1);
+    const HomeVisit& v = visits->front();
+    CHECK(v.visitors.size() == 2);
+    CHECK(v.householdSize == 3);
+    CHECK(v.perCapitaIncomeFen == 800'000);
+    CHECK(v.recommendedLevel == HardshipLevel::Fairly);
+    CHECK(v.observations.find("腰伤") != std::string::npos);
+    auto student = f.store().get<Student>(s.id);
+    REQUIRE(student.ok());
+    REQUIRE_FALSE((*student)->householdId.isNil());
+    auto members = f.store().list<HouseholdMember>("household_id", (*student)->householdId);
+    REQUIRE(members.ok());
+    REQUIRE(members->size() == 2);
+    CHECK(members->front().name == "向𪚥");
+    CHECK(members->front().annualIncomeFen == 1'800'000);
+    auto files = f.store().list<Attachment>("owner_id", v.id);
+    REQUIRE(files.ok());
+    REQUIRE(files->size() == 2);
+    int photos = 0, signatures = 0;
+    for (const auto& a : *files) {
+        auto bytes = f.store().readAttachment(a.sha256);
+        REQUIRE(bytes.ok());
+        if (a.kind == AttachmentKind::Photo) {
+            ++photos;
+            CHECK(a.mime == "image/jpeg");
+            CHECK(static_cast<unsigned char>((*bytes)[0]) == 0xFF);
+        } else if (a.kind == AttachmentKind::Signature) {
+            ++signatures;
+            CHECK(a.mime == "image/png");
+            REQUIRE(bytes->size() > 8);
+            CHECK(static_cast<unsigned char>((*bytes)[1]) == 'P'); // \x89PNG
+            CHECK(bytes->size() > 100);                              // strokes, not a blank page
+        }
+    }
+    CHECK(photos == 1);
+    CHECK(signatures == 1);
+}
