@@ -3,6 +3,7 @@
 #include "client/core/version.hpp"
 #include "client/store/catalog_files.hpp"
 #include "client/store/paths.hpp"
+#include "backup_commands.hpp"
 #include "command.hpp"
 #include "roster_command.hpp"
 #include "sync_commands.hpp"
@@ -32,6 +33,7 @@ std::vector<cli::Command> allCommands() {
     cli::registerImportCommands(c);
     registerSyncCommands(c);
     cli::registerRosterCommands(c);
+    cli::registerBackupCommands(c);
     return c;
 }
 

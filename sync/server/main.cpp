@@ -2,6 +2,8 @@
 #include "client/core/args.hpp"
 #include "client/core/version.hpp"
 #include "sync/protocol/wire.hpp"
+#include "sync/server/backup.hpp"
+#include "sync/server/config.hpp"
 #include "sync/server/service.hpp"
 
 #include <csignal>
@@ -26,8 +28,17 @@ The zhuxue central sync server.
   enroll --county 420527[,420528] [--name 名称]
                        生成一次性设备注册码 make a one-time enrollment code for a device
   revoke DEVICE        停用设备 revoke a device (its token stops working at once)
+  backup FILE          在线备份数据（服务器可继续运行）back up the store while it runs
+                       (SQLite: 在线备份 online backup; PostgreSQL: pg_dump 自定义格式 custom format)
+  restore FILE [--force]
+                       从备份恢复（先停止服务器）restore a backup (stop the server first);
+                       已有数据时需要 --force needs --force when the store holds data;
+                       原 SQLite 文件保留为 the old SQLite file is kept as *.before-restore-*
 
 选项 Options:
+  --config FILE        读取配置文件 read settings from FILE ("名称 = 值" lines "name = value",
+                       # 注释 comments; 名称同长选项 names as the long options; 命令行优先
+                       the command line wins), 例如 e.g. /etc/zhuxue/server.conf
   --listen ADDR        监听地址 listen address (默认 default: 127.0.0.1)
   --port N             端口 port (默认 default: 8720; 0 = 任选空闲端口 any free port)
   --port-file FILE     启动后把实际端口写入此文件 write the bound port to FILE
@@ -113,11 +124,16 @@ int runRevoke(server::Storage& storage, const std::string& device) {
 } // namespace
 
 int main(int argc, char** argv) {
-    auto args =
-        Args::parse(argc, argv,
-                    {"listen", "port", "port-file", "data-dir", "db", "tls-cert", "tls-key",
-                     "threads", "county", "name", "code-hours", "token-days", "max-body-kb"},
-                    {"help", "version"});
+    auto merged = server::argumentsWithConfig(argc, argv); // --config FILE settings, then the command line
+    if (!merged) {
+        std::fprintf(stderr, "zhuxue-server: %s\n", merged.error().detail.c_str());
+        return 2;
+    }
+    auto mergedArgv = server::argvOf(*merged);
+    auto args = Args::parse(static_cast<int>(merged->size()), mergedArgv.data(),
+                            {"listen", "port", "port-file", "data-dir", "db", "tls-cert", "tls-key", "threads", "county",
+                             "name", "code-hours", "token-days", "max-body-kb", "config"},
+                            {"help", "version", "force"});
     if (!args) {
         std::fprintf(stderr, "zhuxue-server: 选项有误 invalid option (%s)\n%s",
                      args.error().key.c_str(), kUsage);
@@ -132,9 +148,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     std::string command = args->positional().empty() ? "serve" : args->positional()[0];
-    if (command != "serve" && command != "enroll" && command != "revoke") {
-        std::fprintf(stderr, "zhuxue-server: 没有这个命令 unknown command \"%s\"\n%s",
-                     command.c_str(), kUsage);
+    if (command != "serve" && command != "enroll" && command != "revoke" && command != "backup" && command != "restore") {
+        std::fprintf(stderr, "zhuxue-server: 没有这个命令 unknown command \"%s\"\n%s", command.c_str(), kUsage);
         return 2;
     }
     auto port = args->integer("port", 8720);
@@ -151,6 +166,8 @@ int main(int argc, char** argv) {
     }
     std::string dataDir = args->value("data-dir", "zhuxue-server-data");
     std::string db = args->value("db");
+    if (command == "backup" || command == "restore")
+        return server::runBackupCommand(command, *args, dataDir, db);
     if (db.empty()) {
         std::error_code ec;
         std::filesystem::create_directories(dataDir, ec);

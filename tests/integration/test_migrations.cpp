@@ -1,0 +1,171 @@
+// Upgrades from every earlier schema version, device and server: a database made by the old SQL
+// itself, with data in it, opened by the current code loses nothing; a migration that fails
+// reports a clear error and leaves the old database as it was and usable.
+#include "client/store/schema.hpp"
+#include "client/store/store.hpp"
+#include "sync/server/storage.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <doctest/doctest.h>
+
+#include <sqlite3.h>
+
+#include <set>
+
+using namespace zhuxue;
+using namespace zhuxue::store;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A raw connection: the old versions are built without any of the current code's help.
+struct Raw {
+    sqlite3* db = nullptr;
+    explicit Raw(const fs::path& file) { REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK); }
+    ~Raw() { sqlite3_close(db); }
+    void exec(const std::string& sql) {
+        char* err = nullptr;
+        int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+        INFO(sql << ": " << (err ? err : ""));
+        sqlite3_free(err);
+        REQUIRE(rc == SQLITE_OK);
+    }
+    std::string text(const std::string& sql) {
+        sqlite3_stmt* st = nullptr;
+        std::string out;
+        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+            sqlite3_column_text(st, 0))
+            out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+        return out;
+    }
+};
+
+const char* kNames[] = {"王𬌗", "覃秭归", "欧阳𠀀"};
+
+// The device database at `version`, made by the released migration SQL, with three students.
+void buildDeviceAt(const fs::path& dataDir, int version) {
+    fs::create_directories(dataDir);
+    Raw raw(databasePath(dataDir));
+    raw.exec("BEGIN");
+    for (const auto& m : migrations())
+        if (m.version <= version)
+            for (auto step : m.steps)
+                raw.exec(std::string(step));
+    raw.exec("PRAGMA user_version = " + std::to_string(version));
+    for (int i = 0; i < 3; ++i)
+        raw.exec("INSERT INTO student(id, county, name, id_number) VALUES(randomblob(16), '420527', '" +
+                 std::string(kNames[i]) + "', '42052720050101002X')");
+    raw.exec("COMMIT");
+}
+
+// zhuxue-server's SQLite schema as released in 0.1 (version 1; the server has no later one yet).
+constexpr const char* kServerV1 = R"(
+CREATE TABLE changes(seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, county TEXT NOT NULL,
+    record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL,
+    hlc TEXT NOT NULL, device TEXT NOT NULL, base TEXT NOT NULL, received_at INTEGER NOT NULL);
+CREATE TABLE devices(id TEXT PRIMARY KEY, name TEXT NOT NULL, counties TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE, enrolled_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+    revoked_at INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE enroll_codes(code_hash TEXT PRIMARY KEY, counties TEXT NOT NULL, name TEXT NOT NULL,
+    expires_at INTEGER NOT NULL, used_at INTEGER NOT NULL DEFAULT 0, device TEXT NOT NULL DEFAULT '');
+CREATE TABLE blobs(sha TEXT PRIMARY KEY, size INTEGER NOT NULL, total INTEGER NOT NULL, complete INTEGER NOT NULL);
+CREATE TABLE blob_parts(sha TEXT NOT NULL, off INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY(sha, off));
+)";
+
+void insertServerChanges(Raw& raw, int n) {
+    for (int i = 0; i < n; ++i) {
+        char id[40];
+        std::snprintf(id, sizeof id, "01900000-0000-7000-8000-%012d", i);
+        raw.exec(std::string("INSERT INTO changes(id, county, record_type, record_id, field, value, hlc, device, base, "
+                             "received_at) VALUES('") + id + "', '420527', 'student', '01900000-0000-7000-8000-000000000001', "
+                 "'name', '\"" + kNames[i % 3] + "\"', '0000019000000000-0000', "
+                 "'01900000-0000-7000-8000-0000000000aa', '', 1700000000)");
+    }
+}
+
+} // namespace
+
+TEST_CASE("the device store opens every earlier schema version with its data intact") {
+    for (const auto& m : migrations()) {
+        CAPTURE(m.version);
+        test::TempDir dir("zhuxue-migrate-device");
+        buildDeviceAt(dir.path(), m.version);
+        auto store = Store::open(dir.path());
+        REQUIRE_MESSAGE(store.ok(), (store.ok() ? "" : store.error().key + " " + store.error().detail));
+        CHECK(*(*store)->db().queryInt("PRAGMA user_version") == latestSchemaVersion());
+        CHECK(*(*store)->count(RecordType::Student) == 3);
+        std::set<std::string> names;
+        REQUIRE((*store)->forEach<Student>([&](const Student& s) {
+            names.insert(s.name);
+            CHECK(s.idNumber == "42052720050101002X");
+            return true;
+        }).ok());
+        CHECK(names == std::set<std::string>(std::begin(kNames), std::end(kNames)));
+        CHECK((*store)->search("覃秭归")->size() == 1); // the search index was built for old rows too
+        CHECK((*store)->check()->empty());
+    }
+}
+
+TEST_CASE("a device migration that fails reports why and leaves the old database as it was") {
+    test::TempDir dir("zhuxue-migrate-device-fail");
+    fs::create_directories(dir.path());
+    {
+        // A database at version 0 holding an object that migration 1 needs to create.
+        Raw raw(databasePath(dir.path()));
+        raw.exec("CREATE TABLE student(legacy TEXT); INSERT INTO student VALUES('旧数据 old row')");
+    }
+    auto store = Store::open(dir.path());
+    REQUIRE_FALSE(store.ok());
+    INFO(store.error().key << " " << store.error().detail);
+    CHECK(store.error().key != "store.damaged"); // not mistaken for damage: the file stays in place
+    CHECK(store.error().detail.find("student") != std::string::npos);
+    REQUIRE(fs::exists(databasePath(dir.path())));
+    Raw raw(databasePath(dir.path()));
+    CHECK(raw.text("PRAGMA user_version") == "0");
+    CHECK(raw.text("SELECT legacy FROM student") == "旧数据 old row");
+    CHECK(raw.text("SELECT count(*) FROM sqlite_master WHERE name = 'meta'") == "0"); // rolled back whole
+    CHECK(raw.text("PRAGMA integrity_check") == "ok");
+}
+
+TEST_CASE("the server's SQLite store opens a version 1 file with its data intact") {
+    test::TempDir dir("zhuxue-migrate-server");
+    fs::path file = dir / "zhuxue-server.sqlite";
+    {
+        Raw raw(file);
+        raw.exec(kServerV1);
+        insertServerChanges(raw, 5);
+    }
+    auto storage = sync::server::openSqliteStorage(file.string());
+    REQUIRE_MESSAGE(storage.ok(), (storage.ok() ? "" : storage.error().detail));
+    CHECK(*(*storage)->changeCount() == 5);
+    auto page = (*storage)->pull({"420527"}, 0, 100);
+    REQUIRE(page.ok());
+    REQUIRE(page->changes.size() == 5);
+    CHECK(page->changes[1].value == "覃秭归");
+}
+
+TEST_CASE("a server schema upgrade that fails reports the file and why, and the old store stays usable") {
+    test::TempDir dir("zhuxue-migrate-server-fail");
+    fs::path file = dir / "zhuxue-server.sqlite";
+    {
+        Raw raw(file);
+        raw.exec(kServerV1);
+        insertServerChanges(raw, 3);
+        // A conflicting object where the current code creates an index.
+        raw.exec("CREATE TABLE changes_county_seq(x)");
+    }
+    auto failed = sync::server::openSqliteStorage(file.string());
+    REQUIRE_FALSE(failed.ok());
+    CHECK(failed.error().detail.find(file.string()) != std::string::npos);
+    CHECK(failed.error().detail.find("changes_county_seq") != std::string::npos);
+    {
+        Raw raw(file);
+        CHECK(raw.text("SELECT count(*) FROM changes") == "3");
+        CHECK(raw.text("PRAGMA integrity_check") == "ok");
+        raw.exec("DROP TABLE changes_county_seq"); // what the administrator does after reading the error
+    }
+    auto storage = sync::server::openSqliteStorage(file.string());
+    REQUIRE(storage.ok());
+    CHECK(*(*storage)->changeCount() == 3);
+}
