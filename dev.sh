@@ -71,6 +71,7 @@ cmd_test() {
     say "AddressSanitizer + UBSan 构建，运行非界面测试 sanitizer build, non-GUI tests (build-asan/)"
     configure_and_build "$ROOT/build-asan" -DZHUXUE_SANITIZE=ON -DZHUXUE_BUILD_GUI=OFF
     (cd "$ROOT/build-asan" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+        LSAN_OPTIONS=suppressions="$ROOT/tests/sanitizer/lsan.supp":print_suppressions=0 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         ctest --output-on-failure -j "$JOBS" -LE 'gui|bench')
     say "完整构建，运行全部测试 full build, every test (build/)"
