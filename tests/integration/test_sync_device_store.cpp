@@ -59,7 +59,6 @@ std::string name(DeviceSyncStore& d, const Uuid& id) {
 TEST_CASE("two device stores and a server converge, conflicts are kept and resolved") {
     TempDir tmp("zhuxue-sync-device");
     ServerProcess server(tmp / "server");
-    server.start();
     auto a = openDevice(tmp / "a");
     auto b = openDevice(tmp / "b");
     REQUIRE(enrollDevice(*a, server.url(), server.enrollCode("420527"), "A").ok());
@@ -133,7 +132,6 @@ TEST_CASE("two device stores and a server converge, conflicts are kept and resol
 TEST_CASE("a change outside the device's counties goes to the store's quarantine with the reason") {
     TempDir tmp("zhuxue-sync-device-scope");
     ServerProcess server(tmp / "server");
-    server.start();
     auto a = openDevice(tmp / "a");
     REQUIRE(enrollDevice(*a, server.url(), server.enrollCode("420527"), "A").ok());
     REQUIRE(a->store().save(makeStudent("越界", "420528"), kStaff).ok());
@@ -157,7 +155,6 @@ TEST_CASE("a change outside the device's counties goes to the store's quarantine
 TEST_CASE("re-enrolling keeps unsynced changes; the pull cursor lives in the store") {
     TempDir tmp("zhuxue-sync-device-reenroll");
     ServerProcess server(tmp / "server");
-    server.start();
     {
         auto a = openDevice(tmp / "a");
         REQUIRE(enrollDevice(*a, server.url(), server.enrollCode("420527"), "A").ok());
