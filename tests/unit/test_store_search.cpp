@@ -74,6 +74,8 @@ TEST_CASE("search finds students by any substring of what identifies them") {
     CHECK(zhangsan.front() == "张三");
     CHECK(names(store, "zsf") == std::vector<std::string>{"张三丰"});
     CHECK(names(store, "zs").size() == 2);
+    CHECK(names(store, "zh").size() >= 2);  // the start of a full reading
+    CHECK(names(store, "qx").empty());      // no name has these initials
     CHECK(names(store, "ZS").size() == 2);
     CHECK(names(store, "zhang").size() == 2);
     CHECK(names(store, "ws").empty()); // initials across two keys do not join
