@@ -84,6 +84,13 @@ TEST_CASE("screenshots of the main screens on a real window") {
         shot("search");
         REQUIRE(d.click("龚𪚥"));
         shot("family");
+        REQUIRE(d.click("##family.assess"));
+        REQUIRE(d.click("##assess.family_structure.single_parent"));
+        REQUIRE(d.click("##assess.location.remote_village"));
+        REQUIRE(d.click("##assess.parents_work.migrant_work"));
+        REQUIRE(d.typeInto("##assess.household_size", "5"));
+        shot("assessment");
+        REQUIRE(d.click("##assess.back"));
         REQUIRE(d.click("##family.visit"));
         REQUIRE(d.typeInto("##visit.present", "父亲、母亲、学生本人"));
         REQUIRE(d.click("##visit.add_member"));

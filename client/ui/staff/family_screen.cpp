@@ -159,6 +159,9 @@ void FamilyScreen::draw(Context& ctx) {
     if (button(app, "ui.family.home_visit", ctx.store != nullptr, "family.visit"))
         ctx.go(ScreenId::HomeVisit);
     ImGui::SameLine();
+    if (button(app, "ui.family.assess", ctx.store != nullptr, "family.assess"))
+        ctx.go(ScreenId::Assessment);
+    ImGui::SameLine();
     if (button(app, "ui.common.back", true, "family.back") || escapePressed())
         ctx.back();
 }

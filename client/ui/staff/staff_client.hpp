@@ -2,6 +2,7 @@
 // The staff and volunteer client: opens the device's store and accounts, holds every screen and
 // the navigation between them, locks after idle time, and draws one frame. main.cpp runs it in
 // a window; the GUI tests run it headless through the automation driver.
+#include "assessment_screen.hpp"
 #include "context.hpp"
 #include "family_screen.hpp"
 #include "first_loan_screen.hpp"
@@ -47,6 +48,7 @@ private:
     FirstLoanScreen m_firstLoan;
     HomeVisitScreen m_homeVisit;
     SettingsScreen m_settings;
+    AssessmentScreen m_assessment;
     double m_lastInput = 0;
 };
 

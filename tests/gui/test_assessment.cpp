@@ -1,0 +1,116 @@
+// Hardship assessment (认定) through the real screen, drawn from the county indicator table: the
+// score follows the answers live, the level follows the cut-offs, a priority group identifies the
+// level directly, and what is saved is the assessment record a reviewer will see.
+#include "staff_fixture.hpp"
+
+using namespace zhuxue;
+using namespace zhuxue::test;
+
+namespace {
+Student seedStudent(StaffFixture& f, const char* name) {
+    Student s;
+    s.id = newUuidV7();
+    s.county = "420527";
+    s.name = name;
+    s.township = "茅坪镇";
+    s.village = "秭归村";
+    REQUIRE(f.store().save(s, store::Actor{"seed"}).ok());
+    return s;
+}
+
+void openAssessment(StaffFixture& f, const Student& s) {
+    f.ctx().openFamily(s.id);
+    f.d->frame(2);
+    REQUIRE_MESSAGE(f.d->click("##family.assess"), f.d->why());
+    f.d->frame(2);
+    REQUIRE_MESSAGE(f.d->exists("##assess.family_structure.single_parent"), f.d->describe());
+}
+} // namespace
+
+TEST_CASE("assessment: scored answers give a live score, a level, and a submitted record") {
+    StaffFixture f;
+    Student s = seedStudent(f, "向𪚥");
+    f.addAccount("li", store::Role::Staff);
+    f.signIn("li");
+    openAssessment(f, s);
+    auto& d = *f.d;
+
+    // Submitting with nothing answered is refused with the reason; nothing is saved.
+    REQUIRE(d.click("##assess.submit"));
+    d.frame();
+    CHECK(d.sawText("还有"));
+    CHECK(f.store().list<HardshipAssessment>("student_id", s.id)->empty());
+
+    REQUIRE(d.click("##assess.family_structure.single_parent")); // 12
+    REQUIRE(d.click("##assess.location.village"));                // 8
+    d.frame();
+    CHECK(d.sawText("总分：20"));
+    REQUIRE(d.click("##assess.family_health.all_healthy"));       // 0
+    REQUIRE(d.click("##assess.parents_work.farming"));            // 12
+    REQUIRE(d.typeInto("##assess.household_size", "4"));
+    REQUIRE(d.typeInto("##assess.household_income", "20000"));    // 5,000 a head: 15
+    REQUIRE(d.click("##assess.disaster.none"));
+    REQUIRE(d.typeInto("##assess.siblings_in_school", "1"));      // 3
+    REQUIRE(d.click("##assess.commitment.agreed"));
+    d.frame(2);
+    CHECK_MESSAGE(d.sawText("总分：50"), f.shown());
+    CHECK(d.sawText("认定等级：比较困难"));
+    // The medical cost only counts when someone is ill: hidden for a healthy family.
+    CHECK_FALSE(d.exists("##assess.medical_cost"));
+
+    REQUIRE(d.click("##assess.submit"));
+    d.frame();
+    CHECK(d.sawText("已提交，等待评议"));
+    auto saved = f.store().list<HardshipAssessment>("student_id", s.id);
+    REQUIRE(saved.ok());
+    REQUIRE(saved->size() == 1);
+    const HardshipAssessment& a = saved->front();
+    CHECK(a.formId == "hardship.county_standard");
+    CHECK(a.status == AssessmentStatus::Submitted);
+    CHECK(a.level == HardshipLevel::Fairly);
+    CHECK(a.score == doctest::Approx(50));
+    CHECK(a.commitmentSigned);
+    CHECK(a.priorityGroups.empty());
+    auto answers = nlohmann::json::parse(a.answersJson);
+    CHECK(answers["parents_work"] == "farming");
+
+    // The family page lists it.
+    REQUIRE(d.click("##assess.back"));
+    d.frame(2);
+    CHECK(f.ctx().screen == ui::ScreenId::Family);
+}
+
+TEST_CASE("assessment: a priority group is identified directly; a draft is kept and reopened") {
+    StaffFixture f;
+    Student s = seedStudent(f, "覃䶮");
+    f.addAccount("wang", store::Role::Volunteer);
+    f.signIn("wang");
+    openAssessment(f, s);
+    auto& d = *f.d;
+    REQUIRE(d.click("##assess.priority_groups.dibao"));
+    d.frame(2);
+    CHECK(d.sawText("认定等级：特别困难"));
+    CHECK(d.sawText("属于重点保障群体，直接认定：城乡最低生活保障家庭（低保）"));
+    REQUIRE(d.click("##assess.save"));
+    d.frame();
+    CHECK(d.sawText("草稿已保存"));
+    auto saved = f.store().list<HardshipAssessment>("student_id", s.id);
+    REQUIRE(saved->size() == 1);
+    CHECK(saved->front().status == AssessmentStatus::Draft);
+    CHECK(saved->front().level == HardshipLevel::Special);
+    CHECK(saved->front().priorityGroups == std::vector<std::string>{"dibao"});
+
+    // Esc goes back; coming again opens the same draft with its answer.
+    d.press(ImGuiKey_Escape);
+    d.frame(2);
+    CHECK(f.ctx().screen == ui::ScreenId::Family);
+    REQUIRE(d.click("##family.assess"));
+    d.frame(2);
+    CHECK(d.sawText("认定等级：特别困难"));
+    REQUIRE(d.click("##assess.family_structure.both_parents"));
+    REQUIRE(d.click("##assess.save"));
+    d.frame();
+    saved = f.store().list<HardshipAssessment>("student_id", s.id);
+    REQUIRE(saved->size() == 1); // the same record, updated
+    CHECK(nlohmann::json::parse(saved->front().answersJson)["family_structure"] == "both_parents");
+}
