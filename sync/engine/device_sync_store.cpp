@@ -116,8 +116,9 @@ DeviceSyncStore::DeviceSyncStore(std::unique_ptr<store::Store> store)
 
 DeviceSyncStore::~DeviceSyncStore() = default;
 
-Result<std::string> DeviceSyncStore::getState(const std::string& key) {
-    auto st = m_store->db().cached("SELECT value FROM sync_state WHERE key = ?");
+namespace {
+Result<std::string> readState(store::Store& s, const std::string& key) {
+    auto st = s.db().cached("SELECT value FROM sync_state WHERE key = ?");
     if (!st)
         return st.error();
     (*st)->bind(1, key);
@@ -129,6 +130,11 @@ Result<std::string> DeviceSyncStore::getState(const std::string& key) {
     std::string v = (*st)->text(0);
     (*st)->reset();
     return v;
+}
+} // namespace
+
+Result<std::string> DeviceSyncStore::getState(const std::string& key) {
+    return readState(*m_store, key);
 }
 
 Status DeviceSyncStore::setState(const std::string& key, const std::string& value) {
@@ -466,9 +472,13 @@ Result<SyncCounts> DeviceSyncStore::counts() {
 }
 
 Result<SyncCredentials> DeviceSyncStore::credentials() {
+    return deviceCredentials(*m_store);
+}
+
+Result<SyncCredentials> deviceCredentials(store::Store& store) {
     SyncCredentials c;
-    auto url = getState("url"), token = getState("token"), counties = getState("counties"),
-         exp = getState("expires_at");
+    auto url = readState(store, "url"), token = readState(store, "token"),
+         counties = readState(store, "counties"), exp = readState(store, "expires_at");
     if (!url)
         return url.error();
     if (!token)
@@ -479,7 +489,7 @@ Result<SyncCredentials> DeviceSyncStore::credentials() {
         return exp.error();
     c.url = *url;
     c.token = *token;
-    c.device = m_store->deviceId().str();
+    c.device = store.deviceId().str();
     c.counties = splitComma(*counties);
     c.expiresAt = exp->empty() ? 0 : std::stoll(*exp);
     return c;

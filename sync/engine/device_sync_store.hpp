@@ -74,4 +74,8 @@ private:
     std::unique_ptr<store::Store> m_store;
 };
 
+// The enrollment kept in a device store (url empty when not enrolled), read on any connection:
+// the staff client takes the device's county from it.
+Result<SyncCredentials> deviceCredentials(store::Store& store);
+
 } // namespace zhuxue::sync

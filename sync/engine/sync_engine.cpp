@@ -190,6 +190,17 @@ void SyncEngine::notifySaved() {
     m_cv.notify_all();
 }
 
+void SyncEngine::requestEnroll(std::string url, std::string code, std::string name,
+                               EnrollDone done) {
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_enroll && m_enroll->done)
+            m_enroll->done(Error("sync.error.enroll_superseded"));
+        m_enroll = EnrollRequest{std::move(url), std::move(code), std::move(name), std::move(done)};
+    }
+    m_cv.notify_all();
+}
+
 void SyncEngine::run() {
     std::mt19937_64 rng(std::random_device{}());
     std::uniform_real_distribution<double> unit(0.0, 1.0);
@@ -198,6 +209,7 @@ void SyncEngine::run() {
     std::unique_ptr<SyncStore> store;
     std::unique_ptr<SyncClient> client;
     std::string clientFor;
+    std::optional<EnrollRequest> enroll;
     for (;;) {
         {
             std::unique_lock lock(m_mutex);
@@ -207,7 +219,7 @@ void SyncEngine::run() {
                 auto now = std::chrono::steady_clock::now();
                 // A person asking (requestSync) goes now; saves and the timer wait out a backoff.
                 bool backingOff = failures > 0 && now < next;
-                if (m_now)
+                if (m_now || m_enroll)
                     break;
                 if (!backingOff &&
                     (now >= next || (m_saved && now >= m_savedAt + m_timing.afterSave)))
@@ -219,6 +231,12 @@ void SyncEngine::run() {
             }
             m_now = false;
             m_saved = false;
+            if (m_enroll) {
+                if (enroll && enroll->done)
+                    enroll->done(Error("sync.error.enroll_superseded"));
+                enroll = std::move(m_enroll);
+                m_enroll.reset();
+            }
         }
         if (!store) {
             auto s = m_openStore();
@@ -233,6 +251,17 @@ void SyncEngine::run() {
                 continue;
             }
             store = std::move(*s);
+        }
+        if (enroll) {
+            m_board.update([&](SyncStatus& st) { st.serverUrl = enroll->url; });
+            auto r = enrollDevice(*store, enroll->url, enroll->code, enroll->name);
+            if (!r)
+                m_board.update([&](SyncStatus& st) { st.lastErrorKey = r.error().key; });
+            else
+                failures = 0; // a new server: no reason to wait out the old one's backoff
+            if (enroll->done)
+                enroll->done(r);
+            enroll.reset();
         }
         auto cred = store->credentials();
         if (!cred || !cred->enrolled()) {

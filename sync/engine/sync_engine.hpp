@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace zhuxue::sync {
@@ -56,6 +57,10 @@ public:
     void stop();
     void requestSync();
     void notifySaved();
+    // Enrolls on the worker thread (the network call never blocks the caller) and syncs right
+    // after a success; `done` runs on the worker thread: hand the result to the UI's queue.
+    using EnrollDone = std::function<void(Result<SyncCredentials>)>;
+    void requestEnroll(std::string url, std::string code, std::string name, EnrollDone done);
 
 private:
     void run();
@@ -69,6 +74,11 @@ private:
     bool m_stop = false, m_now = false;
     std::chrono::steady_clock::time_point m_savedAt{};
     bool m_saved = false;
+    struct EnrollRequest {
+        std::string url, code, name;
+        EnrollDone done;
+    };
+    std::optional<EnrollRequest> m_enroll;
     std::thread m_thread;
 };
 

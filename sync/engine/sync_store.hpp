@@ -1,7 +1,7 @@
 #pragma once
 // What the sync engine needs from the device's database. The device store (client/store) keeps
-// the outbox, field versions, conflicts and quarantine; an adapter maps them to this interface.
-// LocalSyncStore (local_sync_store.hpp) implements it on its own SQLite tables.
+// the outbox, field versions, conflicts and quarantine; DeviceSyncStore (device_sync_store.hpp)
+// maps them to this interface.
 //
 // Crash safety rests on two rules every implementation keeps:
 //  - acknowledge() runs only after the server answered; a change pushed but not acknowledged is
