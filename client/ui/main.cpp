@@ -5,6 +5,8 @@
 #include "client/core/version.hpp"
 #include "client/store/paths.hpp"
 #include "client/ui/staff/staff_client.hpp"
+#include "sync/engine/device_sync_store.hpp"
+#include "sync/engine/sync_engine.hpp"
 #include "sync/engine/sync_status.hpp"
 
 #include <cstdio>
@@ -117,5 +119,17 @@ int main(int argc, char** argv) {
         s.state = s.serverUrl.empty() ? sync::SyncState::NotConfigured : sync::SyncState::Idle;
     });
     ui::StaffClient client(application, opt.dataDir, &syncBoard);
+    // The sync worker: its own store connection on its own thread; declared after the client so
+    // it stops (and hands back its last results) before the screens go away.
+    sync::SyncEngine syncEngine(
+        [dir = opt.dataDir]() -> Result<std::unique_ptr<sync::SyncStore>> {
+            auto s = sync::DeviceSyncStore::open(dir);
+            if (!s)
+                return s.error();
+            return std::unique_ptr<sync::SyncStore>(std::move(*s));
+        },
+        syncBoard);
+    client.context().sync = &syncEngine;
+    syncEngine.start();
     return application.run([&](app::App&) { client.draw(); });
 }

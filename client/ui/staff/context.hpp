@@ -12,6 +12,10 @@
 #include <optional>
 #include <vector>
 
+namespace zhuxue::sync {
+class SyncEngine;
+}
+
 namespace zhuxue::ui {
 
 enum class ScreenId { SignIn, Home, Search, Family, FirstLoan, HomeVisit, Settings, Assessment };
@@ -29,8 +33,12 @@ struct Context {
     const sync::SyncStatusBoard* board = nullptr;
     app::Worker* worker = nullptr;
     std::filesystem::path dataDir;
-    // The county this device works for (from enrolment; records are saved with it).
+    // The county this device works for: the first county of its enrolment (records are saved
+    // with it). "420527" (the demo county) only while the device is not enrolled.
     std::string county = "420527";
+    // The background sync worker (nullptr when none runs, e.g. in headless tests): notifySaved
+    // after saves, requestSync for "sync now", requestEnroll from the settings screen.
+    sync::SyncEngine* sync = nullptr;
 
     std::optional<store::Account> account; // who is signed in
     ScreenId screen = ScreenId::SignIn;

@@ -1,6 +1,7 @@
 #include "settings_screen.hpp"
 
 #include "client/ui/widgets/fields.hpp"
+#include "sync/engine/sync_engine.hpp"
 
 #include <imgui.h>
 
@@ -24,6 +25,41 @@ bool allDigits(const std::string& s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 } // namespace
+
+// Trades the code for a token on the sync worker (never on this thread); the answer comes back
+// through the main-thread queue. Unsynced records are kept whatever happens.
+void SettingsScreen::enroll(Context& ctx) {
+    app::App& app = ctx.app;
+    std::string url = m_serverUrl, code = m_enrollmentCode;
+    url.erase(0, url.find_first_not_of(" \t"));
+    url.erase(url.find_last_not_of(" \t/") + 1);
+    code.erase(0, code.find_first_not_of(" \t"));
+    code.erase(code.find_last_not_of(" \t") + 1);
+    if (url.empty() || code.empty()) {
+        m_status = app.tr("sync.ui.need_url_code");
+        return;
+    }
+    m_status = app.tr("sync.ui.enrolling");
+    ctx.sync->requestEnroll(url, code, "", [&app, &ctx, this, url](Result<sync::SyncCredentials> r) {
+        app.queue().post([&app, &ctx, this, url, r = std::move(r)] {
+            if (!r) {
+                m_status = message(app, r.error());
+                return;
+            }
+            std::string counties;
+            for (const auto& c : r->counties)
+                counties += (counties.empty() ? "" : ",") + c;
+            if (!r->counties.empty())
+                ctx.county = r->counties.front();
+            m_enrollmentCode.clear(); // a code works once
+            m_serverUrl = url;
+            app.settings().serverUrl = url;
+            app.settings().enrollmentCode.clear();
+            (void)app.saveSettings();
+            m_status = message(app, Error("sync.ui.enrolled", {{"counties", counties}}));
+        });
+    });
+}
 
 void SettingsScreen::draw(Context& ctx) {
     app::App& app = ctx.app;
@@ -62,6 +98,8 @@ void SettingsScreen::draw(Context& ctx) {
     textField(app, "ui.settings.server", "settings.server", m_serverUrl, &m_findings, "server", url);
     textField(app, "ui.settings.enrollment_code", "settings.enrollment", m_enrollmentCode, &m_findings,
               "enrollment", {.helpKey = "ui.settings.enrollment_help"});
+    if (ctx.sync && button(app, "sync.ui.enroll", true, "settings.enroll"))
+        enroll(ctx);
     textField(app, "ui.settings.idle_minutes", "settings.idle", m_idleMinutes, &m_findings, "idle",
               {.helpKey = "ui.settings.idle_help", .flags = ImGuiInputTextFlags_CharsDecimal, .width = 120});
     ImGui::Spacing();

@@ -13,6 +13,7 @@ public:
 
 private:
     void load(const app::Settings& s);
+    void enroll(Context& ctx);
     bool m_loaded = false;
     std::string m_serverUrl, m_enrollmentCode, m_kioskPin, m_idleMinutes;
     bool m_largeText = false, m_kiosk = false;

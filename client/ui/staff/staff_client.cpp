@@ -1,6 +1,8 @@
 #include "staff_client.hpp"
 
 #include "client/ui/widgets/fields.hpp"
+#include "sync/engine/device_sync_store.hpp"
+#include "sync/engine/sync_engine.hpp"
 
 #include <imgui.h>
 
@@ -31,6 +33,9 @@ StaffClient::StaffClient(app::App& app, const std::filesystem::path& dataDir,
     }
     if (auto a = store::Accounts::open(dataDir))
         m_accounts = std::move(*a);
+    if (m_store)
+        if (auto c = sync::deviceCredentials(*m_store); c && c->enrolled() && !c->counties.empty())
+            m_ctx.county = c->counties.front();
     m_ctx.store = m_store.get();
     m_ctx.accounts = m_accounts.get();
     m_search.setReadStore(m_readStore.get());
@@ -87,6 +92,12 @@ void StaffClient::topBar() {
 
 void StaffClient::draw() {
     checkIdle();
+    if (m_ctx.dataVersion != m_syncedVersion) {
+        // Something was saved: the sync worker pushes it shortly (it waits a moment to batch).
+        m_syncedVersion = m_ctx.dataVersion;
+        if (m_ctx.sync)
+            m_ctx.sync->notifySaved();
+    }
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(vp->WorkPos);
     ImGui::SetNextWindowSize(vp->WorkSize);

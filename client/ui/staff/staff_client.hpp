@@ -50,6 +50,7 @@ private:
     SettingsScreen m_settings;
     AssessmentScreen m_assessment;
     double m_lastInput = 0;
+    uint64_t m_syncedVersion = 0; // dataVersion the sync worker was last told about
 };
 
 } // namespace zhuxue::ui
