@@ -193,7 +193,8 @@ const std::vector<Migration>& allMigrations() {
              // repeated change from a concurrent one.
              "CREATE TABLE sync_field(record_id BLOB NOT NULL, field TEXT NOT NULL,"
              " state TEXT NOT NULL, PRIMARY KEY(record_id, field)) WITHOUT ROWID",
-             // Values of current heads, through the field codec like every stored value, so the
+             // Values of heads while a field is in conflict (else the record holds it; lost heads
+             // are also in conflict rows), through the field codec like every stored value, so the
              // shown value can move to another head when a newer one is replaced.
              "CREATE TABLE sync_head_value(change_id BLOB PRIMARY KEY NOT NULL, value BLOB)"
              " WITHOUT ROWID",

@@ -206,10 +206,30 @@ Result<std::string> DeviceSyncStore::headValue(const Change& head) {
     auto row = (*st)->step();
     if (!row)
         return row.error();
-    if (!*row)
-        return Error("sync.error.store", {{"id", head.id}}, "value of a head is missing");
-    std::string stored = (*st)->text(0);
-    (*st)->reset();
+    std::string stored;
+    if (*row) {
+        stored = (*st)->text(0);
+        (*st)->reset();
+    } else {
+        // A head that lost when a concurrent value arrived: the store's conflict row kept it,
+        // as the remote side (by change id) or as the local side (by stamp and device).
+        auto c = m_store->db().cached(
+            "SELECT remote_value FROM conflict WHERE remote_change_id = ? UNION ALL"
+            " SELECT local_value FROM conflict WHERE record_id = ? AND field = ? AND"
+            " local_hlc = ? AND local_device = ? LIMIT 1");
+        if (!c)
+            return c.error();
+        (*c)->bind(1, *Uuid::parse(head.id)).bind(2, *Uuid::parse(head.recordId));
+        (*c)->bind(3, head.field).bind(4, static_cast<int64_t>(hlcValue(head.hlc)));
+        (*c)->bind(5, *Uuid::parse(head.device));
+        auto found = (*c)->step();
+        if (!found)
+            return found.error();
+        if (!*found)
+            return Error("sync.error.store", {{"id", head.id}}, "value of a head is missing");
+        stored = (*c)->text(0);
+        (*c)->reset();
+    }
     return m_store->codec().decode(tableOf(head.recordType), head.field, stored);
 }
 
@@ -257,17 +277,20 @@ Result<Change> DeviceSyncStore::foldLocal(const store::OutboxChange& o,
         for (const auto& h : state.heads)
             if (h.hlc == stamp)
                 matching.push_back(versionRef(h));
-        auto open = m_store->db().cached("SELECT count(*) FROM conflict WHERE record_id = ? AND"
-                                         " field = ? AND resolved_ms IS NULL");
-        if (!open)
-            return open.error();
-        (*open)->bind(1, o.recordId).bind(2, o.field);
-        auto n = (*open)->step();
-        if (!n)
-            return n.error();
-        bool conflictOpen = *n && (*open)->i64(0) > 0;
-        (*open)->reset();
-        if (!matching.empty() && !conflictOpen && state.inConflict()) {
+        bool resolution = false;
+        if (!matching.empty() && state.inConflict()) {
+            auto open = m_store->db().cached("SELECT count(*) FROM conflict WHERE record_id = ?"
+                                             " AND field = ? AND resolved_ms IS NULL");
+            if (!open)
+                return open.error();
+            (*open)->bind(1, o.recordId).bind(2, o.field);
+            auto n = (*open)->step();
+            if (!n)
+                return n.error();
+            resolution = *n && (*open)->i64(0) == 0;
+            (*open)->reset();
+        }
+        if (resolution) {
             // The person saw no conflict (resolved it, or it was resolved elsewhere): this value
             // replaces every head.
             for (const auto& h : state.heads)
@@ -292,7 +315,7 @@ Result<Change> DeviceSyncStore::foldLocal(const store::OutboxChange& o,
     auto r = mergeField(state, c);
     if (r.kind == MergeKind::Added || r.kind == MergeKind::Superseded) {
         state = std::move(r.state);
-        if (isHead(state, c.id))
+        if (state.inConflict() && isHead(state, c.id))
             if (auto st = putHeadValue(c); !st)
                 return st.error();
         if (auto st = dropHeadValues(before, state); !st)
@@ -399,8 +422,11 @@ Status DeviceSyncStore::applyRemote(const std::vector<Change>& changes,
             dirty.insert(k);
             if (r.kind == MergeKind::Superseded)
                 continue;
-            if (auto st = putHeadValue(c); !st)
-                return st.error();
+            // A value needed later is the value of a head in a conflict (a sole head's value
+            // is the record's); values of heads that lost before are in the store's conflict rows.
+            if (state.inConflict())
+                if (auto st = putHeadValue(c); !st)
+                    return st.error();
             if (auto st = dropHeadValues(before, state); !st)
                 return st.error();
             const Change& winner = state.winner();
