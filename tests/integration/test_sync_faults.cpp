@@ -48,14 +48,12 @@ Faults profile(int n) {
     }
     return f;
 }
-} // namespace
-
-TEST_CASE(
-    "outboxes drain and replicas converge after drops, resets, truncation, stalls and pauses") {
+// db: "" for SQLite, or a PostgreSQL URL.
+void runFaults(const std::string& db) {
     const bool full = std::getenv("ZHUXUE_FULL") != nullptr;
     const int rounds = full ? 25 : 6;
     TempDir tmp("zhuxue-sync-faults");
-    ServerProcess server(tmp / "server");
+    ServerProcess server(tmp / "server", db);
     FaultProxy proxy(server.port(), 99);
     std::mt19937_64 rng(7);
     std::vector<fs::path> devices;
@@ -85,6 +83,12 @@ TEST_CASE(
             paused->signal(SIGCONT);
             if (round % 2 == 0)
                 procs[rng() % procs.size()]->signal(SIGKILL);
+            if (wave == 1 && round % 3 == 2) {
+                // The server dies mid-sync, between commits and answers; it comes back on the
+                // same port and storage.
+                server.kill9();
+                server.start();
+            }
             for (auto& p : procs) {
                 auto rc = p->wait(std::chrono::seconds(60));
                 REQUIRE(rc.has_value()); // a sync never hangs, whatever the network does
@@ -138,4 +142,21 @@ TEST_CASE(
         CHECK(fieldsOf(*dev, "420527") == reference);
         CHECK(recordsDump(dev->store(), "420527") == referenceRows);
     }
+}
+
+} // namespace
+
+TEST_CASE(
+    "outboxes drain and replicas converge after drops, resets, truncation, stalls and pauses") {
+    runFaults("");
+}
+
+TEST_CASE("the same faults with a PostgreSQL server") {
+    std::string whyNot;
+    auto pg = PostgresInstance::start(whyNot);
+    if (!pg) {
+        MESSAGE("SKIPPED: PostgreSQL cannot run here: " << whyNot);
+        return;
+    }
+    runFaults(pg->url());
 }
