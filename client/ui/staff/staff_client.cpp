@@ -9,7 +9,9 @@ namespace zhuxue::ui {
 bool allowed(store::Role role, Permission p) {
     switch (p) {
     case Permission::EditRecords: return true; // volunteers enter what families tell them
-    case Permission::SignContracts: return role != store::Role::Volunteer;
+    case Permission::SignContracts:
+    case Permission::DecideReviews:
+    case Permission::SeeIncomes: return role != store::Role::Volunteer;
     case Permission::ManageAccounts:
     case Permission::ChangeSettings: return role == store::Role::Admin;
     }
@@ -33,6 +35,7 @@ StaffClient::StaffClient(app::App& app, const std::filesystem::path& dataDir,
         m_accounts = std::move(*a);
     m_ctx.store = m_store.get();
     m_ctx.accounts = m_accounts.get();
+    m_ctx.readStore = m_readStore.get();
     m_search.setReadStore(m_readStore.get());
 }
 
@@ -106,6 +109,7 @@ void StaffClient::draw() {
     case ScreenId::HomeVisit: m_homeVisit.draw(m_ctx); break;
     case ScreenId::Settings: m_settings.draw(m_ctx); break;
     case ScreenId::Assessment: m_assessment.draw(m_ctx); break;
+    case ScreenId::Review: m_review.draw(m_ctx); break;
     }
     ImGui::EndChild();
     ImGui::End();

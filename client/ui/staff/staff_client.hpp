@@ -8,6 +8,7 @@
 #include "first_loan_screen.hpp"
 #include "home_screen.hpp"
 #include "home_visit_screen.hpp"
+#include "review_screen.hpp"
 #include "search_screen.hpp"
 #include "settings_screen.hpp"
 #include "sign_in_screen.hpp"
@@ -49,6 +50,7 @@ private:
     HomeVisitScreen m_homeVisit;
     SettingsScreen m_settings;
     AssessmentScreen m_assessment;
+    ReviewScreen m_review;
     double m_lastInput = 0;
 };
 
