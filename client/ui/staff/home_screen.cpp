@@ -69,6 +69,8 @@ void HomeScreen::draw(Context& ctx) {
                 ctx.go(ScreenId::FirstLoan);
             }
         }
+        if (button(app, "ui.nav.calculator", true, "home.calculator"))
+            ctx.go(ScreenId::Calculator);
         if (button(app, "ui.nav.review", ctx.store != nullptr, "home.review"))
             ctx.go(ScreenId::Review);
         if (button(app, "ui.nav.settings", true, "home.settings"))

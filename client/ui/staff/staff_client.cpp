@@ -110,6 +110,7 @@ void StaffClient::draw() {
     case ScreenId::Settings: m_settings.draw(m_ctx); break;
     case ScreenId::Assessment: m_assessment.draw(m_ctx); break;
     case ScreenId::Review: m_review.draw(m_ctx); break;
+    case ScreenId::Calculator: m_calculator.draw(m_ctx); break;
     }
     ImGui::EndChild();
     ImGui::End();

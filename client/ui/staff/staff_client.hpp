@@ -3,6 +3,7 @@
 // the navigation between them, locks after idle time, and draws one frame. main.cpp runs it in
 // a window; the GUI tests run it headless through the automation driver.
 #include "assessment_screen.hpp"
+#include "calculator_screen.hpp"
 #include "context.hpp"
 #include "family_screen.hpp"
 #include "first_loan_screen.hpp"
@@ -51,6 +52,7 @@ private:
     SettingsScreen m_settings;
     AssessmentScreen m_assessment;
     ReviewScreen m_review;
+    CalculatorScreen m_calculator;
     double m_lastInput = 0;
 };
 
