@@ -14,12 +14,13 @@
 
 namespace zhuxue::ui {
 
-enum class ScreenId { SignIn, Home, Search, Family, FirstLoan, HomeVisit, Settings, Assessment, Review, Calculator };
+enum class ScreenId { SignIn, Home, Search, Family, FirstLoan, HomeVisit, Settings, Assessment, Review, Calculator, PostLoan };
 
 // What a role may do. Volunteers guide families through forms; staff do casework; admins also
 // manage accounts and device settings.
-// DecideReviews: approve or reject files in review (评议); SeeIncomes: incomes and exports.
-enum class Permission { EditRecords, SignContracts, DecideReviews, SeeIncomes, ManageAccounts, ChangeSettings };
+// DecideReviews: approve or reject files in review (评议); SeeIncomes: incomes and phone numbers in
+// lists; Export: lists that leave the device.
+enum class Permission { EditRecords, SignContracts, DecideReviews, SeeIncomes, Export, ManageAccounts, ChangeSettings };
 bool allowed(store::Role role, Permission p);
 
 struct Context {

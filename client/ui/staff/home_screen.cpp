@@ -71,6 +71,8 @@ void HomeScreen::draw(Context& ctx) {
         }
         if (button(app, "ui.nav.calculator", true, "home.calculator"))
             ctx.go(ScreenId::Calculator);
+        if (button(app, "ui.nav.post_loan", ctx.store != nullptr, "home.post_loan"))
+            ctx.go(ScreenId::PostLoan);
         if (button(app, "ui.nav.review", ctx.store != nullptr, "home.review"))
             ctx.go(ScreenId::Review);
         if (button(app, "ui.nav.settings", true, "home.settings"))

@@ -11,7 +11,8 @@ bool allowed(store::Role role, Permission p) {
     case Permission::EditRecords: return true; // volunteers enter what families tell them
     case Permission::SignContracts:
     case Permission::DecideReviews:
-    case Permission::SeeIncomes: return role != store::Role::Volunteer;
+    case Permission::SeeIncomes:
+    case Permission::Export: return role != store::Role::Volunteer;
     case Permission::ManageAccounts:
     case Permission::ChangeSettings: return role == store::Role::Admin;
     }
@@ -111,6 +112,7 @@ void StaffClient::draw() {
     case ScreenId::Assessment: m_assessment.draw(m_ctx); break;
     case ScreenId::Review: m_review.draw(m_ctx); break;
     case ScreenId::Calculator: m_calculator.draw(m_ctx); break;
+    case ScreenId::PostLoan: m_postLoan.draw(m_ctx); break;
     }
     ImGui::EndChild();
     ImGui::End();

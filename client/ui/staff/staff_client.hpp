@@ -9,6 +9,7 @@
 #include "first_loan_screen.hpp"
 #include "home_screen.hpp"
 #include "home_visit_screen.hpp"
+#include "post_loan_screen.hpp"
 #include "review_screen.hpp"
 #include "search_screen.hpp"
 #include "settings_screen.hpp"
@@ -53,6 +54,7 @@ private:
     AssessmentScreen m_assessment;
     ReviewScreen m_review;
     CalculatorScreen m_calculator;
+    PostLoanScreen m_postLoan;
     double m_lastInput = 0;
 };
 
