@@ -14,7 +14,7 @@
 
 namespace zhuxue::ui {
 
-enum class ScreenId { SignIn, Home, Search, Family, FirstLoan, HomeVisit, Settings, Assessment, Review, Calculator, PostLoan };
+enum class ScreenId { SignIn, Home, Search, Family, FirstLoan, HomeVisit, Settings, Assessment, Review, Calculator, PostLoan, Conflicts, Dashboard };
 
 // What a role may do. Volunteers guide families through forms; staff do casework; admins also
 // manage accounts and device settings.

@@ -113,6 +113,12 @@ void StaffClient::draw() {
     case ScreenId::Review: m_review.draw(m_ctx); break;
     case ScreenId::Calculator: m_calculator.draw(m_ctx); break;
     case ScreenId::PostLoan: m_postLoan.draw(m_ctx); break;
+    case ScreenId::Conflicts: m_conflicts.draw(m_ctx); break;
+    case ScreenId::Dashboard:
+        m_dashboard.draw(m_ctx.app);
+        if (button(m_ctx.app, "ui.common.back", true, "dashboard.back") || escapePressed())
+            m_ctx.back();
+        break;
     }
     ImGui::EndChild();
     ImGui::End();

@@ -4,7 +4,9 @@
 // a window; the GUI tests run it headless through the automation driver.
 #include "assessment_screen.hpp"
 #include "calculator_screen.hpp"
+#include "conflicts_screen.hpp"
 #include "context.hpp"
+#include "dashboard_screen.hpp"
 #include "family_screen.hpp"
 #include "first_loan_screen.hpp"
 #include "home_screen.hpp"
@@ -55,6 +57,8 @@ private:
     ReviewScreen m_review;
     CalculatorScreen m_calculator;
     PostLoanScreen m_postLoan;
+    ConflictsScreen m_conflicts;
+    DashboardScreen m_dashboard;
     double m_lastInput = 0;
 };
 
