@@ -162,7 +162,7 @@ void HallDisplay::draw() {
         dataText(m_app, cat.format("hall.display.window", {{"window", std::to_string(w)}}));
         auto it = m_current.find(w);
         std::string code = it != m_current.end() ? it->second.code : std::string(m_app.tr("hall.display.idle"));
-        float scale = it != m_current.end() ? std::min(3.0f, cardH / (ImGui::GetFontSize() * 1.8f)) : 1.2f;
+        float scale = it != m_current.end() ? std::min(4.0f, cardH / (ImGui::GetFontSize() * 1.8f)) : 1.2f;
         ImGui::SetWindowFontScale(scale);
         float tw = ImGui::CalcTextSize(code.c_str()).x;
         ImGui::SetCursorPosX(std::max(8.0f, (cardW - tw) * 0.5f));

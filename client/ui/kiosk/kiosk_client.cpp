@@ -78,7 +78,7 @@ KioskClient::KioskClient(app::App& app, std::filesystem::path dataDir)
         });
     }
     // Large text for people who rarely use computers.
-    m_app.settings().fontSize = std::max(m_app.settings().fontSize, 30.0f);
+    m_app.settings().fontSize = std::max(m_app.settings().fontSize, 34.0f);
     m_app.applyTextSize();
     ImGuiStyle& style = ImGui::GetStyle();
     style.FramePadding = ImVec2(18, 14);

@@ -70,6 +70,9 @@ public:
     const std::filesystem::path& lastPdf() const { return m_lastPdf; }
     // Everything the kiosk holds of the family (draft, findings, ticket, slots) is gone.
     bool holdsNothing() const;
+    // For tests on a real window, where ImGui's clock is the wall clock: as if nobody had
+    // touched the screen for `seconds` more.
+    void pretendIdle(double seconds) { m_lastInput -= seconds; }
 
 private:
     // kiosk_client.cpp: frame, idle wipe, staff PIN, server work

@@ -1,4 +1,5 @@
 #include "home_screen.hpp"
+#include "queue_panel.hpp"
 
 #include "client/core/version.hpp"
 #include "client/ui/widgets/fields.hpp"
@@ -113,6 +114,7 @@ void HomeScreen::draw(Context& ctx) {
         }
         ImGui::EndTable();
     }
+    drawQueuePanel(ctx); // the hall queue's "call next" (queue_panel.hpp)
 }
 
 } // namespace zhuxue::ui
