@@ -20,8 +20,12 @@ struct DisplayFixture {
     std::unique_ptr<ui::hall::HallDisplay> display;
     std::unique_ptr<app::driver::Driver> d;
 
+    fs::path speech = dir / "speech";
+
     explicit DisplayFixture(bool window) {
         linkDevice(server, dir / "display", 11);
+        fs::create_directories(speech);
+        ::setenv("ZHUXUE_HALL_SPEECH_DIR", speech.c_str(), 1);
         auto texts = app::Texts::load(assetsDir());
         REQUIRE(texts.ok());
         app::LaunchOptions opt;
@@ -83,9 +87,15 @@ TEST_CASE("calls appear per window and are announced once each") {
     // Skipped: the window shows no number any more.
     REQUIRE(f.staff.act(3, "skip").ok());
     REQUIRE(f.d->frameUntil([&] { return !f.display->current().count(3); }));
-    if (!ui::hall::findEspeak().empty())
-        CHECK(f.display->spoken() >= 1);
-    else
+    if (!ui::hall::findEspeak().empty()) {
+        // espeak-ng spoke each announcement with the Mandarin voice (recorded to WAV here).
+        REQUIRE(f.d->frameUntil([&] { return f.display->spoken() == 4 && fs::exists(f.speech / "announce-4.wav"); }));
+        auto wait = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (std::chrono::steady_clock::now() < wait && fs::file_size(f.speech / "announce-4.wav") < 1000)
+            f.d->frame();
+        for (int i = 1; i <= 4; ++i)
+            CHECK(fs::file_size(f.speech / ("announce-" + std::to_string(i) + ".wav")) > 1000);
+    } else
         MESSAGE("espeak-ng is not installed: announcements recorded, not spoken");
 }
 

@@ -4,6 +4,7 @@
 #include "client/ui/widgets/fields.hpp"
 
 #include <cstdlib>
+#include <fcntl.h>
 #include <imgui.h>
 #include <signal.h>
 #include <spawn.h>
@@ -114,16 +115,28 @@ void HallDisplay::speakNext() {
     if (m_espeak.empty())
         return;
     std::string voice = m_app.settings().language == "en" ? "en" : "cmn";
-    std::vector<std::string> args{m_espeak, "-v", voice, "-s", "140", sentence};
+    std::vector<std::string> args{m_espeak, "-v", voice, "-s", "140"};
+    // Where a hall records its announcements instead of (or without) a sound card: one WAV each.
+    if (const char* dir = std::getenv("ZHUXUE_HALL_SPEECH_DIR"); dir && *dir) {
+        args.push_back("-w");
+        args.push_back(std::string(dir) + "/announce-" + std::to_string(m_spoken + 1) + ".wav");
+    }
+    args.push_back(sentence);
     std::vector<char*> argv;
     for (auto& a : args)
         argv.push_back(a.data());
     argv.push_back(nullptr);
+    // ALSA's complaints on a machine without sound must not fill the display's log.
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
     pid_t pid = 0;
-    if (posix_spawn(&pid, m_espeak.c_str(), nullptr, nullptr, argv.data(), environ) == 0) {
+    if (posix_spawn(&pid, m_espeak.c_str(), &actions, nullptr, argv.data(), environ) == 0) {
         m_speaking = pid;
         m_spoken++;
     }
+    posix_spawn_file_actions_destroy(&actions);
 }
 
 void HallDisplay::draw() {
