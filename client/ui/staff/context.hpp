@@ -18,16 +18,19 @@ class SyncEngine;
 
 namespace zhuxue::ui {
 
-enum class ScreenId { SignIn, Home, Search, Family, FirstLoan, HomeVisit, Settings, Assessment };
+enum class ScreenId { SignIn, Home, Search, Family, FirstLoan, HomeVisit, Settings, Assessment, Review, Calculator, PostLoan, Conflicts, Dashboard };
 
 // What a role may do. Volunteers guide families through forms; staff do casework; admins also
 // manage accounts and device settings.
-enum class Permission { EditRecords, SignContracts, ManageAccounts, ChangeSettings };
+// DecideReviews: approve or reject files in review (评议); SeeIncomes: incomes and phone numbers in
+// lists; Export: lists that leave the device.
+enum class Permission { EditRecords, SignContracts, DecideReviews, SeeIncomes, Export, ManageAccounts, ChangeSettings };
 bool allowed(store::Role role, Permission p);
 
 struct Context {
     app::App& app;
     store::Store* store = nullptr;       // nullptr when the database could not be opened
+    store::Store* readStore = nullptr;   // a second connection: use it only inside worker jobs
     Error storeError;                    // why, then
     store::Accounts* accounts = nullptr;
     const sync::SyncStatusBoard* board = nullptr;

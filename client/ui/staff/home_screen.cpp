@@ -1,4 +1,5 @@
 #include "home_screen.hpp"
+#include "queue_panel.hpp"
 
 #include "client/core/version.hpp"
 #include "client/ui/widgets/fields.hpp"
@@ -6,6 +7,7 @@
 #include <imgui.h>
 
 #include <ctime>
+#include <set>
 
 namespace zhuxue::ui {
 
@@ -50,8 +52,55 @@ void HomeScreen::refresh(Context& ctx) {
         m_stats = *s;
 }
 
+void HomeScreen::countWork(Context& ctx) {
+    double now = ImGui::GetTime();
+    if (!ctx.readStore || !ctx.worker || m_counting ||
+        (m_countedVersion == ctx.dataVersion && now - m_countedAt < 60.0))
+        return;
+    m_counting = true;
+    m_countedVersion = ctx.dataVersion;
+    m_countedAt = now;
+    store::Store* db = ctx.readStore;
+    app::App* app = &ctx.app;
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    int year = tm.tm_year + 1900;
+    ctx.worker->run([=, this] {
+        Work w;
+        std::set<std::string> visited;
+        (void)db->forEach<HomeVisit>([&](const HomeVisit& v) {
+            visited.insert(v.studentId.str());
+            return true;
+        });
+        (void)db->forEach<HardshipAssessment>([&](const HardshipAssessment& a) {
+            w.awaitingReview += a.status == AssessmentStatus::Submitted;
+            w.visitsDue += a.schoolYear == year && a.status != AssessmentStatus::Draft &&
+                           a.level != HardshipLevel::None && !visited.count(a.studentId.str());
+            return true;
+        });
+        (void)db->forEach<LoanApplication>([&](const LoanApplication& a) {
+            w.awaitingReview += a.status == LoanStatus::Applied;
+            if (a.status == LoanStatus::Grace || a.status == LoanStatus::Repaying || a.status == LoanStatus::Overdue ||
+                a.status == LoanStatus::GraduationConfirmed)
+                ++w.remindersDue;
+            else if (a.status == LoanStatus::Disbursed || a.status == LoanStatus::InStudy)
+                if (auto s = db->get<Student>(a.studentId); s && *s && (*s)->enrollmentYear && (*s)->programYears &&
+                                                             (*s)->enrollmentYear + (*s)->programYears <= year)
+                    ++w.remindersDue;
+            return true;
+        });
+        app->queue().post([=, this] {
+            m_counting = false;
+            m_work = w;
+        });
+        app->wake();
+    });
+}
+
 void HomeScreen::draw(Context& ctx) {
     refresh(ctx);
+    countWork(ctx);
     app::App& app = ctx.app;
     ImGui::TextDisabled("%s %s", app.tr("app.version"), kVersion);
     ImGui::TextWrapped("%s", app.tr("app.tagline"));
@@ -69,11 +118,34 @@ void HomeScreen::draw(Context& ctx) {
                 ctx.go(ScreenId::FirstLoan);
             }
         }
+        if (button(app, "ui.nav.calculator", true, "home.calculator"))
+            ctx.go(ScreenId::Calculator);
+        if (button(app, "ui.nav.dashboard", ctx.store != nullptr, "home.dashboard"))
+            ctx.go(ScreenId::Dashboard);
+        if (button(app, "ui.nav.post_loan", ctx.store != nullptr, "home.post_loan"))
+            ctx.go(ScreenId::PostLoan);
+        if (button(app, "ui.nav.review", ctx.store != nullptr, "home.review"))
+            ctx.go(ScreenId::Review);
         if (button(app, "ui.nav.settings", true, "home.settings"))
             ctx.go(ScreenId::Settings);
 
         ImGui::Spacing();
         heading(app, "ui.home.my_work");
+        if (m_work) {
+            auto work = [&](const char* key, int n, ScreenId to, const char* id) {
+                std::string text = app.texts().current().format(key, {{"count", std::to_string(n)}});
+                app.see(text);
+                std::string label = text + "##" + id;
+                if (ImGui::Selectable(label.c_str(), false) && ctx.store)
+                    ctx.go(to);
+            };
+            work("ui.home.work_visits", m_work->visitsDue, ScreenId::Review, "home.work.visits");
+            work("ui.home.work_review", m_work->awaitingReview, ScreenId::Review, "home.work.review");
+            work("ui.home.work_reminders", m_work->remindersDue, ScreenId::PostLoan, "home.work.reminders");
+        } else {
+            ImGui::TextDisabled("%s", app.tr("ui.common.working"));
+        }
+        ImGui::Spacing();
         if (m_stats) {
             ImGui::Text("%s: %lld", app.tr("ui.home.students"),
                         static_cast<long long>(countOf(*m_stats, RecordType::Student)));
@@ -111,8 +183,11 @@ void HomeScreen::draw(Context& ctx) {
                 row(app.tr("ui.home.last_error"), app.tr(status.lastErrorKey));
             ImGui::EndTable();
         }
+        if (button(app, "ui.nav.conflicts", ctx.store != nullptr, "home.conflicts"))
+            ctx.go(ScreenId::Conflicts);
         ImGui::EndTable();
     }
+    drawQueuePanel(ctx); // the hall queue's "call next" (queue_panel.hpp)
 }
 
 } // namespace zhuxue::ui

@@ -12,8 +12,19 @@ public:
 
 private:
     void refresh(Context& ctx);
+    void countWork(Context& ctx);
     double m_refreshedAt = -1e9; // ImGui time of the last count (counts refresh every few seconds)
     std::optional<store::StoreStats> m_stats;
+    // My work, counted on the worker (it walks the applications and assessments).
+    struct Work {
+        int visitsDue = 0;   // assessed as in hardship this year, no home visit yet
+        int awaitingReview = 0;
+        int remindersDue = 0; // graduation confirmations and repayments due this year
+    };
+    std::optional<Work> m_work;
+    bool m_counting = false;
+    uint64_t m_countedVersion = ~uint64_t{0};
+    double m_countedAt = -1e9;
 };
 
 // Human text for a sync status in the current language ("尚未同步" ...).

@@ -11,7 +11,10 @@ namespace zhuxue::ui {
 bool allowed(store::Role role, Permission p) {
     switch (p) {
     case Permission::EditRecords: return true; // volunteers enter what families tell them
-    case Permission::SignContracts: return role != store::Role::Volunteer;
+    case Permission::SignContracts:
+    case Permission::DecideReviews:
+    case Permission::SeeIncomes:
+    case Permission::Export: return role != store::Role::Volunteer;
     case Permission::ManageAccounts:
     case Permission::ChangeSettings: return role == store::Role::Admin;
     }
@@ -38,6 +41,7 @@ StaffClient::StaffClient(app::App& app, const std::filesystem::path& dataDir,
             m_ctx.county = c->counties.front();
     m_ctx.store = m_store.get();
     m_ctx.accounts = m_accounts.get();
+    m_ctx.readStore = m_readStore.get();
     m_search.setReadStore(m_readStore.get());
 }
 
@@ -117,6 +121,15 @@ void StaffClient::draw() {
     case ScreenId::HomeVisit: m_homeVisit.draw(m_ctx); break;
     case ScreenId::Settings: m_settings.draw(m_ctx); break;
     case ScreenId::Assessment: m_assessment.draw(m_ctx); break;
+    case ScreenId::Review: m_review.draw(m_ctx); break;
+    case ScreenId::Calculator: m_calculator.draw(m_ctx); break;
+    case ScreenId::PostLoan: m_postLoan.draw(m_ctx); break;
+    case ScreenId::Conflicts: m_conflicts.draw(m_ctx); break;
+    case ScreenId::Dashboard:
+        m_dashboard.draw(m_ctx.app);
+        if (button(m_ctx.app, "ui.common.back", true, "dashboard.back") || escapePressed())
+            m_ctx.back();
+        break;
     }
     ImGui::EndChild();
     ImGui::End();

@@ -3,11 +3,16 @@
 // the navigation between them, locks after idle time, and draws one frame. main.cpp runs it in
 // a window; the GUI tests run it headless through the automation driver.
 #include "assessment_screen.hpp"
+#include "calculator_screen.hpp"
+#include "conflicts_screen.hpp"
 #include "context.hpp"
+#include "dashboard_screen.hpp"
 #include "family_screen.hpp"
 #include "first_loan_screen.hpp"
 #include "home_screen.hpp"
 #include "home_visit_screen.hpp"
+#include "post_loan_screen.hpp"
+#include "review_screen.hpp"
 #include "search_screen.hpp"
 #include "settings_screen.hpp"
 #include "sign_in_screen.hpp"
@@ -49,6 +54,11 @@ private:
     HomeVisitScreen m_homeVisit;
     SettingsScreen m_settings;
     AssessmentScreen m_assessment;
+    ReviewScreen m_review;
+    CalculatorScreen m_calculator;
+    PostLoanScreen m_postLoan;
+    ConflictsScreen m_conflicts;
+    DashboardScreen m_dashboard;
     double m_lastInput = 0;
     uint64_t m_syncedVersion = 0; // dataVersion the sync worker was last told about
 };

@@ -1,0 +1,231 @@
+#include "calculator_screen.hpp"
+
+#include "client/app/policy_files.hpp"
+#include "client/core/validation.hpp"
+#include "client/store/paths.hpp"
+#include "client/ui/widgets/fields.hpp"
+
+#include <imgui.h>
+
+#include <ctime>
+
+namespace zhuxue::ui {
+
+namespace {
+core::Date today() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    return {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+}
+
+std::optional<int> whole(const std::string& s, int min, int max) {
+    if (s.empty() || s.size() > 3 || s.find_first_not_of("0123456789") != std::string::npos)
+        return std::nullopt;
+    int v = std::stoi(s);
+    return v >= min && v <= max ? std::optional<int>(v) : std::nullopt;
+}
+
+std::string money(Fen f) { return core::formatMoney(f, {.currencySign = true}); }
+
+std::string percent(int bp) {
+    return std::to_string(bp / 100) + "." + (bp % 100 < 10 ? "0" : "") + std::to_string(bp % 100) + "%";
+}
+
+const char* phaseKey(core::SchedulePhase p) {
+    switch (p) {
+    case core::SchedulePhase::Study: return "ui.calc.phase_study";
+    case core::SchedulePhase::Graduation: return "ui.calc.phase_graduation";
+    case core::SchedulePhase::Grace: return "ui.calc.phase_grace";
+    case core::SchedulePhase::Repayment: return "ui.calc.phase_repayment";
+    }
+    return "ui.calc.phase_study";
+}
+} // namespace
+
+const core::Policy* CalculatorScreen::policy(Context& ctx) {
+    if (!m_policies && m_policyError.empty()) {
+        if (auto p = app::loadPolicies(assetsDir()))
+            m_policies = std::move(*p);
+        else
+            m_policyError = message(ctx.app, p.error());
+    }
+    return m_policies ? m_policies->forDate(today()) : nullptr;
+}
+
+void CalculatorScreen::recompute(Context& ctx) {
+    std::string inputs = m_amount + "|" + m_years + "|" + m_graduation + "|" + m_term + "|" + m_tuition + "|" +
+                         m_accommodation + "|" + std::to_string(m_level);
+    if (inputs == m_inputs)
+        return;
+    m_inputs = inputs;
+    m_schedule.reset();
+    m_advice.reset();
+    m_findings = {};
+    const core::Policy* p = policy(ctx);
+    if (!p)
+        return;
+    auto level = m_level == 1 ? core::StudentLevel::Postgraduate : core::StudentLevel::Undergraduate;
+    auto years = whole(m_years, 1, 8);
+    if (!years) {
+        m_findings.error("years", Error("ui.calc.bad_years"));
+        return;
+    }
+    core::Date now = today();
+    if (!m_tuition.empty()) {
+        auto tuition = core::parseMoney(m_tuition);
+        auto room = core::parseMoney(m_accommodation.empty() ? "0" : m_accommodation);
+        if (tuition && room)
+            m_advice = core::adviseLoan(*tuition, *room, *years, level, *p);
+        else
+            m_findings.error("fees", tuition ? room.error() : tuition.error());
+    }
+    if (m_amount.empty())
+        return;
+    auto amount = core::parseMoney(m_amount);
+    if (!amount) {
+        m_findings.error("amount", amount.error());
+        return;
+    }
+    m_findings.append(core::checkLoanAmount(*amount, p->limits(level), "amount"));
+    int maxTerm = core::maxLoanTermYears(*years, p->term);
+    int term = maxTerm;
+    if (!m_term.empty()) {
+        auto t = whole(m_term, 1, 40);
+        if (!t) {
+            m_findings.error("term", Error("ui.calc.bad_term"));
+            return;
+        }
+        term = *t;
+        m_findings.append(core::checkLoanTerm(term, *years, p->term, "term"));
+    }
+    std::optional<core::Date> graduation = m_graduation.empty() ? core::Date::make(now.year + *years, 6, 30)
+                                                                : core::Date::parse(m_graduation);
+    if (!graduation) {
+        m_findings.error("graduation", Error("validation.date.invalid", {{"value", m_graduation}}));
+        return;
+    }
+    if (!m_findings.ok())
+        return;
+    // Money reaches the school about a month after signing, then once a year.
+    core::Date first = core::Date::fromDayNumber(now.dayNumber() + 30);
+    auto terms = core::loanTermsFromPolicy(*p, core::yearlyDisbursements(first, std::vector<Fen>(*years, *amount)), now,
+                                           term, *graduation);
+    if (auto s = core::computeSchedule(terms))
+        m_schedule = *s;
+    else
+        m_findings.error("schedule", s.error());
+}
+
+void CalculatorScreen::drawSchedule(Context& ctx) {
+    app::App& app = ctx.app;
+    const core::Schedule& s = *m_schedule;
+    if (ImGui::BeginTable("##calc.totals", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchSame)) {
+        auto cell = [&](const char* key, Fen v) {
+            ImGui::TableNextColumn();
+            ImGui::TextDisabled("%s", app.tr(key));
+            dataText(app, money(v));
+        };
+        cell("ui.calc.total_principal", s.totalPrincipal);
+        cell("ui.calc.total_state", s.totalGovernmentInterest);
+        cell("ui.calc.total_student_interest", s.totalStudentInterest);
+        cell("ui.calc.total_student", s.totalStudentPays);
+        ImGui::EndTable();
+    }
+    dataTextWrapped(app, app.texts().current().format(
+                             "ui.calc.summary", {{"subsidy_end", s.subsidyEnd.iso()},
+                                                 {"first_year", std::to_string(s.firstPrincipalYear)},
+                                                 {"end", s.termEnd.iso()}}));
+    const char* cols[] = {"ui.calc.year",     "ui.calc.phase",    "ui.calc.disbursed", "ui.calc.state_interest",
+                          "ui.calc.interest", "ui.calc.principal", "ui.calc.student_pays", "ui.calc.balance"};
+    if (ImGui::BeginTable("##calc.schedule", 8,
+                          ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH |
+                              ImGuiTableFlags_SizingStretchProp,
+                          ImVec2(0, ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing() * 1.5f))) {
+        ImGui::TableSetupScrollFreeze(0, 1);
+        for (const char* k : cols)
+            ImGui::TableSetupColumn(app.tr(k));
+        ImGui::TableHeadersRow();
+        for (const auto& y : s.years) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::Text("%d", y.year);
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(app.tr(phaseKey(y.phase)));
+            for (Fen v : {y.disbursed, y.governmentInterest, y.studentInterest, y.principal, y.studentPays(), y.balanceEnd}) {
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(money(v).c_str());
+            }
+        }
+        ImGui::EndTable();
+    }
+}
+
+void CalculatorScreen::draw(Context& ctx) {
+    app::App& app = ctx.app;
+    heading(app, "ui.calc.title");
+    const core::Policy* p = policy(ctx);
+    bool back = false;
+    if (!p) {
+        dataTextWrapped(app, app.texts().current().format("ui.loan.no_policy", {{"detail", m_policyError}}));
+    } else {
+        auto level = m_level == 1 ? core::StudentLevel::Postgraduate : core::StudentLevel::Undergraduate;
+        int years = whole(m_years, 1, 8).value_or(4);
+        dataTextWrapped(app, app.texts().current().format(
+                                 "ui.loan.policy_line",
+                                 {{"policy", app.settings().language == "en" ? p->nameEn : p->nameZh},
+                                  {"cap", money(p->cap(level))},
+                                  {"min", money(p->minimum)},
+                                  {"max_term", std::to_string(core::maxLoanTermYears(years, p->term))},
+                                  {"rate", percent(p->contractRateBp())},
+                                  {"grace", std::to_string(p->graceYears)}}));
+        float w = ImGui::GetFontSize() * 9;
+        if (ImGui::BeginTable("##calc.inputs", 4, ImGuiTableFlags_SizingStretchSame)) {
+            ImGui::TableNextColumn();
+            ImGui::RadioButton((std::string(app.tr("ui.level_study.undergraduate")) + "##calc.undergraduate").c_str(), &m_level, 0);
+            ImGui::RadioButton((std::string(app.tr("ui.level_study.postgraduate")) + "##calc.postgraduate").c_str(), &m_level, 1);
+            ImGui::TableNextColumn();
+            textField(app, "ui.calc.years", "calc.years", m_years, &m_findings, "years",
+                      {.helpKey = "ui.loan.remaining_years_help", .flags = ImGuiInputTextFlags_CharsDecimal, .width = w});
+            ImGui::TableNextColumn();
+            textField(app, "ui.calc.tuition", "calc.tuition", m_tuition, &m_findings, "fees",
+                      {.helpKey = "ui.loan.tuition_help", .width = w});
+            ImGui::TableNextColumn();
+            textField(app, "ui.calc.accommodation", "calc.accommodation", m_accommodation, nullptr, {}, {.width = w});
+            ImGui::TableNextColumn();
+            textField(app, "ui.calc.amount", "calc.amount", m_amount, &m_findings, "amount",
+                      {.helpKey = "ui.loan.amount_help", .width = w});
+            ImGui::TableNextColumn();
+            textField(app, "ui.calc.term", "calc.term", m_term, &m_findings, "term",
+                      {.helpKey = "ui.calc.term_help", .hintKey = "ui.calc.term_hint",
+                       .flags = ImGuiInputTextFlags_CharsDecimal, .width = w});
+            ImGui::TableNextColumn();
+            textField(app, "ui.calc.graduation", "calc.graduation", m_graduation, &m_findings, "graduation",
+                      {.helpKey = "ui.calc.graduation_help", .hintKey = "ui.calc.graduation_hint", .width = w});
+            ImGui::EndTable();
+        }
+        recompute(ctx);
+        if (m_advice && m_advice->amount > 0) {
+            std::string advice = app.texts().current().format(
+                "ui.loan.advice", {{"amount", money(m_advice->amount)}, {"term", std::to_string(m_advice->termYears)}});
+            for (const auto& note : core::adviceNotes(*m_advice, level, *p))
+                advice += " " + message(app, note);
+            dataTextWrapped(app, advice);
+            if (button(app, "ui.loan.use_advice", true, "calc.use_advice")) {
+                m_amount = core::formatMoney(m_advice->amount, {.grouping = false, .alwaysCents = false});
+                m_term = std::to_string(m_advice->termYears);
+                recompute(ctx);
+            }
+        }
+        findingsFor(app, m_findings, "schedule");
+        if (m_schedule)
+            drawSchedule(ctx);
+        else
+            dataTextDisabled(app, app.tr("ui.calc.enter_amount"));
+    }
+    back = button(app, "ui.common.back", true, "calc.back") || escapePressed();
+    if (back)
+        ctx.back();
+}
+
+} // namespace zhuxue::ui

@@ -1,0 +1,179 @@
+#include "conflicts_screen.hpp"
+
+#include "client/ui/widgets/fields.hpp"
+
+#include <imgui.h>
+#include <nlohmann/json.hpp>
+
+#include <ctime>
+
+namespace zhuxue::ui {
+
+namespace {
+// A stored JSON value as a person reads it: strings without quotes, the rest as written.
+std::string readable(const std::string& valueJson) {
+    auto v = nlohmann::json::parse(valueJson, nullptr, false);
+    if (v.is_discarded())
+        return valueJson;
+    if (v.is_string())
+        return v.get<std::string>();
+    if (v.is_null())
+        return "—";
+    return v.dump();
+}
+
+// What a person typed as a value of the same JSON kind as the two sides.
+std::string asJson(const std::string& typed, const std::string& sample) {
+    auto s = nlohmann::json::parse(sample, nullptr, false);
+    if (!s.is_discarded() && !s.is_string()) {
+        auto v = nlohmann::json::parse(typed, nullptr, false);
+        if (!v.is_discarded())
+            return v.dump();
+    }
+    return nlohmann::json(typed).dump();
+}
+
+std::string timeText(UnixMs ms) {
+    std::time_t t = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+    return buf;
+}
+} // namespace
+
+void ConflictsScreen::load(Context& ctx) {
+    m_loadedVersion = ctx.dataVersion;
+    m_conflicts.clear();
+    m_quarantine.clear();
+    m_error.clear();
+    if (!ctx.store)
+        return;
+    // Both tables are small (a person resolves them as they come): indexed reads, well under a frame.
+    if (auto c = ctx.store->openConflicts(100))
+        m_conflicts = std::move(*c);
+    else
+        m_error = message(ctx.app, c.error());
+    if (auto q = ctx.store->listQuarantine())
+        m_quarantine = std::move(*q);
+    else
+        m_error = message(ctx.app, q.error());
+}
+
+std::string ConflictsScreen::recordLabel(Context& ctx, RecordType type, const Uuid& id) {
+    std::string key = id.str();
+    if (auto it = m_names.find(key); it != m_names.end())
+        return it->second;
+    std::string label = std::string(ctx.app.tr(("ui.conflicts.type." + std::string(toCode(type))).c_str()));
+    if (type == RecordType::Student && ctx.store)
+        if (auto s = ctx.store->get<Student>(id); s && *s)
+            label += " " + (*s)->name;
+    return m_names[key] = label;
+}
+
+std::string ConflictsScreen::who(Context& ctx, const DeviceId& device, UnixMs at) {
+    bool here = ctx.store && device == ctx.store->deviceId();
+    std::string dev = here ? ctx.tr("ui.conflicts.this_device")
+                           : ctx.app.texts().current().format("ui.conflicts.device", {{"id", device.str().substr(0, 8)}});
+    return dev + " · " + timeText(at);
+}
+
+void ConflictsScreen::drawConflict(Context& ctx, const store::Conflict& c, size_t i) {
+    app::App& app = ctx.app;
+    std::string id = std::to_string(i);
+    ImGui::PushID(static_cast<int>(i));
+    dataText(app, recordLabel(ctx, c.recordType, c.recordId) + " · " + c.field);
+    bool may = ctx.can(Permission::EditRecords);
+    auto resolve = [&](const std::string& valueJson) {
+        Status st = ctx.store->resolveConflict(c.id, valueJson, ctx.actor());
+        m_status = st ? ctx.tr("ui.conflicts.resolved") : message(app, st.error());
+        if (st)
+            ++ctx.dataVersion;
+    };
+    if (ImGui::BeginTable("##sides", 2, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchSame)) {
+        ImGui::TableSetupColumn(app.tr("ui.conflicts.local"));
+        ImGui::TableSetupColumn(app.tr("ui.conflicts.remote"));
+        ImGui::TableHeadersRow();
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        dataTextWrapped(app, readable(c.localValueJson));
+        dataTextDisabled(app, who(ctx, c.localDevice, c.localHlc ? static_cast<UnixMs>(c.localHlc->millis()) : c.createdMs));
+        if (button(app, "ui.conflicts.keep_local", may, ("conflict." + id + ".local").c_str()))
+            resolve(c.localValueJson);
+        ImGui::TableNextColumn();
+        dataTextWrapped(app, readable(c.remoteValueJson));
+        dataTextDisabled(app, who(ctx, c.remoteDevice, static_cast<UnixMs>(c.remoteHlc.millis())));
+        if (button(app, "ui.conflicts.keep_remote", may, ("conflict." + id + ".remote").c_str()))
+            resolve(c.remoteValueJson);
+        ImGui::EndTable();
+    }
+    std::string& merged = m_merged[c.id.str()];
+    textField(app, "ui.conflicts.merged", ("conflict." + id + ".merged").c_str(), merged, nullptr, {},
+              {.helpKey = "ui.conflicts.merged_help"});
+    if (button(app, "ui.conflicts.keep_merged", may && !merged.empty(), ("conflict." + id + ".merge").c_str()))
+        resolve(asJson(merged, c.localValueJson));
+    ImGui::Separator();
+    ImGui::PopID();
+}
+
+void ConflictsScreen::drawQuarantined(Context& ctx, const store::QuarantinedChange& q, size_t i) {
+    app::App& app = ctx.app;
+    std::string id = std::to_string(i);
+    ImGui::PushID(1000 + static_cast<int>(i));
+    const auto& c = q.change;
+    dataText(app, recordLabel(ctx, c.recordType, c.recordId) + " · " + c.field + " = " + readable(c.valueJson));
+    std::string reason = app.tr(q.reasonKey);
+    if (!q.reasonDetail.empty())
+        reason += "（" + q.reasonDetail + "）";
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.75f, 0.10f, 0.10f, 1.0f));
+    dataTextWrapped(app, app.texts().current().format("ui.conflicts.server_said", {{"reason", reason}, {"at", timeText(q.atMs)}}));
+    ImGui::PopStyleColor();
+    bool may = ctx.can(Permission::EditRecords);
+    if (c.recordType == RecordType::Student) {
+        if (button(app, "ui.conflicts.open_record", true, ("quarantine." + id + ".open").c_str()))
+            ctx.openFamily(c.recordId);
+        ImGui::SameLine();
+    }
+    if (button(app, "ui.conflicts.resend", may, ("quarantine." + id + ".resend").c_str())) {
+        Status st = ctx.store->requeueQuarantined(c.changeId, ctx.actor());
+        m_status = st ? ctx.tr("ui.conflicts.resent") : message(app, st.error());
+        if (st)
+            ++ctx.dataVersion;
+    }
+    ImGui::SameLine();
+    if (button(app, "ui.conflicts.dismiss", ctx.can(Permission::DecideReviews), ("quarantine." + id + ".dismiss").c_str())) {
+        Status st = ctx.store->dismissQuarantined(c.changeId, ctx.actor());
+        m_status = st ? ctx.tr("ui.conflicts.dismissed") : message(app, st.error());
+        if (st)
+            ++ctx.dataVersion;
+    }
+    ImGui::Separator();
+    ImGui::PopID();
+}
+
+void ConflictsScreen::draw(Context& ctx) {
+    app::App& app = ctx.app;
+    if (m_loadedVersion != ctx.dataVersion)
+        load(ctx);
+    heading(app, "ui.conflicts.title");
+    if (!m_error.empty())
+        dataTextWrapped(app, m_error);
+    ImGui::BeginChild("##conflicts.body", ImVec2(0, -ImGui::GetFrameHeightWithSpacing() * 2.5f), false);
+    dataText(app, app.texts().current().format("ui.conflicts.open", {{"count", std::to_string(m_conflicts.size())}}));
+    helpMarker(app, "ui.conflicts.help");
+    for (size_t i = 0; i < m_conflicts.size(); ++i)
+        drawConflict(ctx, m_conflicts[i], i);
+    ImGui::Spacing();
+    dataText(app, app.texts().current().format("ui.conflicts.quarantine", {{"count", std::to_string(m_quarantine.size())}}));
+    helpMarker(app, "ui.conflicts.quarantine_help");
+    for (size_t i = 0; i < m_quarantine.size(); ++i)
+        drawQuarantined(ctx, m_quarantine[i], i);
+    ImGui::EndChild();
+    if (!m_status.empty())
+        dataTextWrapped(app, m_status);
+    if (button(app, "ui.common.back", true, "conflicts.back") || escapePressed())
+        ctx.back();
+}
+
+} // namespace zhuxue::ui

@@ -1,0 +1,104 @@
+// Conflicts and quarantine through the real screen: both values of a field changed on two devices
+// side by side, one kept or a merged value typed; a change the server refused shown with the
+// server's reason, sent again or given up. Home shows the counts and leads here.
+#include "staff_fixture.hpp"
+
+using namespace zhuxue;
+using namespace zhuxue::test;
+
+namespace {
+Student addStudent(StaffFixture& f, const char* name) {
+    Student s;
+    s.id = newUuidV7();
+    s.county = "420527";
+    s.name = name;
+    s.address = "茅坪镇秭归村三组";
+    REQUIRE(f.store().save(s, store::Actor{"seed"}).ok());
+    return s;
+}
+
+// The other device's value of a field, kept as a conflict (the local value stays).
+void remoteConflict(StaffFixture& f, const Student& s, const char* field, const std::string& valueJson) {
+    store::RemoteApply r;
+    r.change.changeId = newUuidV7();
+    r.change.recordType = RecordType::Student;
+    r.change.recordId = s.id;
+    r.change.county = s.county;
+    r.change.field = field;
+    r.change.valueJson = valueJson;
+    r.change.hlc = Hlc::make(1'795'000'000'000ULL, 0);
+    r.change.device = newDeviceId();
+    r.mode = store::ApplyMode::ConflictOnly;
+    std::vector<store::RemoteApply> batch{r};
+    REQUIRE(f.store().applyRemote(batch).ok());
+}
+} // namespace
+
+TEST_CASE("conflicts: keep the other value, or a merged one") {
+    StaffFixture f;
+    Student a = addStudent(f, "向秭归");
+    remoteConflict(f, a, "name", "\"向子归\"");
+    remoteConflict(f, a, "address", "\"茅坪镇秭归村四组\"");
+    f.addAccount("li", store::Role::Staff);
+    f.signIn("li");
+    auto& d = *f.d;
+    REQUIRE(d.frameUntil([&] { return d.sawText("待评议的档案：0 份"); }));
+    REQUIRE(d.click("##home.conflicts"));
+    d.frame(2);
+    CHECK(d.sawText("两台设备改了同一项（2）"));
+    CHECK(d.sawText("向子归"));
+    CHECK(d.sawText("茅坪镇秭归村四组"));
+    CHECK(d.sawText("本机 · "));        // who and when, each side
+    CHECK(d.sawText("设备 "));
+
+    REQUIRE(d.click("##conflict.0.remote")); // the other device had the name right
+    d.frame(2);
+    CHECK((*f.store().get<Student>(a.id))->name == "向子归");
+    CHECK(d.sawText("两台设备改了同一项（1）"));
+
+    REQUIRE(d.typeInto("##conflict.0.merged", "茅坪镇秭归村四组12号"));
+    REQUIRE(d.click("##conflict.0.merge"));
+    d.frame(2);
+    CHECK((*f.store().get<Student>(a.id))->address == "茅坪镇秭归村四组12号");
+    CHECK(f.store().openConflicts()->empty());
+    // The chosen values go out with the next sync.
+    auto pending = f.store().pendingChanges(1000);
+    REQUIRE(pending.ok());
+    int fields = 0;
+    for (const auto& c : *pending)
+        fields += c.recordId == a.id && (c.field == "name" || c.field == "address") &&
+                  (c.valueJson == "\"向子归\"" || c.valueJson == "\"茅坪镇秭归村四组12号\"");
+    CHECK(fields == 2);
+}
+
+TEST_CASE("quarantine: the server's reason, send again or give up") {
+    StaffFixture f;
+    Student a = addStudent(f, "龚𪚥");
+    auto pending = f.store().pendingChanges(1000);
+    REQUIRE(pending.ok());
+    REQUIRE(pending->size() >= 2);
+    std::vector<Uuid> refused{pending->at(0).changeId, pending->at(1).changeId};
+    REQUIRE(f.store().quarantine(refused, Error("sync.error.out_of_scope")).ok());
+    f.addAccount("li", store::Role::Admin);
+    f.signIn("li");
+    auto& d = *f.d;
+    REQUIRE(d.click("##home.conflicts"));
+    d.frame(2);
+    CHECK(d.sawText("服务器拒收的修改（2）"));
+    CHECK(d.sawText("龚𪚥"));
+    CHECK(d.sawText("服务器："));
+
+    auto before = *f.store().pendingCount();
+    REQUIRE(d.click("##quarantine.0.resend"));
+    d.frame(2);
+    CHECK(*f.store().pendingCount() == before + 1);
+    CHECK(f.store().listQuarantine()->size() == 1);
+    REQUIRE(d.click("##quarantine.0.dismiss"));
+    d.frame(2);
+    CHECK(f.store().listQuarantine()->empty());
+    CHECK(*f.store().pendingCount() == before + 1);
+    CHECK(d.sawText("服务器拒收的修改（0）"));
+    d.press(ImGuiKey_Escape);
+    d.frame();
+    CHECK(f.ctx().screen == ui::ScreenId::Home);
+}
