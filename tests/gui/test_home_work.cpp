@@ -105,3 +105,29 @@ TEST_CASE("idle lock: back to sign-in, the work is kept, the same person continu
     CHECK(f.ctx().screen == ui::ScreenId::HomeVisit);
     CHECK(d.sawText("土坯房两间"));
 }
+
+TEST_CASE("settings: idle minutes and large text, kept in settings.json") {
+    StaffFixture f;
+    f.addAccount("admin", store::Role::Admin);
+    f.signIn("admin");
+    auto& d = *f.d;
+    REQUIRE(d.click("##home.settings"));
+    d.frame();
+    REQUIRE(d.typeInto("##settings.idle", "2"));
+    d.press(ImGuiKey_Enter); // Enter saves
+    d.frame();
+    CHECK_MESSAGE(f.app->settings().idleLockSeconds == 120, f.shown());
+    float before = ImGui::GetFontSize();
+    REQUIRE(d.click("大字模式"));
+    d.frame(3);
+    CHECK(f.app->settings().largeText);
+    CHECK(ImGui::GetFontSize() > before * 1.3f); // the text really is larger
+    auto saved = app::Settings::load(f.dir / "settings.json");
+    REQUIRE(saved.ok());
+    CHECK(saved->idleLockSeconds == 120);
+    CHECK(saved->largeText);
+    // Two minutes without input lock the client.
+    d.advance(130);
+    d.frame(2);
+    CHECK(f.ctx().screen == ui::ScreenId::SignIn);
+}
