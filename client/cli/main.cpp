@@ -18,7 +18,7 @@ namespace {
 // enroll and sync (sync_commands.cpp) parse their own operands.
 void registerSyncCommands(std::vector<cli::Command>& out) {
     auto run = [](const cli::Context& ctx) {
-        return cli::runSyncCommand(ctx.dataDir, ctx.args->positional());
+        return cli::runSyncCommand(ctx);
     };
     out.push_back({"enroll", "enroll URL CODE [NAME]",
                    "用注册码把本机登记到同步服务器 enroll this device with a server", {}, {}, run});

@@ -1,11 +1,16 @@
 #include "sync_commands.hpp"
 
-#include "sync/engine/local_sync_store.hpp"
+#include "sync/engine/device_sync_store.hpp"
 #include "sync/engine/sync_engine.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
+#include <thread>
 
 namespace zhuxue::cli {
 
@@ -14,59 +19,122 @@ bool isSyncCommand(const std::string& cmd) {
 }
 
 namespace {
-int report(const Error& e) {
-    std::fprintf(stderr, "zhuxue-cli: %s (%s)\n", e.detail.c_str(), e.key.c_str());
+
+int report(const Context& ctx, const Error& e) {
+    ctx.fail(e);
     return sync::SyncClient::statusOf(e) == 0 && e.key == "sync.error.network" ? 3 : 1;
 }
+
+std::string n(int64_t v) {
+    return std::to_string(v);
+}
+
+// Prints the round's progress on stderr about once a second while it runs (long first syncs on
+// slow links must not look hung).
+class ProgressPrinter {
+public:
+    ProgressPrinter(const Context& ctx, sync::SyncStatusBoard& board) : m_ctx(ctx), m_board(board) {
+        m_thread = std::thread([this] { run(); });
+    }
+    ~ProgressPrinter() {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stop = true;
+        }
+        m_cv.notify_all();
+        m_thread.join();
+    }
+
+private:
+    void run() {
+        int64_t shown = -1;
+        std::unique_lock lock(m_mutex);
+        while (!m_cv.wait_for(lock, std::chrono::seconds(1), [this] { return m_stop; })) {
+            auto s = m_board.snapshot();
+            if (s.recordsDone == shown)
+                continue;
+            shown = s.recordsDone;
+            std::fprintf(stderr, "%s\n",
+                         m_ctx.text("sync.cli.progress", {{"done", n(s.recordsDone)},
+                                                          {"total", n(s.recordsTotal)},
+                                                          {"kb", n(s.bytesDone / 1024)}})
+                             .c_str());
+        }
+    }
+    const Context& m_ctx;
+    sync::SyncStatusBoard& m_board;
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    bool m_stop = false;
+    std::thread m_thread;
+};
+
 } // namespace
 
-int runSyncCommand(const std::filesystem::path& dataDir,
-                   const std::vector<std::string>& positional) {
+int runSyncCommand(const Context& ctx) {
+    const auto& positional = ctx.args->positional();
+    if (positional[0] == "enroll" && (positional.size() < 3 || positional.size() > 4)) {
+        std::fprintf(stderr, "%s\n", ctx.text("sync.cli.enroll_usage").c_str());
+        return 2;
+    }
     std::error_code ec;
-    std::filesystem::create_directories(dataDir, ec);
-    auto store = sync::LocalSyncStore::open(dataDir / "sync.sqlite");
+    std::filesystem::create_directories(ctx.dataDir, ec);
+    auto store = sync::DeviceSyncStore::open(ctx.dataDir);
     if (!store)
-        return report(store.error());
+        return report(ctx, store.error());
     if (positional[0] == "enroll") {
-        if (positional.size() < 3 || positional.size() > 4) {
-            std::fprintf(stderr, "用法 usage: zhuxue-cli enroll URL CODE [NAME]\n");
-            return 2;
-        }
         auto c = sync::enrollDevice(**store, positional[1], positional[2],
                                     positional.size() == 4 ? positional[3] : "");
         if (!c)
-            return report(c.error());
+            return report(ctx, c.error());
         std::string counties;
         for (const auto& x : c->counties)
             counties += (counties.empty() ? "" : ",") + x;
-        std::printf("已登记 enrolled device %s (县 counties %s)\n", c->device.c_str(),
-                    counties.c_str());
+        ctx.say("sync.cli.enrolled",
+                {{"device", c->device}, {"counties", counties}, {"url", c->url}});
         return 0;
     }
     auto cred = (*store)->credentials();
     if (!cred)
-        return report(cred.error());
+        return report(ctx, cred.error());
     if (!cred->enrolled()) {
-        std::fprintf(
-            stderr,
-            "zhuxue-cli: 本机尚未登记 this device is not enrolled: zhuxue-cli enroll URL CODE\n");
+        std::fprintf(stderr, "zhuxue-cli: %s\n", ctx.text("sync.cli.not_enrolled").c_str());
         return 1;
     }
+    auto before = (*store)->counts();
+    if (!before)
+        return report(ctx, before.error());
+    std::fprintf(stderr, "%s\n",
+                 ctx.text("sync.cli.start", {{"url", cred->url}, {"pending", n(before->pending)}})
+                     .c_str());
     sync::SyncClient client(cred->url, cred->token);
     // Scripts and tests on bad links may want to give up sooner than the 60 s default.
     if (const char* t = std::getenv("ZHUXUE_SYNC_TIMEOUT_MS"))
         client.setTimeoutMs(std::max(500L, std::atol(t)));
-    auto r = sync::syncOnce(**store, client, sync::SyncOptions{});
+    sync::SyncStatusBoard board;
+    Result<sync::SyncReport> r = Error("sync.error.store");
+    {
+        ProgressPrinter progress(ctx, board);
+        r = sync::syncOnce(**store, client, sync::SyncOptions{}, &board);
+    }
     if (!r)
-        return report(r.error());
+        return report(ctx, r.error());
     auto counts = (*store)->counts();
+    if (!counts)
+        return report(ctx, counts.error());
+    ctx.say("sync.cli.done", {{"pushed", n(r->pushed + r->duplicates)},
+                              {"pulled", n(r->pulled)},
+                              {"pending", n(counts->pending)},
+                              {"conflicts", n(counts->conflicts)},
+                              {"quarantined", n(counts->quarantined)}});
+    // One JSON line for scripts and tests.
     std::printf("{\"pushed\": %lld, \"duplicates\": %lld, \"quarantined\": %lld, \"pulled\": %lld, "
-                "\"pending\": %lld, "
-                "\"conflicts\": %lld, \"bytes_sent\": %lld, \"bytes_received\": %lld}\n",
+                "\"pending\": %lld, \"conflicts\": %lld, \"quarantine\": %lld, "
+                "\"bytes_sent\": %lld, \"bytes_received\": %lld}\n",
                 static_cast<long long>(r->pushed), static_cast<long long>(r->duplicates),
                 static_cast<long long>(r->quarantined), static_cast<long long>(r->pulled),
-                static_cast<long long>(counts ? counts->pending : -1),
-                static_cast<long long>(counts ? counts->conflicts : -1),
+                static_cast<long long>(counts->pending), static_cast<long long>(counts->conflicts),
+                static_cast<long long>(counts->quarantined),
                 static_cast<long long>(r->bytesSent), static_cast<long long>(r->bytesReceived));
     return 0;
 }

@@ -182,6 +182,26 @@ const std::vector<Migration>& allMigrations() {
              "INSERT INTO meta(key, value) VALUES('search_builder', '0')"
              " ON CONFLICT(key) DO UPDATE SET value = '0'",
          }},
+        {3,
+         "sync state: cursor, enrollment, merge state of fields",
+         {
+             // Cursor and enrollment (url, token, counties, expires_at): beside the records, so a
+             // pulled page and its cursor commit in one transaction.
+             "CREATE TABLE sync_state(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+             // The protocol's merge state of each field (heads without values, replaced refs):
+             // what sync/protocol's mergeField needs beyond field_version to tell a late or
+             // repeated change from a concurrent one.
+             "CREATE TABLE sync_field(record_id BLOB NOT NULL, field TEXT NOT NULL,"
+             " state TEXT NOT NULL, PRIMARY KEY(record_id, field)) WITHOUT ROWID",
+             // Values of current heads, through the field codec like every stored value, so the
+             // shown value can move to another head when a newer one is replaced.
+             "CREATE TABLE sync_head_value(change_id BLOB PRIMARY KEY NOT NULL, value BLOB)"
+             " WITHOUT ROWID",
+             // The wire `base` of each local change, fixed the first time it is read for a push:
+             // a change pushed again must be byte-identical, or the server sees an id conflict.
+             "CREATE TABLE sync_outbox_base(change_id BLOB PRIMARY KEY NOT NULL,"
+             " base TEXT NOT NULL) WITHOUT ROWID",
+         }},
     };
     return kMigrations;
 }

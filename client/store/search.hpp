@@ -12,7 +12,7 @@
 
 namespace zhuxue::store {
 
-inline constexpr int kSearchBuilderVersion = 2; // 2: pinyin keys of the name
+inline constexpr int kSearchBuilderVersion = 3; // 2: pinyin keys of the name; 3: whole keys
 
 struct SearchDocument {
     std::string name;  // trigram index, weighted higher: the name and its pinyin keys

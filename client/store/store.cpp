@@ -302,9 +302,22 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
     std::string_view act = !action.empty() ? action : (*existing ? "update" : "create");
     if (auto st = appendAudit(act, t.type, id, county, summary, who.user); !st)
         return st;
+    if (batching) {
+        if (t.type == RecordType::Student)
+            searchPending.insert(id);
+        return {};
+    }
     if (t.type == RecordType::Student)
         if (auto st = updateSearch(id); !st)
             return st;
+    return saveClock();
+}
+
+Status Store::Impl::finishBatch() {
+    for (const Uuid& id : searchPending)
+        if (auto st = updateSearch(id); !st)
+            return st;
+    searchPending.clear();
     return saveClock();
 }
 
@@ -602,13 +615,20 @@ Batch::Batch(Store& store, Actor who)
       m_tx(std::make_unique<Transaction>(store.m_impl->db)) {
     if (!m_tx->begun())
         m_failed = m_tx->begun();
+    m_store->m_impl->batching = true;
+    m_store->m_impl->searchPending.clear();
 }
 
 Batch::Batch(Batch&& o) noexcept
     : m_store(o.m_store), m_who(std::move(o.m_who)), m_tx(std::move(o.m_tx)),
       m_failed(std::move(o.m_failed)) {}
 
-Batch::~Batch() = default;
+Batch::~Batch() {
+    if (m_tx && m_store) { // never committed: rolled back with the transaction
+        m_store->m_impl->batching = false;
+        m_store->m_impl->searchPending.clear();
+    }
+}
 
 template <class R> Status Batch::save(const R& record) {
     if (!m_failed)
@@ -636,6 +656,12 @@ Status Batch::changeStatus(const Uuid& applicationId, LoanStatus to, const std::
 Status Batch::commit() {
     if (!m_tx)
         return Error("store.batch_closed");
+    Store::Impl& impl = *m_store->m_impl;
+    impl.batching = false;
+    if (m_failed)
+        if (auto st = impl.finishBatch(); !st)
+            m_failed = st;
+    impl.searchPending.clear();
     if (!m_failed) {
         m_tx.reset(); // rolls back
         return m_failed;

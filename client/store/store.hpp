@@ -208,6 +208,12 @@ public:
     // moves past every remote stamp. A change whose record does not exist yet creates it (and any
     // parent it names) with default values. Errors leave nothing applied.
     Status applyRemote(std::span<const RemoteApply> changes);
+    // The same inside one transaction with the sync engine's own bookkeeping: `plan` runs first
+    // (it may read and write sync_* tables through db() and returns what to apply), then the
+    // changes are stored, then `after` runs; all of it commits together or not at all. Changes
+    // whose record type or field this store does not know are skipped (the caller keeps them).
+    Status applyRemoteWith(const std::function<Result<std::vector<RemoteApply>>()>& plan,
+                           const std::function<Status()>& after);
     Result<std::vector<Conflict>> openConflicts(int limit = 100);
     // Keeps `valueJson` (either side's value or a new one) as a new local change of the field
     // and closes the conflict.

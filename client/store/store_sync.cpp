@@ -209,36 +209,49 @@ Status writeRemoteField(Store::Impl& impl, const TableSpec& t, int field, const 
 
 } // namespace
 
-Status Store::applyRemote(std::span<const RemoteApply> changes) {
-    Impl& impl = *m_impl;
-    Transaction tx(impl.db);
-    if (!tx.begun())
-        return tx.begun();
+namespace {
+
+// The body of applyRemote inside a transaction the caller holds. skipUnknown: changes this store
+// cannot hold are left out instead of failing the whole page (a pull must never get stuck).
+Status applyInTransaction(Store::Impl& impl, std::span<const RemoteApply> changes,
+                          bool skipUnknown) {
     // record id -> (type, county, changed field names) for the audit and the search index
     std::map<Uuid, std::tuple<RecordType, std::string, std::string>> touched;
     for (const RemoteApply& a : changes) {
         const RemoteChange& c = a.change;
-        auto bad = [&](const char* why) {
+        auto bad = [&](const char* why) -> Status {
+            if (skipUnknown)
+                return {};
             return Error("store.bad_change",
                          {{"type", std::string(toCode(c.recordType))}, {"field", c.field}},
                          std::string(why) + " in change " + c.changeId.str());
         };
-        if (!isSynced(c.recordType))
-            return bad("record type not synced");
+
+        if (!isSynced(c.recordType)) {
+            if (auto st = bad("record type not synced"); !st)
+                return st;
+            continue;
+        }
         const TableSpec& t = tableSpec(c.recordType);
         int field = t.indexOf(c.field);
-        if (field < 0)
-            return bad("unknown field");
-        if (c.recordId.isNil() || c.changeId.isNil())
-            return bad("nil id");
-        if (!isCountyCode(c.county))
-            return bad("bad county");
         json value = json::parse(c.valueJson, nullptr, false);
-        if (value.is_discarded() ||
-            !valueFits(t.fields[static_cast<std::size_t>(field)].kind, value))
-            return bad("value does not fit the field");
-        if (field == 0 && value.get<std::string>() != c.county)
-            return bad("county change names another county");
+        const char* problem = nullptr;
+        if (field < 0)
+            problem = "unknown field";
+        else if (c.recordId.isNil() || c.changeId.isNil())
+            problem = "nil id";
+        else if (!isCountyCode(c.county))
+            problem = "bad county";
+        else if (value.is_discarded() ||
+                 !valueFits(t.fields[static_cast<std::size_t>(field)].kind, value))
+            problem = "value does not fit the field";
+        else if (field == 0 && value.get<std::string>() != c.county)
+            problem = "county change names another county";
+        if (problem) {
+            if (auto st = bad(problem); !st)
+                return st;
+            continue;
+        }
         impl.clock.receive(c.hlc);
 
         if (a.mode != ApplyMode::Write) {
@@ -266,8 +279,33 @@ Status Store::applyRemote(std::span<const RemoteApply> changes) {
             if (auto st = impl.updateSearch(id); !st)
                 return st;
     }
-    if (auto st = impl.saveClock(); !st)
+    return impl.saveClock();
+}
+
+} // namespace
+
+Status Store::applyRemote(std::span<const RemoteApply> changes) {
+    Transaction tx(m_impl->db);
+    if (!tx.begun())
+        return tx.begun();
+    if (auto st = applyInTransaction(*m_impl, changes, false); !st)
         return st;
+    return tx.commit();
+}
+
+Status Store::applyRemoteWith(const std::function<Result<std::vector<RemoteApply>>()>& plan,
+                              const std::function<Status()>& after) {
+    Transaction tx(m_impl->db);
+    if (!tx.begun())
+        return tx.begun();
+    auto changes = plan();
+    if (!changes)
+        return changes.error();
+    if (auto st = applyInTransaction(*m_impl, *changes, true); !st)
+        return st;
+    if (after)
+        if (auto st = after(); !st)
+            return st;
     return tx.commit();
 }
 

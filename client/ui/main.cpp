@@ -4,6 +4,8 @@
 #include "client/core/args.hpp"
 #include "client/core/version.hpp"
 #include "client/store/paths.hpp"
+#include "client/ui/hall/hall_display.hpp"
+#include "client/ui/kiosk/kiosk_client.hpp"
 #include "client/ui/staff/staff_client.hpp"
 #include "sync/engine/sync_status.hpp"
 
@@ -101,6 +103,13 @@ int main(int argc, char** argv) {
         settings = app::Settings{};
     }
 
+    if ((opt.kiosk || settings->kiosk) && !opt.hallDisplay &&
+        (settings->kioskPin.size() < 4 ||
+         settings->kioskPin.find_first_not_of("0123456789") != std::string::npos)) {
+        std::fprintf(stderr, "zhuxue: 自助模式需要先在设置里设定工作人员密码（至少4位数字）"
+                             " kiosk mode needs a staff PIN of at least 4 digits in the settings\n");
+        return 2;
+    }
     app::App application(opt, *settings, std::move(*texts));
     if (auto st = application.open(); !st) {
         std::fprintf(stderr,
@@ -111,6 +120,14 @@ int main(int argc, char** argv) {
     }
     app::installQuitSignalHandlers();
 
+    if (opt.hallDisplay) {
+        ui::hall::HallDisplay display(application, opt.dataDir);
+        return application.run([&](app::App&) { display.draw(); });
+    }
+    if (application.settings().kiosk) {
+        ui::kiosk::KioskClient kiosk(application, opt.dataDir);
+        return application.run([&](app::App&) { kiosk.draw(); });
+    }
     sync::SyncStatusBoard syncBoard;
     syncBoard.update([&](sync::SyncStatus& s) {
         s.serverUrl = application.settings().serverUrl;

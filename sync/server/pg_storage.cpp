@@ -8,6 +8,7 @@
 // xmin horizon: it needs no lock but makes every pull wait for the oldest open transaction of
 // the whole cluster and is harder to test; see PROTOCOL.md.
 #include "storage.hpp"
+#include "queue_store.hpp"
 #include "sync/protocol/wire.hpp"
 
 #include <condition_variable>
@@ -380,6 +381,8 @@ public:
             return conn.error("append blob");
         return BlobState{size, total, complete};
     }
+
+    std::unique_ptr<QueueDb> queueDb() override { return makePgQueueDb(m_conninfo); }
 
     Result<std::string> readBlob(const std::string& sha, int64_t offset,
                                  int64_t maxBytes) override {

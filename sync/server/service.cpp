@@ -1,4 +1,5 @@
 #include "service.hpp"
+#include "queue_service.hpp"
 
 #include "client/core/version.hpp"
 #include "sync/protocol/wire.hpp"
@@ -460,6 +461,9 @@ void Service::install(httplib::Server& server) {
         [h](const httplib::Request& req, httplib::Response& res) { h->blobStatus(req, res); });
     server.Get(R"(/v1/blobs/([0-9a-f]{64}))",
                [h](const httplib::Request& req, httplib::Response& res) { h->getBlob(req, res); });
+    installQueueRoutes(server, m_storage, [h](const httplib::Request& req, httplib::Response& res) {
+        return h->authenticate(req, res);
+    });
 }
 
 std::string Service::metricsText() {

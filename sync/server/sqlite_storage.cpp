@@ -1,6 +1,7 @@
 // SQLite backend: one file, one connection guarded by a mutex. SQLite has one writer at a time
 // anyway; keeping one connection makes seq order equal commit order trivially.
 #include "storage.hpp"
+#include "queue_store.hpp"
 #include "sync/protocol/wire.hpp"
 
 #include <mutex>
@@ -381,6 +382,8 @@ public:
             out.resize(static_cast<std::size_t>(maxBytes));
         return out;
     }
+
+    std::unique_ptr<QueueDb> queueDb() override { return makeSqliteQueueDb(m_db, m_mutex); }
 
 private:
     Result<BlobState> blobStateLocked(const std::string& sha) {

@@ -18,6 +18,8 @@
 
 namespace zhuxue::sync::server {
 
+class QueueDb; // the hall queue's tables (queue_store.hpp)
+
 struct DeviceInfo {
     std::string id;
     std::string name;
@@ -74,6 +76,9 @@ public:
                                          const std::string& data) = 0;
     virtual Result<std::string> readBlob(const std::string& sha, int64_t offset,
                                          int64_t maxBytes) = 0;
+
+    // The hall queue's transactions on the same database (see queue_store.hpp).
+    virtual std::unique_ptr<QueueDb> queueDb() = 0;
 };
 
 // "sqlite:<dir>" style is not needed: openStorage takes the --db value ("" = SQLite in dataDir,

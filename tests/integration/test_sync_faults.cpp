@@ -1,17 +1,13 @@
-// Sync through a hostile network: a fault proxy between three devices and zhuxue-server drops,
+// Sync through a hostile network: a fault proxy between three device stores (client/store::Store,
+// synced by real zhuxue-cli processes) and zhuxue-server drops,
 // delays, slices, throttles, stalls, truncates and resets connections at random bytes, while
 // sync processes are paused (SIGSTOP/SIGCONT) and killed. After the faults heal every outbox
 // drains within 60 s and all replicas match the server: nothing lost, nothing doubled.
-#include "sync/engine/local_sync_store.hpp"
+#include "tests/support/device_fixture.hpp"
 #include "tests/support/fault_proxy.hpp"
-#include "tests/support/process.hpp"
-#include "tests/support/sync_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <csignal>
-#include <doctest/doctest.h>
-#include <random>
-#include <set>
 #include <thread>
 
 using namespace zhuxue;
@@ -20,20 +16,8 @@ using namespace zhuxue::test;
 namespace fs = std::filesystem;
 
 namespace {
-std::unique_ptr<LocalSyncStore> openStore(const fs::path& dir) {
-    auto s = LocalSyncStore::open(dir / "sync.sqlite");
-    REQUIRE(s.ok());
-    return std::move(*s);
-}
-
 std::vector<std::string> syncArgv(const fs::path& dir) {
-    return {binPath("zhuxue-cli").string(), "--data-dir", dir.string(), "sync"};
-}
-
-std::string recordId(int n) {
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "01900000-0000-7000-8000-%012d", n);
-    return buf;
+    return cliArgv(dir, {"sync"});
 }
 
 Faults profile(int n) {
@@ -77,24 +61,16 @@ TEST_CASE(
     std::vector<fs::path> devices;
     for (int i = 0; i < 3; ++i) {
         fs::path dir = tmp / ("device" + std::to_string(i));
-        Process p({binPath("zhuxue-cli").string(), "--data-dir", dir.string(), "enroll",
-                   proxy.url(), server.enrollCode("420527")},
-                  {}, syncLogDir());
-        REQUIRE(p.wait(std::chrono::seconds(30)) == 0);
+        enrollCli(dir, proxy.url(), server.enrollCode("420527"));
         devices.push_back(dir);
     }
     std::set<std::string> edits;
     std::map<std::string, std::string> env{{"ZHUXUE_SYNC_TIMEOUT_MS", "2000"}};
     for (int round = 0; round < rounds; ++round) {
         for (auto& d : devices) {
-            auto store = openStore(d);
-            for (int e = 0; e < 10 + static_cast<int>(rng() % 30); ++e) {
-                auto c = store->edit("student", recordId(static_cast<int>(rng() % 5)), "420527",
-                                     rng() % 2 ? "name" : "phone",
-                                     "值" + std::to_string(rng() % 100000));
-                REQUIRE(c.ok());
-                edits.insert(c->id);
-            }
+            auto dev = openDevice(d);
+            auto made = randomStudentEdits(dev->store(), rng, 10 + static_cast<int>(rng() % 30), 5);
+            edits.insert(made.begin(), made.end());
         }
         proxy.setFaults(profile(round));
         for (int wave = 0; wave < 3; ++wave) {
@@ -129,7 +105,7 @@ TEST_CASE(
             for (auto& d : devices) {
                 Process p(syncArgv(d), {}, syncLogDir());
                 p.wait(std::chrono::seconds(30));
-                pending += openStore(d)->counts()->pending;
+                pending += openDevice(d)->counts()->pending;
             }
             return pending == 0;
         },
@@ -145,19 +121,21 @@ TEST_CASE(
     }
     fs::path observer = tmp / "observer";
     {
-        Process e({binPath("zhuxue-cli").string(), "--data-dir", observer.string(), "enroll",
-                   server.url(), server.enrollCode("420527")},
-                  {}, syncLogDir());
-        REQUIRE(e.wait(std::chrono::seconds(30)) == 0);
+        enrollCli(observer, server.url(), server.enrollCode("420527"));
         Process s(syncArgv(observer), {}, syncLogDir());
         REQUIRE(s.wait(std::chrono::seconds(60)) == 0);
-        CHECK(nlohmann::json::parse(s.stdoutText())["pulled"].get<std::size_t>() == edits.size());
+        auto out = s.stdoutText();
+        // Nothing lost, nothing doubled.
+        CHECK(nlohmann::json::parse(out.substr(out.rfind('{')))["pulled"].get<std::size_t>() ==
+              edits.size());
     }
-    auto reference = openStore(observer)->fields();
-    REQUIRE(reference.ok());
+    auto ref = openDevice(observer);
+    auto reference = fieldsOf(*ref, "420527");
+    auto referenceRows = recordsDump(ref->store(), "420527");
+    CHECK(!referenceRows.empty());
     for (auto& d : devices) {
-        auto f = openStore(d)->fields();
-        REQUIRE(f.ok());
-        CHECK(*f == *reference);
+        auto dev = openDevice(d);
+        CHECK(fieldsOf(*dev, "420527") == reference);
+        CHECK(recordsDump(dev->store(), "420527") == referenceRows);
     }
 }

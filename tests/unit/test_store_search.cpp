@@ -74,6 +74,8 @@ TEST_CASE("search finds students by any substring of what identifies them") {
     CHECK(zhangsan.front() == "张三");
     CHECK(names(store, "zsf") == std::vector<std::string>{"张三丰"});
     CHECK(names(store, "zs").size() == 2);
+    CHECK(names(store, "zh").size() >= 2);  // the start of a full reading
+    CHECK(names(store, "qx").empty());      // no name has these initials
     CHECK(names(store, "ZS").size() == 2);
     CHECK(names(store, "zhang").size() == 2);
     CHECK(names(store, "ws").empty()); // initials across two keys do not join
@@ -99,4 +101,37 @@ TEST_CASE("the search document holds only the phone tail and every character of 
     CHECK(d.other.find("9999") != std::string::npos);
     CHECK(d.other.find("13700009999") == std::string::npos);
     CHECK(splitCodePoints("a王𬌗\xff").size() == 4);
+}
+
+TEST_CASE("students saved in a batch are found once it commits; a failed batch leaves no trace") {
+    test::TempDir dir;
+    auto opened = Store::open(dir.path());
+    REQUIRE(opened.ok());
+    Store& store = **opened;
+    {
+        Batch batch = store.batch(kStaff);
+        Student a = student("覃𪚥", "420527200703150011", "13800001111", "月亮包村");
+        REQUIRE(batch.save(a).ok());
+        Student edited = a; // saved twice in one batch: the search holds the last version
+        edited.village = "杨家湾村";
+        REQUIRE(batch.save(edited).ok());
+        REQUIRE(batch.save(student("向晓雪", "420527200801020022", "13900002222", "九里村")).ok());
+        REQUIRE(batch.commit().ok());
+    }
+    CHECK(names(store, "覃𪚥") == std::vector<std::string>{"覃𪚥"});
+    CHECK(names(store, "杨家湾").size() == 1);
+    CHECK(names(store, "月亮包").empty());
+    CHECK(names(store, "向晓雪").size() == 1);
+    {
+        Batch batch = store.batch(kStaff);
+        REQUIRE(batch.save(student("谭未存", "420527200905060033", "13700003333", "三星村")).ok());
+        Student bad = student("坏记录", "", "", "");
+        bad.county = "not-a-county";
+        CHECK_FALSE(batch.save(bad).ok());
+        CHECK_FALSE(batch.commit().ok());
+    }
+    CHECK(names(store, "谭未存").empty());
+    // A single save after the batch is searchable at once.
+    REQUIRE(store.save(student("屈原", "420527200611110044", "13600004444", "石门村"), kStaff).ok());
+    CHECK(names(store, "屈原").size() == 1);
 }

@@ -243,35 +243,28 @@ private:
     bool tooDeep() const { return m_depth > kMaxDepth; }
     Error deepError() const { return at("too_deep", peek().position); }
 
+    // Left-associative chains: a or b or c; a and b and c (operands of any type, a Bool result).
+    Result<Node> parseLogicalChain(Result<Node> (Parser::*operand)(), const char* word,
+                                   Node::Kind kind) {
+        auto left = (this->*operand)();
+        while (left && isWord(word)) {
+            Node n = makeNode(kind, next().position);
+            auto right = (this->*operand)();
+            if (!right)
+                return right;
+            n.type = ValueType::Bool;
+            n.kids = {std::move(*left), std::move(*right)};
+            left = std::move(n);
+        }
+        return left;
+    }
     Result<Node> parseOr() {
         Depth guard(m_depth);
         if (tooDeep())
             return deepError();
-        auto left = parseAnd();
-        while (left && isWord("or")) {
-            Node n = makeNode(Node::Kind::Or, next().position);
-            auto right = parseAnd();
-            if (!right)
-                return right;
-            n.type = ValueType::Bool;
-            n.kids = {std::move(*left), std::move(*right)};
-            left = std::move(n);
-        }
-        return left;
+        return parseLogicalChain(&Parser::parseAnd, "or", Node::Kind::Or);
     }
-    Result<Node> parseAnd() {
-        auto left = parseNot();
-        while (left && isWord("and")) {
-            Node n = makeNode(Node::Kind::And, next().position);
-            auto right = parseNot();
-            if (!right)
-                return right;
-            n.type = ValueType::Bool;
-            n.kids = {std::move(*left), std::move(*right)};
-            left = std::move(n);
-        }
-        return left;
-    }
+    Result<Node> parseAnd() { return parseLogicalChain(&Parser::parseNot, "and", Node::Kind::And); }
     Result<Node> parseNot() {
         Depth guard(m_depth);
         if (tooDeep())
@@ -309,13 +302,15 @@ private:
         return n;
     }
     // Operands must be numbers only once an operator joins them; a lone operand keeps its type.
-    Result<Node> parseAdd() {
-        auto left = parseMul();
-        while (left && isOp({"+", "-"})) {
+    // Left-associative: a + b - c, a * b / c.
+    Result<Node> parseArithChain(Result<Node> (Parser::*operand)(),
+                                 std::initializer_list<const char*> ops) {
+        auto left = (this->*operand)();
+        while (left && isOp(ops)) {
             if (!fits(left->type, ValueType::Number))
                 return typeError(*left, ValueType::Number);
             Token op = next();
-            auto right = expectType(parseMul(), ValueType::Number);
+            auto right = expectType((this->*operand)(), ValueType::Number);
             if (!right)
                 return right;
             Node n = makeNode(Node::Kind::Arith, op.position);
@@ -326,23 +321,8 @@ private:
         }
         return left;
     }
-    Result<Node> parseMul() {
-        auto left = parseUnary();
-        while (left && isOp({"*", "/"})) {
-            if (!fits(left->type, ValueType::Number))
-                return typeError(*left, ValueType::Number);
-            Token op = next();
-            auto right = expectType(parseUnary(), ValueType::Number);
-            if (!right)
-                return right;
-            Node n = makeNode(Node::Kind::Arith, op.position);
-            n.name = op.text;
-            n.type = ValueType::Number;
-            n.kids = {std::move(*left), std::move(*right)};
-            left = std::move(n);
-        }
-        return left;
-    }
+    Result<Node> parseAdd() { return parseArithChain(&Parser::parseMul, {"+", "-"}); }
+    Result<Node> parseMul() { return parseArithChain(&Parser::parseUnary, {"*", "/"}); }
     Result<Node> parseUnary() {
         Depth guard(m_depth);
         if (tooDeep())

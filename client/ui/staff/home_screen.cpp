@@ -1,4 +1,5 @@
 #include "home_screen.hpp"
+#include "queue_panel.hpp"
 
 #include "client/core/version.hpp"
 #include "client/ui/widgets/fields.hpp"
@@ -186,6 +187,7 @@ void HomeScreen::draw(Context& ctx) {
             ctx.go(ScreenId::Conflicts);
         ImGui::EndTable();
     }
+    drawQueuePanel(ctx); // the hall queue's "call next" (queue_panel.hpp)
 }
 
 } // namespace zhuxue::ui

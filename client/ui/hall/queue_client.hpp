@@ -1,0 +1,72 @@
+#pragma once
+// The hall queue as seen from a device (kiosk, staff client, hall display): blocking calls to
+// zhuxue-server's /v1/queue routes (PROTOCOL.md "Hall queue"). Call them from a worker thread,
+// never from a draw function. A failure whose args["status"] is "0" means the server could not
+// be reached (the kiosk then issues a ticket itself).
+#include "client/core/result.hpp"
+#include "sync/engine/http_client.hpp"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace zhuxue::ui::hall {
+
+struct HallTicket {
+    std::string id, code, service, status, township, day;
+    int window = 0;
+    int transferTo = 0;
+    int64_t issuedAt = 0, calls = 0, callSeq = 0;
+};
+
+struct HallAppointment {
+    std::string id, day, time, service, township, code;
+};
+
+struct SlotDay {
+    std::string day;
+    int weekday = 0;
+    std::vector<std::pair<std::string, int>> times; // time, places left
+};
+
+// Where the hall device's token lives: <dataDir>/hall_device.json {"url", "device", "token"}
+// (mode 0600). Written by enrollHallDevice or by an installer.
+struct HallLink {
+    std::string url, device, token;
+    bool usable() const { return !url.empty() && !token.empty(); }
+};
+Result<HallLink> readHallLink(const std::filesystem::path& dataDir);
+Status writeHallLink(const std::filesystem::path& dataDir, const HallLink& link);
+// Trades a one-time enrollment code (zhuxue-server enroll) for a token and writes hall_device.json.
+Result<HallLink> enrollHallDevice(const std::filesystem::path& dataDir, const std::string& url,
+                                  const std::string& code, const std::string& name);
+
+class QueueClient {
+public:
+    explicit QueueClient(HallLink link);
+    Result<HallTicket> issue(const std::string& id, const std::string& service,
+                             const std::string& township, const std::string& localCode = {},
+                             int64_t issuedAt = 0, const std::string& day = {});
+    // what: next, recall, skip, transfer (to = target window). nullopt: nobody waiting / no call.
+    Result<std::optional<HallTicket>> act(int window, const std::string& what, int to = 0);
+    Result<std::vector<HallTicket>> calls();
+    Result<std::vector<HallTicket>> tickets();
+    Result<std::vector<HallAppointment>> appointments(const std::string& day = {});
+    Result<std::vector<SlotDay>> slots(const std::string& township);
+    Result<HallAppointment> book(const std::string& id, const std::string& service,
+                                 const std::string& township, const std::string& day,
+                                 const std::string& time);
+    static bool unreachable(const Error& e);
+
+private:
+    Result<nlohmann::json> call(const std::string& method, const std::string& path,
+                                const nlohmann::json& body = nlohmann::json());
+    HallLink m_link;
+    sync::HttpClient m_http;
+};
+
+HallTicket ticketFromJson(const nlohmann::json& j);
+
+} // namespace zhuxue::ui::hall

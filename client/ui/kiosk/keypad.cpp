@@ -1,0 +1,62 @@
+#include "keypad.hpp"
+
+#include "client/app/app.hpp"
+
+#include <imgui.h>
+
+namespace zhuxue::ui::kiosk {
+
+bool keypad(app::App& app, const char* id, std::string& value, const KeypadOptions& o) {
+    static const char* kRows[4][3] = {{"1", "2", "3"}, {"4", "5", "6"}, {"7", "8", "9"}, {"X", "0", "<"}};
+    bool changed = false;
+    ImGui::PushID(id);
+    for (auto& row : kRows) {
+        for (int c = 0; c < 3; ++c) {
+            std::string key = row[c];
+            if (c)
+                ImGui::SameLine();
+            if (key == "<") {
+                std::string label = std::string(app.tr("kiosk.keypad.delete")) + "##kp.delete";
+                if (ImGui::Button(label.c_str(), ImVec2(o.keyWidth, o.keyHeight)) && !value.empty()) {
+                    value.pop_back();
+                    changed = true;
+                }
+                continue;
+            }
+            bool enabled = key != "X" || o.allowX;
+            if (!enabled)
+                ImGui::BeginDisabled();
+            std::string label = key + "##kp" + key;
+            if (ImGui::Button(label.c_str(), ImVec2(o.keyWidth, o.keyHeight)) && enabled &&
+                value.size() < o.maxLength) {
+                value += key;
+                changed = true;
+            }
+            if (!enabled)
+                ImGui::EndDisabled();
+        }
+    }
+    std::string clear = std::string(app.tr("kiosk.keypad.clear")) + "##kp.clear";
+    if (ImGui::Button(clear.c_str(), ImVec2(o.keyWidth * 3 + ImGui::GetStyle().ItemSpacing.x * 2, o.keyHeight * 0.8f)) &&
+        !value.empty()) {
+        value.assign(value.size(), '\0');
+        value.clear();
+        changed = true;
+    }
+    ImGui::PopID();
+    return changed;
+}
+
+std::string maskIdNumber(const std::string& id) {
+    if (id.size() < 11)
+        return std::string(id.size(), '*');
+    return id.substr(0, 6) + std::string(id.size() - 10, '*') + id.substr(id.size() - 4);
+}
+
+std::string maskPhone(const std::string& phone) {
+    if (phone.size() < 8)
+        return std::string(phone.size(), '*');
+    return phone.substr(0, 3) + std::string(phone.size() - 7, '*') + phone.substr(phone.size() - 4);
+}
+
+} // namespace zhuxue::ui::kiosk

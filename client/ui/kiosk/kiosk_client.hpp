@@ -1,0 +1,148 @@
+#pragma once
+// The self-service kiosk (zhuxue --kiosk): a family walks through one question per step: the
+// service → the policy card (政策明白卡, from the policy data) → a quick eligibility check →
+// student and co-borrower details (on-screen keypad, the staff client's validation) → materials
+// to bring → a queue ticket now or a booked time slot → the ticket on screen (and on paper).
+//
+// Privacy on a shared machine: the kiosk never shows or searches anyone's records; ID numbers
+// are masked once entered; after the idle time (with a visible countdown) the screen and every
+// draft in memory are wiped, including ImGui's text-edit buffer. Leaving needs the staff PIN.
+#include "client/app/app.hpp"
+#include "client/app/worker.hpp"
+#include "client/core/findings.hpp"
+#include "client/core/policy.hpp"
+#include "client/ui/hall/queue_client.hpp"
+#include "offline_tickets.hpp"
+#include "sync/server/queue_config.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace zhuxue::ui::kiosk {
+
+enum class Step {
+    Choose,
+    Card,
+    EligLocal,
+    EligAdmitted,
+    EligOtherLoan,
+    StudentName,
+    StudentId,
+    StudentPhone,
+    CoName,
+    CoId,
+    CoPhone,
+    Materials,
+    Take,
+    Township,
+    Slot,
+    Ticket,
+};
+
+// Everything a family typed or chose. wipe() overwrites the characters before freeing them.
+struct KioskDraft {
+    std::string service;
+    std::string studentName, studentId, studentPhone;
+    std::string coName, coId, coPhone;
+    std::string township;
+    void wipe();
+    bool empty() const;
+};
+
+class KioskClient {
+public:
+    KioskClient(app::App& app, std::filesystem::path dataDir);
+    ~KioskClient();
+    void draw();
+
+    // For tests: the state a person would see.
+    Step step() const { return m_path.empty() ? Step::Choose : m_path[m_index]; }
+    const KioskDraft& draft() const { return m_draft; }
+    const std::optional<hall::HallTicket>& ticket() const { return m_ticket; }
+    const std::optional<hall::HallAppointment>& appointment() const { return m_appointment; }
+    bool ticketIsLocal() const { return m_ticketLocal; }
+    bool exitRequested() const { return m_exitRequested; }
+    bool busy() const { return m_worker.busy() > 0 || m_waiting; }
+    int wipes() const { return m_wipes; }
+    const std::filesystem::path& lastPdf() const { return m_lastPdf; }
+    // Everything the kiosk holds of the family (draft, findings, ticket, slots) is gone.
+    bool holdsNothing() const;
+    // For tests on a real window, where ImGui's clock is the wall clock: as if nobody had
+    // touched the screen for `seconds` more.
+    void pretendIdle(double seconds) { m_lastInput -= seconds; }
+
+private:
+    // kiosk_client.cpp: frame, idle wipe, staff PIN, server work
+    void startService(const std::string& service);
+    void go(Step s);
+    void next();
+    void back();
+    void wipe();
+    void trackIdle();
+    void drawIdleWarning(double left);
+    void drawPin();
+    void takeNumber();
+    void loadSlots();
+    void book(const std::string& day, const std::string& time);
+    void printTicket();
+    std::string windowsOf(const std::string& service) const;
+    std::string serviceName(const std::string& service) const;
+
+    // kiosk_steps.cpp: one function per kind of step
+    void drawStep();
+    void drawChoose();
+    void drawCard();
+    void drawQuestion(const char* questionKey, const char* yesKey, const char* noKey, bool yesIsGood,
+                      const char* refusalKey);
+    void drawName(const char* promptKey, std::string& value);
+    void drawNumber(const char* promptKey, std::string& value, bool isId, bool coBorrower);
+    void drawMaterials();
+    void drawTake();
+    void drawTownship();
+    void drawSlot();
+    void drawTicket();
+    bool bigButton(const char* labelKey, const char* id, float width = 0);
+    bool validateNumber(bool isId, bool coBorrower);
+    void navigation(bool showNext, bool nextEnabled = true);
+
+    app::App& m_app;
+    std::filesystem::path m_dataDir;
+    KioskConfig m_config;
+    std::optional<zhuxue::hall::HallConfig> m_hall;
+    std::optional<core::PolicySet> m_policies;
+    hall::HallLink m_link;
+    OfflineTickets m_offline;
+    app::Worker m_worker;
+    uint64_t m_generation = 0; // bumped by wipe: results of older requests are dropped
+
+    std::vector<Step> m_path;
+    std::size_t m_index = 0;
+    KioskDraft m_draft;
+    core::Findings m_findings;
+    std::string m_refusal;       // i18n key of an eligibility answer that stops the application
+    bool m_idEntered[2] = {false, false}; // student, co-borrower: shown masked from now on
+    std::optional<hall::HallTicket> m_ticket;
+    bool m_ticketLocal = false;
+    std::optional<hall::HallAppointment> m_appointment;
+    std::vector<hall::SlotDay> m_slots;
+    int m_slotDay = 0;
+    std::string m_message; // i18n key of a notice on the current step
+    bool m_waiting = false;
+    std::filesystem::path m_lastPdf;
+
+    double m_lastInput = 0;
+    ImVec2 m_lastMouse{-1, -1};
+    int m_wipes = 0;
+
+    bool m_pinOpen = false;
+    std::string m_pin;
+    int m_pinFailures = 0;
+    double m_pinLockedUntil = 0;
+    bool m_pinWrong = false;
+    bool m_exitRequested = false;
+};
+
+} // namespace zhuxue::ui::kiosk

@@ -1,0 +1,533 @@
+#include "device_sync_store.hpp"
+
+#include "client/store/record_schema.hpp"
+#include "client/store/sqlite.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <limits>
+#include <set>
+
+namespace zhuxue::sync {
+
+namespace {
+
+using store::ApplyMode;
+using store::RemoteApply;
+using store::Transaction;
+
+int64_t nowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::vector<std::string> splitComma(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start < s.size()) {
+        auto comma = s.find(',', start);
+        if (comma == std::string::npos)
+            comma = s.size();
+        if (comma > start)
+            out.push_back(s.substr(start, comma - start));
+        start = comma + 1;
+    }
+    return out;
+}
+
+std::string joinComma(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& x : v)
+        out += (out.empty() ? "" : ",") + x;
+    return out;
+}
+
+// Heads are kept without their values (those go through the codec into sync_head_value).
+std::string stateText(const FieldState& st) {
+    auto heads = nlohmann::json::array();
+    for (const auto& h : st.heads)
+        heads.push_back({h.id, h.recordType, h.recordId, h.county, h.hlc, h.device, joinBase(h.base)});
+    return nlohmann::json{{"h", heads}, {"r", st.replaced}}.dump();
+}
+
+FieldState stateFrom(const std::string& text, const std::string& field) {
+    FieldState st;
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (!j.is_object())
+        return st;
+    for (const auto& h : j["h"]) {
+        Change c;
+        c.id = h[0];
+        c.recordType = h[1];
+        c.recordId = h[2];
+        c.county = h[3];
+        c.hlc = h[4];
+        c.device = h[5];
+        c.base = splitComma(h[6].get<std::string>());
+        c.field = field;
+        st.heads.push_back(std::move(c));
+    }
+    st.replaced = j["r"].get<std::vector<std::string>>();
+    return st;
+}
+
+std::string tableOf(const std::string& recordType) {
+    if (auto t = fromCode<RecordType>(recordType))
+        return std::string(store::tableSpec(*t).table);
+    return recordType;
+}
+
+bool isHead(const FieldState& st, const std::string& id) {
+    return std::any_of(st.heads.begin(), st.heads.end(),
+                       [&](const Change& h) { return h.id == id; });
+}
+
+// The store's form of a wire change; nullopt when the store has no such record type.
+std::optional<store::RemoteChange> toRemote(const Change& c, const nlohmann::json& value) {
+    auto type = fromCode<RecordType>(c.recordType);
+    auto id = Uuid::parse(c.id), rec = Uuid::parse(c.recordId), dev = Uuid::parse(c.device);
+    if (!type || !id || !rec || !dev)
+        return std::nullopt;
+    store::RemoteChange r;
+    r.changeId = *id;
+    r.recordType = *type;
+    r.recordId = *rec;
+    r.county = c.county;
+    r.field = c.field;
+    r.valueJson = value.dump();
+    r.hlc = Hlc{hlcValue(c.hlc)};
+    r.device = *dev;
+    return r;
+}
+
+} // namespace
+
+Result<std::unique_ptr<DeviceSyncStore>> DeviceSyncStore::open(
+    const std::filesystem::path& dataDir) {
+    auto s = store::Store::open(dataDir);
+    if (!s)
+        return s.error();
+    return std::make_unique<DeviceSyncStore>(std::move(*s));
+}
+
+DeviceSyncStore::DeviceSyncStore(std::unique_ptr<store::Store> store)
+    : m_store(std::move(store)) {}
+
+DeviceSyncStore::~DeviceSyncStore() = default;
+
+Result<std::string> DeviceSyncStore::getState(const std::string& key) {
+    auto st = m_store->db().cached("SELECT value FROM sync_state WHERE key = ?");
+    if (!st)
+        return st.error();
+    (*st)->bind(1, key);
+    auto row = (*st)->step();
+    if (!row)
+        return row.error();
+    if (!*row)
+        return std::string();
+    std::string v = (*st)->text(0);
+    (*st)->reset();
+    return v;
+}
+
+Status DeviceSyncStore::setState(const std::string& key, const std::string& value) {
+    auto st = m_store->db().cached("INSERT INTO sync_state(key, value) VALUES(?, ?)"
+                                   " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    if (!st)
+        return st.error();
+    (*st)->bind(1, key).bind(2, value);
+    return (*st)->run();
+}
+
+Result<FieldState> DeviceSyncStore::loadField(const Key& k) {
+    auto st = m_store->db().cached("SELECT state FROM sync_field WHERE record_id = ? AND field = ?");
+    if (!st)
+        return st.error();
+    (*st)->bind(1, k.recordId).bind(2, k.field);
+    auto row = (*st)->step();
+    if (!row)
+        return row.error();
+    if (!*row)
+        return FieldState{};
+    FieldState out = stateFrom((*st)->text(0), k.field);
+    (*st)->reset();
+    return out;
+}
+
+Status DeviceSyncStore::saveField(const Key& k, const FieldState& fs) {
+    auto st = m_store->db().cached("INSERT INTO sync_field(record_id, field, state) VALUES(?, ?, ?)"
+                                   " ON CONFLICT(record_id, field) DO UPDATE SET"
+                                   " state = excluded.state");
+    if (!st)
+        return st.error();
+    (*st)->bind(1, k.recordId).bind(2, k.field).bind(3, stateText(fs));
+    return (*st)->run();
+}
+
+Status DeviceSyncStore::putHeadValue(const Change& c) {
+    auto st = m_store->db().cached("INSERT INTO sync_head_value(change_id, value) VALUES(?, ?)"
+                                   " ON CONFLICT(change_id) DO NOTHING");
+    if (!st)
+        return st.error();
+    auto id = Uuid::parse(c.id);
+    if (!id)
+        return Error("sync.error.store", {{"id", c.id}}, "change id is not a UUID");
+    (*st)->bind(1, *id).bind(2, m_store->codec().encode(tableOf(c.recordType), c.field,
+                                                        c.value.dump()));
+    return (*st)->run();
+}
+
+Status DeviceSyncStore::dropHeadValues(const FieldState& before, const FieldState& after) {
+    auto st = m_store->db().cached("DELETE FROM sync_head_value WHERE change_id = ?");
+    if (!st)
+        return st.error();
+    for (const auto& h : before.heads)
+        if (!isHead(after, h.id))
+            if (auto id = Uuid::parse(h.id)) {
+                (*st)->bind(1, *id);
+                if (auto r = (*st)->run(); !r)
+                    return r;
+            }
+    return {};
+}
+
+Result<std::string> DeviceSyncStore::headValue(const Change& head) {
+    auto st = m_store->db().cached("SELECT value FROM sync_head_value WHERE change_id = ?");
+    if (!st)
+        return st.error();
+    (*st)->bind(1, *Uuid::parse(head.id));
+    auto row = (*st)->step();
+    if (!row)
+        return row.error();
+    if (!*row)
+        return Error("sync.error.store", {{"id", head.id}}, "value of a head is missing");
+    std::string stored = (*st)->text(0);
+    (*st)->reset();
+    return m_store->codec().decode(tableOf(head.recordType), head.field, stored);
+}
+
+Result<FieldState*> DeviceSyncStore::cached(std::map<Key, FieldState>& cache, const Key& k) {
+    auto it = cache.find(k);
+    if (it != cache.end())
+        return &it->second;
+    auto st = loadField(k);
+    if (!st)
+        return st.error();
+    return &cache.emplace(k, std::move(*st)).first->second;
+}
+
+Result<Change> DeviceSyncStore::foldLocal(const store::OutboxChange& o,
+                                          std::map<Key, FieldState>& cache) {
+    Key k{o.recordId, o.field};
+    auto fs = cached(cache, k);
+    if (!fs)
+        return fs.error();
+    FieldState& state = **fs;
+
+    Change c;
+    c.id = o.changeId.str();
+    c.recordType = std::string(toCode(o.recordType));
+    c.recordId = o.recordId.str();
+    c.county = o.county;
+    c.field = o.field;
+    c.value = nlohmann::json::parse(o.valueJson, nullptr, false);
+    c.hlc = hlcText(o.hlc.value);
+    c.device = o.device.str();
+
+    auto known = m_store->db().cached("SELECT base FROM sync_outbox_base WHERE change_id = ?");
+    if (!known)
+        return known.error();
+    (*known)->bind(1, o.changeId);
+    auto row = (*known)->step();
+    if (!row)
+        return row.error();
+    if (*row) {
+        c.base = splitComma((*known)->text(0));
+        (*known)->reset();
+    } else if (o.base) {
+        std::string stamp = hlcText(o.base->value);
+        std::vector<std::string> matching;
+        for (const auto& h : state.heads)
+            if (h.hlc == stamp)
+                matching.push_back(versionRef(h));
+        auto open = m_store->db().cached("SELECT count(*) FROM conflict WHERE record_id = ? AND"
+                                         " field = ? AND resolved_ms IS NULL");
+        if (!open)
+            return open.error();
+        (*open)->bind(1, o.recordId).bind(2, o.field);
+        auto n = (*open)->step();
+        if (!n)
+            return n.error();
+        bool conflictOpen = *n && (*open)->i64(0) > 0;
+        (*open)->reset();
+        if (!matching.empty() && !conflictOpen && state.inConflict()) {
+            // The person saw no conflict (resolved it, or it was resolved elsewhere): this value
+            // replaces every head.
+            for (const auto& h : state.heads)
+                c.base.push_back(versionRef(h));
+        } else if (matching.size() == 1) {
+            c.base = matching;
+        } else {
+            c.base.push_back(stamp); // several or none known: the stamp names them all
+        }
+        std::sort(c.base.begin(), c.base.end());
+    }
+    if (!*row) {
+        auto put = m_store->db().cached(
+            "INSERT INTO sync_outbox_base(change_id, base) VALUES(?, ?) ON CONFLICT DO NOTHING");
+        if (!put)
+            return put.error();
+        (*put)->bind(1, o.changeId).bind(2, joinBase(c.base));
+        if (auto st = (*put)->run(); !st)
+            return st.error();
+    }
+    FieldState before = state;
+    auto r = mergeField(state, c);
+    if (r.kind == MergeKind::Added || r.kind == MergeKind::Superseded) {
+        state = std::move(r.state);
+        if (isHead(state, c.id))
+            if (auto st = putHeadValue(c); !st)
+                return st.error();
+        if (auto st = dropHeadValues(before, state); !st)
+            return st.error();
+        if (auto st = saveField(k, state); !st)
+            return st.error();
+    }
+    return c;
+}
+
+Status DeviceSyncStore::foldUnfolded(std::map<Key, FieldState>& cache) {
+    auto n = m_store->db().queryInt("SELECT count(*) FROM outbox WHERE change_id NOT IN"
+                                    " (SELECT change_id FROM sync_outbox_base)");
+    if (!n)
+        return n.error();
+    if (n->value_or(0) == 0)
+        return {};
+    auto all = m_store->pendingChanges(std::numeric_limits<int>::max());
+    if (!all)
+        return all.error();
+    for (const auto& o : *all)
+        if (auto c = foldLocal(o, cache); !c)
+            return c.error();
+    return {};
+}
+
+Result<std::vector<Change>> DeviceSyncStore::pending(std::size_t limit) {
+    Transaction tx(m_store->db());
+    if (!tx.begun())
+        return tx.begun().error();
+    auto rows = m_store->pendingChanges(static_cast<int>(std::min<std::size_t>(limit, 1 << 30)));
+    if (!rows)
+        return rows.error();
+    std::map<Key, FieldState> cache;
+    std::vector<Change> out;
+    out.reserve(rows->size());
+    for (const auto& o : *rows) {
+        auto c = foldLocal(o, cache);
+        if (!c)
+            return c.error();
+        out.push_back(std::move(*c));
+    }
+    if (auto st = tx.commit(); !st)
+        return st.error();
+    return out;
+}
+
+Status DeviceSyncStore::acknowledge(const std::vector<std::string>& changeIds) {
+    std::vector<Uuid> ids;
+    for (const auto& s : changeIds)
+        if (auto u = Uuid::parse(s))
+            ids.push_back(*u);
+    if (auto st = m_store->markAcknowledged(ids); !st)
+        return st;
+    // The wire form of an acknowledged change is not needed any more (a crash before this line
+    // only leaves a few small rows behind).
+    Transaction tx(m_store->db());
+    if (!tx.begun())
+        return tx.begun();
+    auto del = m_store->db().cached("DELETE FROM sync_outbox_base WHERE change_id = ?");
+    if (!del)
+        return del.error();
+    for (const auto& id : ids) {
+        (*del)->bind(1, id);
+        if (auto r = (*del)->run(); !r)
+            return r;
+    }
+    return tx.commit();
+}
+
+Status DeviceSyncStore::quarantine(const Change& change, const std::string& reasonKey,
+                                   const std::string& detail) {
+    auto id = Uuid::parse(change.id);
+    if (!id)
+        return Error("sync.error.store", {{"id", change.id}}, "change id is not a UUID");
+    std::vector<Uuid> ids{*id};
+    return m_store->quarantine(ids, Error(reasonKey, {}, detail));
+}
+
+Status DeviceSyncStore::applyRemote(const std::vector<Change>& changes,
+                                    const std::string& newCursor) {
+    std::map<Key, FieldState> cache;
+    std::set<Key> dirty;
+    auto plan = [&]() -> Result<std::vector<RemoteApply>> {
+        // Local edits made since the last push join the merge state first, so a remote change
+        // that saw them (or did not) is judged against them.
+        if (auto st = foldUnfolded(cache); !st)
+            return st.error();
+        std::vector<RemoteApply> out;
+        for (const Change& c : changes) {
+            auto rec = Uuid::parse(c.recordId);
+            if (!rec)
+                continue; // the server validates every change; this cannot be stored anyway
+            Key k{*rec, c.field};
+            auto fs = cached(cache, k);
+            if (!fs)
+                return fs.error();
+            FieldState& state = **fs;
+            FieldState before = state;
+            auto r = mergeField(state, c);
+            if (r.kind == MergeKind::Duplicate || r.kind == MergeKind::IdConflict)
+                continue; // the server refuses id conflicts too; the first one seen stays
+            state = std::move(r.state);
+            dirty.insert(k);
+            if (r.kind == MergeKind::Superseded)
+                continue;
+            if (auto st = putHeadValue(c); !st)
+                return st.error();
+            if (auto st = dropHeadValues(before, state); !st)
+                return st.error();
+            const Change& winner = state.winner();
+            bool oldStays = !before.empty() && isHead(state, before.winner().id);
+            if (winner.id == c.id) {
+                if (auto rc = toRemote(c, c.value))
+                    out.push_back({*rc, oldStays ? ApplyMode::WriteAndConflict : ApplyMode::Write});
+                continue;
+            }
+            if (!oldStays) {
+                // c replaced the shown value, but an older concurrent head wins over c: the shown
+                // value moves to that head, and c stays beside it as a conflict.
+                auto v = headValue(winner);
+                if (!v)
+                    return v.error();
+                if (auto rc = toRemote(winner, nlohmann::json::parse(*v, nullptr, false)))
+                    out.push_back({*rc, ApplyMode::Write});
+            }
+            if (auto rc = toRemote(c, c.value))
+                out.push_back({*rc, ApplyMode::ConflictOnly});
+        }
+        return out;
+    };
+    auto after = [&]() -> Status {
+        auto close = m_store->db().cached(
+            "UPDATE conflict SET resolved_ms = ?, resolved_by = 'sync' WHERE record_id = ? AND"
+            " field = ? AND resolved_ms IS NULL");
+        if (!close)
+            return close.error();
+        for (const Key& k : dirty) {
+            const FieldState& st = cache.at(k);
+            if (auto s = saveField(k, st); !s)
+                return s;
+            // Another device resolved the conflict (its value replaced every head).
+            if (!st.inConflict()) {
+                (*close)->bind(1, nowMs()).bind(2, k.recordId).bind(3, k.field);
+                if (auto s = (*close)->run(); !s)
+                    return s;
+            }
+        }
+        return setState("cursor", newCursor);
+    };
+    return m_store->applyRemoteWith(plan, after);
+}
+
+Result<std::string> DeviceSyncStore::cursor() {
+    return getState("cursor");
+}
+
+Result<SyncCounts> DeviceSyncStore::counts() {
+    SyncCounts c;
+    auto count = [&](const char* sql, int64_t& into) -> Status {
+        auto n = m_store->db().queryInt(sql);
+        if (!n)
+            return n.error();
+        into = n->value_or(0);
+        return {};
+    };
+    if (auto st = count("SELECT count(*) FROM outbox", c.pending); !st)
+        return st.error();
+    if (auto st = count("SELECT count(*) FROM conflict WHERE resolved_ms IS NULL", c.conflicts);
+        !st)
+        return st.error();
+    if (auto st = count("SELECT count(*) FROM quarantine WHERE resolved_ms IS NULL",
+                        c.quarantined);
+        !st)
+        return st.error();
+    return c;
+}
+
+Result<SyncCredentials> DeviceSyncStore::credentials() {
+    SyncCredentials c;
+    auto url = getState("url"), token = getState("token"), counties = getState("counties"),
+         exp = getState("expires_at");
+    if (!url)
+        return url.error();
+    if (!token)
+        return token.error();
+    if (!counties)
+        return counties.error();
+    if (!exp)
+        return exp.error();
+    c.url = *url;
+    c.token = *token;
+    c.device = m_store->deviceId().str();
+    c.counties = splitComma(*counties);
+    c.expiresAt = exp->empty() ? 0 : std::stoll(*exp);
+    return c;
+}
+
+Status DeviceSyncStore::saveCredentials(const SyncCredentials& c) {
+    Transaction tx(m_store->db());
+    if (!tx.begun())
+        return tx.begun();
+    auto old = getState("url");
+    if (!old)
+        return old.error();
+    // A different server keeps a different log: start its cursor from the beginning. Unsynced
+    // changes stay in the outbox and go to the new server.
+    bool sameServer = *old == c.url;
+    for (auto [k, v] : {std::pair<std::string, std::string>{"url", c.url},
+                        {"token", c.token},
+                        {"counties", joinComma(c.counties)},
+                        {"expires_at", std::to_string(c.expiresAt)}})
+        if (auto st = setState(k, v); !st)
+            return st;
+    if (!sameServer)
+        if (auto st = setState("cursor", ""); !st)
+            return st;
+    return tx.commit();
+}
+
+Result<std::string> DeviceSyncStore::deviceId() {
+    return m_store->deviceId().str();
+}
+
+Result<std::map<FieldKey, FieldState>> DeviceSyncStore::fieldStates() {
+    auto st = m_store->db().prepare("SELECT record_id, field, state FROM sync_field");
+    if (!st)
+        return st.error();
+    std::map<FieldKey, FieldState> out;
+    while (true) {
+        auto row = st->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            return out;
+        std::string field = st->text(1);
+        FieldState fs = stateFrom(st->text(2), field);
+        if (fs.empty())
+            continue;
+        out[FieldKey{fs.heads.front().recordType, st->uuid(0).str(), field}] = std::move(fs);
+    }
+}
+
+} // namespace zhuxue::sync

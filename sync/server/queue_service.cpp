@@ -1,0 +1,322 @@
+#include "queue_service.hpp"
+
+#include "client/core/version.hpp"
+#include "queue_store.hpp"
+#include "sync/protocol/messages.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <httplib.h>
+#include <map>
+
+namespace zhuxue::sync::server {
+
+namespace {
+
+constexpr std::size_t kMaxQueueBody = 64 * 1024;
+
+int64_t nowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+nlohmann::json toJson(const Ticket& t) {
+    return {{"id", t.id},           {"day", t.day},         {"service", t.service},
+            {"code", t.code},       {"number", t.number},   {"status", t.status},
+            {"window", t.window},   {"transfer_to", t.transferTo}, {"issued_at", t.issuedAt},
+            {"called_at", t.calledAt}, {"calls", t.calls},  {"call_seq", t.callSeq},
+            {"township", t.township}};
+}
+
+nlohmann::json toJson(const Appointment& a) {
+    return {{"id", a.id},         {"day", a.day},   {"time", a.time}, {"service", a.service},
+            {"township", a.township}, {"code", a.code}, {"created_at", a.createdAt}};
+}
+
+void send(httplib::Response& res, int status, const nlohmann::json& j) {
+    res.status = status;
+    res.set_content(j.dump(), "application/json");
+}
+
+int statusFor(const Error& e) {
+    if (e.key == "hall.error.slot_full" || e.key == "hall.error.ticket_conflict")
+        return 409;
+    if (e.key.rfind("hall.error.", 0) == 0)
+        return 422;
+    return 503;
+}
+
+void sendError(httplib::Response& res, const Error& e) {
+    int status = statusFor(e);
+    if (status == 503)
+        res.set_header("Retry-After", "2");
+    send(res, status, errorBody(e));
+}
+
+struct QueueRoutes {
+    std::unique_ptr<QueueStore> store;
+    Error unavailable; // set when store is null
+    Authenticator auth;
+
+    // Authenticates and checks the queue is configured; false = answered already.
+    std::optional<DeviceInfo> enter(const httplib::Request& req, httplib::Response& res) {
+        auto dev = auth(req, res);
+        if (!dev)
+            return std::nullopt;
+        if (!store) {
+            res.set_header("Retry-After", "30");
+            send(res, 503, errorBody(unavailable));
+            return std::nullopt;
+        }
+        return dev;
+    }
+
+    std::optional<nlohmann::json> body(const httplib::Request& req, httplib::Response& res) {
+        if (req.body.size() > kMaxQueueBody) {
+            send(res, 413, errorBody(Error("sync.error.body_too_large", {}, "queue bodies are small")));
+            return std::nullopt;
+        }
+        auto j = nlohmann::json::parse(req.body.empty() ? std::string("{}") : req.body, nullptr, false);
+        if (j.is_discarded() || !j.is_object()) {
+            send(res, 400, errorBody(Error("sync.error.bad_json", {}, "the body is not a JSON object")));
+            return std::nullopt;
+        }
+        return j;
+    }
+
+    std::string today() const { return localDay(nowMs() / 1000); }
+
+    std::optional<int> window(const httplib::Request& req, httplib::Response& res) {
+        int w = std::atoi(req.matches[1].str().c_str());
+        auto ws = store->config().windows();
+        if (std::find(ws.begin(), ws.end(), w) == ws.end()) {
+            sendError(res, Error("hall.error.unknown_window", {{"window", std::to_string(w)}},
+                                 "no such window in the hall configuration"));
+            return std::nullopt;
+        }
+        return w;
+    }
+
+    void issue(const httplib::Request& req, httplib::Response& res) {
+        auto dev = enter(req, res);
+        if (!dev)
+            return;
+        auto j = body(req, res);
+        if (!j)
+            return;
+        NewTicket t;
+        try {
+            t.id = j->value("id", "");
+            t.service = j->value("service", "");
+            t.township = j->value("township", "");
+            t.localCode = j->value("local_code", "");
+            t.issuedAt = j->value("issued_at", int64_t{0});
+        } catch (const std::exception& e) {
+            return send(res, 400, errorBody(Error("sync.error.bad_json", {}, e.what())));
+        }
+        std::string day = j->value("day", today());
+        if (weekdayOf(day) == 0)
+            return sendError(res, Error("hall.error.bad_day", {{"day", day}}, "day is YYYY-MM-DD"));
+        auto r = store->issue(t, day, dev->id, nowMs());
+        if (!r)
+            return sendError(res, r.error());
+        send(res, 200, toJson(*r));
+    }
+
+    void act(const httplib::Request& req, httplib::Response& res) {
+        if (!enter(req, res))
+            return;
+        auto w = window(req, res);
+        if (!w)
+            return;
+        std::string what = req.matches[2].str();
+        Result<std::optional<Ticket>> r = std::optional<Ticket>();
+        if (what == "next") {
+            r = store->callNext(today(), *w, nowMs());
+        } else if (what == "recall") {
+            r = store->recall(today(), *w, nowMs());
+        } else if (what == "skip") {
+            r = store->skip(today(), *w, nowMs());
+        } else {
+            auto j = body(req, res);
+            if (!j)
+                return;
+            int to = j->value("to", 0);
+            auto ws = store->config().windows();
+            if (to == *w || std::find(ws.begin(), ws.end(), to) == ws.end())
+                return sendError(res, Error("hall.error.unknown_window", {{"window", std::to_string(to)}},
+                                            "transfer to another configured window"));
+            r = store->transfer(today(), *w, to, nowMs());
+        }
+        if (!r)
+            return sendError(res, r.error());
+        send(res, 200, {{"window", *w}, {"ticket", r->has_value() ? toJson(**r) : nlohmann::json()}});
+    }
+
+    void calls(const httplib::Request& req, httplib::Response& res) {
+        if (!enter(req, res))
+            return;
+        std::string day = today();
+        auto c = store->calls(day);
+        if (!c)
+            return sendError(res, c.error());
+        auto all = store->tickets(day);
+        if (!all)
+            return sendError(res, all.error());
+        nlohmann::json list = nlohmann::json::array();
+        int64_t seq = 0;
+        for (const auto& t : *c) {
+            list.push_back(toJson(t));
+            seq = std::max(seq, t.callSeq);
+        }
+        std::map<std::string, int> waiting;
+        for (const auto& s : store->config().services)
+            waiting[s.id] = 0;
+        for (const auto& t : *all)
+            if (t.status == "waiting")
+                waiting[t.service]++;
+        send(res, 200, {{"day", day}, {"calls", list}, {"last_call_seq", seq}, {"waiting", waiting}});
+    }
+
+    void tickets(const httplib::Request& req, httplib::Response& res) {
+        if (!enter(req, res))
+            return;
+        auto all = store->tickets(today());
+        if (!all)
+            return sendError(res, all.error());
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& t : *all)
+            list.push_back(toJson(t));
+        send(res, 200, {{"day", today()}, {"tickets", list}});
+    }
+
+    void book(const httplib::Request& req, httplib::Response& res) {
+        auto dev = enter(req, res);
+        if (!dev)
+            return;
+        auto j = body(req, res);
+        if (!j)
+            return;
+        Appointment a;
+        try {
+            a.id = j->value("id", "");
+            a.service = j->value("service", "");
+            a.township = j->value("township", "");
+            a.day = j->value("day", "");
+            a.time = j->value("time", "");
+        } catch (const std::exception& e) {
+            return send(res, 400, errorBody(Error("sync.error.bad_json", {}, e.what())));
+        }
+        a.device = dev->id;
+        auto r = store->book(a, today(), nowMs());
+        if (!r)
+            return sendError(res, r.error());
+        send(res, 200, toJson(*r));
+    }
+
+    void appointments(const httplib::Request& req, httplib::Response& res) {
+        if (!enter(req, res))
+            return;
+        std::string day = req.has_param("day") ? req.get_param_value("day") : today();
+        if (weekdayOf(day) == 0)
+            return sendError(res, Error("hall.error.bad_day", {{"day", day}}, "day is YYYY-MM-DD"));
+        auto r = store->appointments(day);
+        if (!r)
+            return sendError(res, r.error());
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& a : *r)
+            list.push_back(toJson(a));
+        send(res, 200, {{"day", day}, {"appointments", list}});
+    }
+
+    // The bookable days of a township with the places left per time.
+    void slots(const httplib::Request& req, httplib::Response& res) {
+        if (!enter(req, res))
+            return;
+        const auto& cfg = store->config();
+        const hall::Township* tw = cfg.township(req.get_param_value("township"));
+        if (!tw)
+            return sendError(res, Error("hall.error.unknown_township",
+                                        {{"township", req.get_param_value("township")}}, "unknown township"));
+        nlohmann::json days = nlohmann::json::array();
+        std::string first = today();
+        for (int i = 0; i <= cfg.daysAhead; ++i) {
+            std::string day = addDays(first, i);
+            int wd = weekdayOf(day);
+            if (std::find(tw->weekdays.begin(), tw->weekdays.end(), wd) == tw->weekdays.end())
+                continue;
+            auto use = store->slotUse(day);
+            if (!use)
+                return sendError(res, use.error());
+            nlohmann::json times = nlohmann::json::array();
+            for (const auto& t : cfg.slotTimes) {
+                int used = 0;
+                for (const auto& [time, n] : *use)
+                    if (time == t)
+                        used = n;
+                times.push_back({{"time", t}, {"left", std::max(0, cfg.slotCapacity - used)}});
+            }
+            days.push_back({{"day", day}, {"weekday", wd}, {"times", times}});
+        }
+        send(res, 200, {{"township", tw->code}, {"days", days}});
+    }
+};
+
+} // namespace
+
+std::string hallConfigPath() {
+    if (const char* env = std::getenv("ZHUXUE_HALL_CONFIG"); env && *env)
+        return env;
+    std::filesystem::path assets;
+    std::error_code ec;
+    if (const char* env = std::getenv("ZHUXUE_ASSETS_DIR"); env && *env)
+        assets = env;
+    else if (std::filesystem::is_directory(std::filesystem::path(kSourceAssetsDir) / "hall", ec))
+        assets = kSourceAssetsDir;
+    else
+        assets = kInstallAssetsDir;
+    return (assets / "hall" / "windows.json").string();
+}
+
+void installQueueRoutes(httplib::Server& server, Storage& storage, Authenticator authenticate) {
+    auto q = std::make_shared<QueueRoutes>();
+    q->auth = std::move(authenticate);
+    auto cfg = hall::loadHallConfig(hallConfigPath());
+    if (!cfg) {
+        q->unavailable = Error("hall.error.no_config", {{"path", hallConfigPath()}},
+                               "the hall queue is not configured: " + cfg.error().detail);
+        std::fprintf(stderr, "zhuxue-server: 叫号未配置 hall queue off: %s\n", cfg.error().detail.c_str());
+    } else {
+        auto store = std::make_unique<QueueStore>(storage.queueDb(), std::move(*cfg));
+        if (auto st = store->init(); !st) {
+            q->unavailable = st.error();
+            std::fprintf(stderr, "zhuxue-server: 叫号表无法创建 hall queue tables: %s\n",
+                         st.error().detail.c_str());
+        } else {
+            q->store = std::move(store);
+        }
+    }
+    server.Get("/v1/queue/config", [q](const httplib::Request& req, httplib::Response& res) {
+        if (q->enter(req, res))
+            send(res, 200, hall::hallConfigToJson(q->store->config()));
+    });
+    server.Post("/v1/queue/tickets",
+                [q](const httplib::Request& req, httplib::Response& res) { q->issue(req, res); });
+    server.Get("/v1/queue/tickets",
+               [q](const httplib::Request& req, httplib::Response& res) { q->tickets(req, res); });
+    server.Post(R"(/v1/queue/windows/(\d{1,2})/(next|recall|skip|transfer))",
+                [q](const httplib::Request& req, httplib::Response& res) { q->act(req, res); });
+    server.Get("/v1/queue/calls",
+               [q](const httplib::Request& req, httplib::Response& res) { q->calls(req, res); });
+    server.Post("/v1/queue/appointments",
+                [q](const httplib::Request& req, httplib::Response& res) { q->book(req, res); });
+    server.Get("/v1/queue/appointments",
+               [q](const httplib::Request& req, httplib::Response& res) { q->appointments(req, res); });
+    server.Get("/v1/queue/slots",
+               [q](const httplib::Request& req, httplib::Response& res) { q->slots(req, res); });
+}
+
+} // namespace zhuxue::sync::server

@@ -1,0 +1,27 @@
+#pragma once
+// HTTP routes of the hall queue (PROTOCOL.md "Hall queue"): tickets, calls per window, the
+// display's view and appointments. Every route needs an enrolled device's token, like push/pull.
+#include "storage.hpp"
+
+#include <functional>
+#include <optional>
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+} // namespace httplib
+
+namespace zhuxue::sync::server {
+
+using Authenticator = std::function<std::optional<DeviceInfo>(const httplib::Request&, httplib::Response&)>;
+
+// Where the hall configuration is read from: $ZHUXUE_HALL_CONFIG, else <assets>/hall/windows.json
+// ($ZHUXUE_ASSETS_DIR, the source tree, or the installed assets).
+std::string hallConfigPath();
+
+// Opens the queue tables on the storage's database and installs the routes. When the hall
+// configuration cannot be read the routes answer 503 with the reason (sync still works).
+void installQueueRoutes(httplib::Server& server, Storage& storage, Authenticator authenticate);
+
+} // namespace zhuxue::sync::server

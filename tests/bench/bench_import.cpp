@@ -1,0 +1,79 @@
+// store.import: a school's pre-application list as CSV (the columns school officers send, see
+// tests/integration/test_import_cli.cpp) imported into a fresh device store through the same
+// function zhuxue-cli import calls: every row checked, one transaction, change log and audit
+// for every record. 20,000 rows (--quick: 2,000); goal ≥ 20,000 rows/s.
+#include "bench.hpp"
+#include "client/core/resident_id.hpp"
+#include "client/store/import/import_run.hpp"
+#include "client/store/store.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <fstream>
+#include <random>
+#include <stdexcept>
+
+namespace zhuxue::bench {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string residentId(int birthYear, int month, int day, int seq) {
+    char body[18];
+    std::snprintf(body, sizeof body, "420527%04d%02d%02d%03d", birthYear, month, day, seq % 1000);
+    std::string s(body, 17);
+    return s + core::residentIdCheckChar(s);
+}
+
+// Distinct ID numbers: the birth day and the sequence number spread the rows apart.
+void writeList(const fs::path& file, int rows) {
+    const char* const surnames[] = {"张", "王", "李", "屈", "谭", "向", "覃", "欧阳"};
+    const char* const given[] = {"伟", "芳", "𪚥", "明", "秀", "淼", "子涵", "雪"};
+    const char* const towns[] = {"茅坪镇", "归州镇", "屈原镇", "沙镇溪镇", "两河口镇"};
+    std::ofstream out(file, std::ios::binary);
+    out << "序号,姓名,性别,身份证号码,学校,年级,联系电话,乡镇,村,共同借款人姓名,"
+           "共同借款人身份证号,关系\n";
+    std::mt19937_64 rng(7);
+    for (int i = 0; i < rows; ++i) {
+        int day = i / 1000; // 0..: one day per thousand rows keeps ID numbers unique
+        int month = 1 + (day / 28) % 12, dom = 1 + day % 28;
+        int seq = i % 1000;
+        // The sex digit is the 17th: odd for boys.
+        std::string sid = residentId(2007, month, dom, seq);
+        std::string pid = residentId(1978, month, dom, seq);
+        bool boy = (seq % 2) == 1;
+        std::string name = std::string(surnames[rng() % 8]) + given[rng() % 8];
+        out << i + 1 << ',' << name << ',' << (boy ? "男" : "女") << ',' << sid
+            << ",秭归县第一中学,高三,138" << 10000000 + i << ',' << towns[rng() % 5]
+            << ",月亮包村," << surnames[rng() % 8] << "大山," << pid << ",父亲\n";
+    }
+}
+
+void importBench(Context& ctx) {
+    const int rows = ctx.quick ? 2'000 : 20'000;
+    test::TempDir dir{"zhuxue-bench-import"};
+    writeList(dir / "list.csv", rows);
+    auto store = store::Store::open(dir / "data");
+    if (!store)
+        throw std::runtime_error(store.error().key);
+    import::ImportOptions options;
+    options.schoolYear = 2026;
+    options.today = core::Date{2026, 7, 1};
+    Result<import::ImportResult> result = Error{"bench.not_run"};
+    double ms = timeMs([&] {
+        result = import::importPreApplicationFile(**store, dir / "list.csv", options, {"bench"});
+    });
+    if (!result)
+        throw std::runtime_error(result.error().key + " " + result.error().detail);
+    if (!result->written || result->imported != static_cast<std::size_t>(rows))
+        throw std::runtime_error("import wrote " + std::to_string(result->imported) + " of " +
+                                 std::to_string(rows) + " rows");
+    ctx.report("store.import", rows / (ms / 1000.0), "rows/s",
+               {{"rows", rows}, {"goal", 20000}, {"ms", ms}, {"format", "csv"},
+                {"note", "3 records per row (student, co-borrower, application), one transaction"}});
+}
+
+} // namespace
+
+ZHUXUE_BENCH("store.import", importBench);
+
+} // namespace zhuxue::bench

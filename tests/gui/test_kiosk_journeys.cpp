@@ -1,0 +1,200 @@
+// Each kiosk journey walked by the driver against a real zhuxue-server: first loan to a queue
+// ticket, renewal to a booked slot, just asking, the validation a family sees, masking of ID
+// numbers, and tickets issued by the kiosk itself while the server is down.
+#include "kiosk_fixture.hpp"
+
+#include "client/ui/kiosk/offline_tickets.hpp"
+
+using namespace zhuxue;
+using namespace zhuxue::test;
+using ui::kiosk::Step;
+
+namespace {
+const std::string kStudentId = validId("42052720060101001");
+const std::string kCoId = validId("42052719750305002");
+} // namespace
+
+TEST_CASE("first loan: policy card, eligibility, details, materials, a ticket for windows 1-3") {
+    KioskFixture f;
+    f.click("##kiosk.choose.first_loan");
+    CHECK(f.kiosk->step() == Step::Card);
+    // The card comes from the policy data in force today (2025: ¥20,000 cap, 2.80%).
+    CHECK(f.showsAnywhere("20000"));
+    CHECK(f.showsAnywhere("2.80%"));
+    f.click("##kiosk.next");
+    CHECK(f.kiosk->step() == Step::EligLocal);
+    f.click("##kiosk.answer.yes");
+    f.click("##kiosk.answer.yes");
+    CHECK(f.kiosk->step() == Step::EligOtherLoan);
+    f.click("##kiosk.answer.no");
+    CHECK(f.kiosk->step() == Step::StudentName);
+
+    f.typeName("向秭归");
+    CHECK(f.kiosk->step() == Step::StudentId);
+    // A wrong check character: the staff client's message, and the family stays on this step.
+    std::string wrong = kStudentId.substr(0, 17) + (kStudentId[17] == '1' ? "2" : "1");
+    f.keypadType(wrong);
+    f.click("##kiosk.next");
+    CHECK(f.kiosk->step() == Step::StudentId);
+    CHECK(f.showsAnywhere("校验码"));
+    f.click("##kp.clear");
+    f.keypadType(kStudentId);
+    f.click("##kiosk.next");
+    CHECK(f.kiosk->step() == Step::StudentPhone);
+    f.expectHidden(kStudentId); // masked from now on
+    f.keypadType("1380013800");
+    f.click("##kiosk.next");
+    CHECK(f.kiosk->step() == Step::StudentPhone); // 10 digits
+    f.keypadType("0");
+    f.click("##kiosk.next");
+    CHECK(f.kiosk->step() == Step::CoName);
+
+    // Back to the ID: it shows masked (first 6 + last 4), never the whole number.
+    f.click("##kiosk.back");
+    f.click("##kiosk.back");
+    CHECK(f.kiosk->step() == Step::StudentId);
+    CHECK(f.showsAnywhere("420527********" + kStudentId.substr(14)));
+    f.expectHidden(kStudentId);
+    f.click("##kiosk.next");
+    f.click("##kiosk.next");
+    CHECK(f.kiosk->step() == Step::CoName);
+
+    f.typeName("向大山");
+    // The student cannot be their own co-borrower.
+    f.keypadType(kStudentId);
+    f.click("##kiosk.next");
+    CHECK(f.kiosk->step() == Step::CoId);
+    f.click("##kp.clear");
+    f.keypadType(kCoId);
+    f.click("##kiosk.next");
+    CHECK(f.kiosk->step() == Step::CoPhone);
+    f.keypadType("13912345678");
+    f.click("##kiosk.next");
+    CHECK(f.kiosk->step() == Step::Materials);
+    CHECK(f.showsAnywhere("录取通知书"));
+    f.expectHidden(kCoId);
+    f.click("##kiosk.next");
+    CHECK(f.kiosk->step() == Step::Take);
+    f.click("##kiosk.take.now");
+    REQUIRE(f.d->frameUntil([&] { return f.kiosk->step() == Step::Ticket; }));
+    f.d->frame(2);
+    REQUIRE(f.kiosk->ticket().has_value());
+    CHECK(f.kiosk->ticket()->code == "A001");
+    CHECK_FALSE(f.kiosk->ticketIsLocal());
+    CHECK(f.showsAnywhere("A001"));
+    CHECK(f.showsAnywhere("1、2、3"));
+    f.expectHidden(kStudentId);
+    f.expectHidden(kCoId);
+
+    // The ticket is in the hall's queue: window 2 calls it.
+    ui::hall::QueueClient staff(linkDevice(*f.server, f.dir / "staff", 2));
+    auto called = staff.act(2, "next");
+    REQUIRE(called.ok());
+    REQUIRE(called->has_value());
+    CHECK((*called)->code == "A001");
+
+    // Done: back to the start with nothing of this family left.
+    f.click("##kiosk.ticket.done");
+    CHECK(f.kiosk->step() == Step::Choose);
+    CHECK(f.kiosk->holdsNothing());
+}
+
+TEST_CASE("an eligibility answer that stops the application is not a dead end") {
+    KioskFixture f;
+    f.click("##kiosk.choose.first_loan");
+    f.click("##kiosk.next");
+    f.click("##kiosk.answer.no"); // hukou not in this county
+    CHECK(f.kiosk->step() == Step::EligLocal);
+    CHECK(f.showsAnywhere("户口所在"));
+    f.click("##kiosk.to_enquiry");
+    CHECK(f.kiosk->step() == Step::Take);
+    f.click("##kiosk.take.now");
+    REQUIRE(f.d->frameUntil([&] { return f.kiosk->step() == Step::Ticket; }));
+    CHECK(f.kiosk->ticket()->code == "D001");
+}
+
+TEST_CASE("renewal: book a time slot for the family's township") {
+    KioskFixture f;
+    f.click("##kiosk.choose.renewal");
+    f.click("##kiosk.next");
+    f.typeName("谭雨欣");
+    f.keypadType(kStudentId);
+    f.click("##kiosk.next");
+    f.keypadType("13800138000");
+    f.click("##kiosk.next");
+    CHECK(f.kiosk->step() == Step::Materials);
+    f.click("##kiosk.next");
+    f.click("##kiosk.take.book");
+    CHECK(f.kiosk->step() == Step::Township);
+    CHECK(f.showsAnywhere("水田坝乡"));
+    f.click("##kiosk.township.420527200");
+    REQUIRE(f.d->frameUntil([&] { return !f.kiosk->busy() && f.d->exists("##kiosk.time.09:00"); }));
+    f.click("##kiosk.time.09:00");
+    REQUIRE(f.d->frameUntil([&] { return f.kiosk->step() == Step::Ticket; }));
+    f.d->frame(2);
+    REQUIRE(f.kiosk->appointment().has_value());
+    CHECK(f.kiosk->appointment()->code == "Y001");
+    CHECK(f.kiosk->appointment()->time == "09:00");
+    CHECK(f.showsAnywhere("09:00"));
+    // Staff see it in that day's list.
+    ui::hall::QueueClient staff(linkDevice(*f.server, f.dir / "staff", 3));
+    auto list = staff.appointments(f.kiosk->appointment()->day);
+    REQUIRE(list.ok());
+    REQUIRE(list->size() == 1);
+    CHECK((*list)[0].township == "420527200");
+    CHECK((*list)[0].service == "renewal");
+}
+
+TEST_CASE("just asking: policy card, then a number for the enquiry windows") {
+    KioskFixture f;
+    f.click("##kiosk.choose.enquiry");
+    f.click("##kiosk.next");
+    CHECK(f.kiosk->step() == Step::Materials);
+    f.click("##kiosk.next");
+    CHECK_FALSE(f.d->exists("##kiosk.take.book"));
+    f.click("##kiosk.take.now");
+    REQUIRE(f.d->frameUntil([&] { return f.kiosk->step() == Step::Ticket; }));
+    CHECK(f.kiosk->ticket()->code == "D001");
+    CHECK(f.showsAnywhere("4、5"));
+}
+
+TEST_CASE("server down: the kiosk issues its own number and hands it in later") {
+    KioskFixture f(false);
+    f.click("##kiosk.choose.repayment");
+    f.click("##kiosk.next");
+    f.typeName("屈亮");
+    f.keypadType(kStudentId);
+    f.click("##kiosk.next");
+    f.keypadType("13800138000");
+    f.click("##kiosk.next");
+    f.click("##kiosk.next");
+    f.click("##kiosk.take.now");
+    REQUIRE(f.d->frameUntil([&] { return f.kiosk->step() == Step::Ticket; }, std::chrono::seconds(15)));
+    REQUIRE(f.kiosk->ticket().has_value());
+    CHECK(f.kiosk->ticket()->code == "K1-C001");
+    CHECK(f.kiosk->ticketIsLocal());
+    CHECK(f.showsAnywhere("K1-C001"));
+
+    // The pending file names the number only, nothing of the family.
+    ui::kiosk::OfflineTickets offline(f.dir / "kiosk", "K1");
+    REQUIRE(offline.pending().size() == 1);
+    std::ifstream in(f.dir / "kiosk" / "kiosk_tickets.json");
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(content.find("屈亮") == std::string::npos);
+    CHECK(content.find(kStudentId) == std::string::npos);
+
+    // The server comes back: reconciling hands the ticket in once, with its code and place.
+    ServerProcess server(f.dir / "server");
+    ui::hall::QueueClient client(linkDevice(server, f.dir / "kiosk2", 4));
+    CHECK(offline.reconcile(client) == 1);
+    CHECK(offline.pending().empty());
+    CHECK(offline.reconcile(client) == 0);
+    auto tickets = client.tickets();
+    REQUIRE(tickets.ok());
+    REQUIRE(tickets->size() == 1);
+    CHECK((*tickets)[0].code == "K1-C001");
+    auto called = client.act(5, "next");
+    REQUIRE(called.ok());
+    REQUIRE(called->has_value());
+    CHECK((*called)->code == "K1-C001");
+}

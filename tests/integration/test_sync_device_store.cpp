@@ -1,0 +1,176 @@
+// The sync engine on the real device store (client/store::Store through DeviceSyncStore) against
+// a real zhuxue-server: what one device saves arrives in another device's records; concurrent
+// edits of one field become store conflicts on both devices and resolve everywhere; a refused
+// change lands in the store's quarantine with the server's reason; a pulled page and its cursor
+// commit together.
+#include "client/store/record_schema.hpp"
+#include "sync/engine/device_sync_store.hpp"
+#include "sync/engine/sync_engine.hpp"
+#include "tests/support/sync_fixture.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <doctest/doctest.h>
+#include <set>
+
+using namespace zhuxue;
+using namespace zhuxue::sync;
+using namespace zhuxue::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+const store::Actor kStaff{"staff"};
+
+std::unique_ptr<DeviceSyncStore> openDevice(const fs::path& dir) {
+    auto s = DeviceSyncStore::open(dir);
+    REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().key + " " + s.error().detail));
+    return std::move(*s);
+}
+
+SyncReport syncNow(DeviceSyncStore& d) {
+    auto cred = d.credentials();
+    REQUIRE(cred.ok());
+    SyncClient client(cred->url, cred->token);
+    auto r = syncOnce(d, client, SyncOptions{});
+    REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().key + " " + r.error().detail));
+    return *r;
+}
+
+Student makeStudent(const std::string& name, const std::string& county = "420527") {
+    Student s;
+    s.id = newUuidV7();
+    s.county = county;
+    s.name = name;
+    s.idNumber = "11010519491231002X";
+    s.phone = "13812345678";
+    s.township = "茅坪镇";
+    return s;
+}
+
+std::string name(DeviceSyncStore& d, const Uuid& id) {
+    auto s = d.store().get<Student>(id);
+    REQUIRE(s.ok());
+    REQUIRE(s->has_value());
+    return (*s)->name;
+}
+
+} // namespace
+
+TEST_CASE("two device stores and a server converge, conflicts are kept and resolved") {
+    TempDir tmp("zhuxue-sync-device");
+    ServerProcess server(tmp / "server");
+    auto a = openDevice(tmp / "a");
+    auto b = openDevice(tmp / "b");
+    REQUIRE(enrollDevice(*a, server.url(), server.enrollCode("420527"), "A").ok());
+    REQUIRE(enrollDevice(*b, server.url(), server.enrollCode("420527"), "B").ok());
+    auto ca = a->credentials();
+    REQUIRE(ca.ok());
+    CHECK(ca->counties == std::vector<std::string>{"420527"});
+    CHECK(ca->device == a->store().deviceId().str());
+
+    Student s = makeStudent("王𬌗");
+    REQUIRE(a->store().save(s, kStaff).ok());
+    auto ra = syncNow(*a);
+    CHECK(ra.pushed > 0);
+    CHECK(a->counts()->pending == 0);
+    syncNow(*b);
+    CHECK(name(*b, s.id) == "王𬌗");
+    auto got = b->store().get<Student>(s.id);
+    CHECK((*got)->idNumber == "11010519491231002X");
+    CHECK((*got)->phone == "13812345678");
+    // B's own search index knows the pulled student.
+    auto hits = b->store().search("王𬌗");
+    REQUIRE(hits.ok());
+    CHECK(hits->size() == 1);
+
+    // Both edit the name without seeing each other.
+    s.name = "王小明";
+    REQUIRE(a->store().save(s, kStaff).ok());
+    Student sb = **b->store().get<Student>(s.id);
+    sb.name = "王晓明";
+    REQUIRE(b->store().save(sb, kStaff).ok());
+    syncNow(*a);
+    syncNow(*b);
+    syncNow(*a);
+    CHECK(name(*a, s.id) == name(*b, s.id));
+    CHECK(a->counts()->conflicts == 1);
+    CHECK(b->counts()->conflicts == 1);
+    auto conflicts = b->store().openConflicts();
+    REQUIRE(conflicts.ok());
+    REQUIRE(conflicts->size() == 1);
+    const auto& c = conflicts->front();
+    std::set<std::string> both{c.localValueJson, c.remoteValueJson};
+    CHECK(both == std::set<std::string>{"\"王小明\"", "\"王晓明\""});
+
+    // A person on B picks one value; A adopts it and its conflict closes too.
+    REQUIRE(b->store().resolveConflict(c.id, "\"王晓明\"", kStaff).ok());
+    syncNow(*b);
+    syncNow(*a);
+    CHECK(name(*a, s.id) == "王晓明");
+    CHECK(name(*b, s.id) == "王晓明");
+    CHECK(a->counts()->conflicts == 0);
+    CHECK(b->counts()->conflicts == 0);
+    CHECK(a->counts()->pending == 0);
+    CHECK(b->counts()->pending == 0);
+
+    // A later edit on A after the resolution is an ordinary edit everywhere.
+    s = **a->store().get<Student>(s.id);
+    s.notes = "已家访";
+    REQUIRE(a->store().save(s, kStaff).ok());
+    syncNow(*a);
+    syncNow(*b);
+    CHECK((*b->store().get<Student>(s.id))->notes == "已家访");
+    CHECK(b->counts()->conflicts == 0);
+
+    // The field states of both replicas are identical.
+    auto fa = a->fieldStates(), fb = b->fieldStates();
+    REQUIRE(fa.ok());
+    REQUIRE(fb.ok());
+    CHECK(*fa == *fb);
+}
+
+TEST_CASE("a change outside the device's counties goes to the store's quarantine with the reason") {
+    TempDir tmp("zhuxue-sync-device-scope");
+    ServerProcess server(tmp / "server");
+    auto a = openDevice(tmp / "a");
+    REQUIRE(enrollDevice(*a, server.url(), server.enrollCode("420527"), "A").ok());
+    REQUIRE(a->store().save(makeStudent("越界", "420528"), kStaff).ok());
+    REQUIRE(a->store().save(makeStudent("本县"), kStaff).ok());
+    auto r = syncNow(*a);
+    CHECK(r.quarantined > 0);
+    CHECK(a->counts()->pending == 0);
+    auto q = a->store().listQuarantine();
+    REQUIRE(q.ok());
+    REQUIRE(!q->empty());
+    for (const auto& x : *q) {
+        CHECK(x.reasonKey == "sync.error.out_of_scope");
+        CHECK(x.change.county == "420528");
+    }
+    // A second round does not push them again.
+    auto again = syncNow(*a);
+    CHECK(again.pushed == 0);
+    CHECK(again.quarantined == 0);
+}
+
+TEST_CASE("re-enrolling keeps unsynced changes; the pull cursor lives in the store") {
+    TempDir tmp("zhuxue-sync-device-reenroll");
+    ServerProcess server(tmp / "server");
+    {
+        auto a = openDevice(tmp / "a");
+        REQUIRE(enrollDevice(*a, server.url(), server.enrollCode("420527"), "A").ok());
+        REQUIRE(a->store().save(makeStudent("甲"), kStaff).ok());
+        syncNow(*a);
+        CHECK(!a->cursor()->empty());
+        REQUIRE(a->store().save(makeStudent("乙"), kStaff).ok());
+        REQUIRE(enrollDevice(*a, server.url(), server.enrollCode("420527"), "A").ok());
+        CHECK(a->counts()->pending > 0);
+    }
+    auto a = openDevice(tmp / "a"); // reopened: credentials and cursor came back from the file
+    CHECK(a->credentials()->enrolled());
+    syncNow(*a);
+    CHECK(a->counts()->pending == 0);
+    auto b = openDevice(tmp / "b");
+    REQUIRE(enrollDevice(*b, server.url(), server.enrollCode("420527"), "B").ok());
+    syncNow(*b);
+    CHECK(*b->store().count(RecordType::Student) == 2);
+}
