@@ -40,6 +40,32 @@ void seed(store::Store& db) {
         s.university = i % 3 ? "武汉大学" : "三峡大学";
         s.phone = "1380013800" + std::to_string(i);
         REQUIRE(db.save(s, who).ok());
+        if (i == 2) { // the other device spelt the name differently: a conflict to resolve
+            store::RemoteApply r;
+            r.change.changeId = newUuidV7();
+            r.change.recordType = RecordType::Student;
+            r.change.recordId = s.id;
+            r.change.county = s.county;
+            r.change.field = "name";
+            r.change.valueJson = "\"向子归\"";
+            r.change.hlc = Hlc::make(1'795'000'000'000ULL, 0);
+            r.change.device = newDeviceId();
+            r.mode = store::ApplyMode::ConflictOnly;
+            std::vector<store::RemoteApply> batch{r};
+            REQUIRE(db.applyRemote(batch).ok());
+        }
+        if (i < 4) { // files for review and post-loan lists
+            LoanApplication a;
+            a.id = newUuidV7();
+            a.county = "420527";
+            a.studentId = s.id;
+            a.kind = ApplicationKind::FirstLoan;
+            a.status = i < 2 ? LoanStatus::Applied : LoanStatus::Repaying;
+            a.schoolYear = 2026;
+            a.amountFen = 1'200'000;
+            a.termYears = 19;
+            REQUIRE(db.save(a, who).ok());
+        }
     }
 }
 } // namespace
@@ -117,5 +143,31 @@ TEST_CASE("screenshots of the main screens on a real window") {
         REQUIRE(d.click("##nav.home"));
         REQUIRE(d.click("##home.settings"));
         shot("settings");
+        REQUIRE(d.click("##nav.home"));
+        REQUIRE(d.click("##home.review"));
+        REQUIRE(d.frameUntil([&] { return d.exists("##review.app.0"); }));
+        REQUIRE(d.click("##review.app.0"));
+        REQUIRE(d.typeInto("##review.reason", "材料齐全，与原件核对一致"));
+        shot("review");
+        REQUIRE(d.click("##review.back"));
+        REQUIRE(d.click("##home.calculator"));
+        REQUIRE(d.typeInto("##calc.tuition", "5000"));
+        REQUIRE(d.typeInto("##calc.accommodation", "1200"));
+        REQUIRE(d.click("##calc.use_advice"));
+        shot("calculator");
+        d.press(ImGuiKey_Escape);
+        REQUIRE(d.click("##home.post_loan"));
+        REQUIRE(d.frameUntil([&] { return d.exists("##post.repayment.0"); }));
+        shot("post_loan");
+        d.press(ImGuiKey_Escape);
+        REQUIRE(d.click("##home.conflicts"));
+        shot("conflicts");
+        d.press(ImGuiKey_Escape);
+        REQUIRE(d.click("##home.dashboard"));
+        REQUIRE(d.frameUntil([&] { return client.dashboard().figures().has_value(); }));
+        shot("dashboard");
+        d.press(ImGuiKey_Escape);
+        d.frame(2);
+        shot("home_work");
     }
 }

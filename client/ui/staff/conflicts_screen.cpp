@@ -1,6 +1,7 @@
 #include "conflicts_screen.hpp"
 
 #include "client/ui/widgets/fields.hpp"
+#include "family_screen.hpp"
 
 #include <imgui.h>
 #include <nlohmann/json.hpp>
@@ -83,7 +84,7 @@ void ConflictsScreen::drawConflict(Context& ctx, const store::Conflict& c, size_
     app::App& app = ctx.app;
     std::string id = std::to_string(i);
     ImGui::PushID(static_cast<int>(i));
-    dataText(app, recordLabel(ctx, c.recordType, c.recordId) + " · " + c.field);
+    dataText(app, recordLabel(ctx, c.recordType, c.recordId) + " · " + codeText(app, "ui.conflicts.field", c.field));
     bool may = ctx.can(Permission::EditRecords);
     auto resolve = [&](const std::string& valueJson) {
         Status st = ctx.store->resolveConflict(c.id, valueJson, ctx.actor());
@@ -122,7 +123,8 @@ void ConflictsScreen::drawQuarantined(Context& ctx, const store::QuarantinedChan
     std::string id = std::to_string(i);
     ImGui::PushID(1000 + static_cast<int>(i));
     const auto& c = q.change;
-    dataText(app, recordLabel(ctx, c.recordType, c.recordId) + " · " + c.field + " = " + readable(c.valueJson));
+    dataText(app, recordLabel(ctx, c.recordType, c.recordId) + " · " + codeText(app, "ui.conflicts.field", c.field) +
+                      " = " + readable(c.valueJson));
     std::string reason = app.tr(q.reasonKey);
     if (!q.reasonDetail.empty())
         reason += "（" + q.reasonDetail + "）";

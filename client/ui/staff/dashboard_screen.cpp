@@ -188,13 +188,9 @@ void DashboardScreen::draw(app::App& app) {
                 app.fonts().require(p.label);
     }
 
-    const ImGuiViewport* vp = ImGui::GetMainViewport();
-    ImGui::SetNextWindowPos(vp->WorkPos);
-    ImGui::SetNextWindowSize(vp->WorkSize);
-    ImGui::Begin("##dashboard", nullptr,
-                 ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
-                     ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                     ImGuiWindowFlags_NoBringToFrontOnFocus); // scrolls when the charts are taller
+    // Drawn inside the staff client's screen area, leaving a row for its back button; scrolls when
+    // the charts are taller.
+    ImGui::BeginChild("##dashboard", ImVec2(0, -ImGui::GetFrameHeightWithSpacing() * 1.5f), false);
 
     ImGui::TextUnformatted(app.tr("reports.dashboard.title"));
     ImGui::SameLine();
@@ -219,7 +215,7 @@ void DashboardScreen::draw(app::App& app) {
     ImGui::Separator();
 
     if (!m_figures) {
-        ImGui::End();
+        ImGui::EndChild();
         return;
     }
     const reports::DashboardFigures& f = *m_figures;
@@ -263,7 +259,7 @@ void DashboardScreen::draw(app::App& app) {
         progress(app, "reports.dashboard.visits_by_township", f.visitsByTownship);
         ImGui::EndTable();
     }
-    ImGui::End();
+    ImGui::EndChild();
 }
 
 } // namespace zhuxue::ui

@@ -106,7 +106,7 @@ void HomeScreen::draw(Context& ctx) {
     ImGui::TextWrapped("%s", app.tr("app.tagline"));
     ImGui::Spacing();
 
-    if (ImGui::BeginTable("##home.columns", 2, ImGuiTableFlags_SizingStretchSame)) {
+    if (ImGui::BeginTable("##home.columns", 3, ImGuiTableFlags_SizingStretchSame)) {
         ImGui::TableNextColumn();
         heading(app, "ui.home.start");
         if (button(app, "ui.nav.search", true, "home.search"))
@@ -129,7 +129,7 @@ void HomeScreen::draw(Context& ctx) {
         if (button(app, "ui.nav.settings", true, "home.settings"))
             ctx.go(ScreenId::Settings);
 
-        ImGui::Spacing();
+        ImGui::TableNextColumn();
         heading(app, "ui.home.my_work");
         if (m_work) {
             auto work = [&](const char* key, int n, ScreenId to, const char* id) {

@@ -15,8 +15,10 @@ UnixMs nowMs() {
 }
 } // namespace
 
-void SignInScreen::lockFor(const std::string& user) {
+void SignInScreen::lockFor(const std::string& user, ScreenId screen, std::vector<ScreenId> history) {
     m_user = user;
+    m_lockedScreen = screen;
+    m_lockedHistory = std::move(history);
     m_password.clear();
     m_locked = true;
     m_error.clear();
@@ -43,9 +45,13 @@ void SignInScreen::submit(Context& ctx) {
                 return;
             }
             c->account = *result;
-            m_locked = false;
             c->history.clear();
             c->screen = ScreenId::Home;
+            if (m_locked && result->user == user) { // back to the work the lock interrupted
+                c->screen = m_lockedScreen;
+                c->history = std::move(m_lockedHistory);
+            }
+            m_locked = false;
         });
         app->wake();
     });

@@ -11,8 +11,9 @@ namespace zhuxue::ui {
 class SignInScreen {
 public:
     void draw(Context& ctx);
-    // After an idle lock: the same user must sign in again; data in other screens stays.
-    void lockFor(const std::string& user);
+    // After an idle lock: the same user must sign in again; data in other screens stays, and
+    // signing in returns to the screen (and its way back) that was open.
+    void lockFor(const std::string& user, ScreenId screen, std::vector<ScreenId> history);
 
 private:
     void submit(Context& ctx);
@@ -21,6 +22,8 @@ private:
     std::string m_user, m_password, m_displayName, m_password2;
     bool m_busy = false;
     bool m_locked = false;
+    ScreenId m_lockedScreen = ScreenId::Home;
+    std::vector<ScreenId> m_lockedHistory;
     std::string m_error;
     // Results come back through the main-thread queue; this token outlives stale callbacks.
     std::shared_ptr<int> m_alive = std::make_shared<int>(0);

@@ -64,9 +64,10 @@ void StaffClient::checkIdle() {
         m_lastInput = now;
     if (m_ctx.account && now - m_lastInput > m_ctx.app.settings().idleLockSeconds) {
         // Lock: the same person signs in again; open forms keep their drafts behind the lock.
-        m_signIn.lockFor(m_ctx.account->user);
+        m_signIn.lockFor(m_ctx.account->user, m_ctx.screen, m_ctx.history);
         m_ctx.account.reset();
-        m_ctx.go(ScreenId::SignIn);
+        m_ctx.history.clear();
+        m_ctx.screen = ScreenId::SignIn;
     }
 }
 

@@ -37,6 +37,7 @@ public:
     store::Accounts* accounts() { return m_accounts.get(); }
     app::Worker& worker() { return *m_worker; }
     SearchScreen& search() { return m_search; }
+    DashboardScreen& dashboard() { return m_dashboard; }
 
 private:
     void topBar();

@@ -119,7 +119,11 @@ void heading(app::App& app, const char* key) {
 bool enterPressed() {
     // Enter in a single-line field both leaves the field and continues; in a multi-line field it
     // is a new line.
-    return g_multilineActiveFrame < ImGui::GetFrameCount() - 1 &&
+    // (A frame number ahead of the current one belongs to an earlier ImGui context, e.g. a
+    // previous window in the same process.)
+    int frame = ImGui::GetFrameCount();
+    bool multiline = g_multilineActiveFrame >= frame - 1 && g_multilineActiveFrame <= frame;
+    return !multiline &&
            (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) ||
             ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter), false));
 }
