@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <httplib.h>
 #include <map>
+#include <sodium.h>
 
 namespace zhuxue::sync::server {
 
@@ -232,6 +233,26 @@ struct QueueRoutes {
         send(res, 200, {{"day", day}, {"appointments", list}});
     }
 
+    void submit(const httplib::Request& req, httplib::Response& res) {
+        auto dev = enter(req, res);
+        if (!dev)
+            return;
+        auto j = body(req, res);
+        if (!j)
+            return;
+        std::string id = j->value("id", ""), b64 = j->value("sealed", "");
+        std::string sealed(b64.size(), '\0');
+        std::size_t len = 0;
+        if (id.empty() || sodium_base642bin(reinterpret_cast<unsigned char*>(sealed.data()), sealed.size(),
+                                            b64.data(), b64.size(), nullptr, &len, nullptr,
+                                            sodium_base64_VARIANT_ORIGINAL) != 0)
+            return sendError(res, Error("hall.error.bad_seal", {}, "id and base64 \"sealed\" are needed"));
+        sealed.resize(len);
+        if (auto st = store->storeSubmission(id, sealed, dev->id, nowMs()); !st)
+            return sendError(res, st.error());
+        send(res, 200, {{"id", id}, {"stored", true}});
+    }
+
     // The bookable days of a township with the places left per time.
     void slots(const httplib::Request& req, httplib::Response& res) {
         if (!enter(req, res))
@@ -315,6 +336,12 @@ void installQueueRoutes(httplib::Server& server, Storage& storage, Authenticator
                 [q](const httplib::Request& req, httplib::Response& res) { q->book(req, res); });
     server.Get("/v1/queue/appointments",
                [q](const httplib::Request& req, httplib::Response& res) { q->appointments(req, res); });
+    server.Get("/v1/queue/seal-key", [q](const httplib::Request& req, httplib::Response& res) {
+        if (q->enter(req, res))
+            send(res, 200, {{"public_key", q->store->sealPublicKeyHex()}, {"box", "crypto_box_seal"}});
+    });
+    server.Post("/v1/queue/submissions",
+                [q](const httplib::Request& req, httplib::Response& res) { q->submit(req, res); });
     server.Get("/v1/queue/slots",
                [q](const httplib::Request& req, httplib::Response& res) { q->slots(req, res); });
 }

@@ -27,6 +27,10 @@ const std::vector<std::string> kQueueSchema = {
     "slot_time TEXT NOT NULL, service TEXT NOT NULL, township TEXT NOT NULL, code TEXT NOT NULL, "
     "device TEXT NOT NULL, created_at BIGINT NOT NULL, UNIQUE(day, code))",
     "CREATE INDEX IF NOT EXISTS queue_appointments_day ON queue_appointments(day, slot_time)",
+    "CREATE TABLE IF NOT EXISTS queue_keys(name TEXT PRIMARY KEY, public_key TEXT NOT NULL, "
+    "secret_key TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS queue_submissions(id TEXT PRIMARY KEY, day TEXT NOT NULL, "
+    "device TEXT NOT NULL, received_at BIGINT NOT NULL, payload TEXT NOT NULL)",
 };
 
 constexpr const char* kTicketCols = "id, day, service, code, number, status, win, transfer_to, "
@@ -196,6 +200,8 @@ Status QueueStore::init() {
     for (const auto& sql : kQueueSchema)
         if (auto r = (*tx)->query(sql); !r)
             return r.error();
+    if (auto st = initKeys(**tx); !st)
+        return st;
     return (*tx)->commit();
 }
 

@@ -106,10 +106,24 @@ public:
     // Booked count per slot time of a day.
     Result<std::vector<std::pair<std::string, int>>> slotUse(const std::string& day);
 
+    // queue_seal.cpp: what a family typed at a kiosk reaches the server sealed to this server's
+    // X25519 public key (libsodium crypto_box_seal), so the kiosk's disk and the kiosk itself
+    // never hold it readable. The key pair lives in the database, so every server process on
+    // one PostgreSQL opens the same submissions.
+    const std::string& sealPublicKeyHex() const { return m_publicHex; }
+    // Opens and stores one submission (idempotent on id). Errors: hall.error.bad_seal (cannot
+    // be opened with this server's key, or not a JSON object).
+    Status storeSubmission(const std::string& id, const std::string& sealed, const std::string& device,
+                           int64_t nowMs);
+    // Stored submissions of a day, opened (for staff tools and tests on the server side).
+    Result<std::vector<std::string>> submissions(const std::string& day);
+
 private:
     Result<std::optional<Ticket>> current(QueueTx& tx, const std::string& day, int window);
     Result<int64_t> nextCounter(QueueTx& tx, const std::string& day, const std::string& name);
+    Status initKeys(QueueTx& tx);
     std::unique_ptr<QueueDb> m_db;
+    std::string m_publicHex, m_secret; // the seal key pair (secret as raw bytes)
     hall::HallConfig m_config;
 };
 

@@ -4,15 +4,19 @@
 #include "sync/engine/http_client.hpp"
 #include "sync/engine/sync_client.hpp"
 #include "sync/protocol/messages.hpp"
+#include "tests/support/process.hpp"
 #include "tests/support/sync_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <doctest/doctest.h>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sodium.h>
 #include <thread>
 
 using namespace zhuxue;
@@ -216,4 +220,48 @@ TEST_CASE("appointments per township and day, capacity, and today's list") {
                             {{"service", "renewal"}, {"township", "420527100"}, {"day", wrongDay}, {"time", time}});
     CHECK(refused.status == 422);
     CHECK(errorFromBody(refused.status, refused.body).key == "hall.error.not_township_day");
+}
+
+TEST_CASE("a sealed kiosk submission is opened and stored only by the server") {
+    TempDir tmp("zhuxue-hall-seal");
+    ServerProcess s(tmp / "server");
+    Api api{s.url(), enrollToken(s, 4)};
+    REQUIRE(sodium_init() >= 0);
+    std::string hex = api.ok("GET", "/v1/queue/seal-key")["public_key"];
+    REQUIRE(hex.size() == 2 * crypto_box_PUBLICKEYBYTES);
+    unsigned char pk[crypto_box_PUBLICKEYBYTES];
+    REQUIRE(sodium_hex2bin(pk, sizeof pk, hex.data(), hex.size(), nullptr, nullptr, nullptr) == 0);
+
+    auto seal = [&](const std::string& plain) {
+        std::string out(plain.size() + crypto_box_SEALBYTES, '\0');
+        crypto_box_seal(reinterpret_cast<unsigned char*>(out.data()),
+                        reinterpret_cast<const unsigned char*>(plain.data()), plain.size(), pk);
+        std::string b64(sodium_base64_ENCODED_LEN(out.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+        sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(out.data()), out.size(),
+                          sodium_base64_VARIANT_ORIGINAL);
+        b64.resize(std::strlen(b64.c_str()));
+        return b64;
+    };
+    json family{{"service", "first_loan"}, {"ticket", "A001"}, {"student", {{"name", "龚𪚥"}}}};
+    std::string sealed = seal(family.dump());
+    CHECK(sealed.find("龚") == std::string::npos);
+    api.ok("POST", "/v1/queue/submissions", {{"id", "0190dddd-0000-7000-8000-000000000001"}, {"sealed", sealed}});
+    // Sending it again (a retry) stores it once.
+    api.ok("POST", "/v1/queue/submissions", {{"id", "0190dddd-0000-7000-8000-000000000001"}, {"sealed", sealed}});
+    // Something not sealed to this server's key is refused.
+    std::string tampered = sealed;
+    tampered[10] = tampered[10] == 'A' ? 'B' : 'A';
+    CHECK(api.call("POST", "/v1/queue/submissions", {{"id", "x"}, {"sealed", tampered}}).status == 422);
+    // A restart keeps the key pair: the same public key.
+    s.stop();
+    s.start();
+    Api again{s.url(), api.token};
+    CHECK(again.ok("GET", "/v1/queue/seal-key")["public_key"] == hex);
+
+    auto [rc, out] = runShell("sqlite3 '" + (tmp / "server" / "zhuxue-server.sqlite").string() +
+                              "' 'SELECT payload FROM queue_submissions'");
+    REQUIRE(rc == 0);
+    CHECK(out.find("龚𪚥") != std::string::npos);
+    CHECK(out.find("A001") != std::string::npos);
+    CHECK(std::count(out.begin(), out.end(), '\n') == 1);
 }
