@@ -39,6 +39,8 @@ bool isSynced(RecordType t) {
 } // namespace
 
 Result<std::vector<OutboxChange>> Store::pendingChanges(int limit) {
+    if (auto k = m_impl->requireKey(); !k)
+        return k.error();
     auto st = m_impl->db.cached(std::string("SELECT seq, ") + kOutboxColumns +
                                 " FROM outbox ORDER BY seq LIMIT ?");
     if (!st)
@@ -210,6 +212,8 @@ Status writeRemoteField(Store::Impl& impl, const TableSpec& t, int field, const 
 } // namespace
 
 Status Store::applyRemote(std::span<const RemoteApply> changes) {
+    if (auto k = m_impl->requireKey(); !k)
+        return k;
     Impl& impl = *m_impl;
     Transaction tx(impl.db);
     if (!tx.begun())
@@ -272,6 +276,8 @@ Status Store::applyRemote(std::span<const RemoteApply> changes) {
 }
 
 Result<std::vector<Conflict>> Store::openConflicts(int limit) {
+    if (auto k = m_impl->requireKey(); !k)
+        return k.error();
     auto st = m_impl->db.prepare(
         "SELECT id, record_type, record_id, county, field, local_value, local_hlc, local_device,"
         " remote_value, remote_hlc, remote_device, remote_change_id, created_ms FROM conflict"
@@ -383,6 +389,8 @@ Status Store::quarantine(std::span<const Uuid> changeIds, const Error& reason) {
 }
 
 Result<std::vector<QuarantinedChange>> Store::listQuarantine() {
+    if (auto k = m_impl->requireKey(); !k)
+        return k.error();
     auto st = m_impl->db.prepare(std::string("SELECT seq, ") + kOutboxColumns +
                                  ", reason_key, reason_detail, at_ms FROM quarantine"
                                  " WHERE resolved_ms IS NULL ORDER BY seq");
