@@ -1,5 +1,7 @@
 #include "command.hpp"
 
+#include "client/store/crypto/log_scrub.hpp"
+
 #include <cstdio>
 
 namespace zhuxue::cli {
@@ -15,8 +17,10 @@ std::string Context::text(const std::string& key,
     return texts ? texts->format(key, a) : key;
 }
 
-int Context::fail(const Error& error) const {
-    std::string message = texts ? texts->format(error) : error.key;
+int Context::fail(const Error& raw) const {
+    // stderr is what cron and systemd keep: no ID numbers, phones or names in it.
+    const Error error = store::crypto::scrubForLog(raw);
+    std::string message = store::crypto::scrubForLog(texts ? texts->format(error) : error.key);
     std::fprintf(stderr, "zhuxue-cli: %s\n", message.c_str());
     if (!error.detail.empty())
         std::fprintf(stderr, "  (%s)\n", error.detail.c_str());

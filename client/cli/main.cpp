@@ -2,6 +2,7 @@
 #include "client/core/args.hpp"
 #include "client/core/version.hpp"
 #include "client/store/catalog_files.hpp"
+#include "client/store/crypto/process_guard.hpp"
 #include "client/store/paths.hpp"
 #include "backup_commands.hpp"
 #include "command.hpp"
@@ -68,6 +69,7 @@ The zhuxue command-line tool: the device store without a window.
 } // namespace
 
 int main(int argc, char** argv) {
+    zhuxue::store::crypto::disableCoreDumps(); // no core files with personal data in them
     auto commands = allCommands();
     std::set<std::string> values{"data-dir", "lang"}, flags{"help", "version"};
     for (const auto& c : commands) {

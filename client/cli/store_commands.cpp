@@ -168,6 +168,31 @@ int stats(const Context& ctx) {
     return 0;
 }
 
+// Integrity of the database and of the audit trail's hash chain; exit status 1 on any problem.
+int check(const Context& ctx) {
+    int status = 0;
+    auto store = openOrReport(ctx, false, status);
+    if (!store)
+        return status;
+    auto problems = store->check();
+    if (!problems)
+        return ctx.fail(problems.error());
+    if (!problems->empty()) {
+        std::fprintf(stderr, "%s\n",
+                     ctx.text("store.cli.check_problems",
+                              {{"count", std::to_string(problems->size())}})
+                         .c_str());
+        for (auto& p : *problems)
+            std::fprintf(stderr, "  %s\n", p.c_str());
+        return 1;
+    }
+    auto s = store->stats();
+    if (!s)
+        return ctx.fail(s.error());
+    ctx.say("store.cli.check_ok", {{"entries", std::to_string(s->auditEntries)}});
+    return 0;
+}
+
 int backup(const Context& ctx) {
     auto ops = ctx.operands();
     if (ops.size() != 1)
@@ -213,6 +238,12 @@ void registerStoreCommands(std::vector<Command>& out) {
                    {},
                    {},
                    exportCsv});
+    out.push_back({"check",
+                   "check",
+                   "检查数据库和审计记录链 check the database and the audit trail's hash chain",
+                   {},
+                   {},
+                   check});
     out.push_back(
         {"stats", "stats", "本机数据统计 counts of the data on this device", {}, {}, stats});
     out.push_back({"backup",

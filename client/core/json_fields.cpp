@@ -154,7 +154,9 @@ Result<nlohmann::json> parseJsonObject(std::string_view text, const std::string&
     nlohmann::json doc;
     try {
         doc = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
+        // parse_error, and out_of_range for a number too large for a double ("1E99999"): both
+        // mean the file is not usable JSON (found by tests/fuzz/fuzz_form_definition).
         return Error(prefix + ".not_json", {{"file", file}, {"detail", e.what()}}, e.what());
     }
     if (!doc.is_object())

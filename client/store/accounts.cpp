@@ -1,5 +1,6 @@
 #include "accounts.hpp"
 
+#include "crypto/key_vault.hpp"
 #include "paths.hpp"
 
 #include <sodium.h>
@@ -45,10 +46,18 @@ Result<std::unique_ptr<Accounts>> Accounts::open(const std::filesystem::path& da
                             " last_sign_in INTEGER NOT NULL DEFAULT 0) STRICT"})
         if (auto st = db->exec(sql); !st)
             return st.error();
+    // The data key wrapped by this account's password (added with encryption at rest).
+    auto wrapColumn =
+        db->queryInt("SELECT count(*) FROM pragma_table_info('account') WHERE name = 'key_wrap'");
+    if (!wrapColumn)
+        return wrapColumn.error();
+    if (wrapColumn->value_or(0) == 0)
+        if (auto st = db->exec("ALTER TABLE account ADD COLUMN key_wrap TEXT"); !st)
+            return st.error();
     auto n = db->queryInt("SELECT count(*) FROM account");
     if (!n)
         return n.error();
-    auto accounts = std::unique_ptr<Accounts>(new Accounts(std::move(*db), rule));
+    auto accounts = std::unique_ptr<Accounts>(new Accounts(std::move(*db), rule, dataDir));
     accounts->m_count = n->value_or(0);
     return accounts;
 }
@@ -117,6 +126,12 @@ Result<std::string> Accounts::hash(const std::string& password) {
 }
 
 namespace {
+Error lockedError(UnixMs until, UnixMs now) {
+    if (until == kLockedUntilUnlocked)
+        return Error("accounts.locked", {}, "locked until an administrator unlocks it");
+    return Error("accounts.locked_for", {{"minutes", std::to_string((until - now + 59'999) / 60'000)}});
+}
+
 size_t codepoints(std::string_view s) {
     return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
         return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
@@ -146,7 +161,66 @@ Status Accounts::create(const std::string& user, const std::string& displayName,
     if (auto r = (*st)->run(); !r)
         return r;
     ++m_count;
+    return storeWrap(user, password);
+}
+
+Result<bool> Accounts::hasKeyWraps(const std::filesystem::path& dataDir) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path(dataDir), ec))
+        return false;
+    auto db = Db::open(path(dataDir).string(), SQLITE_OPEN_READONLY);
+    if (!db)
+        return db.error();
+    auto col =
+        db->queryInt("SELECT count(*) FROM pragma_table_info('account') WHERE name = 'key_wrap'");
+    if (!col)
+        return col.error();
+    if (col->value_or(0) == 0)
+        return false;
+    auto n = db->queryInt("SELECT count(*) FROM account WHERE key_wrap IS NOT NULL");
+    if (!n)
+        return n.error();
+    return n->value_or(0) > 0;
+}
+
+// Wraps the data key for `user`. The key comes from memory (someone is signed in), else from
+// device.key (a device that had no accounts yet), else it is made here when no account holds a
+// wrapped key and no store sealed anything with another one (Store::open refuses to replace a
+// lost key). With a wrap stored, device.key is deleted: the key now exists only wrapped.
+Status Accounts::storeWrap(const std::string& user, const std::string& password) {
+    using crypto::KeyVault;
+    if (!KeyVault::unlocked(m_dataDir)) {
+        auto loaded = KeyVault::loadDeviceKey(m_dataDir);
+        if (!loaded)
+            return loaded.error();
+        if (!*loaded) {
+            auto others = m_db.queryInt("SELECT count(*) FROM account WHERE key_wrap IS NOT NULL");
+            if (!others)
+                return others.error();
+            if (others->value_or(0) > 0)
+                return Error("accounts.key_locked", {{"user", user}},
+                             "an administrator must be signed in to give a new account access");
+            KeyVault::unlock(m_dataDir, crypto::SecretKey::random());
+        }
+    }
+    auto key = KeyVault::copy(m_dataDir);
+    if (!key)
+        return key.error();
+    auto wrapped = crypto::wrapKey(*key, password);
+    if (!wrapped)
+        return wrapped.error();
+    auto st = m_db.cached("UPDATE account SET key_wrap = ?2 WHERE user = ?1");
+    if (!st)
+        return st.error();
+    (*st)->bind(1, user).bind(2, *wrapped);
+    if (auto r = (*st)->run(); !r)
+        return r;
+    KeyVault::removeDeviceKey(m_dataDir);
     return {};
+}
+
+void Accounts::lockData() {
+    crypto::KeyVault::lock(m_dataDir);
 }
 
 Status Accounts::setPassword(const std::string& user, const std::string& password) {
@@ -160,6 +234,19 @@ Status Accounts::setPassword(const std::string& user, const std::string& passwor
     if (!st)
         return st.error();
     (*st)->bind(1, user).bind(2, *h);
+    if (auto r = (*st)->run(); !r)
+        return r;
+    if (m_db.changes() != 1)
+        return Error("accounts.wrong");
+    return storeWrap(user, password);
+}
+
+Status Accounts::unlock(const std::string& user) {
+    std::lock_guard lock(m_mutex);
+    auto st = m_db.cached("UPDATE account SET failed = 0, locked_until = 0 WHERE user = ?1");
+    if (!st)
+        return st.error();
+    (*st)->bind(1, user);
     if (auto r = (*st)->run(); !r)
         return r;
     return m_db.changes() == 1 ? Status{} : Status(Error("accounts.wrong"));
@@ -179,17 +266,19 @@ Result<Account> Accounts::signIn(const std::string& user, const std::string& pas
     auto found = find(user);
     if (!found)
         return found.error();
-    std::string stored;
+    std::string stored, wrap;
     if (*found) {
-        auto q = m_db.cached("SELECT pw_hash FROM account WHERE user = ?1");
+        auto q = m_db.cached("SELECT pw_hash, key_wrap FROM account WHERE user = ?1");
         if (!q)
             return q.error();
         (*q)->bind(1, user);
         auto row = (*q)->step();
         if (!row)
             return row.error();
-        if (*row)
+        if (*row) {
             stored = (*q)->text(0);
+            wrap = (*q)->isNull(1) ? std::string() : (*q)->text(1);
+        }
         (*q)->reset();
     }
     if (!*found || stored.empty()) {
@@ -201,10 +290,8 @@ Result<Account> Accounts::signIn(const std::string& user, const std::string& pas
         return Error("accounts.wrong");
     }
     Account a = **found;
-    if (a.lockedUntilMs > nowMs) {
-        int64_t minutes = (a.lockedUntilMs - nowMs + 59'999) / 60'000;
-        return Error("accounts.locked", {{"minutes", std::to_string(minutes)}});
-    }
+    if (a.lockedUntilMs > nowMs)
+        return lockedError(a.lockedUntilMs, nowMs);
     bool ok = crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size()) == 0;
     auto upd = m_db.cached("UPDATE account SET failed = ?2, locked_until = ?3, last_sign_in = ?4 WHERE user = ?1");
     if (!upd)
@@ -216,7 +303,7 @@ Result<Account> Accounts::signIn(const std::string& user, const std::string& pas
     } else {
         a.failedAttempts += 1;
         if (a.failedAttempts >= m_rule.maxAttempts) {
-            a.lockedUntilMs = nowMs + m_rule.lockMs;
+            a.lockedUntilMs = m_rule.lockMs == 0 ? kLockedUntilUnlocked : nowMs + m_rule.lockMs;
             a.failedAttempts = 0;
         }
     }
@@ -225,8 +312,17 @@ Result<Account> Accounts::signIn(const std::string& user, const std::string& pas
         return st.error();
     if (!ok) {
         if (a.lockedUntilMs > nowMs)
-            return Error("accounts.locked", {{"minutes", std::to_string((m_rule.lockMs + 59'999) / 60'000)}});
+            return lockedError(a.lockedUntilMs, nowMs);
         return Error("accounts.wrong");
+    }
+    if (!wrap.empty()) {
+        auto key = crypto::unwrapKey(wrap, password);
+        if (!key)
+            return key.error();
+        crypto::KeyVault::unlock(m_dataDir, *key);
+    } else if (auto st = storeWrap(a.user, password); !st) {
+        // An account from before encryption at rest: it gets the key now, if one is at hand.
+        return st.error();
     }
     return a;
 }

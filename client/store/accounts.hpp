@@ -37,9 +37,11 @@ struct Account {
 };
 
 struct LockoutRule {
-    int maxAttempts = 5;            // wrong passwords in a row before the account locks
-    UnixMs lockMs = 15 * 60 * 1000; // for this long
+    int maxAttempts = 5; // wrong passwords in a row before the account locks
+    UnixMs lockMs = 0;   // for this long; 0: until an administrator unlocks it (unlock())
 };
+
+inline constexpr UnixMs kLockedUntilUnlocked = INT64_MAX;
 
 class Accounts {
 public:
@@ -57,12 +59,28 @@ public:
                   const std::string& password);
     Status setPassword(const std::string& user, const std::string& password);
     Status setRole(const std::string& user, Role role);
+    // An administrator lifts a lockout (the failure count starts again at 0).
+    // Error accounts.wrong when no such user.
+    Status unlock(const std::string& user);
     // Errors: accounts.wrong (unknown user or wrong password: the message does not tell which),
-    // accounts.locked {minutes}. A success clears the failure count.
+    // accounts.locked (until an administrator unlocks), accounts.locked_for {minutes} (a rule with
+    // lockMs > 0). A success clears the failure count. Counts are on disk (WAL, synchronous=FULL),
+    // so killing the program does not reset them.
+    // A successful sign-in also unwraps this device's data key with the password and unlocks it
+    // for every Store of the data directory (crypto/key_vault.hpp); create() and setPassword()
+    // wrap the key for the account (the first account takes over the key from device.key).
     Result<Account> signIn(const std::string& user, const std::string& password, UnixMs nowMs);
+    // Wipes the data key from memory (sign-out, idle lock): records read as store.locked until
+    // the next sign-in.
+    void lockData();
+
+    // Whether accounts.db holds a wrapped data key (a staff machine); false when it is missing.
+    static Result<bool> hasKeyWraps(const std::filesystem::path& dataDir);
 
 private:
-    explicit Accounts(Db db, LockoutRule rule) : m_db(std::move(db)), m_rule(rule) {}
+    explicit Accounts(Db db, LockoutRule rule, std::filesystem::path dataDir)
+        : m_db(std::move(db)), m_rule(rule), m_dataDir(std::move(dataDir)) {}
+    Status storeWrap(const std::string& user, const std::string& password);
     Result<std::optional<Account>> find(const std::string& user);
     Result<std::string> hash(const std::string& password);
 
@@ -70,6 +88,7 @@ private:
     std::atomic<int64_t> m_count{0};
     Db m_db;
     LockoutRule m_rule;
+    std::filesystem::path m_dataDir;
 };
 
 } // namespace zhuxue::store

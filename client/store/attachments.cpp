@@ -1,6 +1,7 @@
 // Attachment files: content-addressed by SHA-256 under <dataDir>/attachments/ab/abcdef..., written
 // to a temporary file, fsynced and renamed into place (then the directory is fsynced), so a file
 // under its final name is always complete. The same content is stored once.
+#include "crypto/key_vault.hpp"
 #include "paths.hpp"
 #include "store_impl.hpp"
 
@@ -107,12 +108,19 @@ Result<Attachment> Store::addAttachment(Attachment meta, std::span<const std::by
         meta.id = newUuidV7();
     if (meta.createdMs == 0)
         meta.createdMs = systemNowMs();
+    if (auto k = m_impl->requireKey(); !k)
+        return k.error();
     fs::path target = attachmentPath(meta.sha256);
-    std::error_code ec;
-    // Content-addressed: an existing complete file with this name already holds these bytes.
-    if (!fs::exists(target, ec) || fs::file_size(target, ec) != bytes.size())
-        if (auto st = writeDurably(target, bytes); !st)
+    // Content-addressed: an existing file with this name that opens to these bytes is kept.
+    // The file holds ciphertext (crypto/key_vault.hpp); its name is the plaintext's SHA-256.
+    if (!readAttachment(meta.sha256)) {
+        auto sealed = crypto::KeyVault::sealBytes(m_impl->dataDir, "attachment." + meta.sha256,
+                                                  bytes);
+        if (!sealed)
+            return sealed.error();
+        if (auto st = writeDurably(target, *sealed); !st)
             return st.error();
+    }
     // The file is durable before the record that names it is committed.
     if (auto st = save(meta, who); !st)
         return st.error();
@@ -127,9 +135,17 @@ Result<std::vector<std::byte>> Store::readAttachment(std::string_view sha256) co
     if (!in)
         return Error("store.attachment_missing", {{"sha256", std::string(sha256)}}, p.string());
     std::vector<char> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::vector<std::byte> out(data.size());
+    std::vector<std::byte> stored(data.size());
     if (!data.empty())
-        std::memcpy(out.data(), data.data(), data.size());
+        std::memcpy(stored.data(), data.data(), data.size());
+    auto opened =
+        crypto::KeyVault::openBytes(m_impl->dataDir, "attachment." + std::string(sha256), stored);
+    if (!opened) {
+        if (opened.error().key == "store.locked")
+            return opened.error();
+        return Error("store.attachment_damaged", {{"sha256", std::string(sha256)}}, p.string());
+    }
+    std::vector<std::byte> out = std::move(*opened);
     if (sodium_init() < 0 || sha256Hex(out) != sha256)
         return Error("store.attachment_damaged", {{"sha256", std::string(sha256)}}, p.string());
     return out;

@@ -1,5 +1,8 @@
 #include "backup_crypto.hpp"
 
+#include "accounts.hpp"
+#include "crypto/key_vault.hpp"
+
 #include <sodium.h>
 #include <sqlite3.h>
 
@@ -251,6 +254,72 @@ Status decryptFile(const fs::path& encFile, const fs::path& plainOut, const std:
     return {};
 }
 
+namespace {
+
+Status putBackupKey(const fs::path& dataDir, const fs::path& copy) {
+    if (!crypto::KeyVault::unlocked(dataDir))
+        if (auto loaded = crypto::KeyVault::loadDeviceKey(dataDir); !loaded)
+            return loaded.error();
+    auto key = crypto::KeyVault::copy(dataDir);
+    if (!key) // a staff machine nobody is signed in to
+        return key.error();
+    auto db = Db::open(copy.string(), SQLITE_OPEN_READWRITE);
+    if (!db)
+        return db.error();
+    auto st = db->prepare("INSERT INTO meta(key, value) VALUES('backup_data_key', ?)"
+                          " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    if (!st)
+        return st.error();
+    st->bind(1, crypto::keyToText(*key));
+    return st->run();
+}
+
+// Reads the key out of the decrypted copy and removes it there (secure_delete zeroes it), so the
+// installed database never holds it. A backup from before encryption at rest has none.
+Result<std::optional<crypto::SecretKey>> takeBackupKey(const fs::path& copy) {
+    auto db = Db::open(copy.string(), SQLITE_OPEN_READWRITE);
+    if (!db)
+        return db.error();
+    auto text = db->queryText("SELECT value FROM meta WHERE key = 'backup_data_key'");
+    if (!text)
+        return text.error();
+    if (!*text)
+        return std::optional<crypto::SecretKey>();
+    auto key = crypto::keyFromText(**text);
+    if (!key)
+        return key.error();
+    if (auto st = db->exec("PRAGMA secure_delete = ON; DELETE FROM meta WHERE key = 'backup_data_key';"
+                           " VACUUM");
+        !st)
+        return st.error();
+    return std::optional<crypto::SecretKey>(std::move(*key));
+}
+
+// The restored data's key becomes this device's key, kept in device.key until the next staff
+// sign-in wraps it (accounts' old wraps held the replaced key and are cleared).
+Status installBackupKey(const fs::path& dataDir, const std::optional<crypto::SecretKey>& key) {
+    if (!key)
+        return {};
+    if (auto st = crypto::KeyVault::writeDeviceKey(dataDir, *key); !st)
+        return st;
+    std::error_code ec;
+    if (fs::exists(Accounts::path(dataDir), ec)) {
+        auto db = Db::open(Accounts::path(dataDir).string(), SQLITE_OPEN_READWRITE);
+        if (!db)
+            return db.error();
+        auto col = db->queryInt(
+            "SELECT count(*) FROM pragma_table_info('account') WHERE name = 'key_wrap'");
+        if (!col)
+            return col.error();
+        if (col->value_or(0) > 0)
+            if (auto st = db->exec("UPDATE account SET key_wrap = NULL"); !st)
+                return st;
+    }
+    return {};
+}
+
+} // namespace
+
 Result<fs::path> writeEncryptedBackup(const fs::path& dataDir, const fs::path& dir, const std::string& passphrase,
                                       KdfLimits limits) {
     std::error_code ec;
@@ -264,6 +333,10 @@ Result<fs::path> writeEncryptedBackup(const fs::path& dataDir, const fs::path& d
     fs::create_directories(backupsDir(dataDir), ec);
     TempPlain plain{backupsDir(dataDir) / (".encrypting-" + utcStamp() + ".db")};
     if (auto st = copyWithBackupApi(*db, plain.path); !st)
+        return st.error();
+    // Sensitive values in the copy are sealed with this device's data key: the key travels
+    // inside the passphrase-encrypted backup, so a replacement laptop can read them.
+    if (auto st = putBackupKey(dataDir, plain.path); !st)
         return st.error();
     fs::path out = dir / ("zhuxue-" + utcStamp() + ".zxbak");
     for (int n = 2; fs::exists(out, ec); ++n)
@@ -293,7 +366,12 @@ Status restoreEncryptedBackup(const fs::path& dataDir, const fs::path& file, con
         if (verdict != "ok")
             return fileError("backup.damaged", file, "integrity_check: " + verdict);
     }
-    return restoreDatabase(dataDir, plain.path);
+    auto key = takeBackupKey(plain.path);
+    if (!key)
+        return key.error();
+    if (auto st = restoreDatabase(dataDir, plain.path); !st)
+        return st;
+    return installBackupKey(dataDir, *key);
 }
 
 } // namespace zhuxue::store

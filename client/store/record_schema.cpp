@@ -143,7 +143,7 @@ template <> struct Def<Student> {
                 fd("study_level", &R::studyLevel),
                 fd("enrollment_year", &R::enrollmentYear),
                 fd("program_years", &R::programYears),
-                fd("notes", &R::notes)};
+                fd("notes", &R::notes, S)};
     }
 };
 
@@ -157,7 +157,7 @@ template <> struct Def<Household> {
                 fd("address", &R::address, S),
                 fd("annual_income_fen", &R::annualIncomeFen, S),
                 fd("priority_groups", &R::priorityGroups, S),
-                fd("notes", &R::notes)};
+                fd("notes", &R::notes, S)};
     }
 };
 
@@ -212,7 +212,7 @@ template <> struct Def<LoanApplication> {
                 fd("renewal_mode", &R::renewalMode),
                 fd("proxy_signed", &R::proxySigned),
                 fd("created_ms", &R::createdMs),
-                fd("notes", &R::notes)};
+                fd("notes", &R::notes, S)};
     }
 };
 
@@ -226,7 +226,7 @@ template <> struct Def<StatusChange> {
                 fd("to_status", &R::to),
                 fd("by_user", &R::byUser),
                 fd("at_ms", &R::atMs),
-                fd("reason", &R::reason)};
+                fd("reason", &R::reason, S)};
     }
 };
 
@@ -338,7 +338,7 @@ template <> struct Def<PostLoanEvent> {
                 fd("event_date", &R::eventDate),
                 fd("amount_fen", &R::amountFen),
                 fd("details_json", &R::detailsJson),
-                fd("note", &R::note)};
+                fd("note", &R::note, S)};
     }
 };
 

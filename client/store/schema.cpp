@@ -203,6 +203,25 @@ const std::vector<Migration>& allMigrations() {
              "CREATE TABLE sync_outbox_base(change_id BLOB PRIMARY KEY NOT NULL,"
              " base TEXT NOT NULL) WITHOUT ROWID",
          }},
+        {4,
+         "encryption at rest: notes and reasons are sensitive too",
+         {
+             // Free-text notes and status-change reasons carry hardship narratives and health
+             // details: encrypted like the other sensitive fields (issue 8).
+             "INSERT OR IGNORE INTO sensitive_field VALUES"
+             " ('student','notes'),('household','notes'),('loan_application','notes'),"
+             " ('status_change','reason'),('post_loan_event','note')",
+             // Values written before this version are plaintext; the store seals them, replaces
+             // the plain ID numbers in *_lookup columns by the keyed blind index and rebuilds the
+             // search index without ID numbers on the first unlock (crypto/at_rest.cpp), because
+             // a migration runs before any key is available.
+             "INSERT INTO meta(key, value) VALUES('at_rest', '0')"
+             " ON CONFLICT(key) DO UPDATE SET value = '0'",
+             // The audit trail becomes a hash chain (audit_chain.cpp); entries written before
+             // are linked in by the next audit write.
+             "ALTER TABLE audit_entry ADD COLUMN prev_hash TEXT",
+             "ALTER TABLE audit_entry ADD COLUMN hash TEXT",
+         }},
     };
     return kMigrations;
 }

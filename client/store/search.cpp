@@ -111,6 +111,10 @@ SearchDocument buildSearchDocument(const Student& s, const FieldCodec& codec) {
     };
     if (codec.searchable("student", "id_number"))
         add(s.idNumber);
+    else if (s.idNumber.size() >= 4)
+        // Only the last four characters (what the hit list shows to tell namesakes apart); a
+        // whole number is found through the blind index (Store::search).
+        add(std::string_view(s.idNumber).substr(s.idNumber.size() - 4));
     if (codec.searchable("student", "phone") && s.phone.size() >= 4)
         add(std::string_view(s.phone).substr(s.phone.size() - 4)); // the tail only
     add(s.highSchool);

@@ -81,7 +81,11 @@ void Store::Impl::bindValue(Stmt& st, int index, const TableSpec& t, std::size_t
     const json& def = defaultValues(t.type)[field];
     if (f.sensitive) {
         if (v == def || v.is_null()) {
-            st.bindNull(index);
+            // Empty text stays '' (note columns are NOT NULL); other empty values are NULL.
+            if (f.kind == FieldKind::Text)
+                st.bind(index, std::string());
+            else
+                st.bindNull(index);
             return;
         }
         std::string plain =
@@ -170,6 +174,8 @@ std::string Store::Impl::lookupFor(const std::string& idNumber) const {
 }
 
 Result<std::optional<FieldValues>> Store::Impl::readValues(const TableSpec& t, const Uuid& id) {
+    if (auto k = requireKey(); !k)
+        return k.error();
     auto st = db.cached(selectSql(t, "WHERE id = ?"));
     if (!st)
         return st.error();
@@ -207,7 +213,9 @@ Status Store::Impl::appendAudit(std::string_view action, RecordType type, const 
     Stmt& s = **st;
     s.bind(1, newUuidV7()).bind(2, county).bind(3, systemNowMs()).bind(4, user).bind(5, device);
     s.bind(6, action).bind(7, toCode(type)).bind(8, recordId).bind(9, summary);
-    return s.run();
+    if (auto r = s.run(); !r)
+        return r;
+    return chainAudit();
 }
 
 Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldValues& values,
@@ -353,6 +361,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dataDir,
         return db.error();
     auto impl = std::make_unique<Impl>();
     impl->dataDir = dataDir;
+    impl->codec = FieldCodec(dataDir);
     impl->db = std::move(*db);
     Db& d = impl->db;
 
@@ -378,8 +387,14 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dataDir,
     if (*hlc)
         if (auto h = Hlc::parse(**hlc))
             impl->clock.observe(*h);
-    if (auto st = impl->rebuildSearchIfStale(); !st)
+    if (auto st = impl->prepareKey(); !st)
         return st.error();
+    if (impl->codec.ready())
+        if (auto st = impl->requireKey(); !st)
+            return st.error();
+    if (impl->codec.ready())
+        if (auto st = impl->rebuildSearchIfStale(); !st)
+            return st.error();
     return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
@@ -418,6 +433,8 @@ template <class R> Result<std::optional<R>> Store::get(const Uuid& id) {
 
 template <class R>
 Result<std::vector<R>> Store::list(std::string_view field, const Uuid& parentId) {
+    if (auto k = m_impl->requireKey(); !k)
+        return k.error();
     const TableSpec& t = tableSpec(recordTypeOf<R>());
     int fi = t.indexOf(field);
     if (fi < 0 || t.fields[static_cast<std::size_t>(fi)].kind != FieldKind::Id)
@@ -444,6 +461,8 @@ Result<std::vector<R>> Store::list(std::string_view field, const Uuid& parentId)
 }
 
 template <class R> Status Store::forEach(const std::function<bool(const R&)>& visit) {
+    if (auto k = m_impl->requireKey(); !k)
+        return k;
     const TableSpec& t = tableSpec(recordTypeOf<R>());
     auto st = m_impl->db.prepare(selectSql(t, "ORDER BY rowid"));
     if (!st)
@@ -471,6 +490,8 @@ Result<std::int64_t> Store::count(RecordType type) {
 
 namespace {
 template <class R> Result<std::vector<R>> byLookup(Store::Impl& impl, std::string_view idNumber) {
+    if (auto k = impl.requireKey(); !k)
+        return k.error();
     const TableSpec& t = tableSpec(recordTypeOf<R>());
     auto st = impl.db.cached(selectSql(t, "WHERE id_lookup = ? ORDER BY rowid"));
     if (!st)
@@ -501,6 +522,31 @@ Result<std::vector<CoBorrower>> Store::coBorrowersByIdNumber(std::string_view id
 }
 
 Result<std::vector<SearchHit>> Store::search(std::string_view query, int limit) {
+    if (auto k = m_impl->requireKey(); !k)
+        return k.error();
+    // A whole resident ID number is not in the search index (it is encrypted): find it through
+    // the keyed blind index instead.
+    const std::string idn = normalizeIdNumber(query);
+    if ((idn.size() == 18 || idn.size() == 15) &&
+        idn.find_first_not_of("0123456789X") == std::string::npos) {
+        auto found = studentsByIdNumber(idn);
+        if (!found)
+            return found.error();
+        std::vector<SearchHit> hits;
+        for (const Student& s : *found) {
+            if (static_cast<int>(hits.size()) >= limit)
+                break;
+            SearchHit h;
+            h.studentId = s.id;
+            h.name = s.name;
+            h.township = s.township;
+            h.village = s.village;
+            h.school = s.university.empty() ? s.highSchool : s.university;
+            h.idTail = s.idNumber.substr(s.idNumber.size() - 4);
+            hits.push_back(std::move(h));
+        }
+        return hits;
+    }
     return m_impl->search(query, limit);
 }
 
@@ -589,7 +635,14 @@ Result<StoreStats> Store::stats() {
 }
 
 Result<std::vector<std::string>> Store::check() {
-    return checkDatabase(m_impl->db);
+    auto problems = checkDatabase(m_impl->db);
+    if (!problems)
+        return problems;
+    auto audit = m_impl->verifyAuditChain();
+    if (!audit)
+        return audit.error();
+    problems->insert(problems->end(), audit->begin(), audit->end());
+    return problems;
 }
 
 Status Store::verify() {

@@ -232,7 +232,8 @@ public:
                  std::string_view county, std::string_view summary, const Actor& who);
     Result<std::vector<AuditEntry>> auditTrail(std::int64_t afterSeq, int limit);
     Result<StoreStats> stats();
-    // integrity_check + foreign_key_check; empty when healthy.
+    // integrity_check + foreign_key_check + the audit trail's hash chain (an entry edited,
+    // deleted or cut off the end is reported); empty when healthy.
     Result<std::vector<std::string>> check();
     // The whole-file quick_check that a large database skips on open (OpenCheck::Quick); run it
     // on a worker with its own Store after start-up. Returns store.damaged when it fails: close

@@ -48,6 +48,21 @@ struct Store::Impl {
     Status rebuildSearchIfStale();
     Result<std::vector<SearchHit>> search(std::string_view query, int limit);
     std::string lookupFor(const std::string& idNumber) const;
+
+    // Encryption at rest (crypto/at_rest.cpp). prepareKey, on open: unlocks from device.key on a
+    // device without staff accounts (creating the key on a fresh one); a staff machine stays
+    // locked until someone signs in. requireKey: store.locked while locked; on the first call
+    // after an unlock it also seals values written before schema version 4 (plaintext) and
+    // replaces plain ID numbers in *_lookup columns by the blind index, in one transaction.
+    // audit_chain.cpp: links new audit entries into the hash chain (inside the caller's
+    // transaction) and checks the whole chain.
+    Status chainAudit();
+    Result<std::vector<std::string>> verifyAuditChain();
+
+    Status prepareKey();
+    Status requireKey();
+    Status sealPlaintext();
+    bool sealChecked = false;
 };
 
 // true when `v` has the JSON type field kind `k` expects (null allowed for Id fields).

@@ -39,6 +39,8 @@ bool isSynced(RecordType t) {
 } // namespace
 
 Result<std::vector<OutboxChange>> Store::pendingChanges(int limit) {
+    if (auto k = m_impl->requireKey(); !k)
+        return k.error();
     auto st = m_impl->db.cached(std::string("SELECT seq, ") + kOutboxColumns +
                                 " FROM outbox ORDER BY seq LIMIT ?");
     if (!st)
@@ -285,6 +287,8 @@ Status applyInTransaction(Store::Impl& impl, std::span<const RemoteApply> change
 } // namespace
 
 Status Store::applyRemote(std::span<const RemoteApply> changes) {
+    if (auto k = m_impl->requireKey(); !k)
+        return k;
     Transaction tx(m_impl->db);
     if (!tx.begun())
         return tx.begun();
@@ -295,6 +299,8 @@ Status Store::applyRemote(std::span<const RemoteApply> changes) {
 
 Status Store::applyRemoteWith(const std::function<Result<std::vector<RemoteApply>>()>& plan,
                               const std::function<Status()>& after) {
+    if (auto k = m_impl->requireKey(); !k)
+        return k;
     Transaction tx(m_impl->db);
     if (!tx.begun())
         return tx.begun();
@@ -310,6 +316,8 @@ Status Store::applyRemoteWith(const std::function<Result<std::vector<RemoteApply
 }
 
 Result<std::vector<Conflict>> Store::openConflicts(int limit) {
+    if (auto k = m_impl->requireKey(); !k)
+        return k.error();
     auto st = m_impl->db.prepare(
         "SELECT id, record_type, record_id, county, field, local_value, local_hlc, local_device,"
         " remote_value, remote_hlc, remote_device, remote_change_id, created_ms FROM conflict"
@@ -421,6 +429,8 @@ Status Store::quarantine(std::span<const Uuid> changeIds, const Error& reason) {
 }
 
 Result<std::vector<QuarantinedChange>> Store::listQuarantine() {
+    if (auto k = m_impl->requireKey(); !k)
+        return k.error();
     auto st = m_impl->db.prepare(std::string("SELECT seq, ") + kOutboxColumns +
                                  ", reason_key, reason_detail, at_ms FROM quarantine"
                                  " WHERE resolved_ms IS NULL ORDER BY seq");

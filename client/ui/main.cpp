@@ -3,6 +3,7 @@
 #include "client/app/bare_window.hpp"
 #include "client/core/args.hpp"
 #include "client/core/version.hpp"
+#include "client/store/crypto/process_guard.hpp"
 #include "client/store/paths.hpp"
 #include "client/ui/hall/hall_display.hpp"
 #include "client/ui/kiosk/kiosk_client.hpp"
@@ -40,6 +41,7 @@ zhuxue: the offline-first client for county student-aid offices.
 } // namespace
 
 int main(int argc, char** argv) {
+    zhuxue::store::crypto::disableCoreDumps(); // no core files with personal data in them
     auto args = Args::parse(argc, argv,
                             {"data-dir", "server", "lang", "exit-after-frames", "ready-file",
                              "screenshot", "size"},

@@ -4,6 +4,7 @@
 #include "sync/protocol/wire.hpp"
 #include "sync/server/backup.hpp"
 #include "sync/server/config.hpp"
+#include "sync/server/process_guard.hpp"
 #include "sync/server/service.hpp"
 
 #include <csignal>
@@ -124,6 +125,7 @@ int runRevoke(server::Storage& storage, const std::string& device) {
 } // namespace
 
 int main(int argc, char** argv) {
+    server::disableCoreDumps(); // no core files with tokens or records in them
     auto merged = server::argumentsWithConfig(argc, argv); // --config FILE settings, then the command line
     if (!merged) {
         std::fprintf(stderr, "zhuxue-server: %s\n", merged.error().detail.c_str());

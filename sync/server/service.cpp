@@ -274,6 +274,14 @@ struct Handlers {
             return sendError(res, 503, page.error());
         }
         s.m_pulled += static_cast<int64_t>(page->changes.size());
+        if (s.m_options.auditReads) {
+            std::string counties;
+            for (const auto& c : dev->counties)
+                counties += (counties.empty() ? "" : ",") + c;
+            std::fprintf(stderr, "zhuxue-server: audit pull device=%s counties=%s cursor=%lld..%lld changes=%zu\n",
+                         dev->id.c_str(), counties.c_str(), static_cast<long long>(cursor),
+                         static_cast<long long>(page->cursor), page->changes.size());
+        }
         sendJson(res, toJson(PullResponse{std::move(page->changes), std::to_string(page->cursor),
                                           page->more}));
     }
@@ -376,7 +384,8 @@ struct Handlers {
     }
 
     void getBlob(const httplib::Request& req, httplib::Response& res) {
-        if (!authenticate(req, res))
+        auto dev = authenticate(req, res);
+        if (!dev)
             return;
         std::string sha = req.matches[1];
         int64_t offset = 0;
@@ -396,6 +405,9 @@ struct Handlers {
                              data.error());
         }
         s.m_blobBytesOut += static_cast<int64_t>(data->size());
+        if (s.m_options.auditReads)
+            std::fprintf(stderr, "zhuxue-server: audit blob device=%s sha256=%s offset=%lld bytes=%zu\n",
+                         dev->id.c_str(), sha.c_str(), static_cast<long long>(offset), data->size());
         res.status = 200;
         res.set_content(std::move(*data), "application/octet-stream");
     }

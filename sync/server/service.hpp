@@ -21,6 +21,9 @@ struct ServiceOptions {
     int64_t tokenLifetimeS = 365LL * 24 * 3600;
     int enrollFailuresPerWindow = 10; // per client address
     int enrollWindowS = 600;
+    // One line per read on stderr (the journal): which device pulled which counties' changes
+    // (cursor range, count) or which blob. Ids and counts only, never record content.
+    bool auditReads = true;
 };
 
 // Failed enrollment attempts per client address in a sliding window.

@@ -237,7 +237,10 @@ DemoFamily DemoGenerator::next() {
     const std::size_t cohort = rng.weighted({62, 11, 10, 9, 8});
     const int graduatedYearsAgo = cohort == 4 ? static_cast<int>(rng.range(1, 4)) : 0;
     const auto& uni = rng.pick(universities());
-    const auto [majorName, programYears] = major(rng, uni.level);
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+    const auto majorPick = major(rng, uni.level);
+    const std::string_view majorName = majorPick.first;
+    const int programYears = majorPick.second;
     st.enrollmentYear = cohort == 0 ? year
                         : cohort == 4
                             ? year - programYears - graduatedYearsAgo

@@ -375,6 +375,10 @@ struct SheetHandler : XmlHandler {
     }
 
     void finishCell() {
+        // A cell whose reference was refused (col == npos) must not be stored: the part is
+        // already marked damaged (found by tests/fuzz/fuzz_xlsx_import: cells[npos] was written).
+        if (failed || col == std::string_view::npos)
+            return;
         Cell cell;
         if (type == "s") {
             std::size_t index = 0;

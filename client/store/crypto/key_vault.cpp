@@ -1,0 +1,387 @@
+#include "key_vault.hpp"
+
+#include <sodium.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace zhuxue::store::crypto {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+constexpr std::size_t kTag = crypto_aead_xchacha20poly1305_ietf_ABYTES;
+constexpr char kIndexContext[crypto_kdf_CONTEXTBYTES + 1] = "zxblindx";
+
+void initSodium() {
+    static const bool ok = sodium_init() >= 0;
+    if (!ok)
+        throw std::runtime_error("libsodium could not be initialised");
+}
+
+Error locked() {
+    return Error("store.locked", {},
+                 "the data key is locked: sign in to read or change personal information");
+}
+
+// Both keys of one unlocked data directory: the data key and the blind-index key derived from it.
+struct Unlocked {
+    SecretKey data;
+    SecretKey index;
+};
+
+struct Registry {
+    std::mutex mutex;
+    std::map<std::string, std::unique_ptr<Unlocked>> keys;
+};
+
+Registry& registry() {
+    static Registry* r = new Registry(); // never destroyed: Stores may close during exit
+    return *r;
+}
+
+std::string dirKey(const fs::path& dataDir) {
+    std::error_code ec;
+    auto canon = fs::weakly_canonical(dataDir, ec);
+    return (ec ? dataDir : canon).lexically_normal().string();
+}
+
+std::string b64(const unsigned char* p, std::size_t n) {
+    std::string out(sodium_base64_encoded_len(n, sodium_base64_VARIANT_ORIGINAL_NO_PADDING), '\0');
+    sodium_bin2base64(out.data(), out.size(), p, n, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+    out.resize(std::strlen(out.c_str()));
+    return out;
+}
+
+bool unb64(std::string_view s, std::vector<unsigned char>& out) {
+    out.resize(s.size());
+    std::size_t len = 0;
+    if (sodium_base642bin(out.data(), out.size(), s.data(), s.size(), nullptr, &len, nullptr,
+                          sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0)
+        return false;
+    out.resize(len);
+    return true;
+}
+
+// Runs fn(unlocked keys) under the registry lock, or returns store.locked.
+template <class F> auto withKeys(const fs::path& dataDir, F&& fn) -> decltype(fn(*(Unlocked*)0)) {
+    auto& r = registry();
+    std::lock_guard lock(r.mutex);
+    auto it = r.keys.find(dirKey(dataDir));
+    if (it == r.keys.end())
+        return locked();
+    return fn(*it->second);
+}
+
+Result<std::vector<unsigned char>> aeadSeal(const SecretKey& key, std::string_view context,
+                                            const unsigned char* plain, std::size_t n) {
+    std::vector<unsigned char> out(kNonce + n + kTag);
+    randombytes_buf(out.data(), kNonce);
+    unsigned long long clen = 0;
+    crypto_aead_xchacha20poly1305_ietf_encrypt(
+        out.data() + kNonce, &clen, plain, n,
+        reinterpret_cast<const unsigned char*>(context.data()), context.size(), nullptr,
+        out.data(), key.data());
+    out.resize(kNonce + clen);
+    return out;
+}
+
+Result<std::vector<unsigned char>> aeadOpen(const SecretKey& key, std::string_view context,
+                                            const unsigned char* sealed, std::size_t n) {
+    if (n < kNonce + kTag)
+        return Error("store.crypto_damaged", {{"context", std::string(context)}},
+                     "an encrypted value is too short");
+    std::vector<unsigned char> out(n - kNonce - kTag);
+    unsigned long long plen = 0;
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+            out.data(), &plen, nullptr, sealed + kNonce, n - kNonce,
+            reinterpret_cast<const unsigned char*>(context.data()), context.size(), sealed,
+            key.data()) != 0)
+        return Error("store.crypto_damaged", {{"context", std::string(context)}},
+                     "an encrypted value does not open with this device's key (damaged or "
+                     "moved)");
+    out.resize(plen);
+    return out;
+}
+
+} // namespace
+
+// ---- SecretKey --------------------------------------------------------------------------------
+
+SecretKey::SecretKey() {
+    initSodium();
+    m_bytes = static_cast<unsigned char*>(sodium_malloc(kKeyBytes));
+    if (!m_bytes)
+        throw std::bad_alloc();
+    sodium_memzero(m_bytes, kKeyBytes);
+}
+
+SecretKey::~SecretKey() {
+    if (m_bytes) {
+        sodium_memzero(m_bytes, kKeyBytes);
+        sodium_free(m_bytes);
+    }
+}
+
+SecretKey::SecretKey(SecretKey&& other) noexcept : m_bytes(other.m_bytes) {
+    other.m_bytes = nullptr;
+}
+
+SecretKey& SecretKey::operator=(SecretKey&& other) noexcept {
+    if (this != &other) {
+        if (m_bytes) {
+            sodium_memzero(m_bytes, kKeyBytes);
+            sodium_free(m_bytes);
+        }
+        m_bytes = other.m_bytes;
+        other.m_bytes = nullptr;
+    }
+    return *this;
+}
+
+SecretKey SecretKey::random() {
+    SecretKey k;
+    randombytes_buf(k.data(), kKeyBytes);
+    return k;
+}
+
+// ---- KeyVault ---------------------------------------------------------------------------------
+
+bool KeyVault::unlocked(const fs::path& dataDir) {
+    auto& r = registry();
+    std::lock_guard lock(r.mutex);
+    return r.keys.count(dirKey(dataDir)) > 0;
+}
+
+void KeyVault::unlock(const fs::path& dataDir, const SecretKey& key) {
+    auto u = std::make_unique<Unlocked>();
+    std::memcpy(u->data.data(), key.data(), kKeyBytes);
+    crypto_kdf_derive_from_key(u->index.data(), kKeyBytes, 1, kIndexContext, key.data());
+    auto& r = registry();
+    std::lock_guard lock(r.mutex);
+    r.keys[dirKey(dataDir)] = std::move(u);
+}
+
+void KeyVault::lock(const fs::path& dataDir) {
+    std::unique_ptr<Unlocked> gone;
+    {
+        auto& r = registry();
+        std::lock_guard lock(r.mutex);
+        auto it = r.keys.find(dirKey(dataDir));
+        if (it == r.keys.end())
+            return;
+        gone = std::move(it->second);
+        r.keys.erase(it);
+    }
+    // ~SecretKey wipes both keys with sodium_memzero before sodium_free.
+}
+
+Result<SecretKey> KeyVault::copy(const fs::path& dataDir) {
+    return withKeys(dataDir, [](Unlocked& u) -> Result<SecretKey> {
+        SecretKey k;
+        std::memcpy(k.data(), u.data.data(), kKeyBytes);
+        return k;
+    });
+}
+
+fs::path KeyVault::deviceKeyPath(const fs::path& dataDir) {
+    return dataDir / "device.key";
+}
+
+Result<bool> KeyVault::loadDeviceKey(const fs::path& dataDir) {
+    auto p = deviceKeyPath(dataDir);
+    int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return false;
+        return Error("store.io_error", {{"path", p.string()}},
+                     "cannot read " + p.string() + ": " + std::strerror(errno));
+    }
+    SecretKey k;
+    ssize_t n = ::read(fd, k.data(), kKeyBytes);
+    ::close(fd);
+    if (n != static_cast<ssize_t>(kKeyBytes))
+        return Error("store.crypto_damaged", {{"context", "device.key"}},
+                     p.string() + " is not a device key (wrong size)");
+    unlock(dataDir, k);
+    return true;
+}
+
+Status KeyVault::createDeviceKey(const fs::path& dataDir) {
+    return writeDeviceKey(dataDir, SecretKey::random());
+}
+
+Status KeyVault::writeDeviceKey(const fs::path& dataDir, const SecretKey& k) {
+    auto p = deviceKeyPath(dataDir);
+    auto tmp = p;
+    tmp += ".tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return Error("store.io_error", {{"path", tmp.string()}},
+                     "cannot create " + tmp.string() + ": " + std::strerror(errno));
+    bool ok = ::write(fd, k.data(), kKeyBytes) == static_cast<ssize_t>(kKeyBytes) && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok || ::rename(tmp.c_str(), p.c_str()) != 0) {
+        ::unlink(tmp.c_str());
+        return Error("store.io_error", {{"path", p.string()}}, "cannot write " + p.string());
+    }
+    unlock(dataDir, k);
+    return {};
+}
+
+void KeyVault::removeDeviceKey(const fs::path& dataDir) {
+    auto p = deviceKeyPath(dataDir);
+    int fd = ::open(p.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        unsigned char zero[kKeyBytes] = {};
+        (void)!::write(fd, zero, sizeof zero);
+        ::fsync(fd);
+        ::close(fd);
+    }
+    ::unlink(p.c_str());
+}
+
+bool KeyVault::isSealed(std::string_view stored) {
+    return stored.substr(0, kSealedPrefix.size()) == kSealedPrefix;
+}
+
+Result<std::string> KeyVault::seal(const fs::path& dataDir, std::string_view context,
+                                   std::string_view plain) {
+    return withKeys(dataDir, [&](Unlocked& u) -> Result<std::string> {
+        auto sealed = aeadSeal(u.data, context, reinterpret_cast<const unsigned char*>(plain.data()),
+                               plain.size());
+        return std::string(kSealedPrefix) + b64(sealed->data(), sealed->size());
+    });
+}
+
+Result<std::string> KeyVault::open(const fs::path& dataDir, std::string_view context,
+                                   std::string_view stored) {
+    if (!isSealed(stored))
+        return std::string(stored);
+    std::vector<unsigned char> raw;
+    if (!unb64(stored.substr(kSealedPrefix.size()), raw))
+        return Error("store.crypto_damaged", {{"context", std::string(context)}},
+                     "an encrypted value is not valid base64");
+    return withKeys(dataDir, [&](Unlocked& u) -> Result<std::string> {
+        auto plain = aeadOpen(u.data, context, raw.data(), raw.size());
+        if (!plain)
+            return plain.error();
+        std::string out(plain->begin(), plain->end());
+        sodium_memzero(plain->data(), plain->size());
+        return out;
+    });
+}
+
+Result<std::string> KeyVault::blindIndex(const fs::path& dataDir, std::string_view value) {
+    return withKeys(dataDir, [&](Unlocked& u) -> Result<std::string> {
+        unsigned char h[16];
+        crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(value.data()),
+                           value.size(), u.index.data(), kKeyBytes);
+        char hex[2 * sizeof h + 1];
+        sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+        return std::string(hex);
+    });
+}
+
+Result<std::vector<std::byte>> KeyVault::sealBytes(const fs::path& dataDir,
+                                                   std::string_view context,
+                                                   std::span<const std::byte> plain) {
+    return withKeys(dataDir, [&](Unlocked& u) -> Result<std::vector<std::byte>> {
+        auto sealed = aeadSeal(u.data, context,
+                               reinterpret_cast<const unsigned char*>(plain.data()), plain.size());
+        std::vector<std::byte> out(kFileMagic.size() + sealed->size());
+        std::memcpy(out.data(), kFileMagic.data(), kFileMagic.size());
+        std::memcpy(out.data() + kFileMagic.size(), sealed->data(), sealed->size());
+        return out;
+    });
+}
+
+Result<std::vector<std::byte>> KeyVault::openBytes(const fs::path& dataDir,
+                                                   std::string_view context,
+                                                   std::span<const std::byte> stored) {
+    if (stored.size() < kFileMagic.size() ||
+        std::memcmp(stored.data(), kFileMagic.data(), kFileMagic.size()) != 0)
+        return std::vector<std::byte>(stored.begin(), stored.end());
+    return withKeys(dataDir, [&](Unlocked& u) -> Result<std::vector<std::byte>> {
+        auto p = reinterpret_cast<const unsigned char*>(stored.data()) + kFileMagic.size();
+        auto plain = aeadOpen(u.data, context, p, stored.size() - kFileMagic.size());
+        if (!plain)
+            return plain.error();
+        std::vector<std::byte> out(plain->size());
+        std::memcpy(out.data(), plain->data(), plain->size());
+        sodium_memzero(plain->data(), plain->size());
+        return out;
+    });
+}
+
+// ---- wrapping ---------------------------------------------------------------------------------
+
+std::string keyToText(const SecretKey& key) {
+    return b64(key.data(), kKeyBytes);
+}
+
+Result<SecretKey> keyFromText(std::string_view text) {
+    std::vector<unsigned char> raw;
+    if (!unb64(text, raw) || raw.size() != kKeyBytes)
+        return Error("store.crypto_damaged", {{"context", "backup key"}},
+                     "the data key in the backup is damaged");
+    SecretKey k;
+    std::memcpy(k.data(), raw.data(), kKeyBytes);
+    sodium_memzero(raw.data(), raw.size());
+    return k;
+}
+
+Result<std::string> wrapKey(const SecretKey& key, std::string_view password) {
+    initSodium();
+    unsigned char salt[crypto_pwhash_SALTBYTES];
+    randombytes_buf(salt, sizeof salt);
+    const unsigned long long ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+    const std::size_t mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+    SecretKey kek;
+    if (crypto_pwhash(kek.data(), kKeyBytes, password.data(), password.size(), salt, ops, mem,
+                      crypto_pwhash_ALG_ARGON2ID13) != 0)
+        return Error("store.out_of_memory", {}, "Argon2id could not get its memory");
+    auto sealed = aeadSeal(kek, "zhuxue data key", key.data(), kKeyBytes);
+    return "argon2id$" + std::to_string(ops) + "$" + std::to_string(mem) + "$" +
+           b64(salt, sizeof salt) + "$" + b64(sealed->data(), sealed->size());
+}
+
+Result<SecretKey> unwrapKey(std::string_view wrapped, std::string_view password) {
+    initSodium();
+    std::vector<std::string_view> parts;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= wrapped.size(); ++i)
+        if (i == wrapped.size() || wrapped[i] == '$') {
+            parts.push_back(wrapped.substr(start, i - start));
+            start = i + 1;
+        }
+    std::vector<unsigned char> salt, sealed;
+    if (parts.size() != 5 || parts[0] != "argon2id" || !unb64(parts[3], salt) ||
+        salt.size() != crypto_pwhash_SALTBYTES || !unb64(parts[4], sealed))
+        return Error("store.crypto_damaged", {{"context", "key wrap"}},
+                     "the wrapped data key of this account is damaged");
+    unsigned long long ops = std::stoull(std::string(parts[1]));
+    std::size_t mem = std::stoull(std::string(parts[2]));
+    SecretKey kek;
+    if (crypto_pwhash(kek.data(), kKeyBytes, password.data(), password.size(), salt.data(), ops,
+                      mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
+        return Error("store.out_of_memory", {}, "Argon2id could not get its memory");
+    auto plain = aeadOpen(kek, "zhuxue data key", sealed.data(), sealed.size());
+    if (!plain || plain->size() != kKeyBytes)
+        return Error("accounts.wrong", {}, "the password does not open the data key");
+    SecretKey k;
+    std::memcpy(k.data(), plain->data(), kKeyBytes);
+    sodium_memzero(plain->data(), plain->size());
+    return k;
+}
+
+} // namespace zhuxue::store::crypto

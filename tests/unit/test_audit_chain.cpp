@@ -1,0 +1,91 @@
+// The audit trail is a hash chain: editing, deleting or cutting off entries is reported by
+// Store::check() (and `zhuxue-cli check`), an untouched trail is not.
+#include "client/store/crypto/key_vault.hpp"
+#include "client/store/store.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace zhuxue;
+using namespace zhuxue::store;
+
+namespace {
+const Actor kStaff{"李老师"};
+
+std::unique_ptr<Store> storeWithTrail(const std::filesystem::path& dir) {
+    auto store = Store::open(dir);
+    REQUIRE(store.ok());
+    for (int i = 0; i < 4; ++i) {
+        Student s;
+        s.id = newUuidV7();
+        s.county = "420527";
+        s.name = "学生" + std::to_string(i);
+        REQUIRE((*store)->save(s, kStaff).ok());
+    }
+    REQUIRE((*store)->audit("export", RecordType::Student, Uuid{}, "420527", "roster 4 rows", kStaff)
+                .ok());
+    return std::move(*store);
+}
+
+std::vector<std::string> problems(Store& store) {
+    auto p = store.check();
+    REQUIRE(p.ok());
+    return *p;
+}
+
+bool mentions(const std::vector<std::string>& ps, std::string_view what) {
+    for (auto& p : ps)
+        if (p.find(what) != std::string::npos)
+            return true;
+    return false;
+}
+} // namespace
+
+TEST_CASE("an untouched audit trail checks clean, also after reopening") {
+    test::TempDir dir;
+    storeWithTrail(dir.path());
+    auto store = Store::open(dir.path());
+    REQUIRE(store.ok());
+    CHECK(problems(**store).empty());
+    CHECK((*store)->auditTrail(0, 100)->size() == 5);
+    crypto::KeyVault::lock(dir.path());
+}
+
+TEST_CASE("editing an entry is detected") {
+    test::TempDir dir;
+    auto store = storeWithTrail(dir.path());
+    REQUIRE(store->db().exec("UPDATE audit_entry SET user = '王五' WHERE seq = 2").ok());
+    CHECK(mentions(problems(*store), "audit entry 2 was changed"));
+    crypto::KeyVault::lock(dir.path());
+}
+
+TEST_CASE("deleting an entry in the middle is detected") {
+    test::TempDir dir;
+    auto store = storeWithTrail(dir.path());
+    REQUIRE(store->db().exec("DELETE FROM audit_entry WHERE seq = 3").ok());
+    CHECK(mentions(problems(*store), "audit entry 4 does not follow"));
+    crypto::KeyVault::lock(dir.path());
+}
+
+TEST_CASE("cutting entries off the end is detected") {
+    test::TempDir dir;
+    auto store = storeWithTrail(dir.path());
+    REQUIRE(store->db().exec("DELETE FROM audit_entry WHERE seq >= 4").ok());
+    CHECK(mentions(problems(*store), "ends early"));
+    crypto::KeyVault::lock(dir.path());
+}
+
+TEST_CASE("entries written before the chain existed are linked in by the next write") {
+    test::TempDir dir;
+    auto store = storeWithTrail(dir.path());
+    REQUIRE(store->db()
+                .exec("UPDATE audit_entry SET prev_hash = NULL, hash = NULL;"
+                      " DELETE FROM meta WHERE key = 'audit_head'")
+                .ok());
+    CHECK(problems(*store).empty()); // an old trail is not an error
+    REQUIRE(store->audit("print", RecordType::Student, Uuid{}, "420527", "notice", kStaff).ok());
+    CHECK(problems(*store).empty());
+    REQUIRE(store->db().exec("UPDATE audit_entry SET summary = 'x' WHERE seq = 1").ok());
+    CHECK(mentions(problems(*store), "audit entry 1 was changed"));
+    crypto::KeyVault::lock(dir.path());
+}
