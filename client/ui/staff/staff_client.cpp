@@ -66,6 +66,9 @@ void StaffClient::checkIdle() {
         // Lock: the same person signs in again; open forms keep their drafts behind the lock.
         m_signIn.lockFor(m_ctx.account->user, m_ctx.screen, m_ctx.history);
         m_ctx.account.reset();
+        if (m_ctx.accounts)
+            m_ctx.accounts->lockData(); // the data key leaves memory with the person
+
         m_ctx.history.clear();
         m_ctx.screen = ScreenId::SignIn;
     }
@@ -87,6 +90,8 @@ void StaffClient::topBar() {
         ImGui::SameLine();
         if (button(app, "ui.nav.sign_out", true, "nav.sign_out")) {
             m_ctx.account.reset();
+            if (m_ctx.accounts)
+                m_ctx.accounts->lockData();
             m_ctx.history.clear();
             m_ctx.screen = ScreenId::SignIn;
             m_signIn = SignInScreen{};
