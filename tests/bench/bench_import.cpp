@@ -18,8 +18,9 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string residentId(int birthYear, int month, int day, int seq) {
-    char body[18];
-    std::snprintf(body, sizeof body, "420527%04d%02d%02d%03d", birthYear, month, day, seq % 1000);
+    char body[32];
+    std::snprintf(body, sizeof body, "420527%04d%02d%02d%03d", birthYear % 10000, month % 100,
+                  day % 100, seq % 1000);
     std::string s(body, 17);
     return s + core::residentIdCheckChar(s);
 }
