@@ -5,6 +5,15 @@
 namespace zhuxue::sync {
 
 namespace {
+// obj[key] when it is a string, else "" (a peer's error text is optional and may be anything).
+std::string stringOr(const nlohmann::json& obj, const char* key) {
+    auto it = obj.find(key);
+    return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+} // namespace
+
+
+namespace {
 
 Status checkEnvelope(const nlohmann::json& j, const std::set<std::string>& keys) {
     if (!j.is_object())
@@ -144,7 +153,7 @@ Result<PushResponse> pushResponseFromJson(const nlohmann::json& j) {
                 !x["error"].value("key", nlohmann::json()).is_string())
                 return typeError("error");
             p.errorKey = x["error"]["key"].get<std::string>();
-            p.detail = x["error"].value("message", "");
+            p.detail = stringOr(x["error"], "message");
         }
         r.results.push_back(std::move(p));
     }
@@ -209,7 +218,7 @@ Error errorFromBody(int status, const std::string& body) {
     auto j = nlohmann::json::parse(body, nullptr, false);
     if (j.is_object() && j.contains("error") && j["error"].is_object() &&
         j["error"].value("key", nlohmann::json()).is_string()) {
-        Error e(j["error"]["key"].get<std::string>(), {}, j["error"].value("message", ""));
+        Error e(j["error"]["key"].get<std::string>(), {}, stringOr(j["error"], "message"));
         if (j["error"].contains("args") && j["error"]["args"].is_object())
             for (const auto& [k, v] : j["error"]["args"].items())
                 if (v.is_string())
