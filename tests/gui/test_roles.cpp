@@ -151,3 +151,39 @@ TEST_CASE("roles: staff see numbers masked until they choose to see them in full
     d.frame(2);
     CHECK_FALSE(d.sawText("11010519491231002X"));
 }
+
+TEST_CASE("roles: a volunteer's home visit keeps the incomes staff recorded") {
+    StaffFixture f;
+    Seeded s = seed(f);
+    f.addAccount("wang", store::Role::Volunteer);
+    f.signIn("wang");
+    openFamily(f, s.student.id);
+    auto& d = *f.d;
+    REQUIRE(d.click("##family.visit"));
+    d.frame(2);
+    REQUIRE_MESSAGE(d.exists("##visit.date"), d.describe());
+    // The stored member's income and health are not offered for editing.
+    CHECK(d.exists("##visit.member0.name"));
+    CHECK_FALSE(d.exists("##visit.member0.income"));
+    CHECK_FALSE(d.exists("##visit.member0.health"));
+    CHECK(d.sawText("仅工作人员可见"));
+    CHECK_FALSE(d.sawText("12345"));
+
+    REQUIRE(d.typeInto("##visit.member0.birth_year", "1975"));
+    REQUIRE(d.typeInto("##visit.visitors", "王同学（志愿者）"));
+    REQUIRE(d.drag("##visit.sign_guardian", {{0.1f, 0.5f}, {0.3f, 0.2f}, {0.5f, 0.8f}, {0.8f, 0.3f}}));
+    REQUIRE(d.click("##visit.save"));
+    CHECK_MESSAGE(d.sawText("家访记录已保存"), f.shown());
+
+    // What the volunteer changed is saved; the incomes and health staff recorded are not lost.
+    auto h = f.store().get<Household>(s.household.id);
+    REQUIRE(h.ok());
+    CHECK((*h)->annualIncomeFen == 2'345'600);
+    CHECK((*h)->priorityGroups == std::vector<std::string>{"低保"});
+    auto members = f.store().list<HouseholdMember>("household_id", s.household.id);
+    REQUIRE(members.ok());
+    REQUIRE(members->size() == 1);
+    CHECK(members->front().birthYear == 1975);
+    CHECK(members->front().annualIncomeFen == 1'234'500);
+    CHECK(members->front().health == "慢性病");
+}
