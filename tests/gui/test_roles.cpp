@@ -150,6 +150,13 @@ TEST_CASE("roles: staff see numbers masked until they choose to see them in full
     REQUIRE(d.click("##family.hide_full"));
     d.frame(2);
     CHECK_FALSE(d.sawText("11010519491231002X"));
+
+    // The idle lock drops the stores to Locked with the account.
+    d.advance(f.app->settings().idleLockSeconds + 5.0);
+    d.frame(2);
+    CHECK_FALSE(f.ctx().account.has_value());
+    CHECK(f.client->store()->access() == store::Access::Locked);
+    CHECK(f.client->store()->get<Student>(s.student.id).error().key == "access.denied");
 }
 
 TEST_CASE("roles: a volunteer's home visit keeps the incomes staff recorded") {
