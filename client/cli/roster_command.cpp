@@ -1,5 +1,7 @@
 #include "roster_command.hpp"
 
+#include "exporter.hpp"
+
 #include "client/core/args.hpp"
 #include "client/reports/roster_builder.hpp"
 #include "client/reports/roster_source.hpp"
@@ -11,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <iostream>
 #include <set>
 #include <sstream>
 
@@ -42,7 +45,14 @@ const char* const kRosterUsage =
   --notice-days N       公示天数 days a notice is posted (default 5)
   --contact TEXT        异议受理联系方式 where objections go
   --lang zh-CN|en       语言 language (default zh-CN)
-  --user NAME           审计记录中的操作人 user named in the audit trail (default $USER)
+  --user NAME           导出人 who exports: 本机有账号时为账号名，密码从标准输入读取
+                        (按该账号的角色) an account of this device, its password on standard
+                        input (its role applies); 否则为审计记录中的姓名 else the name audited
+  --role ROLE           本机没有账号时声明导出人的角色 the exporter's role on a device
+                        without accounts: admin | staff (volunteer 不能导出 may not export)
+
+导出必须写明身份，每次导出都记入审计（操作人与角色）。
+An export must state who exports; every export is audited with user and role.
 )";
 
 namespace {
@@ -126,9 +136,13 @@ int run(const Context& ctx) {
     options.noteArgs = {{"days", args->value("notice-days", "5")},
                         {"contact", args->value("contact", texts.text("reports.cli.default_contact"))}};
 
+    auto who = exporterFrom(dataDir, *args, std::cin);
+    if (!who)
+        return fail(&texts, who.error());
     auto store = store::Store::open(dataDir);
     if (!store)
         return fail(&texts, store.error());
+    (*store)->setAccess(store::accessFor(who->role));
     auto rows = reports::loadRosterRows(**store, texts);
     if (!rows)
         return fail(&texts, rows.error());
@@ -155,12 +169,12 @@ int run(const Context& ctx) {
         return fail(&texts, st.error());
 
     // Every export is on the audit trail: what, how many, where, never whom.
-    const char* envUser = std::getenv("USER");
-    store::Actor who{args->value("user", envUser ? envUser : "zhuxue-cli")};
+    store::Actor actor = who->actor();
     std::string summary = "roster " + kind + " " + formatName + " people=" + std::to_string(built->people) +
+                          who->auditNote() +
                           " file=" + std::filesystem::absolute(out).string();
     std::string auditCounty = countyCodes.size() == 1 ? *countyCodes.begin() : std::string();
-    if (auto st = (*store)->audit("export", RecordType::AuditEntry, Uuid{}, auditCounty, summary, who); !st)
+    if (auto st = (*store)->audit("export", RecordType::AuditEntry, Uuid{}, auditCounty, summary, actor); !st)
         return fail(&texts, st.error());
 
     std::printf("%s\n", texts.format("reports.cli.done", {{"people", std::to_string(built->people)},
@@ -181,7 +195,7 @@ void registerRosterCommands(std::vector<Command>& out) {
                    "生成并导出花名册 build and export a roster (KIND: review, programme, public-notice, "
                    "funds, daily-contracts, pre-application)",
                    {"out", "format", "year", "programme", "status", "level", "township", "school",
-                    "date", "county", "notice-days", "contact", "user"},
+                    "date", "county", "notice-days", "contact", "user", "role"},
                    {"mask-names"},
                    run});
 }

@@ -2,6 +2,7 @@
 #include "client/core/money.hpp"
 #include "client/store/store.hpp"
 #include "command.hpp"
+#include "exporter.hpp"
 
 #include <cstdio>
 #include <fstream>
@@ -75,10 +76,16 @@ int exportCsv(const Context& ctx) {
     auto ops = ctx.operands();
     if (ops.size() != 1)
         return usage(ctx, "export 预申请名单.csv");
+    auto who = exporterFrom(ctx.dataDir, *ctx.args, std::cin);
+    if (!who)
+        return ctx.fail(who.error());
     int status = 0;
     auto store = openOrReport(ctx, false, status);
     if (!store)
         return status;
+    store->setAccess(accessFor(who->role));
+    if (auto may = store->requireExport(); !may)
+        return ctx.fail(may.error());
     std::ofstream file;
     bool toStdout = ops[0] == "-";
     if (!toStdout) {
@@ -135,7 +142,8 @@ int exportCsv(const Context& ctx) {
         return ctx.fail(Error("store.io_error", {{"path", ops[0]}}, "write failed"));
     // Exports carry personal data: every one is audited.
     if (auto a = store->audit("export", RecordType::LoanApplication, Uuid{}, "",
-                              "pre_application_csv rows=" + std::to_string(rows), kCli);
+                              "pre_application_csv rows=" + std::to_string(rows) + who->auditNote(),
+                              who->actor());
         !a)
         return ctx.fail(a.error());
     if (!toStdout)
@@ -233,9 +241,10 @@ void registerStoreCommands(std::vector<Command>& out) {
                    {},
                    init});
     out.push_back({"export",
-                   "export FILE.csv",
-                   "导出预申请名单（CSV，UTF-8；- 表示标准输出）export the pre-application list",
-                   {},
+                   "export FILE.csv --user ACCOUNT | --role staff|admin",
+                   "导出预申请名单（CSV，UTF-8；- 表示标准输出；须写明导出人 --user 或 --role）"
+                   "export the pre-application list (say who exports: --user or --role)",
+                   {"user", "role"},
                    {},
                    exportCsv});
     out.push_back({"check",

@@ -126,6 +126,9 @@ std::vector<RosterRow> loanRows(const Loaded& l, const Catalog& texts) {
 } // namespace
 
 Result<std::vector<RosterRow>> loadRosterRows(store::Store& store, const Catalog& texts) {
+    // Rosters are built to leave the device: only an access level that may export reads them.
+    if (auto st = store.requireExport(); !st)
+        return st.error();
     auto l = load(store, true);
     if (!l)
         return l.error();

@@ -10,6 +10,7 @@
 
 namespace zhuxue::reports {
 
+// access.denied unless the store's access level may export (Store::requireExport).
 Result<std::vector<RosterRow>> loadRosterRows(store::Store& store, const Catalog& texts);
 
 // Loan rows and planned home visits for the dashboard.

@@ -100,6 +100,8 @@ fs::path Store::attachmentPath(std::string_view sha256) const {
 
 Result<Attachment> Store::addAttachment(Attachment meta, std::span<const std::byte> bytes,
                                         const Actor& who) {
+    if (auto a = m_impl->mayWrite(); !a)
+        return a.error();
     if (sodium_init() < 0)
         return Error("store.io_error", {}, "libsodium init failed");
     meta.sha256 = sha256Hex(bytes);
@@ -128,6 +130,8 @@ Result<Attachment> Store::addAttachment(Attachment meta, std::span<const std::by
 }
 
 Result<std::vector<std::byte>> Store::readAttachment(std::string_view sha256) const {
+    if (auto a = m_impl->mayRead(); !a)
+        return a.error();
     if (!isSha256Hex(sha256))
         return Error("store.attachment_missing", {{"sha256", std::string(sha256)}});
     fs::path p = attachmentPath(sha256);

@@ -169,6 +169,48 @@ std::string Store::Impl::decodeLogged(const TableSpec& t, std::string_view field
     return plain ? *plain : std::string("null");
 }
 
+Status Store::Impl::mayRead() const {
+    Access a = access.load();
+    if (!mayReadRecords(a))
+        return accessDenied(a, "read");
+    return {};
+}
+
+Status Store::Impl::mayWrite() const {
+    Access a = access.load();
+    if (!mayWriteRecords(a))
+        return accessDenied(a, "write");
+    return {};
+}
+
+bool Store::Impl::withheldIn(Access a, const TableSpec& t, std::size_t i, const FieldValues& row) {
+    const WithheldField* rule = withheldRule(a, t.type, t.fields[i].name);
+    if (!rule)
+        return false;
+    if (!rule->readableWhile.empty()) {
+        int st = t.indexOf("status");
+        if (st >= 0 && static_cast<std::size_t>(st) < row.size() &&
+            row[static_cast<std::size_t>(st)].is_string() &&
+            row[static_cast<std::size_t>(st)].get<std::string>() == rule->readableWhile)
+            return false;
+    }
+    return true;
+}
+
+void Store::Impl::withhold(const TableSpec& t, FieldValues& values) const {
+    Access a = access.load();
+    if (a != Access::Volunteer || values.size() != t.fields.size())
+        return;
+    const FieldValues& def = defaultValues(t.type);
+    // Decide on the row as read, then blank: the status itself is never withheld.
+    std::vector<std::size_t> hide;
+    for (std::size_t i = 0; i < t.fields.size(); ++i)
+        if (withheldIn(a, t, i, values))
+            hide.push_back(i);
+    for (std::size_t i : hide)
+        values[i] = def[i];
+}
+
 std::string Store::Impl::lookupFor(const std::string& idNumber) const {
     return codec.lookupKey(normalizeIdNumber(idNumber));
 }
@@ -218,18 +260,36 @@ Status Store::Impl::appendAudit(std::string_view action, RecordType type, const 
     return chainAudit();
 }
 
-Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldValues& values,
+Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldValues& given,
                                 const Actor& who, std::string_view action, int forceField) {
-    if (id.isNil() || values.size() != t.fields.size())
+    if (auto st = mayWrite(); !st)
+        return st;
+    if (id.isNil() || given.size() != t.fields.size())
         return Error("store.bad_record", {{"type", std::string(t.table)}}, "nil id");
-    if (!values[0].is_string() || !isCountyCode(values[0].get<std::string>()))
+    if (!given[0].is_string() || !isCountyCode(given[0].get<std::string>()))
         return Error(
             "store.bad_county",
-            {{"county", values[0].is_string() ? values[0].get<std::string>() : values[0].dump()}});
+            {{"county", given[0].is_string() ? given[0].get<std::string>() : given[0].dump()}});
     auto existing = readValues(t, id);
     if (!existing)
         return existing.error();
     const FieldValues& base = *existing ? **existing : defaultValues(t.type);
+    // A volunteer read the withheld fields as empty defaults: saving that record back must not
+    // wipe what staff stored (access.hpp). As shown (empty) or unchanged: the stored value stays;
+    // an empty stored field may be filled in; a stored value the volunteer never saw may not be
+    // replaced: refused, so neither it nor what the volunteer typed is silently lost.
+    FieldValues values = given;
+    if (*existing && access.load() == Access::Volunteer) {
+        const FieldValues& def = defaultValues(t.type);
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            if (!withheldIn(Access::Volunteer, t, i, base))
+                continue;
+            if (values[i] == def[i] || values[i] == base[i])
+                values[i] = base[i];
+            else if (base[i] != def[i])
+                return accessDenied(Access::Volunteer, "withheld");
+        }
+    }
     std::vector<std::size_t> changed;
     for (std::size_t i = 0; i < values.size(); ++i)
         if (values[i] != base[i] || (!*existing && i == 0) || static_cast<int>(i) == forceField)
@@ -411,6 +471,22 @@ Db& Store::db() {
     return m_impl->db;
 }
 
+void Store::setAccess(Access access) {
+    m_impl->access.store(access);
+}
+Access Store::access() const {
+    return m_impl->access.load();
+}
+bool Store::withholds(RecordType type, std::string_view field) const {
+    return withheldFrom(m_impl->access.load(), type, field);
+}
+Status Store::requireExport() const {
+    Access a = m_impl->access.load();
+    if (!mayExport(a))
+        return accessDenied(a, "export");
+    return {};
+}
+
 template <class R> Status Store::save(const R& record, const Actor& who) {
     Transaction tx(m_impl->db);
     if (!tx.begun())
@@ -423,16 +499,22 @@ template <class R> Status Store::save(const R& record, const Actor& who) {
 }
 
 template <class R> Result<std::optional<R>> Store::get(const Uuid& id) {
-    auto v = m_impl->readValues(tableSpec(recordTypeOf<R>()), id);
+    if (auto st = m_impl->mayRead(); !st)
+        return st.error();
+    const TableSpec& t = tableSpec(recordTypeOf<R>());
+    auto v = m_impl->readValues(t, id);
     if (!v)
         return v.error();
     if (!*v)
         return std::optional<R>();
+    m_impl->withhold(t, **v);
     return std::optional<R>(fromValues<R>(id, **v));
 }
 
 template <class R>
 Result<std::vector<R>> Store::list(std::string_view field, const Uuid& parentId) {
+    if (auto st = m_impl->mayRead(); !st)
+        return st.error();
     if (auto k = m_impl->requireKey(); !k)
         return k.error();
     const TableSpec& t = tableSpec(recordTypeOf<R>());
@@ -455,12 +537,15 @@ Result<std::vector<R>> Store::list(std::string_view field, const Uuid& parentId)
         FieldValues v;
         for (std::size_t i = 0; i < t.fields.size(); ++i)
             v.push_back(m_impl->readValue(s, static_cast<int>(i) + 1, t, i));
+        m_impl->withhold(t, v);
         out.push_back(fromValues<R>(s.uuid(0), v));
     }
     return out;
 }
 
 template <class R> Status Store::forEach(const std::function<bool(const R&)>& visit) {
+    if (auto st = m_impl->mayRead(); !st)
+        return st;
     if (auto k = m_impl->requireKey(); !k)
         return k;
     const TableSpec& t = tableSpec(recordTypeOf<R>());
@@ -476,12 +561,15 @@ template <class R> Status Store::forEach(const std::function<bool(const R&)>& vi
         FieldValues v;
         for (std::size_t i = 0; i < t.fields.size(); ++i)
             v.push_back(m_impl->readValue(*st, static_cast<int>(i) + 1, t, i));
+        m_impl->withhold(t, v);
         if (!visit(fromValues<R>(st->uuid(0), v)))
             return {};
     }
 }
 
 Result<std::int64_t> Store::count(RecordType type) {
+    if (auto st = m_impl->mayRead(); !st)
+        return st.error();
     auto n = m_impl->db.queryInt("SELECT count(*) FROM " + std::string(toCode(type)));
     if (!n)
         return n.error();
@@ -490,6 +578,8 @@ Result<std::int64_t> Store::count(RecordType type) {
 
 namespace {
 template <class R> Result<std::vector<R>> byLookup(Store::Impl& impl, std::string_view idNumber) {
+    if (auto st = impl.mayRead(); !st)
+        return st.error();
     if (auto k = impl.requireKey(); !k)
         return k.error();
     const TableSpec& t = tableSpec(recordTypeOf<R>());
@@ -508,6 +598,7 @@ template <class R> Result<std::vector<R>> byLookup(Store::Impl& impl, std::strin
         FieldValues v;
         for (std::size_t i = 0; i < t.fields.size(); ++i)
             v.push_back(impl.readValue(s, static_cast<int>(i) + 1, t, i));
+        impl.withhold(t, v);
         out.push_back(fromValues<R>(s.uuid(0), v));
     }
 }
@@ -522,6 +613,8 @@ Result<std::vector<CoBorrower>> Store::coBorrowersByIdNumber(std::string_view id
 }
 
 Result<std::vector<SearchHit>> Store::search(std::string_view query, int limit) {
+    if (auto st = m_impl->mayRead(); !st)
+        return st.error();
     if (auto k = m_impl->requireKey(); !k)
         return k.error();
     // A whole resident ID number is not in the search index (it is encrypted): find it through
@@ -566,6 +659,8 @@ Batch Store::batch(const Actor& who) {
 
 Status Store::audit(std::string_view action, RecordType type, const Uuid& recordId,
                     std::string_view county, std::string_view summary, const Actor& who) {
+    if (auto st = m_impl->mayWrite(); !st)
+        return st;
     Transaction tx(m_impl->db);
     if (!tx.begun())
         return tx.begun();
@@ -575,6 +670,8 @@ Status Store::audit(std::string_view action, RecordType type, const Uuid& record
 }
 
 Result<std::vector<AuditEntry>> Store::auditTrail(std::int64_t afterSeq, int limit) {
+    if (auto st = m_impl->mayRead(); !st)
+        return st.error();
     auto st = m_impl->db.prepare("SELECT id, county, at_ms, user, device, action, record_type,"
                                  " record_id, summary FROM audit_entry WHERE seq > ?"
                                  " ORDER BY seq LIMIT ?");
@@ -603,6 +700,8 @@ Result<std::vector<AuditEntry>> Store::auditTrail(std::int64_t afterSeq, int lim
 }
 
 Result<StoreStats> Store::stats() {
+    if (auto st = m_impl->mayRead(); !st)
+        return st.error();
     StoreStats s;
     for (RecordType t : syncedRecordTypes()) {
         auto n = count(t);

@@ -13,8 +13,14 @@
 // Sync (sync/engine) uses pendingChanges / markAcknowledged / fieldVersion(s) / applyRemote and
 // the conflict and quarantine functions; the merge decision itself is made by sync/protocol and
 // passed in as ApplyMode. A Store is used from one thread; the sync worker opens its own.
+//
+// Access (access.hpp): a Store opens at Access::System; setAccess() sets the level for the
+// session (the staff client: the signed-in account's role, Locked when nobody is signed in).
+// Record reads and writes below check it and fail with access.denied; a Volunteer reads withheld
+// fields as empty defaults and never overwrites their stored values (see access.hpp).
 #include "client/core/records.hpp"
 #include "client/core/result.hpp"
+#include "access.hpp"
 #include "database.hpp"
 #include "field_codec.hpp"
 #include "record_schema.hpp"
@@ -157,6 +163,15 @@ public:
     const std::filesystem::path& dataDir() const;
     DeviceId deviceId() const;
     const FieldCodec& codec() const;
+
+    // ---- access (access.hpp) ------------------------------------------------------------------
+    void setAccess(Access access);
+    Access access() const;
+    // Whether reads at the current access level withhold `field` of `type` (shown as
+    // "仅工作人员可见"; the value read is the field's empty default).
+    bool withholds(RecordType type, std::string_view field) const;
+    // Every export (roster, reminder list) asks first: access.denied unless Staff, Admin or System.
+    Status requireExport() const;
 
     // ---- records ----------------------------------------------------------------------------
     // Creates or updates the record with record.id (which must be a UUID, county 6 digits).

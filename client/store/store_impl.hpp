@@ -3,6 +3,7 @@
 // remote changes, conflicts, quarantine; search.cpp; attachments.cpp). Not part of the API.
 #include "store.hpp"
 
+#include <atomic>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -16,6 +17,18 @@ struct Store::Impl {
     FieldCodec codec;
     DeviceId device;
     HlcClock clock;
+    // The session's access level (access.hpp); atomic because the UI thread changes it at
+    // sign-in/out while a worker may be reading through this Store.
+    std::atomic<Access> access{Access::System};
+
+    // access.denied unless the access level may read / write records.
+    Status mayRead() const;
+    Status mayWrite() const;
+    // Whether field `i` of this row is withheld at access level `a` (the row's status decides
+    // for rules with readableWhile).
+    static bool withheldIn(Access a, const TableSpec& t, std::size_t i, const FieldValues& row);
+    // Replaces the fields this access level may not see with their default values.
+    void withhold(const TableSpec& t, FieldValues& values) const;
 
     // Column values through the codec: sensitive values are stored as encode(plain) where plain
     // is the text itself for Text fields and the JSON text otherwise; a default value is NULL.

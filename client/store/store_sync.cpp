@@ -39,6 +39,8 @@ bool isSynced(RecordType t) {
 } // namespace
 
 Result<std::vector<OutboxChange>> Store::pendingChanges(int limit) {
+    if (auto a = m_impl->mayRead(); !a)
+        return a.error();
     if (auto k = m_impl->requireKey(); !k)
         return k.error();
     auto st = m_impl->db.cached(std::string("SELECT seq, ") + kOutboxColumns +
@@ -56,6 +58,8 @@ Result<std::vector<OutboxChange>> Store::pendingChanges(int limit) {
             return out;
         OutboxChange ch = readChange(*m_impl, s, 1);
         ch.seq = s.i64(0);
+        if (withheldFrom(m_impl->access.load(), ch.recordType, ch.field))
+            ch.valueJson = "null";
         out.push_back(std::move(ch));
     }
 }
@@ -68,6 +72,8 @@ Result<std::int64_t> Store::pendingCount() {
 }
 
 Status Store::markAcknowledged(std::span<const Uuid> changeIds) {
+    if (auto a = m_impl->mayWrite(); !a)
+        return a;
     Transaction tx(m_impl->db);
     if (!tx.begun())
         return tx.begun();
@@ -287,6 +293,8 @@ Status applyInTransaction(Store::Impl& impl, std::span<const RemoteApply> change
 } // namespace
 
 Status Store::applyRemote(std::span<const RemoteApply> changes) {
+    if (auto a = m_impl->mayWrite(); !a)
+        return a;
     if (auto k = m_impl->requireKey(); !k)
         return k;
     Transaction tx(m_impl->db);
@@ -299,6 +307,8 @@ Status Store::applyRemote(std::span<const RemoteApply> changes) {
 
 Status Store::applyRemoteWith(const std::function<Result<std::vector<RemoteApply>>()>& plan,
                               const std::function<Status()>& after) {
+    if (auto a = m_impl->mayWrite(); !a)
+        return a;
     if (auto k = m_impl->requireKey(); !k)
         return k;
     Transaction tx(m_impl->db);
@@ -316,6 +326,8 @@ Status Store::applyRemoteWith(const std::function<Result<std::vector<RemoteApply
 }
 
 Result<std::vector<Conflict>> Store::openConflicts(int limit) {
+    if (auto a = m_impl->mayRead(); !a)
+        return a.error();
     if (auto k = m_impl->requireKey(); !k)
         return k.error();
     auto st = m_impl->db.prepare(
@@ -348,6 +360,8 @@ Result<std::vector<Conflict>> Store::openConflicts(int limit) {
         c.remoteDevice = st->uuid(10);
         c.remoteChangeId = st->uuid(11);
         c.createdMs = st->i64(12);
+        if (withheldFrom(m_impl->access.load(), c.recordType, c.field))
+            c.localValueJson = c.remoteValueJson = "null";
         out.push_back(std::move(c));
     }
 }
@@ -355,6 +369,8 @@ Result<std::vector<Conflict>> Store::openConflicts(int limit) {
 Status Store::resolveConflict(const Uuid& conflictId, const std::string& valueJson,
                               const Actor& who) {
     Impl& impl = *m_impl;
+    if (auto a = impl.mayWrite(); !a)
+        return a;
     Transaction tx(impl.db);
     if (!tx.begun())
         return tx.begun();
@@ -374,6 +390,8 @@ Status Store::resolveConflict(const Uuid& conflictId, const std::string& valueJs
     q->reset();
     if (!type)
         return Error("store.bad_change", {{"field", field}}, "unknown record type");
+    if (withheldFrom(impl.access.load(), *type, field))
+        return accessDenied(impl.access.load(), "withheld");
     const TableSpec& t = tableSpec(*type);
     int fi = t.indexOf(field);
     json value = json::parse(valueJson, nullptr, false);
@@ -402,6 +420,8 @@ Status Store::resolveConflict(const Uuid& conflictId, const std::string& valueJs
 }
 
 Status Store::quarantine(std::span<const Uuid> changeIds, const Error& reason) {
+    if (auto a = m_impl->mayWrite(); !a)
+        return a;
     Transaction tx(m_impl->db);
     if (!tx.begun())
         return tx.begun();
@@ -429,6 +449,8 @@ Status Store::quarantine(std::span<const Uuid> changeIds, const Error& reason) {
 }
 
 Result<std::vector<QuarantinedChange>> Store::listQuarantine() {
+    if (auto a = m_impl->mayRead(); !a)
+        return a.error();
     if (auto k = m_impl->requireKey(); !k)
         return k.error();
     auto st = m_impl->db.prepare(std::string("SELECT seq, ") + kOutboxColumns +
@@ -455,6 +477,8 @@ Result<std::vector<QuarantinedChange>> Store::listQuarantine() {
 
 namespace {
 Status closeQuarantined(Store::Impl& impl, const Uuid& changeId, const Actor& who, bool requeue) {
+    if (auto a = impl.mayWrite(); !a)
+        return a;
     Transaction tx(impl.db);
     if (!tx.begun())
         return tx.begun();

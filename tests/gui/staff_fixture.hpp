@@ -18,6 +18,9 @@ struct StaffFixture {
     std::unique_ptr<app::App> app;
     std::unique_ptr<ui::StaffClient> client;
     std::unique_ptr<app::driver::Driver> d;
+    // The office's own connection (Access::System, as an import or the sync worker): tests seed
+    // and check records through it. The client's stores follow who is signed in (Locked before).
+    std::unique_ptr<store::Store> office;
 
     explicit StaffFixture(std::string language = "zh-CN") {
         REQUIRE_MESSAGE(app::driver::itemHooksAvailable(),
@@ -33,17 +36,21 @@ struct StaffFixture {
         client = std::make_unique<ui::StaffClient>(*app, dir.path());
         REQUIRE(client->store() != nullptr);
         REQUIRE(client->accounts() != nullptr);
+        auto opened = store::Store::open(dir.path());
+        REQUIRE(opened.ok());
+        office = std::move(*opened);
         d = std::make_unique<app::driver::Driver>(*app, [this](app::App&) { client->draw(); });
         d->frame(2);
     }
     ~StaffFixture() {
         d.reset();
+        office.reset();
         client.reset();
         app.reset();
     }
 
     ui::Context& ctx() { return client->context(); }
-    store::Store& store() { return *client->store(); }
+    store::Store& store() { return *office; }
 
     void addAccount(const std::string& user, store::Role role, const std::string& password = "correct horse") {
         REQUIRE(client->accounts()->create(user, user + " 老师", role, password).ok());

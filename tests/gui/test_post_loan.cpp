@@ -117,6 +117,14 @@ TEST_CASE("post-loan: volunteers see no phone numbers and cannot export") {
     REQUIRE(d.click("##home.post_loan"));
     REQUIRE(d.frameUntil([&] { return d.exists("##post.graduation.0"); }));
     CHECK_FALSE(d.sawText("13800138001"));
-    CHECK_FALSE(d.exists("##post.export"));
-    CHECK(d.sawText("只有工作人员和管理员可以导出名单"));
+    // The button is there but disabled, with the store's reason beside it; clicking does nothing.
+    REQUIRE(d.exists("##post.export"));
+    CHECK(d.sawText("志愿者账号不能导出名单：需要工作人员或管理员账号"));
+    REQUIRE(d.click("##post.export"));
+    d.frame(5);
+    CHECK_FALSE(std::filesystem::exists(f.dir.path() / "exports"));
+    auto trail = f.store().auditTrail(0, 10000);
+    REQUIRE(trail.ok());
+    for (const auto& e : *trail)
+        CHECK(e.action != "export");
 }

@@ -1,6 +1,7 @@
 // zhuxue-cli roster against a real device store: every kind in every format, opened with real
 // readers (Python csv, openpyxl, LibreOffice, pdftotext), content compared with the records,
 // privacy of the public notice checked in the files themselves, exports on the audit trail.
+#include "client/store/accounts.hpp"
 #include "client/store/store.hpp"
 
 #include "tests/support/process.hpp"
@@ -9,6 +10,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -115,6 +117,13 @@ Run cli(const std::filesystem::path& dataDir, std::vector<std::string> args,
         std::map<std::string, std::string> env = {}) {
     std::vector<std::string> argv = {test::binPath("zhuxue-cli").string(), "--data-dir", dataDir.string(), "roster"};
     argv.insert(argv.end(), args.begin(), args.end());
+    // An export states who exports (client/cli/exporter.hpp); these tests export as staff unless
+    // they say otherwise.
+    if (std::find(args.begin(), args.end(), "--role") == args.end() &&
+        std::find(args.begin(), args.end(), "--user") == args.end()) {
+        argv.push_back("--role");
+        argv.push_back("staff");
+    }
     test::Process p(argv, env);
     auto code = p.wait(std::chrono::seconds(120));
     REQUIRE(code.has_value());
@@ -283,4 +292,85 @@ TEST_CASE("a public-notice definition edited to show ID numbers is refused; noth
     CHECK(r.err.find("没有“salaries”这种花名册") != std::string::npos);
     r = cli(dir / "data", {"review", "--out", (dir / "x.doc").string()});
     CHECK(r.code == 1);
+}
+
+TEST_CASE("an export must say who exports; a volunteer is refused and nothing is written") {
+    test::TempDir dir;
+    seed(dir / "data");
+    auto out = dir / "review.csv";
+    auto exportsAudited = [&] {
+        auto opened = store::Store::open(dir / "data");
+        REQUIRE(opened.ok());
+        auto trail = (*opened)->auditTrail(0, 10000);
+        REQUIRE(trail.ok());
+        std::vector<AuditEntry> found;
+        for (const auto& a : *trail)
+            if (a.action == "export")
+                found.push_back(a);
+        return found;
+    };
+
+    // Neither a role nor an account: refused before anything is read.
+    test::Process bare({test::binPath("zhuxue-cli").string(), "--data-dir", (dir / "data").string(), "roster",
+                        "review", "--out", out.string()});
+    auto code = bare.wait(std::chrono::seconds(60));
+    REQUIRE(code.has_value());
+    CHECK(*code == 1);
+    CHECK(bare.stderrText().find("导出名单必须写明导出人的身份") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(out));
+
+    // A volunteer: access.denied naming the role needed; no file, no export on the trail.
+    Run r = cli(dir / "data", {"review", "--out", out.string(), "--role", "volunteer"});
+    CHECK(r.code == 1);
+    CHECK(r.err.find("志愿者账号不能导出名单：需要工作人员或管理员账号") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(out));
+    r = cli(dir / "data", {"review", "--out", out.string(), "--role", "boss"});
+    CHECK(r.code == 1);
+    CHECK(r.err.find("--role 只能是 admin、staff 或 volunteer") != std::string::npos);
+    CHECK(exportsAudited().empty());
+
+    // Staff, stated: exported and audited with who and the role as stated.
+    r = cli(dir / "data", {"review", "--out", out.string(), "--role", "staff", "--user", "李老师"});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(std::filesystem::exists(out));
+    auto audited = exportsAudited();
+    REQUIRE(audited.size() == 1);
+    CHECK(audited[0].user == "李老师");
+    CHECK(audited[0].summary.find("role=staff (stated)") != std::string::npos);
+}
+
+TEST_CASE("on a device with staff accounts an export signs in; the account's role decides") {
+    test::TempDir dir;
+    seed(dir / "data");
+    {
+        auto accounts = store::Accounts::open(dir / "data");
+        REQUIRE(accounts.ok());
+        REQUIRE((*accounts)->create("li", "李老师", store::Role::Staff, "correct horse").ok());
+        REQUIRE((*accounts)->create("wang", "王同学", store::Role::Volunteer, "battery staple").ok());
+    }
+    const std::string cliPath = test::binPath("zhuxue-cli").string();
+    auto run = [&](const std::string& user, const std::string& password, const std::string& file,
+                   const std::string& extra = {}) {
+        return test::runShell("printf '%s\\n' '" + password + "' | '" + cliPath + "' --data-dir '" +
+                              (dir / "data").string() + "' roster review --out '" + (dir / file).string() +
+                              "' --user " + user + " " + extra + " 2>&1");
+    };
+    // A stated role is not enough here: the office's accounts decide.
+    Run stated = cli(dir / "data", {"review", "--out", (dir / "a.csv").string(), "--role", "staff"});
+    CHECK(stated.code == 1);
+    CHECK(stated.err.find("须用账号登录") != std::string::npos);
+
+    auto [wrongRc, wrongOut] = run("li", "not the password", "b.csv");
+    CHECK(wrongRc != 0);
+    CHECK_FALSE(std::filesystem::exists(dir / "b.csv"));
+
+    // The volunteer's account is a volunteer even when claiming staff.
+    auto [volRc, volOut] = run("wang", "battery staple", "c.csv", "--role staff");
+    CHECK(volRc != 0);
+    CHECK(volOut.find("志愿者账号不能导出名单") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir / "c.csv"));
+
+    auto [okRc, okOut] = run("li", "correct horse", "d.csv");
+    REQUIRE_MESSAGE(okRc == 0, okOut);
+    CHECK(std::filesystem::exists(dir / "d.csv"));
 }

@@ -56,16 +56,25 @@ TEST_CASE("init, export of the pre-application list, stats, backup and restore")
         REQUIRE(b.commit().ok());
     }
     fs::path csv = dir / "预申请名单.csv";
+    // An export says who exports (client/cli/exporter.hpp); a volunteer may not export at all.
     std::tie(rc, out) = cli(dd + " export " + csv.string());
+    CHECK(rc == 1);
+    CHECK(out.find("导出名单必须写明导出人的身份") != std::string::npos);
+    CHECK_FALSE(fs::exists(csv));
+    std::tie(rc, out) = cli(dd + " export " + csv.string() + " --role volunteer");
+    CHECK(rc == 1);
+    CHECK(out.find("志愿者账号不能导出名单") != std::string::npos);
+    CHECK_FALSE(fs::exists(csv));
+    std::tie(rc, out) = cli(dd + " export " + csv.string() + " --role staff --user 李老师");
     CHECK(rc == 0);
     std::string text = readFile(csv);
     CHECK(text.starts_with("\xEF\xBB\xBF学生姓名,身份证号,性别"));
     CHECK(text.find("王𬌗,11010519491231002X,女,,,,\"月亮包村, "
                     "3组\",,2025,16500.50,预申请,王大山,"
                     "34052419800101001X,父亲\r\n") != std::string::npos);
-    std::tie(rc, out) = cli(dd + " export " + csv.string()); // never overwrites
+    std::tie(rc, out) = cli(dd + " export " + csv.string() + " --role staff"); // never overwrites
     CHECK(rc == 1);
-    std::tie(rc, out) = cli(dd + " --lang en export -");
+    std::tie(rc, out) = cli(dd + " --lang en export - --role admin");
     CHECK(rc == 0);
     CHECK(out.find("Student name,ID number") != std::string::npos);
 

@@ -134,10 +134,12 @@ void DashboardScreen::refresh(app::App& app) {
     Loader loader = m_loader;
     if (!loader) {
         // The worker opens its own connection: a Store is used from one thread only.
-        loader = [dataDir = app.options().dataDir, texts = app.texts().zh()]() -> Result<reports::DashboardInput> {
+        loader = [dataDir = app.options().dataDir, texts = app.texts().zh(),
+                  access = m_access]() -> Result<reports::DashboardInput> {
             auto store = store::Store::open(dataDir);
             if (!store)
                 return store.error();
+            (*store)->setAccess(access);
             return reports::loadDashboardInput(**store, texts);
         };
     }

@@ -12,6 +12,8 @@
 #include <string>
 #include <thread>
 
+#include "client/store/access.hpp"
+
 namespace zhuxue::app {
 class App;
 }
@@ -35,6 +37,9 @@ public:
     void refresh(app::App& app);
 
     bool busy() const;
+    // The access level the default loader's own Store reads at (the staff client passes the
+    // signed-in account's; System when used on its own).
+    void setAccess(store::Access access) { m_access = access; }
     const std::optional<reports::DashboardFigures>& figures() const { return m_figures; }
     double lastComputeMs() const { return m_computeMs; }
 
@@ -45,6 +50,7 @@ private:
     void accept(Result<reports::DashboardFigures> result, double ms);
 
     Loader m_loader;
+    store::Access m_access = store::Access::System;
     std::shared_ptr<Alive> m_alive = std::make_shared<Alive>();
     std::thread m_worker;
     bool m_busy = false;

@@ -2,6 +2,7 @@
 
 #include "client/core/money.hpp"
 #include "client/ui/widgets/fields.hpp"
+#include "client/ui/widgets/masking.hpp"
 
 #include <imgui.h>
 
@@ -75,6 +76,12 @@ void FamilyScreen::draw(Context& ctx) {
         return;
     }
     const Student& s = *m_student;
+    const bool revealed = m_revealedFor == s.id;
+    const std::string staffOnly = app.tr("ui.common.staff_only");
+    auto withheld = [&](RecordType type, std::string_view field) {
+        return ctx.store && ctx.store->withholds(type, field);
+    };
+    auto idText = [&](const std::string& id) { return revealed ? id : maskIdNumber(id); };
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.10f, 0.25f, 0.50f, 1.0f));
     dataText(app, s.name);
     ImGui::PopStyleColor();
@@ -92,7 +99,7 @@ void FamilyScreen::draw(Context& ctx) {
         dataText(app, value);
     };
     if (ImGui::BeginTable("##family.student", 4, ImGuiTableFlags_SizingStretchProp)) {
-        row("ui.family.id_number", s.idNumber);
+        row("ui.family.id_number", idText(s.idNumber));
         row("ui.family.birth_date", s.birthDate);
         row("ui.family.phone", s.phone);
         row("ui.family.high_school", s.highSchool);
@@ -107,18 +114,33 @@ void FamilyScreen::draw(Context& ctx) {
             std::string groups;
             for (auto& g : m_household->priorityGroups)
                 groups += (groups.empty() ? "" : "、") + g;
-            dataText(app, app.texts().current().format("ui.family.household_line",
-                                                       {{"income", money(m_household->annualIncomeFen)},
-                                                        {"groups", groups.empty() ? "—" : groups}}));
+            dataText(app, app.texts().current().format(
+                              "ui.family.household_line",
+                              {{"income", withheld(RecordType::Household, "annual_income_fen")
+                                              ? staffOnly
+                                              : money(m_household->annualIncomeFen)},
+                               {"groups", withheld(RecordType::Household, "priority_groups") ? staffOnly
+                                          : groups.empty()                                  ? "—"
+                                                                                            : groups}}));
         }
         for (const auto& m : m_members)
-            dataText(app, m.name + "（" + m.relation + "） " + m.occupation + " " + money(m.annualIncomeFen));
+            dataText(app, app.texts().current().format(
+                              "ui.family.member_line",
+                              {{"name", m.name},
+                               {"relation", m.relation},
+                               {"occupation", m.occupation},
+                               {"income", withheld(RecordType::HouseholdMember, "annual_income_fen")
+                                              ? staffOnly
+                                              : money(m.annualIncomeFen)},
+                               {"health", withheld(RecordType::HouseholdMember, "health") ? staffOnly
+                                          : m.health.empty()                              ? "—"
+                                                                                          : m.health}}));
         if (!m_household && m_members.empty())
             ImGui::TextDisabled("%s", app.tr("ui.common.none"));
     }
     if (ImGui::CollapsingHeader(app.tr("ui.family.co_borrowers"), ImGuiTreeNodeFlags_DefaultOpen)) {
         for (const auto& c : m_coBorrowers)
-            dataText(app, c.name + "（" + c.relation + "） " + c.idNumber + " " + c.phone);
+            dataText(app, c.name + "（" + c.relation + "） " + idText(c.idNumber) + " " + c.phone);
         if (m_coBorrowers.empty())
             ImGui::TextDisabled("%s", app.tr("ui.common.none"));
     }
@@ -131,6 +153,15 @@ void FamilyScreen::draw(Context& ctx) {
             dataText(app, app.texts().current().format("ui.family.contract_line",
                                                        {{"number", c.contractNumber}, {"code", c.certificateCode},
                                                         {"date", c.signingDate}}));
+        for (const auto& c : m_contracts)
+            if (!c.settlementAccount.empty() || withheld(RecordType::Contract, "settlement_account"))
+                dataText(app, app.texts().current().format(
+                                  "ui.family.settlement_account",
+                                  {{"number", c.contractNumber},
+                                   {"account", withheld(RecordType::Contract, "settlement_account")
+                                                   ? staffOnly
+                                                   : revealed ? c.settlementAccount
+                                                              : maskCard(c.settlementAccount)}}));
         if (m_applications.empty())
             ImGui::TextDisabled("%s", app.tr("ui.common.none"));
     }
@@ -153,6 +184,23 @@ void FamilyScreen::draw(Context& ctx) {
             ImGui::TextDisabled("%s", app.tr("ui.common.none"));
     }
     ImGui::Spacing();
+    // Staff may see the numbers in full for this family; the audit says who looked, never what.
+    if (ctx.can(Permission::SeeIncomes) && ctx.store) {
+        if (!revealed) {
+            if (button(app, "ui.family.show_full", true, "family.show_full")) {
+                Status st = ctx.store->audit("show_full", RecordType::Student, s.id, s.county,
+                                             "id_number,co_borrower.id_number,settlement_account",
+                                             ctx.actor());
+                if (st)
+                    m_revealedFor = s.id;
+                else
+                    m_error = message(app, st.error());
+            }
+        } else if (button(app, "ui.family.hide_full", true, "family.hide_full")) {
+            m_revealedFor = Uuid{};
+        }
+        ImGui::SameLine();
+    }
     if (button(app, "ui.family.start_loan", ctx.store != nullptr, "family.start_loan"))
         ctx.go(ScreenId::FirstLoan);
     ImGui::SameLine();

@@ -2,6 +2,9 @@
 // A family's page: the student, household and its members, co-borrowers, applications with their
 // status, contracts, assessments, home visits and attachments. Read from the store when the page
 // opens (indexed lookups by id: well under a frame), kept until the student changes.
+// ID numbers show first 6 + last 4 and bank accounts last 4 until staff choose "show in full"
+// (audited, for this student only); fields the store withholds from a volunteer (access.hpp)
+// read "仅工作人员可见".
 #include "context.hpp"
 
 namespace zhuxue::ui {
@@ -26,6 +29,7 @@ private:
     std::vector<HomeVisit> m_visits;
     std::vector<Attachment> m_attachments;
     std::string m_error;
+    Uuid m_revealedFor; // the student whose numbers staff chose to see in full
 };
 
 // "ui.status.<code>" etc.: the current language's name of a code.

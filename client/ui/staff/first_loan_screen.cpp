@@ -5,6 +5,7 @@
 #include "client/core/resident_id.hpp"
 #include "client/store/paths.hpp"
 #include "client/ui/widgets/fields.hpp"
+#include "client/ui/widgets/masking.hpp"
 
 #include <imgui.h>
 
@@ -536,10 +537,12 @@ void FirstLoanScreen::drawReview(Context& ctx) {
         };
         row("ui.loan.kind", app.tr(m_kind == 1 ? "ui.kind.renewal" : "ui.kind.first_loan"));
         row("ui.loan.student_name", m_name);
-        row("ui.loan.id_number", core::normalizeResidentId(m_idNumber));
+        // The summary masks ID numbers like every staff screen (the fields above hold them in full).
+        row("ui.loan.id_number", maskIdNumber(core::normalizeResidentId(m_idNumber)));
         row("ui.loan.phone", m_phone);
         row("ui.loan.township", m_township + " " + m_village);
-        row("ui.loan.co_name", m_coName + "（" + m_coRelation + "） " + core::normalizeResidentId(m_coIdNumber));
+        row("ui.loan.co_name",
+            m_coName + "（" + m_coRelation + "） " + maskIdNumber(core::normalizeResidentId(m_coIdNumber)));
         row("ui.loan.university", m_university + " " + m_major);
         row("ui.loan.remaining_years", m_remainingYears);
         auto amount = core::parseMoney(m_amount);

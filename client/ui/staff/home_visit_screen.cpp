@@ -131,7 +131,11 @@ void HomeVisitScreen::save(Context& ctx) {
         total += m.annualIncomeFen;
         members.push_back(std::move(m));
     }
-    h.annualIncomeFen = total;
+    // A volunteer does not see the stored incomes (store/access.hpp): the total of what they see
+    // would be wrong, so an existing household keeps its stored income (the store keeps a field
+    // left at its empty default) and the visit's per-capita income is left for staff.
+    const bool incomesWithheld = ctx.store->withholds(RecordType::HouseholdMember, "annual_income_fen");
+    h.annualIncomeFen = incomesWithheld && !newHousehold ? 0 : total;
     Student s = *m_student;
     s.householdId = h.id;
     s.address = m_address;
@@ -156,7 +160,7 @@ void HomeVisitScreen::save(Context& ctx) {
     v.peoplePresent = m_present;
     v.address = m_address;
     v.householdSize = static_cast<int>(members.size()) + 1;
-    v.perCapitaIncomeFen = perCapita();
+    v.perCapitaIncomeFen = incomesWithheld && !newHousehold ? 0 : perCapita();
     v.observations = m_observations;
     v.recommendedLevel = kLevels[m_level];
 
@@ -219,6 +223,8 @@ void HomeVisitScreen::draw(Context& ctx) {
         return;
     }
     heading(app, "ui.visit.title");
+    const bool incomesWithheld =
+        ctx.store && ctx.store->withholds(RecordType::HouseholdMember, "annual_income_fen");
     dataText(app, m_student->name + " · " + m_student->township + " " + m_student->village);
     ImGui::BeginChild("##visit.form", ImVec2(0, ImGui::GetContentRegionAvail().y - 90), false);
     textField(app, "ui.visit.date", "visit.date", m_date, &m_findings, "visit.date", {.width = 160});
@@ -257,8 +263,15 @@ void HomeVisitScreen::draw(Context& ctx) {
             cell("relation", m.relation);
             cell("birth_year", m.birthYear);
             cell("occupation", m.occupation);
-            cell("income", m.income);
-            cell("health", m.health);
+            if (incomesWithheld && !m.id.isNil()) { // stored values a volunteer may not see
+                for (int k = 0; k < 2; ++k) {
+                    ImGui::TableNextColumn();
+                    dataTextDisabled(app, app.tr("ui.common.staff_only"));
+                }
+            } else {
+                cell("income", m.income);
+                cell("health", m.health);
+            }
             ImGui::TableNextColumn();
             ImGui::Checkbox((std::string("##visit.member") + row + ".able").c_str(), &m.ableToWork);
             ImGui::TableNextColumn();
@@ -274,9 +287,14 @@ void HomeVisitScreen::draw(Context& ctx) {
         findingsFor(app, m_findings, "members[" + std::to_string(i) + "]");
     if (button(app, "ui.visit.add_member", true, "visit.add_member"))
         m_members.push_back({});
+    bool anyWithheld = false;
+    for (const auto& m : m_members)
+        anyWithheld = anyWithheld || (incomesWithheld && !m.id.isNil());
     dataText(app, app.texts().current().format(
-                      "ui.visit.per_capita", {{"size", std::to_string(m_members.size() + 1)},
-                                              {"income", core::formatMoney(perCapita(), {.currencySign = true})}}));
+                      "ui.visit.per_capita",
+                      {{"size", std::to_string(m_members.size() + 1)},
+                       {"income", anyWithheld ? std::string(app.tr("ui.common.staff_only"))
+                                              : core::formatMoney(perCapita(), {.currencySign = true})}}));
 
     ImGui::Spacing();
     multilineField(app, "ui.visit.observations", "visit.observations", m_observations, 80,

@@ -93,6 +93,11 @@ void PostLoanScreen::reload(Context& ctx) {
 
 void PostLoanScreen::startExport(Context& ctx) {
     m_status.clear();
+    // The store decides who may export (access.hpp), whatever the screen shows.
+    if (Status may = ctx.store ? ctx.store->requireExport() : Status(ctx.storeError); !may) {
+        m_status = message(ctx.app, may.error());
+        return;
+    }
     std::string path = m_path;
     std::string ext = m_format == 0 ? ".csv" : ".xlsx";
     if (path.size() < ext.size() || path.compare(path.size() - ext.size(), ext.size(), ext) != 0)
@@ -221,22 +226,25 @@ void PostLoanScreen::draw(Context& ctx) {
     ImGui::Separator();
     ImGui::TextUnformatted(app.tr("ui.post.reminder_month"));
     helpMarker(app, "ui.post.reminder_help");
-    bool may = ctx.can(Permission::Export);
+    // The store's rule, not the screen's: a volunteer sees the button disabled with the reason.
+    Status may = ctx.store ? ctx.store->requireExport() : Status(ctx.storeError);
     if (may) {
         ImGui::SameLine();
         ImGui::RadioButton("CSV##post.csv", &m_format, 0);
         ImGui::SameLine();
         ImGui::RadioButton("XLSX##post.xlsx", &m_format, 1);
         textField(app, "ui.post.path", "post.path", m_path, nullptr, {}, {.width = ImGui::GetFontSize() * 30});
-        if (button(app, "ui.post.export", !m_exporting && !m_loading, "post.export"))
-            startExport(ctx);
-        if (m_exporting) {
-            ImGui::SameLine();
-            float f = m_total ? static_cast<float>(m_done->load()) / static_cast<float>(m_total) : 0.0f;
-            ImGui::ProgressBar(f, ImVec2(ImGui::GetFontSize() * 12, 0));
-        }
-    } else {
-        dataTextDisabled(app, app.tr("ui.post.export_staff_only"));
+    }
+    if (button(app, "ui.post.export", may && !m_exporting && !m_loading, "post.export"))
+        startExport(ctx);
+    if (!may) {
+        ImGui::SameLine();
+        dataTextDisabled(app, message(app, may.error()));
+    }
+    if (m_exporting) {
+        ImGui::SameLine();
+        float f = m_total ? static_cast<float>(m_done->load()) / static_cast<float>(m_total) : 0.0f;
+        ImGui::ProgressBar(f, ImVec2(ImGui::GetFontSize() * 12, 0));
     }
     if (!m_status.empty())
         dataTextWrapped(app, m_status);

@@ -134,7 +134,11 @@ void ReviewScreen::drawApplication(Context& ctx, const AppRow& row) {
 void ReviewScreen::drawAssessment(Context& ctx, const AssessmentRow& row) {
     app::App& app = ctx.app;
     const HardshipAssessment& a = row.assessment;
-    std::string score = std::to_string(static_cast<int>(a.score + 0.5));
+    // A submitted assessment's score is withheld from volunteers by the store (access.hpp).
+    std::string score = ctx.store && ctx.store->withholds(RecordType::HardshipAssessment, "score") &&
+                                a.status != AssessmentStatus::Draft
+                            ? std::string(app.tr("ui.common.staff_only"))
+                            : std::to_string(static_cast<int>(a.score + 0.5));
     dataText(app, app.texts().current().format(
                       "ui.review.assessment_line",
                       {{"name", row.student}, {"year", std::to_string(a.schoolYear)}, {"score", score},

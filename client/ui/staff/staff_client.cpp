@@ -39,6 +39,12 @@ StaffClient::StaffClient(app::App& app, const std::filesystem::path& dataDir,
     if (m_store)
         if (auto c = sync::deviceCredentials(*m_store); c && c->enrolled() && !c->counties.empty())
             m_ctx.county = c->counties.front();
+    // Nobody is signed in yet: the stores refuse every record read and write (access.hpp).
+    if (m_store)
+        m_store->setAccess(store::Access::Locked);
+    if (m_readStore)
+        m_readStore->setAccess(store::Access::Locked);
+    m_dashboard.setAccess(store::Access::Locked);
     m_ctx.store = m_store.get();
     m_ctx.accounts = m_accounts.get();
     m_ctx.readStore = m_readStore.get();
@@ -49,6 +55,21 @@ StaffClient::~StaffClient() {
     // Finish the worker first, then run what it handed back while the screens still exist.
     m_worker.reset();
     m_ctx.app.queue().drain();
+}
+
+void StaffClient::followAccount() {
+    std::optional<std::pair<std::string, store::Role>> now;
+    if (m_ctx.account)
+        now.emplace(m_ctx.account->user, m_ctx.account->role);
+    if (now == m_accessFor)
+        return;
+    m_accessFor = now;
+    store::Access access = now ? store::accessFor(now->second) : store::Access::Locked;
+    if (m_store)
+        m_store->setAccess(access);
+    if (m_readStore)
+        m_readStore->setAccess(access);
+    m_dashboard.setAccess(access);
 }
 
 void StaffClient::checkIdle() {
@@ -95,6 +116,7 @@ void StaffClient::topBar() {
             m_ctx.history.clear();
             m_ctx.screen = ScreenId::SignIn;
             m_signIn = SignInScreen{};
+            followAccount();
         }
     }
     ImGui::Separator();
@@ -102,6 +124,7 @@ void StaffClient::topBar() {
 
 void StaffClient::draw() {
     checkIdle();
+    followAccount();
     if (m_ctx.dataVersion != m_syncedVersion) {
         // Something was saved: the sync worker pushes it shortly (it waits a moment to batch).
         m_syncedVersion = m_ctx.dataVersion;

@@ -42,6 +42,9 @@ public:
 private:
     void topBar();
     void checkIdle();
+    // Sets every Store of the client to the signed-in account's access level (Locked when nobody
+    // is signed in) whenever who is signed in changes: sign-in, sign-out, idle lock.
+    void followAccount();
 
     std::unique_ptr<store::Store> m_store, m_readStore;
     std::unique_ptr<store::Accounts> m_accounts;
@@ -61,6 +64,7 @@ private:
     ConflictsScreen m_conflicts;
     DashboardScreen m_dashboard;
     double m_lastInput = 0;
+    std::optional<std::pair<std::string, store::Role>> m_accessFor; // whose access is applied
     uint64_t m_syncedVersion = 0; // dataVersion the sync worker was last told about
 };
 
