@@ -397,8 +397,34 @@ struct Handlers {
                     Error("sync.error.bad_blob_request", {}, "offset must be a byte count"));
             offset = *o;
         }
-        auto data =
-            s.m_storage.readBlob(sha, offset, static_cast<int64_t>(s.m_options.maxBlobPiece));
+        int64_t limit = static_cast<int64_t>(s.m_options.maxBlobPiece);
+        if (req.has_param("limit")) {
+            auto l = parseNonNegative(req.get_param_value("limit"));
+            if (!l || *l < 1)
+                return sendError(
+                    res, 400,
+                    Error("sync.error.bad_blob_request", {}, "limit must be a positive byte count"));
+            limit = std::min(limit, *l);
+        }
+        // Only blobs that a record of this device's counties names: a hash alone (from a log,
+        // a screenshot, another county's device) does not open a photo or a signature.
+        auto allowed = s.m_storage.blobReferenced(sha, dev->counties);
+        if (!allowed) {
+            s.m_serverErrors++;
+            res.set_header("Retry-After", "2");
+            return sendError(res, 503, allowed.error());
+        }
+        if (!*allowed) {
+            s.m_clientErrors++;
+            if (s.m_options.auditReads)
+                std::fprintf(stderr, "zhuxue-server: audit blob refused device=%s sha256=%s\n",
+                             dev->id.c_str(), sha.c_str());
+            return sendError(res, 403,
+                             Error("sync.error.blob_out_of_scope", {{"sha256", sha}},
+                                   "no attachment record of this device's counties names this "
+                                   "blob"));
+        }
+        auto data = s.m_storage.readBlob(sha, offset, limit);
         if (!data) {
             s.m_clientErrors++;
             return sendError(res, data.error().key == "sync.error.blob_missing" ? 404 : 503,
