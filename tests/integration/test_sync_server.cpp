@@ -411,3 +411,28 @@ TEST_CASE("pull cursors never skip a change with three servers on one PostgreSQL
             std::make_unique<ServerProcess>(tmp / ("server" + std::to_string(i)), pg->url()));
     cursorNeverSkips(servers);
 }
+
+TEST_CASE("unknown tokens from one address are rate-limited with 429 and Retry-After") {
+    TempDir tmp("zhuxue-sync-auth-rate");
+    ServerProcess s(tmp / "server");
+    auto dev = enroll(s, "420527", 1);
+    std::map<std::string, std::string> good{{"Authorization", "Bearer " + dev.token}};
+    for (int i = 0; i < 30; ++i) {
+        auto r = raw("GET", s.url() + "/v1/pull",  "",
+                     {{"Authorization", "Bearer " + std::string(64, 'a' + static_cast<char>(i % 6))}});
+        REQUIRE(r.status == 401);
+        CHECK(errorKey(r) == "sync.error.bad_token");
+    }
+    // The 31st guess is not even looked at, and the address waits out the window.
+    auto r = raw("GET", s.url() + "/v1/pull", "", {{"Authorization", "Bearer " + std::string(64, 'f')}});
+    CHECK(r.status == 429);
+    CHECK(errorKey(r) == "sync.error.auth_rate");
+    CHECK(r.retryAfterS > 0);
+    CHECK(r.retryAfterS <= 601);
+    // Everything from that address waits, or a wait would tell a right guess from a wrong one.
+    CHECK(raw("GET", s.url() + "/v1/pull", "", good).status == 429);
+    // Health and metrics need no token and stay open.
+    CHECK(raw("GET", s.url() + "/v1/health", "").status == 200);
+    auto m = raw("GET", s.url() + "/v1/metrics", "");
+    CHECK(m.body.find("zhuxue_auth_failures_total 30") != std::string::npos);
+}
