@@ -427,7 +427,9 @@ void SyncEngine::run() {
             clientFor = cred->url + cred->token;
         }
         m_board.update([&](SyncStatus& st) {
-            st.state = SyncState::Syncing;
+            // A look at a still-locked store is not shown as syncing (no flicker every poll).
+            if (st.state != SyncState::WaitingForSignIn)
+                st.state = SyncState::Syncing;
             st.serverUrl = cred->url;
         });
         auto r = syncOnce(*store, *client, m_options, &m_board);
