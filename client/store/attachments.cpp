@@ -129,6 +129,28 @@ Result<Attachment> Store::addAttachment(Attachment meta, std::span<const std::by
     return meta;
 }
 
+Status Store::putAttachmentFile(std::string_view sha256, std::span<const std::byte> bytes) {
+    if (sodium_init() < 0)
+        return Error("store.io_error", {}, "libsodium init failed");
+    if (!isSha256Hex(sha256) || sha256Hex(bytes) != sha256)
+        return Error("store.attachment_damaged", {{"sha256", std::string(sha256)}},
+                     "the bytes do not have the SHA-256 the record names");
+    if (auto k = m_impl->requireKey(); !k)
+        return k.error();
+    if (readAttachment(sha256))
+        return {};
+    auto sealed =
+        crypto::KeyVault::sealBytes(m_impl->dataDir, "attachment." + std::string(sha256), bytes);
+    if (!sealed)
+        return sealed.error();
+    return writeDurably(attachmentPath(sha256), *sealed);
+}
+
+bool Store::hasAttachmentFile(std::string_view sha256) const {
+    std::error_code ec;
+    return isSha256Hex(sha256) && fs::is_regular_file(attachmentPath(sha256), ec);
+}
+
 Result<std::vector<std::byte>> Store::readAttachment(std::string_view sha256) const {
     if (auto a = m_impl->mayRead(); !a)
         return a.error();

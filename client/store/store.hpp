@@ -209,6 +209,12 @@ public:
     std::filesystem::path attachmentPath(std::string_view sha256) const;
     // Reads the file back and verifies its hash (store.attachment_damaged when it differs).
     Result<std::vector<std::byte>> readAttachment(std::string_view sha256) const;
+    // Stores the bytes of an attachment another device made (sync): refused with
+    // store.attachment_damaged unless their SHA-256 is `sha256`; sealed with this device's key
+    // like addAttachment's files. No record is written (the pulled Attachment record exists).
+    Status putAttachmentFile(std::string_view sha256, std::span<const std::byte> bytes);
+    // Whether the file of this attachment is on this device (not decrypted or verified).
+    bool hasAttachmentFile(std::string_view sha256) const;
 
     // ---- sync -------------------------------------------------------------------------------
     // Oldest pending changes first, at most `limit`.

@@ -494,6 +494,16 @@ Result<SyncCounts> DeviceSyncStore::counts() {
                         c.quarantined);
         !st)
         return st.error();
+    auto blobs = blobRows();
+    if (!blobs)
+        return blobs.error();
+    for (const auto& r : *blobs) {
+        bool here = m_store->hasAttachmentFile(r.ref.sha256);
+        if (!here)
+            c.blobsDown++;
+        else if (!r.done)
+            c.blobsUp++;
+    }
     return c;
 }
 
@@ -537,14 +547,82 @@ Status DeviceSyncStore::saveCredentials(const SyncCredentials& c) {
                         {"expires_at", std::to_string(c.expiresAt)}})
         if (auto st = setState(k, v); !st)
             return st;
-    if (!sameServer)
+    if (!sameServer) {
         if (auto st = setState("cursor", ""); !st)
             return st;
+        // Nor has it our blobs: upload them again (its /status skips what it already has).
+        if (auto st = m_store->db().exec("DELETE FROM sync_state WHERE key LIKE 'blob.%'"); !st)
+            return st;
+    }
     return tx.commit();
 }
 
 Result<std::string> DeviceSyncStore::deviceId() {
     return m_store->deviceId().str();
+}
+
+Result<std::vector<DeviceSyncStore::BlobRow>> DeviceSyncStore::blobRows() {
+    // sha256 and size_bytes are not sensitive: readable while the store is locked.
+    auto st = m_store->db().prepare(
+        "SELECT a.sha256, max(a.size_bytes), EXISTS(SELECT 1 FROM sync_state s WHERE s.key IN"
+        " ('blob.up.' || a.sha256, 'blob.refused.' || a.sha256)) FROM attachment a"
+        " WHERE length(a.sha256) = 64 GROUP BY a.sha256 ORDER BY min(a.created_ms), a.sha256");
+    if (!st)
+        return st.error();
+    std::vector<BlobRow> out;
+    for (;;) {
+        auto row = st->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            return out;
+        out.push_back({{st->text(0), st->i64(1)}, st->i64(2) != 0});
+    }
+}
+
+Result<std::vector<BlobRef>> DeviceSyncStore::blobsToUpload() {
+    auto rows = blobRows();
+    if (!rows)
+        return rows.error();
+    std::vector<BlobRef> out;
+    for (const auto& r : *rows)
+        if (!r.done && m_store->hasAttachmentFile(r.ref.sha256))
+            out.push_back(r.ref);
+    return out;
+}
+
+Result<std::vector<BlobRef>> DeviceSyncStore::blobsToDownload() {
+    auto rows = blobRows();
+    if (!rows)
+        return rows.error();
+    std::vector<BlobRef> out;
+    for (const auto& r : *rows)
+        if (!m_store->hasAttachmentFile(r.ref.sha256))
+            out.push_back(r.ref);
+    return out;
+}
+
+Result<std::string> DeviceSyncStore::readBlob(const std::string& sha256) {
+    auto bytes = m_store->readAttachment(sha256);
+    if (!bytes)
+        return bytes.error();
+    return std::string(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+}
+
+Status DeviceSyncStore::blobUploaded(const std::string& sha256) {
+    return setState("blob.up." + sha256, "1");
+}
+
+Status DeviceSyncStore::blobRefused(const std::string& sha256, const std::string& reasonKey) {
+    return setState("blob.refused." + sha256, reasonKey);
+}
+
+Status DeviceSyncStore::storeBlob(const std::string& sha256, const std::string& bytes) {
+    std::span<const std::byte> view(reinterpret_cast<const std::byte*>(bytes.data()),
+                                    bytes.size());
+    if (auto st = m_store->putAttachmentFile(sha256, view); !st)
+        return st;
+    return blobUploaded(sha256);
 }
 
 Result<std::map<FieldKey, FieldState>> DeviceSyncStore::fieldStates() {

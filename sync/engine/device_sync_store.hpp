@@ -16,7 +16,9 @@
 // state and the new cursor commit in ONE transaction (Store::applyRemoteWith).
 //
 // Sync state (cursor, url, token, counties, expiry) lives in the store's sync_state table
-// (schema version 3); the device id is the store's own.
+// (schema version 3); the device id is the store's own. Blobs: "blob.up.<sha256>" marks a file
+// the server has complete, "blob.refused.<sha256>" one it refused for good (with the key); the
+// files themselves are the store's attachment files (sealed at rest with this device's key).
 #include "sync/protocol/merge.hpp"
 #include "sync_store.hpp"
 
@@ -47,6 +49,12 @@ public:
     Result<SyncCredentials> credentials() override;
     Status saveCredentials(const SyncCredentials& c) override;
     Result<std::string> deviceId() override;
+    Result<std::vector<BlobRef>> blobsToUpload() override;
+    Result<std::vector<BlobRef>> blobsToDownload() override;
+    Result<std::string> readBlob(const std::string& sha256) override;
+    Status blobUploaded(const std::string& sha256) override;
+    Status blobRefused(const std::string& sha256, const std::string& reasonKey) override;
+    Status storeBlob(const std::string& sha256, const std::string& bytes) override;
 
     // The merge state of every field this device has synced or edited since it was enrolled
     // (for comparing replicas in tests and tools).
@@ -70,6 +78,12 @@ private:
     // Folds every outbox entry not folded yet (edits made since the last push).
     Status foldUnfolded(std::map<Key, FieldState>& cache);
     Result<FieldState*> cached(std::map<Key, FieldState>& cache, const Key& k);
+    // Attachment records' distinct (sha256, size), with whether the server has each.
+    struct BlobRow {
+        BlobRef ref;
+        bool done = false; // uploaded or refused
+    };
+    Result<std::vector<BlobRow>> blobRows();
 
     std::unique_ptr<store::Store> m_store;
 };

@@ -20,20 +20,11 @@ int SyncClient::retryAfterOf(const Error& e) {
     return it == e.args.end() ? -1 : std::atoi(it->second.c_str());
 }
 
-Result<nlohmann::json> SyncClient::call(const std::string& method, const std::string& path,
-                                        const std::string& body) {
-    HttpRequest req;
-    req.method = method;
-    req.url = m_base + path;
+Result<HttpResponse> SyncClient::exchange(HttpRequest req) {
     req.timeoutMs = m_timeoutMs;
     req.headers["Zhuxue-Protocol"] = std::to_string(kProtocolVersion);
     if (!m_token.empty())
         req.headers["Authorization"] = "Bearer " + m_token;
-    if (!body.empty()) {
-        req.body = gzipCompress(body);
-        req.headers["Content-Type"] = "application/json";
-        req.headers["Content-Encoding"] = "gzip";
-    }
     auto res = m_http.send(req);
     m_counters.bytesSent += res.bytesSent;
     m_counters.bytesReceived += res.bytesReceived;
@@ -46,11 +37,76 @@ Result<nlohmann::json> SyncClient::call(const std::string& method, const std::st
             e.args["retry_after"] = std::to_string(res.retryAfterS);
         return e;
     }
-    auto j = parseJson(res.body);
+    return res;
+}
+
+Result<nlohmann::json> SyncClient::call(const std::string& method, const std::string& path,
+                                        const std::string& body) {
+    HttpRequest req;
+    req.method = method;
+    req.url = m_base + path;
+    if (!body.empty()) {
+        req.body = gzipCompress(body);
+        req.headers["Content-Type"] = "application/json";
+        req.headers["Content-Encoding"] = "gzip";
+    }
+    auto res = exchange(std::move(req));
+    if (!res)
+        return res.error();
+    auto j = parseJson(res->body);
     if (!j) // a cut or garbled answer is a network failure: try again later
         return Error("sync.error.network", {{"status", "0"}},
                      "the server's answer was cut or garbled");
     return j;
+}
+
+namespace {
+Result<RemoteBlob> remoteBlobFrom(const Result<nlohmann::json>& j) {
+    if (!j)
+        return j.error();
+    if (!j->is_object() || !j->contains("size") || !(*j)["size"].is_number_integer() ||
+        !j->contains("complete") || !(*j)["complete"].is_boolean())
+        return Error("sync.error.network", {{"status", "0"}},
+                     "the blob answer lacks size or complete");
+    RemoteBlob b;
+    b.size = (*j)["size"].get<int64_t>();
+    b.total = j->value("total", int64_t{-1});
+    b.complete = (*j)["complete"].get<bool>();
+    return b;
+}
+} // namespace
+
+Result<RemoteBlob> SyncClient::blobStatus(const std::string& sha256) {
+    return remoteBlobFrom(call("GET", "/v1/blobs/" + sha256 + "/status", {}));
+}
+
+Result<RemoteBlob> SyncClient::putBlob(const std::string& sha256, int64_t offset, int64_t total,
+                                       std::string_view piece) {
+    HttpRequest req;
+    req.method = "PUT";
+    req.url = m_base + "/v1/blobs/" + sha256 + "?offset=" + std::to_string(offset) +
+              "&total=" + std::to_string(total);
+    req.body.assign(piece.data(), piece.size());
+    req.headers["Content-Type"] = "application/octet-stream";
+    auto res = exchange(std::move(req));
+    if (!res)
+        return res.error();
+    auto j = parseJson(res->body);
+    if (!j)
+        return Error("sync.error.network", {{"status", "0"}},
+                     "the server's answer was cut or garbled");
+    return remoteBlobFrom(j);
+}
+
+Result<std::string> SyncClient::getBlob(const std::string& sha256, int64_t offset,
+                                        int64_t limit) {
+    HttpRequest req;
+    req.url = m_base + "/v1/blobs/" + sha256 + "?offset=" + std::to_string(offset) +
+              "&limit=" + std::to_string(limit);
+    auto res = exchange(std::move(req));
+    if (!res)
+        return res.error();
+    return std::move(res->body);
 }
 
 Result<EnrollResponse> SyncClient::enroll(const std::string& code, const std::string& device,

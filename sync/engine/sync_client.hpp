@@ -13,6 +13,13 @@ struct WireCounters {
     int64_t bytesSent = 0, bytesReceived = 0;
 };
 
+// The server's view of one blob (PUT and /status answers).
+struct RemoteBlob {
+    int64_t size = 0;   // bytes received so far
+    int64_t total = -1; // announced size, -1 while unknown
+    bool complete = false;
+};
+
 class SyncClient {
 public:
     SyncClient(std::string baseUrl, std::string token = {});
@@ -20,8 +27,18 @@ public:
                                   const std::string& name);
     Result<PushResponse> push(const std::vector<Change>& changes);
     Result<PullResponse> pull(const std::string& cursor, std::size_t limit);
+    // Blobs: raw bytes, not gzipped (photos and signatures are compressed already).
+    Result<RemoteBlob> blobStatus(const std::string& sha256);
+    Result<RemoteBlob> putBlob(const std::string& sha256, int64_t offset, int64_t total,
+                               std::string_view piece);
+    // Up to `limit` bytes from `offset` (the server may send fewer).
+    Result<std::string> getBlob(const std::string& sha256, int64_t offset, int64_t limit);
     const WireCounters& counters() const { return m_counters; }
     void setTimeoutMs(long ms) { m_timeoutMs = ms; }
+    long timeoutMs() const { return m_timeoutMs; }
+    // Bytes per blob piece, adapted to the link by syncOnce and kept between rounds.
+    int64_t blobPiece() const { return m_blobPiece; }
+    void setBlobPiece(int64_t bytes) { m_blobPiece = bytes; }
 
     static int statusOf(const Error& e);     // 0 = network
     static int retryAfterOf(const Error& e); // -1 = none
@@ -29,11 +46,14 @@ public:
 private:
     Result<nlohmann::json> call(const std::string& method, const std::string& path,
                                 const std::string& body);
+    // One request; an Error for a transport failure or a status other than 200.
+    Result<HttpResponse> exchange(HttpRequest req);
 
     std::string m_base, m_token;
     HttpClient m_http;
     WireCounters m_counters;
     long m_timeoutMs = 60000;
+    int64_t m_blobPiece = 64 * 1024;
 };
 
 } // namespace zhuxue::sync

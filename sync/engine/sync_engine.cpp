@@ -1,5 +1,6 @@
 #include "sync_engine.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 
@@ -22,7 +23,126 @@ Status publishCounts(SyncStore& store, SyncStatusBoard* board) {
         s.pendingChanges = counts->pending;
         s.conflicts = counts->conflicts;
         s.quarantined = counts->quarantined;
+        s.blobsPendingUp = counts->blobsUp;
+        s.blobsPendingDown = counts->blobsDown;
     });
+    return {};
+}
+
+bool isLocked(const Error& e) {
+    return e.key == "store.locked";
+}
+
+// The next piece size: what the link moved in blobPieceSeconds, within the bounds.
+void adaptPiece(SyncClient& client, const SyncOptions& o, int64_t bytes,
+                std::chrono::steady_clock::duration took) {
+    double s = std::max(0.001, std::chrono::duration<double>(took).count());
+    auto next = static_cast<int64_t>(static_cast<double>(bytes) / s * o.blobPieceSeconds);
+    // Grow at most fourfold at a time: one fast piece on a noisy link proves little.
+    next = std::min(next, std::max<int64_t>(client.blobPiece(), bytes) * 4);
+    client.setBlobPiece(std::clamp(next, o.blobPieceMin, o.blobPieceMax));
+}
+
+void shrinkPiece(SyncClient& client, const SyncOptions& o) {
+    client.setBlobPiece(std::max(o.blobPieceMin, client.blobPiece() / 2));
+}
+
+// Uploads one blob, resuming where the server's copy ends. Ok also when the blob was set aside
+// (refused for good, or the local file is damaged); an error stops the round.
+Status uploadBlob(SyncStore& store, SyncClient& client, const SyncOptions& o, const BlobRef& ref,
+                  SyncReport& report) {
+    auto bytes = store.readBlob(ref.sha256);
+    if (!bytes) {
+        if (bytes.error().key == "store.attachment_damaged") {
+            report.blobsRefused++; // nothing to send; the store's check reports the file
+            return {};
+        }
+        return bytes.error();
+    }
+    const auto total = static_cast<int64_t>(bytes->size());
+    auto st = client.blobStatus(ref.sha256);
+    if (!st)
+        return st.error();
+    if (st->complete)
+        return store.blobUploaded(ref.sha256);
+    int64_t offset = st->total == total ? st->size : 0;
+    for (int offsetFixes = 0;;) {
+        int64_t len = std::min(client.blobPiece(), total - offset);
+        auto t0 = std::chrono::steady_clock::now();
+        auto r = client.putBlob(ref.sha256, offset, total,
+                                std::string_view(*bytes).substr(static_cast<std::size_t>(offset),
+                                                                static_cast<std::size_t>(len)));
+        if (r) {
+            report.blobBytesUp += len;
+            if (len > 0)
+                adaptPiece(client, o, len, std::chrono::steady_clock::now() - t0);
+            if (r->complete) {
+                report.blobsUploaded++;
+                return store.blobUploaded(ref.sha256);
+            }
+            offset = r->size;
+            continue;
+        }
+        int status = SyncClient::statusOf(r.error());
+        if (status == 409 && ++offsetFixes <= 3) { // another upload moved it: continue there
+            auto it = r.error().args.find("expected");
+            offset = it == r.error().args.end() ? 0 : std::atoll(it->second.c_str());
+            if (offset < 0 || offset > total)
+                offset = 0;
+            continue;
+        }
+        if (status == 413 && client.blobPiece() > o.blobPieceMin) {
+            shrinkPiece(client, o);
+            continue;
+        }
+        if (status == 0)
+            shrinkPiece(client, o); // a piece that did not make it: smaller ones next time
+        // Network, 5xx, 429 and a hash mismatch (the server discarded it) are retried later;
+        // the rest is final for this blob.
+        if (status == 0 || status >= 500 || status == 429 || status == 422 || status == 409 ||
+            status == 401)
+            return r.error();
+        report.blobsRefused++;
+        return store.blobRefused(ref.sha256, r.error().key);
+    }
+}
+
+// Downloads one blob and keeps it when its SHA-256 is right. Ok also when the server does not
+// have it (yet): the record stays "file missing" and the next round asks again.
+Status downloadBlob(SyncStore& store, SyncClient& client, const SyncOptions& o, const BlobRef& ref,
+                    SyncReport& report) {
+    std::string data;
+    constexpr int64_t kMaxBlob = 1LL << 30;
+    for (;;) {
+        int64_t want = client.blobPiece();
+        auto t0 = std::chrono::steady_clock::now();
+        auto r = client.getBlob(ref.sha256, static_cast<int64_t>(data.size()), want);
+        if (!r) {
+            int status = SyncClient::statusOf(r.error());
+            if (status == 404 || status == 403) {
+                report.blobsUnavailable++;
+                return {};
+            }
+            if (status == 0)
+                shrinkPiece(client, o);
+            return r.error();
+        }
+        if (!r->empty())
+            adaptPiece(client, o, static_cast<int64_t>(r->size()),
+                       std::chrono::steady_clock::now() - t0);
+        report.blobBytesDown += static_cast<int64_t>(r->size());
+        data += *r;
+        if (static_cast<int64_t>(r->size()) < want || static_cast<int64_t>(data.size()) > kMaxBlob)
+            break;
+    }
+    auto st = store.storeBlob(ref.sha256, data);
+    if (!st) {
+        if (st.error().key != "store.attachment_damaged")
+            return st;
+        report.blobsRefused++; // the server's bytes are not what the record names
+        return {};
+    }
+    report.blobsDownloaded++;
     return {};
 }
 } // namespace
@@ -44,6 +164,16 @@ Result<SyncReport> syncOnce(SyncStore& store, SyncClient& client, const SyncOpti
                               client.counters().bytesReceived - startRecv;
             });
     };
+    // 0. Blobs first: a change that names an attachment reaches other devices only after the
+    //    server has the whole file.
+    auto up = store.blobsToUpload();
+    if (!up)
+        return finish(up.error());
+    for (const auto& ref : *up)
+        if (auto st = uploadBlob(store, client, options, ref, report); !st) {
+            report.retryAfterS = SyncClient::retryAfterOf(st.error());
+            return finish(st.error());
+        }
     // 1. Push the outbox in batches. 413 halves the batch; a change the server refuses for good
     //    goes to quarantine; anything else stops the round and is retried later.
     auto counts = store.counts();
@@ -114,6 +244,15 @@ Result<SyncReport> syncOnce(SyncStore& store, SyncClient& client, const SyncOpti
         if (!page->more)
             break;
     }
+    // 3. Files of pulled attachment records.
+    auto down = store.blobsToDownload();
+    if (!down)
+        return finish(down.error());
+    for (const auto& ref : *down)
+        if (auto st = downloadBlob(store, client, options, ref, report); !st) {
+            report.retryAfterS = SyncClient::retryAfterOf(st.error());
+            return finish(st.error());
+        }
     report.bytesSent = client.counters().bytesSent - startSent;
     report.bytesReceived = client.counters().bytesReceived - startRecv;
     if (auto p = publishCounts(store, board); !p)
@@ -238,8 +377,20 @@ void SyncEngine::run() {
                 m_enroll.reset();
             }
         }
+        auto waitForSignIn = [&] {
+            // Not a failure: no backoff, no error shown; look again shortly.
+            m_board.update([&](SyncStatus& st) {
+                st.state = SyncState::WaitingForSignIn;
+                st.lastErrorKey.clear();
+            });
+            next = std::chrono::steady_clock::now() + m_timing.lockedPoll;
+        };
         if (!store) {
             auto s = m_openStore();
+            if (!s && isLocked(s.error())) {
+                waitForSignIn();
+                continue;
+            }
             if (!s) {
                 m_board.update([&](SyncStatus& st) {
                     st.state = SyncState::Error;
@@ -276,10 +427,16 @@ void SyncEngine::run() {
             clientFor = cred->url + cred->token;
         }
         m_board.update([&](SyncStatus& st) {
-            st.state = SyncState::Syncing;
+            // A look at a still-locked store is not shown as syncing (no flicker every poll).
+            if (st.state != SyncState::WaitingForSignIn)
+                st.state = SyncState::Syncing;
             st.serverUrl = cred->url;
         });
         auto r = syncOnce(*store, *client, m_options, &m_board);
+        if (!r && isLocked(r.error())) {
+            waitForSignIn();
+            continue;
+        }
         auto now = std::chrono::steady_clock::now();
         if (r) {
             failures = 0;

@@ -21,15 +21,24 @@ struct SyncOptions {
     std::size_t pushBatch = 500;
     std::size_t pullPage = 1000;
     long requestTimeoutMs = 60000;
+    // Blob pieces: sized so one takes about blobPieceSeconds on the measured link (a slow
+    // rural line gets small pieces that finish before the request timeout), within these bounds.
+    int64_t blobPieceMin = 16 * 1024;
+    int64_t blobPieceMax = 1024 * 1024;
+    double blobPieceSeconds = 8;
 };
 
 struct SyncReport {
     int64_t pushed = 0, duplicates = 0, quarantined = 0, pulled = 0;
     int64_t bytesSent = 0, bytesReceived = 0;
-    int retryAfterS = -1; // from the last failed call
+    int64_t blobsUploaded = 0, blobsDownloaded = 0, blobBytesUp = 0, blobBytesDown = 0;
+    int64_t blobsUnavailable = 0; // named by a record but not (yet) complete on the server
+    int64_t blobsRefused = 0;     // refused for good by the server, or damaged
+    int retryAfterS = -1;         // from the last failed call
 };
 
-// One round. Errors keep their key (sync.error.*); SyncClient::statusOf tells network (0) from
+// One round: upload the blobs the server lacks (before the changes that name them), push the
+// outbox, pull, then download the blobs pulled records name. Errors keep their key (sync.error.*); SyncClient::statusOf tells network (0) from
 // server answers.
 Result<SyncReport> syncOnce(SyncStore& store, SyncClient& client, const SyncOptions& options,
                             SyncStatusBoard* board = nullptr);
@@ -43,6 +52,8 @@ struct SyncTiming {
     std::chrono::milliseconds period{300000};
     std::chrono::milliseconds backoffMin{1000};
     std::chrono::milliseconds backoffMax{300000};
+    // While the store is locked (nobody signed in), how often to look whether it opened again.
+    std::chrono::milliseconds lockedPoll{2000};
 };
 
 class SyncEngine {

@@ -7,7 +7,9 @@
 
 namespace zhuxue::sync {
 
-enum class SyncState { NotConfigured, Idle, Syncing, Offline, Error };
+// WaitingForSignIn: the store is locked (a staff machine with nobody signed in); not an error,
+// sync resumes by itself after sign-in.
+enum class SyncState { NotConfigured, Idle, Syncing, Offline, Error, WaitingForSignIn };
 
 struct SyncStatus {
     SyncState state = SyncState::NotConfigured;
@@ -16,6 +18,8 @@ struct SyncStatus {
     int64_t pendingChanges = 0;
     int64_t conflicts = 0;
     int64_t quarantined = 0;
+    int64_t blobsPendingUp = 0;   // attachment files not yet on the server
+    int64_t blobsPendingDown = 0; // attachment records whose file is not on this device yet
     int64_t recordsDone = 0, recordsTotal = 0;
     int64_t bytesDone = 0;
     std::string lastErrorKey; // i18n key of the last error, empty when none

@@ -25,6 +25,15 @@ struct SyncCredentials {
 
 struct SyncCounts {
     int64_t pending = 0, conflicts = 0, quarantined = 0;
+    int64_t blobsUp = 0;   // attachment files the server does not have yet
+    int64_t blobsDown = 0; // attachment records whose file is not on this device yet
+};
+
+// An attachment file, named by the SHA-256 of its plaintext (the record's sha256 field). On the
+// wire a blob is that plaintext; each device seals its copy with its own key.
+struct BlobRef {
+    std::string sha256;
+    int64_t size = 0;
 };
 
 class SyncStore {
@@ -44,6 +53,19 @@ public:
     // Keeps every unsynced change: enrolling again never deletes local data.
     virtual Status saveCredentials(const SyncCredentials& c) = 0;
     virtual Result<std::string> deviceId() = 0;
+
+    // Blobs (attachment files). Which ones are on this device but not confirmed complete on the
+    // server; which ones attachment records name but this device lacks.
+    virtual Result<std::vector<BlobRef>> blobsToUpload() = 0;
+    virtual Result<std::vector<BlobRef>> blobsToDownload() = 0;
+    // The plaintext, its SHA-256 verified (store.locked while nobody is signed in).
+    virtual Result<std::string> readBlob(const std::string& sha256) = 0;
+    // The server has the whole blob (uploaded, or seen complete there): never upload it again.
+    virtual Status blobUploaded(const std::string& sha256) = 0;
+    // The server refused this blob for good (e.g. too large): stop trying, keep the reason.
+    virtual Status blobRefused(const std::string& sha256, const std::string& reasonKey) = 0;
+    // Verifies the SHA-256 and keeps the bytes (sealed at rest); also marks it uploaded.
+    virtual Status storeBlob(const std::string& sha256, const std::string& bytes) = 0;
 };
 
 } // namespace zhuxue::sync

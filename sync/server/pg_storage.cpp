@@ -35,6 +35,8 @@ CREATE TABLE IF NOT EXISTS changes(
     base TEXT NOT NULL,
     received_at BIGINT NOT NULL);
 CREATE INDEX IF NOT EXISTS changes_county_seq ON changes(county, seq);
+CREATE INDEX IF NOT EXISTS changes_blob_ref ON changes(value, county)
+    WHERE record_type = 'attachment' AND field = 'sha256';
 CREATE TABLE IF NOT EXISTS devices(
     id TEXT PRIMARY KEY, name TEXT NOT NULL, counties TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,
     enrolled_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, revoked_at BIGINT NOT NULL DEFAULT 0);
@@ -380,6 +382,19 @@ public:
         if (!conn.ok(up) || !conn.ok(conn.run("COMMIT")))
             return conn.error("append blob");
         return BlobState{size, total, complete};
+    }
+
+    Result<bool> blobReferenced(const std::string& sha,
+                                const std::vector<std::string>& counties) override {
+        Lease c(*this);
+        nlohmann::json cs = counties;
+        auto r = c->run("SELECT 1 FROM changes WHERE record_type = 'attachment' AND field = "
+                        "'sha256' AND value = $1 AND county IN (SELECT "
+                        "jsonb_array_elements_text($2::jsonb)) LIMIT 1",
+                        {nlohmann::json(sha).dump(), cs.dump()});
+        if (!c->ok(r))
+            return c->error("blob reference");
+        return PQntuples(r.get()) > 0;
     }
 
     std::unique_ptr<QueueDb> queueDb() override { return makePgQueueDb(m_conninfo); }

@@ -100,7 +100,8 @@ void RateLimiter::fail(const std::string& who, int64_t now) {
 
 Service::Service(Storage& storage, ServiceOptions options)
     : m_storage(storage), m_options(options),
-      m_limiter(options.enrollFailuresPerWindow, options.enrollWindowS) {}
+      m_limiter(options.enrollFailuresPerWindow, options.enrollWindowS),
+      m_authLimiter(options.authFailuresPerWindow, options.authWindowS) {}
 
 struct Handlers {
     Service& s;
@@ -137,6 +138,16 @@ struct Handlers {
     }
 
     std::optional<DeviceInfo> authenticate(const httplib::Request& req, httplib::Response& res) {
+        const std::string who = req.remote_addr;
+        if (int wait = s.m_authLimiter.blockedFor(who, unixNow())) {
+            s.m_clientErrors++;
+            res.set_header("Retry-After", std::to_string(wait));
+            sendError(res, 429,
+                      Error("sync.error.auth_rate", {{"seconds", std::to_string(wait)}},
+                            "too many unknown tokens from this address; wait " +
+                                std::to_string(wait) + " s"));
+            return std::nullopt;
+        }
         auto h = req.get_header_value("Authorization");
         if (h.rfind("Bearer ", 0) != 0) {
             s.m_clientErrors++;
@@ -154,6 +165,8 @@ struct Handlers {
         }
         if (!dev->has_value()) {
             s.m_clientErrors++;
+            s.m_authFailures++;
+            s.m_authLimiter.fail(who, unixNow());
             sendError(res, 401,
                       Error("sync.error.bad_token", {}, "unknown token: enroll this device again"));
             return std::nullopt;
@@ -397,8 +410,34 @@ struct Handlers {
                     Error("sync.error.bad_blob_request", {}, "offset must be a byte count"));
             offset = *o;
         }
-        auto data =
-            s.m_storage.readBlob(sha, offset, static_cast<int64_t>(s.m_options.maxBlobPiece));
+        int64_t limit = static_cast<int64_t>(s.m_options.maxBlobPiece);
+        if (req.has_param("limit")) {
+            auto l = parseNonNegative(req.get_param_value("limit"));
+            if (!l || *l < 1)
+                return sendError(
+                    res, 400,
+                    Error("sync.error.bad_blob_request", {}, "limit must be a positive byte count"));
+            limit = std::min(limit, *l);
+        }
+        // Only blobs that a record of this device's counties names: a hash alone (from a log,
+        // a screenshot, another county's device) does not open a photo or a signature.
+        auto allowed = s.m_storage.blobReferenced(sha, dev->counties);
+        if (!allowed) {
+            s.m_serverErrors++;
+            res.set_header("Retry-After", "2");
+            return sendError(res, 503, allowed.error());
+        }
+        if (!*allowed) {
+            s.m_clientErrors++;
+            if (s.m_options.auditReads)
+                std::fprintf(stderr, "zhuxue-server: audit blob refused device=%s sha256=%s\n",
+                             dev->id.c_str(), sha.c_str());
+            return sendError(res, 403,
+                             Error("sync.error.blob_out_of_scope", {{"sha256", sha}},
+                                   "no attachment record of this device's counties names this "
+                                   "blob"));
+        }
+        auto data = s.m_storage.readBlob(sha, offset, limit);
         if (!data) {
             s.m_clientErrors++;
             return sendError(res, data.error().key == "sync.error.blob_missing" ? 404 : 503,
@@ -498,6 +537,7 @@ std::string Service::metricsText() {
     counter("zhuxue_server_errors_total", "Requests answered with 5xx.", m_serverErrors);
     counter("zhuxue_enrollments_total", "Devices enrolled.", m_enrollments);
     counter("zhuxue_enroll_failures_total", "Wrong enrollment codes.", m_enrollFailures);
+    counter("zhuxue_auth_failures_total", "Requests with an unknown token.", m_authFailures);
     counter("zhuxue_blob_bytes_in_total", "Blob bytes received.", m_blobBytesIn);
     counter("zhuxue_blob_bytes_out_total", "Blob bytes sent.", m_blobBytesOut);
     gauge("zhuxue_process_resident_memory_bytes", "Resident memory.", rssBytes());

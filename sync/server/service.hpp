@@ -21,6 +21,12 @@ struct ServiceOptions {
     int64_t tokenLifetimeS = 365LL * 24 * 3600;
     int enrollFailuresPerWindow = 10; // per client address
     int enrollWindowS = 600;
+    // Unknown bearer tokens per client address in the same kind of window; beyond it every
+    // request from that address is 429 until the window passes (tokens are 256-bit random, so
+    // this is about load and noise from a misconfigured or hostile client, and generous enough
+    // for a county office's devices behind one NAT address).
+    int authFailuresPerWindow = 30;
+    int authWindowS = 600;
     // One line per read on stderr (the journal): which device pulled which counties' changes
     // (cursor range, count) or which blob. Ids and counts only, never record content.
     bool auditReads = true;
@@ -50,9 +56,10 @@ private:
     Storage& m_storage;
     ServiceOptions m_options;
     RateLimiter m_limiter;
+    RateLimiter m_authLimiter;
     std::atomic<int64_t> m_stored{0}, m_duplicates{0}, m_rejected{0}, m_pulled{0},
         m_pushRequests{0}, m_pullRequests{0}, m_clientErrors{0}, m_serverErrors{0},
-        m_enrollments{0}, m_enrollFailures{0}, m_blobBytesIn{0}, m_blobBytesOut{0};
+        m_enrollments{0}, m_enrollFailures{0}, m_authFailures{0}, m_blobBytesIn{0}, m_blobBytesOut{0};
     // Request latency histogram (seconds), Prometheus style cumulative buckets.
     static constexpr double kBuckets[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
     std::atomic<int64_t> m_latency[std::size(kBuckets) + 1] = {};

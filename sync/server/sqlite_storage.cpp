@@ -26,6 +26,8 @@ CREATE TABLE IF NOT EXISTS changes(
     base TEXT NOT NULL,
     received_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS changes_county_seq ON changes(county, seq);
+CREATE INDEX IF NOT EXISTS changes_blob_ref ON changes(value, county)
+    WHERE record_type = 'attachment' AND field = 'sha256';
 CREATE TABLE IF NOT EXISTS devices(
     id TEXT PRIMARY KEY, name TEXT NOT NULL, counties TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,
     enrolled_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, revoked_at INTEGER NOT NULL DEFAULT 0);
@@ -381,6 +383,28 @@ public:
         if (static_cast<int64_t>(out.size()) > maxBytes)
             out.resize(static_cast<std::size_t>(maxBytes));
         return out;
+    }
+
+    Result<bool> blobReferenced(const std::string& sha,
+                                const std::vector<std::string>& counties) override {
+        std::lock_guard lock(m_mutex);
+        if (counties.empty())
+            return false;
+        std::string sql = "SELECT 1 FROM changes WHERE record_type = 'attachment' AND field = "
+                          "'sha256' AND value = ? AND county IN (";
+        for (std::size_t i = 0; i < counties.size(); ++i)
+            sql += i ? ",?" : "?";
+        sql += ") LIMIT 1";
+        Stmt q(m_db, sql.c_str());
+        if (!q.ok())
+            return dbError("blob reference");
+        q.bind(1, nlohmann::json(sha).dump());
+        for (std::size_t i = 0; i < counties.size(); ++i)
+            q.bind(static_cast<int>(i) + 2, counties[i]);
+        int rc = q.step();
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return dbError("blob reference");
+        return rc == SQLITE_ROW;
     }
 
     std::unique_ptr<QueueDb> queueDb() override { return makeSqliteQueueDb(m_db, m_mutex); }

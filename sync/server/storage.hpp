@@ -76,6 +76,10 @@ public:
                                          const std::string& data) = 0;
     virtual Result<std::string> readBlob(const std::string& sha, int64_t offset,
                                          int64_t maxBytes) = 0;
+    // Whether a stored change of one of these counties sets an attachment's sha256 to `sha`:
+    // a device may read only the blobs its counties' records name.
+    virtual Result<bool> blobReferenced(const std::string& sha,
+                                        const std::vector<std::string>& counties) = 0;
 
     // The hall queue's transactions on the same database (see queue_store.hpp).
     virtual std::unique_ptr<QueueDb> queueDb() = 0;

@@ -1,9 +1,12 @@
 // The device's background sync worker against a real zhuxue-server: syncs shortly after saves,
 // reports progress and state through SyncStatusBoard, goes Offline when the server dies and
 // recovers on its own, halves batches on 413, quarantines refused changes.
+#include "client/store/accounts.hpp"
 #include "sync/engine/sync_engine.hpp"
 #include "tests/support/device_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
+
+#include <thread>
 
 using namespace zhuxue;
 using namespace zhuxue::sync;
@@ -116,5 +119,58 @@ TEST_CASE("a 413 halves the batch until it fits; nothing is quarantined for size
     REQUIRE(r.ok());
     CHECK(r->pushed == queued);
     CHECK(r->quarantined == 0);
+    CHECK(store->counts()->pending == 0);
+}
+
+TEST_CASE("while the store is locked the worker waits for sign-in, then syncs at once") {
+    TempDir tmp("zhuxue-sync-engine-locked");
+    ServerProcess server(tmp / "server");
+    fs::path dir = tmp / "device";
+    auto store = openDevice(dir);
+    REQUIRE(enrollDevice(*store, server.url(), server.enrollCode("420527"), "locked").ok());
+    REQUIRE(store->store().save(student(1, "锁屏时保存"), kStaff).ok());
+    // A staff machine (the key is wrapped for the account, device.key is gone), idle-locked: the
+    // data key is wiped for every connection of this directory.
+    auto accounts = store::Accounts::open(dir);
+    REQUIRE(accounts.ok());
+    REQUIRE((*accounts)->create("zhang", "张老师", store::Role::Staff, "correct horse 9").ok());
+    (*accounts)->lockData();
+
+    SyncStatusBoard board;
+    SyncTiming timing;
+    timing.afterSave = std::chrono::milliseconds(100);
+    timing.period = std::chrono::milliseconds(60000);
+    timing.backoffMin = std::chrono::milliseconds(1000); // failures would soon mean minutes
+    timing.backoffMax = std::chrono::milliseconds(300000);
+    timing.lockedPoll = std::chrono::milliseconds(200);
+    SyncEngine engine(
+        [dir]() -> Result<std::unique_ptr<SyncStore>> {
+            auto s = DeviceSyncStore::open(dir);
+            if (!s)
+                return s.error();
+            return std::unique_ptr<SyncStore>(std::move(*s));
+        },
+        board, SyncOptions{}, timing);
+    engine.start();
+    REQUIRE(waitUntil([&] { return board.snapshot().state == SyncState::WaitingForSignIn; },
+                      std::chrono::seconds(10)));
+    // Many looks at a locked store later: still waiting, no error shown, nothing lost.
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    auto waiting = board.snapshot();
+    CHECK(waiting.state == SyncState::WaitingForSignIn);
+    CHECK(waiting.lastErrorKey.empty());
+    CHECK(waiting.pendingChanges > 0);
+    CHECK(waiting.lastSuccess == 0);
+
+    // Sign-in unlocks the key: the worker syncs within a poll, not after a grown backoff.
+    REQUIRE((*accounts)->signIn("zhang", "correct horse 9", systemNowMs()).ok());
+    auto unlocked = std::chrono::steady_clock::now();
+    REQUIRE(waitUntil(
+        [&] {
+            auto s = board.snapshot();
+            return s.state == SyncState::Idle && s.pendingChanges == 0 && s.lastSuccess > 0;
+        },
+        std::chrono::seconds(10)));
+    CHECK(std::chrono::steady_clock::now() - unlocked < std::chrono::seconds(2));
     CHECK(store->counts()->pending == 0);
 }

@@ -41,6 +41,20 @@ Change change(const std::string& device, uint64_t n, const std::string& county =
                   {}};
 }
 
+// An attachment record's sha256 field (what opens a blob to a county's devices).
+Change attachmentChange(const std::string& device, uint64_t n, const std::string& county,
+                        const std::string& sha) {
+    return Change{uuid(0x01910000, n),
+                  "attachment",
+                  uuid(0xbbbb, n),
+                  county,
+                  "sha256",
+                  sha,
+                  hlcText((uint64_t{1750000000000} + n) << 16),
+                  device,
+                  {}};
+}
+
 struct Enrolled {
     std::string device, token;
 };
@@ -240,6 +254,12 @@ TEST_CASE("blobs upload in resumable pieces and are checked against their SHA-25
     r = raw("PUT", base + "?offset=100000&total=" + total, data.substr(100000), auth);
     CHECK(r.status == 200);
     CHECK(nlohmann::json::parse(r.body)["complete"] == true);
+    // Readable once an attachment record of the device's county names it.
+    CHECK(raw("GET", base + "?offset=0", "", auth).status == 403);
+    SyncClient c(s.url(), dev.token);
+    auto pushed = c.push({attachmentChange(dev.device, 1, "420527", sha)});
+    REQUIRE(pushed.ok());
+    CHECK_MESSAGE(pushed->results[0].status == PushStatus::Stored, pushed->results[0].detail);
     r = raw("GET", base + "?offset=0", "", auth);
     CHECK(r.status == 200);
     CHECK(r.body == data);
@@ -250,8 +270,47 @@ TEST_CASE("blobs upload in resumable pieces and are checked against their SHA-25
     r = raw("PUT", s.url() + "/v1/blobs/" + wrong + "?offset=0&total=3", "abc", auth);
     CHECK(r.status == 422);
     CHECK(errorKey(r) == "sync.error.blob_hash");
+    REQUIRE(c.push({attachmentChange(dev.device, 2, "420527", wrong)}).ok());
     r = raw("GET", s.url() + "/v1/blobs/" + wrong, "", auth);
     CHECK(r.status == 404);
+    // A bounded piece: limit caps what one GET returns.
+    r = raw("GET", base + "?offset=1000&limit=500", "", auth);
+    CHECK(r.body == data.substr(1000, 500));
+}
+
+TEST_CASE("a device reads only the blobs its counties' attachment records name") {
+    TempDir tmp("zhuxue-sync-blob-scope");
+    ServerProcess s(tmp / "server");
+    auto a = enroll(s, "420527", 1);
+    auto b = enroll(s, "420528", 2);
+    auto a2 = enroll(s, "420527", 3);
+    std::string photo = "照片 of 420527";
+    std::string sha = sha256Hex(photo);
+    std::string base = s.url() + "/v1/blobs/" + sha;
+    auto bearer = [](const Enrolled& e) {
+        return std::map<std::string, std::string>{{"Authorization", "Bearer " + e.token}};
+    };
+    REQUIRE(raw("PUT", base + "?offset=0&total=" + std::to_string(photo.size()), photo, bearer(a))
+                .status == 200);
+    SyncClient ca(s.url(), a.token);
+    REQUIRE(ca.push({attachmentChange(a.device, 1, "420527", sha)}).ok());
+
+    // Another county's device knows the hash (from a log, a screenshot): it still cannot read.
+    auto r = raw("GET", base, "", bearer(b));
+    CHECK(r.status == 403);
+    CHECK(errorKey(r) == "sync.error.blob_out_of_scope");
+    CHECK(nlohmann::json::parse(r.body)["error"]["message"].get<std::string>().find("counties") !=
+          std::string::npos);
+    // A device of the same county reads it.
+    r = raw("GET", base, "", bearer(a2));
+    CHECK(r.status == 200);
+    CHECK(r.body == photo);
+    // A record in another county naming the same hash opens it for that county only.
+    SyncClient cb(s.url(), b.token);
+    REQUIRE(cb.push({attachmentChange(b.device, 2, "420528", sha)}).ok());
+    r = raw("GET", base, "", bearer(b));
+    CHECK(r.status == 200);
+    CHECK(r.body == photo);
 }
 
 TEST_CASE("TLS with --tls-cert and --tls-key") {
@@ -351,4 +410,29 @@ TEST_CASE("pull cursors never skip a change with three servers on one PostgreSQL
         servers.push_back(
             std::make_unique<ServerProcess>(tmp / ("server" + std::to_string(i)), pg->url()));
     cursorNeverSkips(servers);
+}
+
+TEST_CASE("unknown tokens from one address are rate-limited with 429 and Retry-After") {
+    TempDir tmp("zhuxue-sync-auth-rate");
+    ServerProcess s(tmp / "server");
+    auto dev = enroll(s, "420527", 1);
+    std::map<std::string, std::string> good{{"Authorization", "Bearer " + dev.token}};
+    for (int i = 0; i < 30; ++i) {
+        auto r = raw("GET", s.url() + "/v1/pull",  "",
+                     {{"Authorization", "Bearer " + std::string(64, 'a' + static_cast<char>(i % 6))}});
+        REQUIRE(r.status == 401);
+        CHECK(errorKey(r) == "sync.error.bad_token");
+    }
+    // The 31st guess is not even looked at, and the address waits out the window.
+    auto r = raw("GET", s.url() + "/v1/pull", "", {{"Authorization", "Bearer " + std::string(64, 'f')}});
+    CHECK(r.status == 429);
+    CHECK(errorKey(r) == "sync.error.auth_rate");
+    CHECK(r.retryAfterS > 0);
+    CHECK(r.retryAfterS <= 601);
+    // Everything from that address waits, or a wait would tell a right guess from a wrong one.
+    CHECK(raw("GET", s.url() + "/v1/pull", "", good).status == 429);
+    // Health and metrics need no token and stay open.
+    CHECK(raw("GET", s.url() + "/v1/health", "").status == 200);
+    auto m = raw("GET", s.url() + "/v1/metrics", "");
+    CHECK(m.body.find("zhuxue_auth_failures_total 30") != std::string::npos);
 }

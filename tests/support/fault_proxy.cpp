@@ -1,7 +1,9 @@
 #include "fault_proxy.hpp"
 
 #include <arpa/inet.h>
+#include <algorithm>
 #include <chrono>
+#include <deque>
 #include <netinet/in.h>
 #include <poll.h>
 #include <random>
@@ -109,18 +111,63 @@ void FaultProxy::serve(int client, uint64_t seed) {
     else if (r < f.reset + f.truncate + f.stall)
         kind = Kind::Stall;
     int faultDir = static_cast<int>(rng() % 2); // 0 = towards the server, 1 = towards the device
+    if (f.faultDirection == 0 || f.faultDirection == 1)
+        faultDir = f.faultDirection;
     if (kind == Kind::Truncate)
         faultDir = 1;
-    int64_t faultAt = f.maxFaultByte > 0
-                          ? static_cast<int64_t>(rng() % static_cast<uint64_t>(f.maxFaultByte))
-                          : 0;
+    int64_t span = f.maxFaultByte - f.minFaultByte;
+    int64_t faultAt =
+        f.minFaultByte + (span > 0 ? static_cast<int64_t>(rng() % static_cast<uint64_t>(span)) : 0);
     int64_t moved[2] = {0, 0};
     int fds[2] = {client, up};
     std::vector<char> buf(64 * 1024);
     auto start = std::chrono::steady_clock::now();
+    // Sends one piece on (slicing, delaying and throttling as asked); false when the peer left.
+    auto forward = [&](int dir, const char* data, size_t len) {
+        size_t slice = f.sliceBytes > 0 ? static_cast<size_t>(f.sliceBytes) : len;
+        for (size_t off = 0; off < len; off += slice) {
+            size_t k = std::min(slice, len - off);
+            if (f.delayMs > 0)
+                std::this_thread::sleep_for(std::chrono::milliseconds(f.delayMs));
+            if (!sendAll(fds[1 - dir], data + off, k))
+                return false;
+            moved[dir] += static_cast<int64_t>(k);
+            m_moved[dir] += static_cast<int64_t>(k);
+            if (f.bytesPerSecond > 0) {
+                auto due = start + std::chrono::microseconds(moved[dir] * 1000000 / f.bytesPerSecond);
+                std::this_thread::sleep_until(due);
+            }
+        }
+        return true;
+    };
+    // With latency, what was read waits in a queue until its time has come.
+    struct Held {
+        std::chrono::steady_clock::time_point due;
+        std::string data;
+    };
+    std::deque<Held> held[2];
+    auto flush = [&](bool all) {
+        for (int dir = 0; dir < 2; ++dir)
+            while (!held[dir].empty() &&
+                   (all || held[dir].front().due <= std::chrono::steady_clock::now())) {
+                std::this_thread::sleep_until(held[dir].front().due);
+                if (!forward(dir, held[dir].front().data.data(), held[dir].front().data.size()))
+                    return false;
+                held[dir].pop_front();
+            }
+        return true;
+    };
     while (!m_stop) {
+        int timeout = 100;
+        for (int dir = 0; dir < 2; ++dir)
+            if (!held[dir].empty()) {
+                auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              held[dir].front().due - std::chrono::steady_clock::now())
+                              .count();
+                timeout = static_cast<int>(std::clamp<int64_t>(ms + 1, 0, timeout));
+            }
         pollfd p[2] = {{client, POLLIN, 0}, {up, POLLIN, 0}};
-        if (::poll(p, 2, 100) < 0)
+        if (::poll(p, 2, timeout) < 0)
             break;
         bool closed = false;
         for (int dir = 0; dir < 2 && !closed; ++dir) {
@@ -134,8 +181,9 @@ void FaultProxy::serve(int client, uint64_t seed) {
             size_t len = static_cast<size_t>(n);
             if (kind != Kind::None && dir == faultDir &&
                 moved[dir] + static_cast<int64_t>(len) > faultAt) {
-                size_t keep = static_cast<size_t>(faultAt - moved[dir]);
-                sendAll(fds[1 - dir], buf.data(), keep);
+                flush(true);
+                size_t keep = static_cast<size_t>(std::max<int64_t>(0, faultAt - moved[dir]));
+                sendAll(fds[1 - dir], buf.data(), std::min(keep, len));
                 m_faults++;
                 if (kind == Kind::Stall)
                     for (int waited = 0; waited < f.stallMs && !m_stop; waited += 50)
@@ -149,24 +197,20 @@ void FaultProxy::serve(int client, uint64_t seed) {
                 }
                 return;
             }
-            size_t slice = f.sliceBytes > 0 ? static_cast<size_t>(f.sliceBytes) : len;
-            for (size_t off = 0; off < len; off += slice) {
-                size_t k = std::min(slice, len - off);
-                if (f.delayMs > 0)
-                    std::this_thread::sleep_for(std::chrono::milliseconds(f.delayMs));
-                if (!sendAll(fds[1 - dir], buf.data() + off, k)) {
-                    closed = true;
-                    break;
-                }
-                moved[dir] += static_cast<int64_t>(k);
-                if (f.bytesPerSecond > 0) {
-                    auto due =
-                        start + std::chrono::microseconds(moved[dir] * 1000000 / f.bytesPerSecond);
-                    std::this_thread::sleep_until(due);
-                }
+            if (f.latencyMs > 0) {
+                held[dir].push_back({std::chrono::steady_clock::now() +
+                                         std::chrono::milliseconds(f.latencyMs),
+                                     std::string(buf.data(), len)});
+                continue;
             }
+            if (!forward(dir, buf.data(), len))
+                closed = true;
         }
-        if (closed)
+        if (closed) {
+            flush(true); // what was in flight still arrives
+            break;
+        }
+        if (!flush(false))
             break;
     }
     ::close(client);

@@ -19,9 +19,13 @@ struct Faults {
     double stall = 0;    // probability a connection stops forwarding for stallMs, then closes
     int stallMs = 3000;
     int delayMs = 0;             // added before forwarding each piece
+    int latencyMs = 0;           // one-way delay of every byte, without capping throughput
+                                 // (a long line: 400 each way = 800 ms round trip)
     int sliceBytes = 0;          // forward in pieces of at most this many bytes (0 = as read)
     int64_t bytesPerSecond = 0;  // throughput cap per direction (0 = none)
     int64_t maxFaultByte = 1500; // faults strike within the first N bytes of a direction
+    int64_t minFaultByte = 0;    // ... and not before this byte
+    int faultDirection = -1;     // 0 = towards the server, 1 = towards the device, -1 = random
 };
 
 class FaultProxy {
@@ -35,6 +39,9 @@ public:
     void setTarget(int port) { m_target = port; }
     int64_t connections() const { return m_connections; }
     int64_t faultsInjected() const { return m_faults; }
+    // Bytes forwarded towards the server / towards the devices, over all connections.
+    int64_t bytesUp() const { return m_moved[0]; }
+    int64_t bytesDown() const { return m_moved[1]; }
 
 private:
     void acceptLoop();
@@ -45,6 +52,7 @@ private:
     std::atomic<int> m_target;
     std::atomic<bool> m_stop{false};
     std::atomic<int64_t> m_connections{0}, m_faults{0};
+    std::atomic<int64_t> m_moved[2] = {0, 0};
     std::atomic<uint64_t> m_seed;
     std::mutex m_mutex;
     Faults m_f;

@@ -18,6 +18,7 @@ const char* syncStateKey(sync::SyncState state) {
     case sync::SyncState::Syncing: return "sync.state.syncing";
     case sync::SyncState::Offline: return "sync.state.offline";
     case sync::SyncState::Error: return "sync.state.error";
+    case sync::SyncState::WaitingForSignIn: return "sync.state.waiting_sign_in";
     }
     return "sync.state.not_configured";
 }
@@ -179,6 +180,11 @@ void HomeScreen::draw(Context& ctx) {
             row(app.tr("sync.pending"), std::to_string(status.pendingChanges));
             row(app.tr("sync.conflicts"), std::to_string(status.conflicts));
             row(app.tr("sync.quarantined"), std::to_string(status.quarantined));
+            // Attachments (photos, signatures) whose file has not travelled yet.
+            if (status.blobsPendingUp > 0)
+                row(app.tr("sync.blobs_up"), std::to_string(status.blobsPendingUp));
+            if (status.blobsPendingDown > 0)
+                row(app.tr("sync.blobs_down"), std::to_string(status.blobsPendingDown));
             if (!status.lastErrorKey.empty())
                 row(app.tr("ui.home.last_error"), app.tr(status.lastErrorKey));
             ImGui::EndTable();
