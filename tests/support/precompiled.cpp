@@ -1,0 +1,1 @@
+// Compiled only to build tests/support/precompiled.hpp once (tests/CMakeLists.txt).
