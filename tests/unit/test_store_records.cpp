@@ -71,7 +71,9 @@ TEST_CASE("every save logs changed fields to the outbox with HLC, device and bas
     // The student's consent first (its own changes and audit entry 1), already pushed.
     test::consentStudent(*store, s.county, s.id);
     std::vector<Uuid> consentChanges;
-    for (auto& c : *store->pendingChanges(1000))
+    auto consentPending = store->pendingChanges(1000);
+    REQUIRE(consentPending.ok());
+    for (auto& c : *consentPending)
         consentChanges.push_back(c.changeId);
     REQUIRE(store->markAcknowledged(consentChanges).ok());
     REQUIRE(store->save(s, kStaff).ok());
