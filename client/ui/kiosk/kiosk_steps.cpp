@@ -211,18 +211,20 @@ void KioskClient::drawConsent() {
     }
     const std::string lang = m_app.settings().language == "en" ? "en" : "zh-CN";
     dataTextWrapped(m_app, m_app.tr("kiosk.consent.intro"));
-    ImGui::TextDisabled("%s", m_app.texts().current().format("kiosk.consent.version",
-                                                             {{"version", m_consentText->version}}).c_str());
-    const float buttons = coBorrowerConsentNeeded() ? 430.0f : 330.0f;
-    ImGui::BeginChild("##kiosk.consent_text", ImVec2(0, std::max(160.0f, ImGui::GetContentRegionAvail().y - buttons)),
+    // The text takes what the buttons leave: one row of "agree" buttons, the navigation row.
+    const float reserved = 84 * 2 + 16 * 4 + 12 + (m_message.empty() ? 0.0f : 60.0f);
+    ImGui::BeginChild("##kiosk.consent_text", ImVec2(0, std::max(120.0f, ImGui::GetContentRegionAvail().y - reserved)),
                       true);
     dataTextWrapped(m_app, m_consentText->shownTitle(lang));
+    ImGui::TextDisabled("%s", m_app.texts().current().format("kiosk.consent.version",
+                                                             {{"version", m_consentText->version}}).c_str());
     dataTextWrapped(m_app, m_consentText->shown(lang));
     ImGui::EndChild();
+    const float width = coBorrowerConsentNeeded() ? (ImGui::GetContentRegionAvail().x - 16) * 0.5f : -FLT_MIN;
     auto accept = [&](const char* key, const char* id, UnixMs& at) {
-        std::string label = std::string(m_app.tr(key)) + (at ? std::string(" [") + m_app.tr("kiosk.consent.accepted") + "]" : std::string()) +
-                            "##" + id;
-        if (ImGui::Button(label.c_str(), ImVec2(-FLT_MIN, 84))) {
+        std::string label = std::string(m_app.tr(key)) +
+                            (at ? std::string(" [") + m_app.tr("kiosk.consent.accepted") + "]" : std::string()) + "##" + id;
+        if (ImGui::Button(label.c_str(), ImVec2(width, 84))) {
             at = at ? 0 : systemNowMs();
             m_draft.consentVersion = m_consentText->version;
             m_draft.consentLanguage = lang;
@@ -231,12 +233,9 @@ void KioskClient::drawConsent() {
         }
     };
     accept("kiosk.consent.student", "kiosk.consent.student", m_draft.studentConsentMs);
-    if (coBorrowerConsentNeeded())
+    if (coBorrowerConsentNeeded()) {
+        ImGui::SameLine();
         accept("kiosk.consent.co", "kiosk.consent.co", m_draft.coConsentMs);
-    if (bigButton("kiosk.consent.decline", "kiosk.consent.decline", -FLT_MIN)) {
-        m_draft.studentConsentMs = m_draft.coConsentMs = 0;
-        skipDetails();
-        return;
     }
     if (!m_message.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, kRed);
@@ -246,8 +245,15 @@ void KioskClient::drawConsent() {
     const bool accepted = m_draft.studentConsentMs != 0 && (!coBorrowerConsentNeeded() || m_draft.coConsentMs != 0);
     ImGui::Dummy(ImVec2(0, 12));
     ImGui::Separator();
+    // Back, "I do not agree" (details then go to staff at the window), next.
     if (bigButton("kiosk.back", "kiosk.back", 300))
         back();
+    ImGui::SameLine();
+    if (bigButton("kiosk.consent.decline", "kiosk.consent.decline", ImGui::GetContentRegionAvail().x - 316)) {
+        m_draft.studentConsentMs = m_draft.coConsentMs = 0;
+        skipDetails();
+        return;
+    }
     ImGui::SameLine(ImGui::GetWindowWidth() - 316);
     if (bigButton("kiosk.next", "kiosk.next", 300)) {
         if (accepted)
