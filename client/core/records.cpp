@@ -24,7 +24,7 @@ std::optional<E> reverse(const CodeTable<E, N>& t, std::string_view code) {
     return std::nullopt;
 }
 
-constexpr CodeTable<RecordType, 14> kRecordTypes{{
+constexpr CodeTable<RecordType, 15> kRecordTypes{{
     {RecordType::Student, "student"},
     {RecordType::Household, "household"},
     {RecordType::HouseholdMember, "household_member"},
@@ -38,6 +38,7 @@ constexpr CodeTable<RecordType, 14> kRecordTypes{{
     {RecordType::HomeVisit, "home_visit"},
     {RecordType::Attachment, "attachment"},
     {RecordType::PostLoanEvent, "post_loan_event"},
+    {RecordType::Consent, "consent"},
     {RecordType::AuditEntry, "audit_entry"},
 }};
 constexpr CodeTable<Gender, 3> kGenders{
@@ -102,6 +103,15 @@ constexpr CodeTable<PostLoanKind, 7> kPostLoanKinds{{
     {PostLoanKind::StudyInfoChange, "study_info_change"},
     {PostLoanKind::EarlyRepayment, "early_repayment"},
 }};
+constexpr CodeTable<ConsentParty, 2> kConsentParties{
+    {{ConsentParty::Student, "student"}, {ConsentParty::CoBorrower, "co_borrower"}}};
+constexpr CodeTable<ConsentMethod, 5> kConsentMethods{{
+    {ConsentMethod::OnScreen, "on_screen"},
+    {ConsentMethod::Signature, "signature"},
+    {ConsentMethod::PaperScan, "paper_scan"},
+    {ConsentMethod::Kiosk, "kiosk"},
+    {ConsentMethod::NationalSystem, "national_system"},
+}};
 
 } // namespace
 
@@ -165,6 +175,13 @@ std::string_view toCode(PostLoanKind v) {
     return lookup(kPostLoanKinds, v);
 }
 
+std::string_view toCode(ConsentParty v) {
+    return lookup(kConsentParties, v);
+}
+std::string_view toCode(ConsentMethod v) {
+    return lookup(kConsentMethods, v);
+}
+
 template <> std::optional<RecordType> fromCode(std::string_view c) {
     return reverse(kRecordTypes, c);
 }
@@ -200,6 +217,12 @@ template <> std::optional<AttachmentKind> fromCode(std::string_view c) {
 }
 template <> std::optional<PostLoanKind> fromCode(std::string_view c) {
     return reverse(kPostLoanKinds, c);
+}
+template <> std::optional<ConsentParty> fromCode(std::string_view c) {
+    return reverse(kConsentParties, c);
+}
+template <> std::optional<ConsentMethod> fromCode(std::string_view c) {
+    return reverse(kConsentMethods, c);
 }
 
 } // namespace zhuxue

@@ -41,6 +41,7 @@ enum class RecordType {
     HomeVisit,
     Attachment,
     PostLoanEvent,
+    Consent,
     AuditEntry,
 };
 
@@ -82,6 +83,11 @@ enum class HardshipLevel { None, General, Fairly, Special }; // 不困难/一般
 enum class AssessmentStatus { Draft, Submitted, Reviewed, Publicized, Filed };
 enum class VisitMethod { InPerson, Phone, Video };
 enum class AttachmentKind { Photo, Scan, Signature, Document };
+enum class ConsentParty { Student, CoBorrower }; // 学生本人(未满14周岁由监护人) / 共同借款人
+// How the consent was given: ticked on screen with staff present, a signature on the pad (its
+// attachment hash kept), a signed paper form scanned, accepted at the hall kiosk, or given online
+// in the national student system before a pre-application list was imported.
+enum class ConsentMethod { OnScreen, Signature, PaperScan, Kiosk, NationalSystem };
 enum class PostLoanKind {
     GraduationConfirmation, // 毕业确认
     RepaymentReminder,      // 还款提醒
@@ -292,6 +298,31 @@ struct PostLoanEvent {
     std::string note;
 };
 
+// 敏感个人信息单独同意 (PIPL art. 29; for a child under 14 the guardian's, art. 31): one party's
+// consent to the collection of its sensitive personal information for a student's aid file. The
+// text shown is versioned data (assets/consent/<version>.json); `textSha256` is the SHA-256 of
+// the exact text shown, in the language shown. The store refuses sensitive writes for a party
+// without a valid (given, not withdrawn) consent (store.hpp). A withdrawal sets withdrawnMs; it
+// is never deleted, and a new consent is a new record.
+struct Consent {
+    Uuid id;
+    std::string county;
+    Uuid studentId;     // whose aid file
+    Uuid applicationId; // the application it was given for; nil when given before one exists
+    ConsentParty party = ConsentParty::Student;
+    Uuid personId;          // the student's id, or the co-borrower's id
+    std::string signerName; // who gave it: the person, or the guardian of a child under 14
+    std::string version;    // e.g. "2025-1"
+    std::string language;   // "zh-CN" or "en": the text shown
+    std::string textSha256; // 64 lowercase hex digits of the text shown
+    UnixMs consentedMs = 0;
+    std::string recordedBy; // staff user, "kiosk" or "import"
+    ConsentMethod method = ConsentMethod::OnScreen;
+    std::string evidenceSha256; // signature or scanned form (attachment), empty when none
+    UnixMs withdrawnMs = 0;     // 0 = in force
+    std::string withdrawnBy;
+};
+
 // Who did what, on which device, when. Append-only; written by the store with every change.
 struct AuditEntry {
     Uuid id;
@@ -319,6 +350,8 @@ std::string_view toCode(AssessmentStatus v);
 std::string_view toCode(VisitMethod v);
 std::string_view toCode(AttachmentKind v);
 std::string_view toCode(PostLoanKind v);
+std::string_view toCode(ConsentParty v);
+std::string_view toCode(ConsentMethod v);
 
 template <class E> std::optional<E> fromCode(std::string_view code);
 

@@ -342,6 +342,29 @@ template <> struct Def<PostLoanEvent> {
     }
 };
 
+template <> struct Def<Consent> {
+    static constexpr RecordType type = RecordType::Consent;
+    static std::vector<FieldDef<Consent>> fields() {
+        using R = Consent;
+        // No parent reference on student_id: consent is recorded before the data it covers.
+        return {fd("county", &R::county),
+                fd("student_id", &R::studentId),
+                fd("application_id", &R::applicationId),
+                fd("party", &R::party),
+                fd("person_id", &R::personId),
+                fd("signer_name", &R::signerName),
+                fd("version", &R::version),
+                fd("language", &R::language),
+                fd("text_sha256", &R::textSha256),
+                fd("consented_ms", &R::consentedMs),
+                fd("recorded_by", &R::recordedBy),
+                fd("method", &R::method),
+                fd("evidence_sha256", &R::evidenceSha256),
+                fd("withdrawn_ms", &R::withdrawnMs),
+                fd("withdrawn_by", &R::withdrawnBy)};
+    }
+};
+
 template <class R> const std::vector<FieldDef<R>>& defs() {
     static const std::vector<FieldDef<R>> d = Def<R>::fields();
     return d;
@@ -375,6 +398,7 @@ struct Registry {
         add<HomeVisit>();
         add<Attachment>();
         add<PostLoanEvent>();
+        add<Consent>();
     }
     template <class R> void add() {
         specs.push_back(makeSpec<R>());
@@ -393,12 +417,12 @@ const Registry& registry() {
     return r;
 }
 
-constexpr std::array<RecordType, 13> kSynced{
+constexpr std::array<RecordType, 14> kSynced{
     RecordType::Student,          RecordType::Household,          RecordType::HouseholdMember,
     RecordType::CoBorrower,       RecordType::LoanApplication,    RecordType::StatusChange,
     RecordType::Contract,         RecordType::MaterialsChecklist, RecordType::HardshipAssessment,
     RecordType::DemocraticReview, RecordType::HomeVisit,          RecordType::Attachment,
-    RecordType::PostLoanEvent};
+    RecordType::PostLoanEvent,    RecordType::Consent};
 
 } // namespace
 
@@ -471,6 +495,7 @@ ZHUXUE_RECORD(DemocraticReview)
 ZHUXUE_RECORD(HomeVisit)
 ZHUXUE_RECORD(Attachment)
 ZHUXUE_RECORD(PostLoanEvent)
+ZHUXUE_RECORD(Consent)
 #undef ZHUXUE_RECORD
 
 } // namespace zhuxue::store

@@ -222,6 +222,22 @@ const std::vector<Migration>& allMigrations() {
              "ALTER TABLE audit_entry ADD COLUMN prev_hash TEXT",
              "ALTER TABLE audit_entry ADD COLUMN hash TEXT",
          }},
+        {5,
+         "separate consent for sensitive personal information (PIPL)",
+         {
+             // One row per party's consent (store.hpp: the store refuses sensitive writes for a
+             // party without one). Nothing in it is sensitive: it says who agreed to which text.
+             "CREATE TABLE consent(id BLOB PRIMARY KEY NOT NULL, county TEXT NOT NULL DEFAULT '',"
+             " student_id BLOB, application_id BLOB, party TEXT NOT NULL DEFAULT 'student',"
+             " person_id BLOB, signer_name TEXT NOT NULL DEFAULT '',"
+             " version TEXT NOT NULL DEFAULT '', language TEXT NOT NULL DEFAULT '',"
+             " text_sha256 TEXT NOT NULL DEFAULT '', consented_ms INTEGER NOT NULL DEFAULT 0,"
+             " recorded_by TEXT NOT NULL DEFAULT '', method TEXT NOT NULL DEFAULT 'on_screen',"
+             " evidence_sha256 TEXT NOT NULL DEFAULT '', withdrawn_ms INTEGER NOT NULL DEFAULT 0,"
+             " withdrawn_by TEXT NOT NULL DEFAULT '')",
+             "CREATE INDEX consent_student ON consent(student_id)",
+             "CREATE INDEX consent_person ON consent(person_id)",
+         }},
     };
     return kMigrations;
 }

@@ -296,6 +296,13 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
             changed.push_back(i);
     if (*existing && changed.empty())
         return {};
+    for (std::size_t i : changed) {
+        const json& def = defaultValues(t.type)[i];
+        if (t.fields[i].sensitive && !values[i].is_null() && values[i] != def) {
+            consentPending.emplace_back(t.type, id);
+            break;
+        }
+    }
 
     auto up = db.cached(upsertSql(t));
     if (!up)
@@ -491,9 +498,12 @@ template <class R> Status Store::save(const R& record, const Actor& who) {
     Transaction tx(m_impl->db);
     if (!tx.begun())
         return tx.begun();
+    m_impl->consentPending.clear();
     if (auto st =
             m_impl->writeRecord(tableSpec(recordTypeOf<R>()), record.id, toValues(record), who);
         !st)
+        return st;
+    if (auto st = m_impl->checkConsents(); !st)
         return st;
     return tx.commit();
 }
@@ -769,6 +779,7 @@ Batch::Batch(Store& store, Actor who)
         m_failed = m_tx->begun();
     m_store->m_impl->batching = true;
     m_store->m_impl->searchPending.clear();
+    m_store->m_impl->consentPending.clear();
 }
 
 Batch::Batch(Batch&& o) noexcept
@@ -810,6 +821,10 @@ Status Batch::commit() {
         return Error("store.batch_closed");
     Store::Impl& impl = *m_store->m_impl;
     impl.batching = false;
+    // Checked at commit, not per save: a batch may save the data and the consent in any order.
+    if (m_failed)
+        if (auto st = impl.checkConsents(); !st)
+            m_failed = st;
     if (m_failed)
         if (auto st = impl.finishBatch(); !st)
             m_failed = st;
@@ -842,6 +857,7 @@ ZHUXUE_STORE_RECORD(DemocraticReview)
 ZHUXUE_STORE_RECORD(HomeVisit)
 ZHUXUE_STORE_RECORD(Attachment)
 ZHUXUE_STORE_RECORD(PostLoanEvent)
+ZHUXUE_STORE_RECORD(Consent)
 #undef ZHUXUE_STORE_RECORD
 
 } // namespace zhuxue::store

@@ -10,6 +10,24 @@
 // When save() returns ok the change is on disk (WAL, synchronous=FULL). When it returns an error
 // nothing of it was written.
 //
+// Consent (PIPL: separate consent for sensitive personal information; DOMAIN.md §5). A local
+// save or batch that gives a sensitive field (FieldSpec::sensitive) a non-empty value is refused
+// with store.consent_missing {party, party_en, name, record} and nothing of it is written, unless
+// the party concerned has a Consent on this device that was given (consented_ms > 0, a 64-digit
+// text_sha256, or method national_system from an import) and not withdrawn (withdrawn_ms = 0):
+//  - student, hardship assessment, home visit, loan application (notes), contract (settlement
+//    account, through its application): the student's own consent (party student, person_id =
+//    the student's id; a guardian signs it for a child under 14);
+//  - household and household member: the consent of a student whose household_id is that
+//    household (saved in the same batch is enough: the check runs at commit);
+//  - co-borrower: the co-borrower's own consent (party co_borrower, person_id = its id).
+// Clearing a sensitive value, non-sensitive fields, status changes and post-loan notes need none.
+// Remote changes (applyRemote) and conflict resolution are not checked: the consent may arrive
+// before or after the data, and the device that collected the data checked it. Withdrawal keeps
+// what was stored (the legal archive period applies) but refuses every new sensitive value until
+// a new consent is recorded. The CLI import of pre-application lists records a Consent with
+// method national_system for each student (the family consented in the national system).
+//
 // Sync (sync/engine) uses pendingChanges / markAcknowledged / fieldVersion(s) / applyRemote and
 // the conflict and quarantine functions; the merge decision itself is made by sync/protocol and
 // passed in as ApplyMode. A Store is used from one thread; the sync worker opens its own.

@@ -72,6 +72,13 @@ struct Store::Impl {
     Status chainAudit();
     Result<std::vector<std::string>> verifyAuditChain();
 
+    // Consent rule (consent_rule.cpp, documented in store.hpp): writeRecord notes each record
+    // whose sensitive fields it gave a value; checkConsents, run before a local save or batch
+    // commits, refuses with store.consent_missing unless the party concerned has consented.
+    // applyRemote and conflict resolution do not check (the writing device did).
+    std::vector<std::pair<RecordType, Uuid>> consentPending;
+    Status checkConsents();
+
     Status prepareKey();
     Status requireKey();
     Status sealPlaintext();

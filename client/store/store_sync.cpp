@@ -409,6 +409,8 @@ Status Store::resolveConflict(const Uuid& conflictId, const std::string& valueJs
     values[static_cast<std::size_t>(fi)] = value;
     if (auto st = impl.writeRecord(t, recordId, values, who, "resolve_conflict", fi); !st)
         return st;
+    // Choosing between values devices already hold is not new collection: no consent check.
+    impl.consentPending.clear();
     auto done =
         impl.db.prepare("UPDATE conflict SET resolved_ms = ?, resolved_by = ? WHERE id = ?");
     if (!done)

@@ -9,7 +9,8 @@ namespace zhuxue::sync {
 const std::vector<std::string>& recordTypes() {
     // Keep sorted; add a type here before any device writes it.
     static const std::vector<std::string> types = {
-        "appointment",       "attachment",          "co_borrower",      "contract",
+        "appointment",       "attachment",          "co_borrower",      "consent",
+        "contract",
         "democratic_review", "form_definition",     "hardship_assessment", "home_visit",
         "household",         "household_member",    "loan_application", "loan_contract",
         "materials_checklist", "notice",            "post_loan_event",  "queue_ticket",

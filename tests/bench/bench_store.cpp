@@ -4,6 +4,8 @@
 #include "bench.hpp"
 #include "client/core/resident_id.hpp"
 #include "client/core/text/pinyin.hpp"
+#include "client/store/consent_files.hpp"
+#include "client/store/paths.hpp"
 #include "client/store/search.hpp"
 #include "client/store/store.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -81,6 +83,10 @@ std::unique_ptr<County> generate(Context& ctx, int n) {
     c->store = std::move(*opened);
     std::mt19937_64 rng(20240901);
     const Actor who{"bench"};
+    // Each family's consents, as the staff client records them (store.hpp refuses without).
+    auto consentText = loadCurrentConsentText(assetsDir());
+    if (!consentText)
+        throw std::runtime_error(consentText.error().key);
     double ms = timeMs([&] {
         for (int start = 0; start < n; start += 500) {
             auto b = c->store->batch(who);
@@ -122,6 +128,12 @@ std::unique_ptr<County> generate(Context& ctx, int n) {
                 CoBorrower cb{newUuidV7(), "420527",     s.id, father.name,
                               father.idNumber, "1975-01-01", "父亲", phone(rng), h.address};
                 check(b.save(cb), "co-borrower");
+                check(b.save(makeConsent(*consentText, "zh-CN", ConsentParty::Student, "420527", s.id,
+                                         s.id, s.name, ConsentMethod::OnScreen, "bench")),
+                      "consent");
+                check(b.save(makeConsent(*consentText, "zh-CN", ConsentParty::CoBorrower, "420527",
+                                         s.id, cb.id, cb.name, ConsentMethod::OnScreen, "bench")),
+                      "consent");
                 LoanApplication a;
                 a.id = newUuidV7();
                 a.county = "420527";

@@ -5,6 +5,7 @@
 #include "client/app/driver/driver.hpp"
 #include "client/store/paths.hpp"
 #include "client/ui/staff/staff_client.hpp"
+#include "tests/support/consent.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <doctest/doctest.h>

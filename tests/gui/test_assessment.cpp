@@ -14,6 +14,7 @@ Student seedStudent(StaffFixture& f, const char* name) {
     s.name = name;
     s.township = "茅坪镇";
     s.village = "秭归村";
+    zhuxue::test::consentStudent(f.store(), s.county, s.id);
     REQUIRE(f.store().save(s, store::Actor{"seed"}).ok());
     return s;
 }

@@ -3,8 +3,10 @@
 #include "staff_fixture.hpp"
 
 #include "client/core/resident_id.hpp"
+#include "tests/support/consent.hpp"
 
 #include <fstream>
+#include <set>
 
 using namespace zhuxue;
 using namespace zhuxue::test;
@@ -13,7 +15,7 @@ namespace {
 std::string validId(std::string first17) { return first17 + core::residentIdCheckChar(first17); }
 } // namespace
 
-TEST_CASE("first loan: student, co-borrower, school, amount, materials, review, contract") {
+TEST_CASE("first loan: consent, student, co-borrower, school, amount, materials, review, contract") {
     StaffFixture f;
     f.addAccount("li", store::Role::Staff);
     f.signIn("li");
@@ -21,7 +23,20 @@ TEST_CASE("first loan: student, co-borrower, school, amount, materials, review, 
     REQUIRE(f.ctx().screen == ui::ScreenId::FirstLoan);
     auto& d = *f.d;
 
-    // Step 1, with a wrong check character first: the step does not continue and says why.
+    // Step 1: the consent text, then one confirmation per party; nothing sensitive is asked
+    // before both have confirmed.
+    CHECK(d.sawText("敏感个人信息"));
+    CHECK_FALSE(d.exists("##loan.student_id"));
+    REQUIRE(d.click("##loan.next"));
+    CHECK(d.sawText("还没有确认同意"));
+    REQUIRE(d.click("##loan.consent_student"));
+    REQUIRE(d.click("##loan.next"));
+    CHECK_FALSE(d.exists("##loan.student_name")); // the co-borrower has not confirmed yet
+    REQUIRE(d.click("##loan.consent_co"));
+    REQUIRE(d.click("##loan.next"));
+    REQUIRE_MESSAGE(d.exists("##loan.student_name"), d.describe());
+
+    // Step 2, with a wrong check character first: the step does not continue and says why.
     std::string studentId = validId("42052720060101001");
     std::string wrongId = studentId.substr(0, 17) + (studentId[17] == '1' ? "2" : "1");
     REQUIRE(d.typeInto("##loan.student_name", "刘䶮"));
@@ -106,6 +121,23 @@ TEST_CASE("first loan: student, co-borrower, school, amount, materials, review, 
     REQUIRE(cos->size() == 1);
     CHECK(cos->front().name == "刘𪚥");
     CHECK(a.coBorrowerId == cos->front().id);
+    // The two consents, recorded with the application: who, which text (its hash), how, by whom.
+    auto consents = db.list<Consent>("student_id", s.id);
+    REQUIRE(consents.ok());
+    REQUIRE(consents->size() == 2);
+    std::set<ConsentParty> parties;
+    for (const Consent& c : *consents) {
+        parties.insert(c.party);
+        CHECK(c.personId == (c.party == ConsentParty::Student ? s.id : cos->front().id));
+        CHECK(c.applicationId == a.id);
+        CHECK(c.version == test::consentText().version);
+        CHECK(c.textSha256 == test::consentText().sha256("zh-CN"));
+        CHECK(c.method == ConsentMethod::OnScreen);
+        CHECK(c.recordedBy == "li");
+        CHECK(c.consentedMs > 0);
+        CHECK(c.withdrawnMs == 0);
+    }
+    CHECK(parties.size() == 2);
     auto lists = db.list<MaterialsChecklist>("application_id", a.id);
     REQUIRE(lists.ok());
     REQUIRE(lists->size() == 1);

@@ -18,6 +18,7 @@ TEST_CASE("home visit: members, photo, signature") {
     s.name = "向秭归";
     s.township = "茅坪镇";
     s.village = "秭归村";
+    zhuxue::test::consentStudent(f.store(), s.county, s.id);
     REQUIRE(f.store().save(s, who).ok());
     fs::path photo = f.dir / "家访1.jpg";
     std::ofstream(photo, std::ios::binary) << "\xFF\xD8\xFF\xE0 not really a jpeg, but bytes to keep";

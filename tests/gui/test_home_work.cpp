@@ -27,6 +27,7 @@ TEST_CASE("home: my work counts and the dashboard") {
         s.county = "420527";
         s.name = i == 0 ? "龚𪚥" : i == 1 ? "刘䶮" : "向秭归";
         s.township = "茅坪镇";
+        zhuxue::test::consentStudent(f.store(), s.county, s.id);
         REQUIRE(f.store().save(s, who).ok());
         LoanApplication a;
         a.id = newUuidV7();
@@ -80,6 +81,7 @@ TEST_CASE("idle lock: back to sign-in, the work is kept, the same person continu
     s.id = newUuidV7();
     s.county = "420527";
     s.name = "覃明";
+    zhuxue::test::consentStudent(f.store(), s.county, s.id);
     REQUIRE(f.store().save(s, store::Actor{"seed"}).ok());
     f.addAccount("li", store::Role::Staff);
     f.app->settings().idleLockSeconds = 120;

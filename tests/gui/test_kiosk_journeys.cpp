@@ -27,6 +27,19 @@ TEST_CASE("first loan: policy card, eligibility, details, materials, a ticket fo
     f.click("##kiosk.answer.yes");
     CHECK(f.kiosk->step() == Step::EligOtherLoan);
     f.click("##kiosk.answer.no");
+    // Consent before any detail: both the student and the co-borrower accept the text.
+    CHECK(f.kiosk->step() == Step::Consent);
+    CHECK(f.showsAnywhere("撤回同意"));
+    f.click("##kiosk.consent.student");
+    f.click("##kiosk.next");
+    CHECK(f.kiosk->step() == Step::Consent); // the co-borrower has not accepted yet
+    CHECK(f.showsAnywhere("都点“同意”"));
+    f.click("##kiosk.consent.co");
+    CHECK(f.kiosk->draft().studentConsentMs > 0);
+    CHECK(f.kiosk->draft().coConsentMs > 0);
+    CHECK(f.kiosk->draft().consentSha256.size() == 64);
+    CHECK_FALSE(f.kiosk->draft().consentVersion.empty());
+    f.click("##kiosk.next");
     CHECK(f.kiosk->step() == Step::StudentName);
 
     f.typeName("向秭归");
@@ -117,6 +130,10 @@ TEST_CASE("renewal: book a time slot for the family's township") {
     KioskFixture f;
     f.click("##kiosk.choose.renewal");
     f.click("##kiosk.next");
+    CHECK(f.kiosk->step() == Step::Consent);
+    CHECK_FALSE(f.d->exists("##kiosk.consent.co")); // a renewal asks no co-borrower details here
+    f.click("##kiosk.consent.student");
+    f.click("##kiosk.next");
     f.typeName("谭雨欣");
     f.keypadType(kStudentId);
     f.click("##kiosk.next");
@@ -162,11 +179,12 @@ TEST_CASE("server down: the kiosk issues its own number and hands it in later") 
     KioskFixture f(false);
     f.click("##kiosk.choose.repayment");
     f.click("##kiosk.next");
-    f.typeName("屈亮");
-    f.keypadType(kStudentId);
-    f.click("##kiosk.next");
-    f.keypadType("13800138000");
-    f.click("##kiosk.next");
+    // Not agreeing is allowed: no details are asked, the family gives them at the window.
+    CHECK(f.kiosk->step() == Step::Consent);
+    f.click("##kiosk.consent.decline");
+    CHECK(f.kiosk->step() == Step::Materials);
+    CHECK(f.kiosk->draft().studentName.empty());
+    CHECK(f.kiosk->draft().studentConsentMs == 0);
     f.click("##kiosk.next");
     f.click("##kiosk.take.now");
     REQUIRE(f.d->frameUntil([&] { return f.kiosk->step() == Step::Ticket; }, std::chrono::seconds(15)));

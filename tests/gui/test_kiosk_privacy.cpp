@@ -31,6 +31,9 @@ TEST_CASE("idle: a visible countdown, then the screen and every draft are wiped"
     f.click("##kiosk.answer.yes");
     f.click("##kiosk.answer.yes");
     f.click("##kiosk.answer.no");
+    f.click("##kiosk.consent.student");
+    f.click("##kiosk.consent.co");
+    f.click("##kiosk.next");
     REQUIRE(f.d->typeInto("##kiosk.name", "龚𪚥"));
     f.d->frame();
     f.click("##kiosk.next");

@@ -50,6 +50,10 @@ TEST_CASE("screenshots of every kiosk step on a real window") {
     f.click("##kiosk.answer.yes");
     f.click("##kiosk.answer.yes");
     f.click("##kiosk.answer.no");
+    shot("4_consent");
+    f.click("##kiosk.consent.student");
+    f.click("##kiosk.consent.co");
+    f.click("##kiosk.next");
     REQUIRE(f.d->typeInto("##kiosk.name", "向秭归"));
     shot("4_student_name");
     f.click("##kiosk.next");

@@ -31,6 +31,7 @@ Uuid addBorrower(StaffFixture& f, const char* name, const char* phone, int enrol
     s.university = "三峡大学";
     s.enrollmentYear = enrolled;
     s.programYears = 4;
+    zhuxue::test::consentStudent(f.store(), s.county, s.id);
     REQUIRE(f.store().save(s, who).ok());
     LoanApplication a;
     a.id = newUuidV7();

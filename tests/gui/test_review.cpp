@@ -19,6 +19,7 @@ Seeded seed(StaffFixture& f) {
     s.student.id = newUuidV7();
     s.student.county = "420527";
     s.student.name = "郑𪚥燕";
+    zhuxue::test::consentStudent(f.store(), s.student.county, s.student.id);
     REQUIRE(f.store().save(s.student, who).ok());
     s.application.id = newUuidV7();
     s.application.county = "420527";

@@ -6,6 +6,7 @@
 #include "client/core/resident_id.hpp"
 #include "client/store/paths.hpp"
 #include "client/ui/staff/staff_client.hpp"
+#include "tests/support/consent.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/xvfb.hpp"
@@ -39,6 +40,7 @@ void seed(store::Store& db) {
         s.highSchool = "秭归县第一中学";
         s.university = i % 3 ? "武汉大学" : "三峡大学";
         s.phone = "1380013800" + std::to_string(i);
+        consentStudent(db, s.county, s.id);
         REQUIRE(db.save(s, who).ok());
         if (i == 2) { // the other device spelt the name differently: a conflict to resolve
             store::RemoteApply r;
@@ -132,6 +134,10 @@ TEST_CASE("screenshots of the main screens on a real window") {
         shot("home_visit");
         REQUIRE(d.click("##visit.back"));
         REQUIRE(d.click("##family.start_loan"));
+        shot("first_loan_consent");
+        REQUIRE(d.click("##loan.consent_student"));
+        REQUIRE(d.click("##loan.consent_co"));
+        REQUIRE(d.click("##loan.next"));
         shot("first_loan_student");
         d.press(ImGuiKey_Enter);
         REQUIRE(d.typeInto("##loan.co_name", "龚䶮"));

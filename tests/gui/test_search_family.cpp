@@ -16,7 +16,6 @@ Student seedFamily(store::Store& db) {
     h.township = "茅坪镇";
     h.village = "秭归村";
     h.annualIncomeFen = 2'400'000;
-    REQUIRE(db.save(h, who).ok());
     Student s;
     s.id = newUuidV7();
     s.county = "420527";
@@ -28,7 +27,12 @@ Student seedFamily(store::Store& db) {
     s.village = "秭归村";
     s.highSchool = "秭归县第一中学";
     s.university = "武汉大学";
-    REQUIRE(db.save(s, who).ok());
+    // The household's income with its student and the student's consent, in one transaction.
+    store::Batch b = db.batch(who);
+    REQUIRE(b.save(h).ok());
+    REQUIRE(b.save(s).ok());
+    REQUIRE(b.save(zhuxue::test::consentOf(ConsentParty::Student, s.county, s.id, s.id)).ok());
+    REQUIRE(b.commit().ok());
     HouseholdMember m;
     m.id = newUuidV7();
     m.county = "420527";

@@ -2,6 +2,7 @@
 // the real zhuxue-cli: unsynced outbox entries come back, nothing personal is readable in the
 // file, and a wrong passphrase, a cut-short or an altered file changes nothing.
 #include "client/store/store.hpp"
+#include "tests/support/consent.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -60,7 +61,7 @@ Uuid fillDevice(const fs::path& dir, std::int64_t& pending) {
         s.county = "420527";
         s.name = i == 0 ? kName : "学生" + std::to_string(i);
         s.idNumber = i == 0 ? kIdNumber : "";
-        REQUIRE(store->save(s, kStaff).ok());
+        REQUIRE(test::saveConsented(*store, s, kStaff).ok());
         if (i == 0)
             first = s.id;
     }

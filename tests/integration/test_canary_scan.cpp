@@ -117,7 +117,6 @@ TEST_CASE("no ID number, phone, card, income or note is readable at rest") {
         h.annualIncomeFen = std::stoll(income);
         h.notes = note;
         h.priorityGroups = {"城乡低保"};
-        REQUIRE((*store)->save(h, staff).ok());
         HouseholdMember m;
         m.id = newUuidV7();
         m.county = s.county;
@@ -126,10 +125,17 @@ TEST_CASE("no ID number, phone, card, income or note is readable at rest") {
         m.idNumber = ids[2];
         m.annualIncomeFen = std::stoll(memberIncome);
         m.health = health;
-        REQUIRE((*store)->save(m, staff).ok());
         s.householdId = h.id;
         s.notes = note;
-        REQUIRE((*store)->save(s, staff).ok());
+        // The household belongs to the imported student (consented in the national system):
+        // saved together, so the consent rule finds who the household's data is about.
+        {
+            store::Batch b = (*store)->batch(staff);
+            REQUIRE(b.save(h).ok());
+            REQUIRE(b.save(m).ok());
+            REQUIRE(b.save(s).ok());
+            REQUIRE(b.commit().ok());
+        }
         LoanApplication a;
         a.id = newUuidV7();
         a.county = s.county;

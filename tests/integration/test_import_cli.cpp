@@ -93,6 +93,14 @@ TEST_CASE("a list with one wrong row imports nothing, then the good rows with --
     REQUIRE(rare.ok());
     REQUIRE(rare->size() == 1);
     CHECK(rare->front().name == "王\xF0\xAA\x9A\xA5"); // outside the BMP, byte for byte
+    // The family consented in the national system: recorded with the import (store.hpp).
+    auto consents = (*store)->list<Consent>("student_id", rare->front().id);
+    REQUIRE(consents.ok());
+    REQUIRE_FALSE(consents->empty());
+    CHECK(consents->front().method == ConsentMethod::NationalSystem);
+    CHECK(consents->front().party == ConsentParty::Student);
+    CHECK(consents->front().personId == rare->front().id);
+    CHECK(consents->front().withdrawnMs == 0);
     store->reset();
 
     // importing the same list again adds nothing: those students are already on the device

@@ -4,6 +4,7 @@
 #include "client/store/accounts.hpp"
 #include "client/store/store.hpp"
 
+#include "tests/support/consent.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -57,7 +58,6 @@ void seed(const std::filesystem::path& dataDir) {
         h.address = std::string(p.township) + p.village + "三组 18 号";
         h.annualIncomeFen = 1234500;
         h.priorityGroups = {"城乡低保"};
-        REQUIRE(st.save(h, kStaff).ok());
         Student s;
         s.id = newUuidV7();
         s.county = "420527";
@@ -71,7 +71,14 @@ void seed(const std::filesystem::path& dataDir) {
         s.address = h.address;
         s.highSchool = p.school;
         s.enrollmentYear = 2023;
-        REQUIRE(st.save(s, kStaff).ok());
+        {
+            // The family with the student's consent, in one transaction (store.hpp).
+            store::Batch b = st.batch(kStaff);
+            REQUIRE(b.save(h).ok());
+            REQUIRE(b.save(s).ok());
+            REQUIRE(b.save(test::consentOf(ConsentParty::Student, s.county, s.id, s.id)).ok());
+            REQUIRE(b.commit().ok());
+        }
         HardshipAssessment a;
         a.id = newUuidV7();
         a.county = "420527";

@@ -1,6 +1,7 @@
 // zhuxue-cli on a real data directory: init, export, stats, validate-id, backup, restore, and
 // what a damaged database looks like to the person at the terminal.
 #include "client/store/store.hpp"
+#include "tests/support/consent.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -53,6 +54,8 @@ TEST_CASE("init, export of the pre-application list, stats, backup and restore")
         REQUIRE(b.save(s).ok());
         REQUIRE(b.save(c).ok());
         REQUIRE(b.save(a).ok());
+        REQUIRE(b.save(test::consentOf(ConsentParty::Student, s.county, s.id, s.id)).ok());
+        REQUIRE(b.save(test::consentOf(ConsentParty::CoBorrower, s.county, s.id, c.id)).ok());
         REQUIRE(b.commit().ok());
     }
     fs::path csv = dir / "预申请名单.csv";

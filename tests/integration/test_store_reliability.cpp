@@ -6,6 +6,7 @@
 //    and used; nothing may crash (CI runs this under ASan/UBSan); damage that is detected is
 //    reported as store.damaged with the file kept aside.
 #include "client/store/store.hpp"
+#include "tests/support/consent.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -67,7 +68,8 @@ Student makeStudent(int i) {
             a.studentId = s.id;
             a.amountFen = 1'000'000 + i;
             auto b = (*store)->batch({"kill-loop"});
-            if (!b.save(s) || !b.save(a) || !b.commit())
+            if (!b.save(test::consentOf(ConsentParty::Student, s.county, s.id, s.id)) || !b.save(s) ||
+                !b.save(a) || !b.commit())
                 std::_Exit(4);
             mine.push_back(s);
             std::printf("S %s %s\n", s.id.str().c_str(), a.id.str().c_str());
@@ -173,7 +175,7 @@ TEST_CASE("mutated database files never crash the store") {
         REQUIRE(store.ok());
         for (int i = 0; i < 60; ++i) {
             Student s = makeStudent(i);
-            REQUIRE((*store)->save(s, {"seed"}).ok());
+            REQUIRE(test::saveConsented(**store, s, {"seed"}).ok());
             LoanApplication a;
             a.id = newUuidV7();
             a.county = "420527";

@@ -6,6 +6,7 @@
 #include "client/store/record_schema.hpp"
 #include "sync/engine/device_sync_store.hpp"
 #include "sync/engine/sync_engine.hpp"
+#include "tests/support/consent.hpp"
 #include "tests/support/sync_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -69,7 +70,7 @@ TEST_CASE("two device stores and a server converge, conflicts are kept and resol
     CHECK(ca->device == a->store().deviceId().str());
 
     Student s = makeStudent("王𬌗");
-    REQUIRE(a->store().save(s, kStaff).ok());
+    REQUIRE(test::saveConsented(a->store(), s, kStaff).ok());
     auto ra = syncNow(*a);
     CHECK(ra.pushed > 0);
     CHECK(a->counts()->pending == 0);
@@ -85,10 +86,10 @@ TEST_CASE("two device stores and a server converge, conflicts are kept and resol
 
     // Both edit the name without seeing each other.
     s.name = "王小明";
-    REQUIRE(a->store().save(s, kStaff).ok());
+    REQUIRE(test::saveConsented(a->store(), s, kStaff).ok());
     Student sb = **b->store().get<Student>(s.id);
     sb.name = "王晓明";
-    REQUIRE(b->store().save(sb, kStaff).ok());
+    REQUIRE(test::saveConsented(b->store(), sb, kStaff).ok());
     syncNow(*a);
     syncNow(*b);
     syncNow(*a);
@@ -116,7 +117,7 @@ TEST_CASE("two device stores and a server converge, conflicts are kept and resol
     // A later edit on A after the resolution is an ordinary edit everywhere.
     s = **a->store().get<Student>(s.id);
     s.notes = "已家访";
-    REQUIRE(a->store().save(s, kStaff).ok());
+    REQUIRE(test::saveConsented(a->store(), s, kStaff).ok());
     syncNow(*a);
     syncNow(*b);
     CHECK((*b->store().get<Student>(s.id))->notes == "已家访");
@@ -134,8 +135,8 @@ TEST_CASE("a change outside the device's counties goes to the store's quarantine
     ServerProcess server(tmp / "server");
     auto a = openDevice(tmp / "a");
     REQUIRE(enrollDevice(*a, server.url(), server.enrollCode("420527"), "A").ok());
-    REQUIRE(a->store().save(makeStudent("越界", "420528"), kStaff).ok());
-    REQUIRE(a->store().save(makeStudent("本县"), kStaff).ok());
+    REQUIRE(test::saveConsented(a->store(), makeStudent("越界", "420528"), kStaff).ok());
+    REQUIRE(test::saveConsented(a->store(), makeStudent("本县"), kStaff).ok());
     auto r = syncNow(*a);
     CHECK(r.quarantined > 0);
     CHECK(a->counts()->pending == 0);
@@ -158,10 +159,10 @@ TEST_CASE("re-enrolling keeps unsynced changes; the pull cursor lives in the sto
     {
         auto a = openDevice(tmp / "a");
         REQUIRE(enrollDevice(*a, server.url(), server.enrollCode("420527"), "A").ok());
-        REQUIRE(a->store().save(makeStudent("甲"), kStaff).ok());
+        REQUIRE(test::saveConsented(a->store(), makeStudent("甲"), kStaff).ok());
         syncNow(*a);
         CHECK(!a->cursor()->empty());
-        REQUIRE(a->store().save(makeStudent("乙"), kStaff).ok());
+        REQUIRE(test::saveConsented(a->store(), makeStudent("乙"), kStaff).ok());
         REQUIRE(enrollDevice(*a, server.url(), server.enrollCode("420527"), "A").ok());
         CHECK(a->counts()->pending > 0);
     }

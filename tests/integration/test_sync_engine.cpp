@@ -3,6 +3,7 @@
 // recovers on its own, halves batches on 413, quarantines refused changes.
 #include "client/store/accounts.hpp"
 #include "sync/engine/sync_engine.hpp"
+#include "tests/support/consent.hpp"
 #include "tests/support/device_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -64,6 +65,8 @@ TEST_CASE("the worker syncs after saves, goes offline with the server and recove
     for (int i = 0; i < 50; ++i)
         REQUIRE(store->store().save(student(i, "学生" + std::to_string(i)), kStaff).ok());
     REQUIRE(store->store().save(student(999, "越界", "420528"), kStaff).ok());
+    // Student 1's consent: a phone number is added to the file below.
+    test::consentStudent(store->store(), "420527", student(1, "学生1").id);
     engine.notifySaved();
     REQUIRE(waitUntil(
         [&] {
@@ -111,6 +114,7 @@ TEST_CASE("a 413 halves the batch until it fits; nothing is quarantined for size
         auto s = student(i, "学生" + std::to_string(i));
         s.notes = std::string(300, 'x') + std::to_string(i);
         REQUIRE(batch.save(s).ok());
+        REQUIRE(batch.save(test::consentOf(ConsentParty::Student, s.county, s.id, s.id)).ok());
     }
     REQUIRE(batch.commit().ok());
     auto queued = store->counts()->pending;

@@ -53,6 +53,7 @@ TEST_CASE("client and server packages install into a scratch root, run, and pass
         auto [crc, contents] = runShell("dpkg-deb -c " + q(client));
         CHECK(contents.find("./usr/share/applications/zhuxue.desktop") != std::string::npos);
         CHECK(contents.find("./usr/share/zhuxue/i18n/zh-CN/") != std::string::npos);
+        CHECK(contents.find("./usr/share/zhuxue/consent/2025-1.json") != std::string::npos);
         CHECK(contents.find("./usr/share/man/man1/zhuxue-cli.1.gz") != std::string::npos);
         CHECK(contents.find("./lib/systemd/system/zhuxue-kiosk.service") != std::string::npos);
     }

@@ -4,6 +4,7 @@
 // sync tests (which link zhuxue_engine) need it.
 #include "client/store/record_schema.hpp"
 #include "sync/engine/device_sync_store.hpp"
+#include "tests/support/consent.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/sync_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -82,8 +83,8 @@ inline std::set<std::string> pendingIds(store::Store& s) {
     return ids;
 }
 
-// `edits` saves of random fields of students 0..students-1 (created when missing), as a person
-// would make them in the client. Returns the ids of the outbox changes the store made.
+// `edits` saves of random fields of students 0..students-1 (created when missing, with the
+// student's consent), as a person would make them in the client. Returns the ids of the outbox changes the store made.
 inline std::set<std::string> randomStudentEdits(store::Store& s, std::mt19937_64& rng, int edits,
                                                 int students, const std::string& county = "420527",
                                                 int firstStudent = 0) {
@@ -98,6 +99,9 @@ inline std::set<std::string> randomStudentEdits(store::Store& s, std::mt19937_64
         else {
             st.id = id;
             st.county = county;
+            // A new student's consent first, as the staff client records it (store.hpp).
+            if (!s.list<Consent>("student_id", id)->size())
+                consentStudent(s, county, id);
         }
         std::string v = "𠀀值-" + std::to_string(rng() % 1000);
         switch (rng() % 4) {

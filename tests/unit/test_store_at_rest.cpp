@@ -5,6 +5,7 @@
 #include "client/store/accounts.hpp"
 #include "client/store/crypto/key_vault.hpp"
 #include "client/store/store.hpp"
+#include "tests/support/consent.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <doctest/doctest.h>
@@ -60,7 +61,7 @@ TEST_CASE("sensitive values and attachments are ciphertext on disk and plain thr
         auto store = Store::open(dir.path());
         REQUIRE(store.ok());
         CHECK(fs::exists(crypto::KeyVault::deviceKeyPath(dir.path()))); // no staff accounts yet
-        REQUIRE((*store)->save(s, kStaff).ok());
+        REQUIRE(test::saveConsented(**store, s, kStaff).ok());
         Attachment a;
         a.county = "420527";
         a.ownerType = RecordType::Student;
@@ -102,7 +103,7 @@ TEST_CASE("a staff machine: the key is wrapped per password and locking wipes it
     {
         auto store = Store::open(dir.path());
         REQUIRE(store.ok());
-        REQUIRE((*store)->save(s, kStaff).ok());
+        REQUIRE(test::saveConsented(**store, s, kStaff).ok());
     }
     auto accounts = Accounts::open(dir.path());
     REQUIRE(accounts.ok());

@@ -1,6 +1,7 @@
 // Record writes: typed tables, field-level outbox entries, field versions, audit, status life
 // cycle, names outside the BMP, exact ID lookup, attachments.
 #include "client/store/store.hpp"
+#include "tests/support/consent.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <cstring>
@@ -44,7 +45,7 @@ TEST_CASE("a saved student reads back field for field, rare characters included"
     for (std::string name : {"王𬌗", "𠀀𪚥", "张三", "阿卜杜拉·艾买提"}) {
         Student s = makeStudent(name);
         s.notes = "备注 " + name + " \xf0\x9f\x98\x80";
-        REQUIRE(store->save(s, kStaff).ok());
+        REQUIRE(test::saveConsented(*store, s, kStaff).ok());
         auto back = store->get<Student>(s.id);
         REQUIRE(back.ok());
         REQUIRE(back->has_value());
@@ -67,6 +68,14 @@ TEST_CASE("every save logs changed fields to the outbox with HLC, device and bas
     test::TempDir dir;
     auto store = openStore(dir.path());
     Student s = makeStudent("王𬌗");
+    // The student's consent first (its own changes and audit entry 1), already pushed.
+    test::consentStudent(*store, s.county, s.id);
+    std::vector<Uuid> consentChanges;
+    auto consentPending = store->pendingChanges(1000);
+    REQUIRE(consentPending.ok());
+    for (auto& c : *consentPending)
+        consentChanges.push_back(c.changeId);
+    REQUIRE(store->markAcknowledged(consentChanges).ok());
     REQUIRE(store->save(s, kStaff).ok());
     auto pending = store->pendingChanges(1000);
     REQUIRE(pending.ok());
@@ -119,7 +128,7 @@ TEST_CASE("every save logs changed fields to the outbox with HLC, device and bas
     REQUIRE(store->markAcknowledged(ids).ok());
     CHECK(*store->pendingCount() == 0);
 
-    auto audit = store->auditTrail(0, 100);
+    auto audit = store->auditTrail(1, 100);
     REQUIRE(audit.ok());
     REQUIRE(audit->size() == 2);
     CHECK((*audit)[0].action == "create");
@@ -183,6 +192,8 @@ TEST_CASE("a batch saves a family and an application atomically") {
         REQUIRE(b.save(s).ok());
         REQUIRE(b.save(c).ok());
         REQUIRE(b.save(a).ok());
+        REQUIRE(b.save(test::consentOf(ConsentParty::Student, s.county, s.id, s.id)).ok());
+        REQUIRE(b.save(test::consentOf(ConsentParty::CoBorrower, s.county, s.id, c.id)).ok());
         REQUIRE(b.commit().ok());
     }
     auto members = store->list<HouseholdMember>("household_id", h.id);
@@ -223,7 +234,7 @@ TEST_CASE("status changes follow the life cycle and record who, when and why") {
     test::TempDir dir;
     auto store = openStore(dir.path());
     Student s = makeStudent("张三");
-    REQUIRE(store->save(s, kStaff).ok());
+    REQUIRE(test::saveConsented(*store, s, kStaff).ok());
     LoanApplication a;
     a.id = newUuidV7();
     a.county = "420527";
@@ -251,7 +262,7 @@ TEST_CASE("attachments are stored by SHA-256 and verified when read") {
     test::TempDir dir;
     auto store = openStore(dir.path());
     Student s = makeStudent("张三");
-    REQUIRE(store->save(s, kStaff).ok());
+    REQUIRE(test::saveConsented(*store, s, kStaff).ok());
     std::string text = "abc";
     std::vector<std::byte> bytes(text.size());
     std::memcpy(bytes.data(), text.data(), text.size());

@@ -2,6 +2,7 @@
 // backups and restore through SQLite only.
 #include "client/store/schema.hpp"
 #include "client/store/store.hpp"
+#include "tests/support/consent.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <doctest/doctest.h>
@@ -122,14 +123,14 @@ TEST_CASE("a damaged database is reported, kept aside read-only, and restore is 
     {
         auto store = Store::open(dir.path());
         REQUIRE(store.ok());
-        REQUIRE((*store)->save(s, kStaff).ok());
+        REQUIRE(test::saveConsented(**store, s, kStaff).ok());
         auto b = (*store)->backup();
         REQUIRE(b.ok());
         backup = *b;
         // Never overwrite an existing file, and never leave a partial one.
         CHECK((*store)->backupTo(backup).error().key == "store.backup_exists");
         for (int i = 0; i < 300; ++i)
-            REQUIRE((*store)->save(makeStudent("学生" + std::to_string(i)), kStaff).ok());
+            REQUIRE(test::saveConsented(**store, makeStudent("学生" + std::to_string(i)), kStaff).ok());
         REQUIRE((*store)->db().exec("PRAGMA wal_checkpoint(TRUNCATE)").ok());
     }
     fs::path db = databasePath(dir.path());
@@ -161,9 +162,9 @@ TEST_CASE("restore keeps the current database as a backup first and refuses bad 
     fs::path backup;
     {
         auto store = Store::open(dir.path());
-        REQUIRE((*store)->save(first, kStaff).ok());
+        REQUIRE(test::saveConsented(**store, first, kStaff).ok());
         backup = *(*store)->backup();
-        REQUIRE((*store)->save(second, kStaff).ok());
+        REQUIRE(test::saveConsented(**store, second, kStaff).ok());
     }
     fs::path garbage = dir / "garbage.db";
     std::ofstream(garbage) << "this is not a database";
@@ -193,7 +194,7 @@ TEST_CASE("damage found after start-up by verify() is set aside the same way") {
     {
         auto store = Store::open(dir.path());
         for (int i = 0; i < 300; ++i)
-            REQUIRE((*store)->save(makeStudent("学生" + std::to_string(i)), kStaff).ok());
+            REQUIRE(test::saveConsented(**store, makeStudent("学生" + std::to_string(i)), kStaff).ok());
         REQUIRE((*store)->db().exec("PRAGMA wal_checkpoint(TRUNCATE)").ok());
     }
     fs::path db = databasePath(dir.path());

@@ -2,6 +2,7 @@
 // queries; ranking; names outside the BMP.
 #include "client/store/search.hpp"
 #include "client/store/store.hpp"
+#include "tests/support/consent.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <doctest/doctest.h>
@@ -41,12 +42,12 @@ TEST_CASE("search finds students by any substring of what identifies them") {
     REQUIRE(opened.ok());
     Store& store = **opened;
     REQUIRE(
-        store.save(student("张三", "11010519491231002X", "13812345678", "月亮包村"), kStaff).ok());
-    REQUIRE(store.save(student("张三丰", "34052419800101001X", "13900004321", "杨林桥村"), kStaff)
+        test::saveConsented(store, student("张三", "11010519491231002X", "13812345678", "月亮包村"), kStaff).ok());
+    REQUIRE(test::saveConsented(store, student("张三丰", "34052419800101001X", "13900004321", "杨林桥村"), kStaff)
                 .ok());
-    REQUIRE(store.save(student("王𬌗", "420527200601010011", "13700009999", "月亮包村"), kStaff)
+    REQUIRE(test::saveConsented(store, student("王𬌗", "420527200601010011", "13700009999", "月亮包村"), kStaff)
                 .ok());
-    REQUIRE(store.save(student("𠀀𪚥", "420527200602020022", "", "九里村"), kStaff).ok());
+    REQUIRE(test::saveConsented(store, student("𠀀𪚥", "420527200602020022", "", "九里村"), kStaff).ok());
 
     CHECK(names(store, "张三丰") == std::vector<std::string>{"张三丰"});
     auto zs = names(store, "张三");
@@ -115,7 +116,10 @@ TEST_CASE("students saved in a batch are found once it commits; a failed batch l
         Student edited = a; // saved twice in one batch: the search holds the last version
         edited.village = "杨家湾村";
         REQUIRE(batch.save(edited).ok());
-        REQUIRE(batch.save(student("向晓雪", "420527200801020022", "13900002222", "九里村")).ok());
+        Student b = student("向晓雪", "420527200801020022", "13900002222", "九里村");
+        REQUIRE(batch.save(b).ok());
+        for (const Student* x : {&a, &b})
+            REQUIRE(batch.save(test::consentOf(ConsentParty::Student, x->county, x->id, x->id)).ok());
         REQUIRE(batch.commit().ok());
     }
     CHECK(names(store, "覃𪚥") == std::vector<std::string>{"覃𪚥"});
@@ -132,6 +136,6 @@ TEST_CASE("students saved in a batch are found once it commits; a failed batch l
     }
     CHECK(names(store, "谭未存").empty());
     // A single save after the batch is searchable at once.
-    REQUIRE(store.save(student("屈原", "420527200611110044", "13600004444", "石门村"), kStaff).ok());
+    REQUIRE(test::saveConsented(store, student("屈原", "420527200611110044", "13600004444", "石门村"), kStaff).ok());
     CHECK(names(store, "屈原").size() == 1);
 }

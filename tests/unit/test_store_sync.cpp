@@ -1,6 +1,7 @@
 // The store's sync surface: applying remote changes (with and without conflicts), parents that
 // arrive after their children, conflict resolution, quarantine.
 #include "client/store/store.hpp"
+#include "tests/support/consent.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <doctest/doctest.h>
@@ -115,7 +116,7 @@ TEST_CASE("concurrent edits are kept as conflicts and resolved as a new change")
     s.county = "420527";
     s.name = "张三";
     s.phone = "13800000000";
-    REQUIRE(store->save(s, kStaff).ok());
+    REQUIRE(test::saveConsented(*store, s, kStaff).ok());
     auto local = *store->fieldVersion(s.id, "phone");
     DeviceId other = newDeviceId();
 

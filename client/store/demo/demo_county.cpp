@@ -3,6 +3,8 @@
 #include "client/core/divisions.hpp"
 #include "client/core/resident_id.hpp"
 #include "client/core/validation.hpp"
+#include "client/store/consent_files.hpp"
+#include "client/store/paths.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -55,7 +57,7 @@ Fen capFor(int schoolYear, StudyLevel level) {
 } // namespace
 
 std::size_t DemoFamily::recordCount() const {
-    return 2 + members.size() + (coBorrower ? 1 : 0) + applications.size() + statusChanges.size() +
+    return 2 + members.size() + (coBorrower ? 1 : 0) + consents.size() + applications.size() + statusChanges.size() +
            contracts.size() + checklists.size() + (assessment ? 1 : 0) + reviews.size() +
            (visit ? 1 : 0) + postLoanEvents.size();
 }
@@ -64,7 +66,15 @@ Result<DemoGenerator> DemoGenerator::create(const DemoOptions& options) {
     auto d = core::lookupDivision(options.county);
     if (options.county.size() != 6 || !d || d->level != core::DivisionLevel::County)
         return Error("import.demo.county_unknown", {{"county", options.county}});
-    DemoGenerator g(options);
+    DemoOptions withConsent = options;
+    if (withConsent.consentSha256.empty()) {
+        auto text = store::loadCurrentConsentText(assetsDir());
+        if (!text)
+            return text.error();
+        withConsent.consentVersion = text->version;
+        withConsent.consentSha256 = text->sha256("zh-CN");
+    }
+    DemoGenerator g(withConsent);
     g.m_county.code = options.county;
     g.m_county.name = std::string(d->county);
     g.m_county.prefecture = std::string(d->prefecture);
@@ -274,6 +284,27 @@ DemoFamily DemoGenerator::next() {
         co.address = h.address;
         f.coBorrower = std::move(co);
     }
+
+    // ---- consents: read and confirmed on screen at the centre before anything was recorded --
+    auto consent = [&](ConsentParty party, const Uuid& person, const std::string& signer) {
+        Consent c;
+        c.id = newId();
+        c.county = county;
+        c.studentId = st.id;
+        c.party = party;
+        c.personId = person;
+        c.signerName = signer;
+        c.version = m_options.consentVersion;
+        c.language = "zh-CN";
+        c.textSha256 = m_options.consentSha256;
+        c.consentedMs = msOf(asOf, 8);
+        c.recordedBy = "demo";
+        c.method = ConsentMethod::OnScreen;
+        f.consents.push_back(std::move(c));
+    };
+    consent(ConsentParty::Student, st.id, st.name);
+    if (f.coBorrower)
+        consent(ConsentParty::CoBorrower, f.coBorrower->id, f.coBorrower->name);
 
     // ---- loan applications ------------------------------------------------------------------
     auto amountFor = [&](int schoolYear) {

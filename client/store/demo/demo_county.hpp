@@ -31,6 +31,10 @@ struct DemoOptions {
     std::string county = "420527"; // a county-level GB/T 2260 code
     std::uint64_t seed = 1;
     core::Date asOf{2025, 8, 20}; // "today" in the demo: mid loan season
+    // The consent text every demo family agreed to (store.hpp: no sensitive data without it);
+    // create() fills both from assets/consent (the current version) when left empty.
+    std::string consentVersion{};
+    std::string consentSha256{};
 };
 
 struct DemoCounty {
@@ -48,6 +52,7 @@ struct DemoFamily {
     std::vector<HouseholdMember> members;
     Student student;
     std::optional<CoBorrower> coBorrower;
+    std::vector<Consent> consents; // the student's and the co-borrower's
     std::vector<LoanApplication> applications; // oldest first; the last is this season's
     std::vector<StatusChange> statusChanges;   // history of this season's application
     std::vector<Contract> contracts;

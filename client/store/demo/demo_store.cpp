@@ -21,6 +21,8 @@ Status saveFamily(store::Batch& batch, const DemoFamily& f) {
     if (f.coBorrower)
         if (auto st = batch.save(*f.coBorrower); !st)
             return st;
+    if (auto st = saveAll(batch, f.consents); !st)
+        return st;
     if (auto st = saveAll(batch, f.applications); !st)
         return st;
     if (auto st = saveAll(batch, f.statusChanges); !st)

@@ -4,6 +4,34 @@
 
 namespace zhuxue::import {
 
+namespace {
+// The family accepted the national student system's privacy terms when it pre-applied online;
+// the list carries its data only because of that. No text of ours was shown, so version names
+// the source and text_sha256 stays empty (the store accepts that for this method only).
+std::vector<Consent> nationalSystemConsents(const PlannedRow& row, const store::Actor& who) {
+    std::vector<Consent> out;
+    auto add = [&](ConsentParty party, const Uuid& person, const std::string& name) {
+        Consent c;
+        c.id = newUuidV7();
+        c.county = row.student.county;
+        c.studentId = row.student.id;
+        c.applicationId = row.application.id;
+        c.party = party;
+        c.personId = person;
+        c.signerName = name;
+        c.version = "national_system";
+        c.consentedMs = row.application.createdMs > 0 ? row.application.createdMs : systemNowMs();
+        c.recordedBy = who.user;
+        c.method = ConsentMethod::NationalSystem;
+        out.push_back(std::move(c));
+    };
+    add(ConsentParty::Student, row.student.id, row.student.name);
+    if (row.coBorrower)
+        add(ConsentParty::CoBorrower, row.coBorrower->id, row.coBorrower->name);
+    return out;
+}
+} // namespace
+
 Result<ImportResult> importPreApplications(store::Store& store, const Sheet& sheet,
                                            const ImportOptions& options, const store::Actor& who) {
     // Store lookups run inside the planner's callbacks; the first failure is kept and reported.
@@ -54,6 +82,9 @@ Result<ImportResult> importPreApplications(store::Store& store, const Sheet& she
             return st.error();
         if (row.coBorrower)
             if (auto st = batch.save(*row.coBorrower); !st)
+                return st.error();
+        for (const Consent& c : nationalSystemConsents(row, who))
+            if (auto st = batch.save(c); !st)
                 return st.error();
         if (auto st = batch.save(row.application); !st)
             return st.error();

@@ -3,6 +3,9 @@
 // checked, duplicates against the store found by ID number), then write all accepted rows in one
 // transaction through the store's functions, so each record gets its change-log and audit entries.
 // Nothing is written when a row is rejected, unless skipBadRows; nothing at all for dryRun.
+// The lists come from the national student system, where the family consented online: each
+// imported student (and co-borrower) gets a Consent with method national_system, recorded by
+// the importing user, in the same transaction (store.hpp's consent rule is satisfied by it).
 #include "client/store/import/pre_application.hpp"
 #include "client/store/store.hpp"
 

@@ -49,13 +49,16 @@ std::filesystem::path hallConfigFile() {
 } // namespace
 
 void KioskDraft::wipe() {
-    for (std::string* s : {&service, &studentName, &studentId, &studentPhone, &coName, &coId, &coPhone, &township})
+    for (std::string* s : {&service, &studentName, &studentId, &studentPhone, &coName, &coId, &coPhone, &township,
+                           &consentVersion, &consentLanguage, &consentSha256})
         wipeString(*s);
+    studentConsentMs = coConsentMs = 0;
 }
 
 bool KioskDraft::empty() const {
     return service.empty() && studentName.empty() && studentId.empty() && studentPhone.empty() &&
-           coName.empty() && coId.empty() && coPhone.empty() && township.empty();
+           coName.empty() && coId.empty() && coPhone.empty() && township.empty() && consentVersion.empty() &&
+           consentSha256.empty() && studentConsentMs == 0 && coConsentMs == 0;
 }
 
 KioskClient::KioskClient(app::App& app, std::filesystem::path dataDir)
@@ -65,6 +68,8 @@ KioskClient::KioskClient(app::App& app, std::filesystem::path dataDir)
         m_hall = std::move(*h);
     if (auto p = app::loadPolicies(assetsDir()))
         m_policies = std::move(*p);
+    if (auto c = store::loadCurrentConsentText(assetsDir()))
+        m_consentText = std::move(*c);
     if (auto l = hall::readHallLink(m_dataDir); l && l->usable()) {
         m_link = *l;
     } else if (!app.settings().serverUrl.empty() && !app.settings().enrollmentCode.empty()) {
@@ -119,7 +124,7 @@ void KioskClient::startService(const std::string& service) {
     if (service == "first_loan")
         m_path.insert(m_path.end(), {Step::EligLocal, Step::EligAdmitted, Step::EligOtherLoan});
     if (service == "first_loan" || service == "renewal" || service == "repayment")
-        m_path.insert(m_path.end(), {Step::StudentName, Step::StudentId, Step::StudentPhone});
+        m_path.insert(m_path.end(), {Step::Consent, Step::StudentName, Step::StudentId, Step::StudentPhone});
     if (service == "first_loan")
         m_path.insert(m_path.end(), {Step::CoName, Step::CoId, Step::CoPhone});
     m_path.insert(m_path.end(), {Step::Materials, Step::Take});

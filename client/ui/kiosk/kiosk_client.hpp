@@ -1,7 +1,8 @@
 #pragma once
 // The self-service kiosk (zhuxue --kiosk): a family walks through one question per step: the
 // service → the policy card (政策明白卡, from the policy data) → a quick eligibility check →
-// student and co-borrower details (on-screen keypad, the staff client's validation) → materials
+// consent (the student and, for a first loan, the co-borrower each accept the versioned consent
+// text before any detail is typed; declining skips the details) → student and co-borrower details (on-screen keypad, the staff client's validation) → materials
 // to bring → a queue ticket now or a booked time slot → the ticket on screen (and on paper).
 //
 // Privacy on a shared machine: the kiosk never shows or searches anyone's records; ID numbers
@@ -11,6 +12,7 @@
 #include "client/app/worker.hpp"
 #include "client/core/findings.hpp"
 #include "client/core/policy.hpp"
+#include "client/store/consent_files.hpp"
 #include "client/ui/hall/queue_client.hpp"
 #include "offline_tickets.hpp"
 #include "sync/server/queue_config.hpp"
@@ -29,6 +31,7 @@ enum class Step {
     EligLocal,
     EligAdmitted,
     EligOtherLoan,
+    Consent,
     StudentName,
     StudentId,
     StudentPhone,
@@ -48,6 +51,10 @@ struct KioskDraft {
     std::string studentName, studentId, studentPhone;
     std::string coName, coId, coPhone;
     std::string township;
+    // The family's acceptance of the consent text, which travels with the details it covers:
+    // the version and SHA-256 of the exact text shown, and when each party tapped "agree".
+    std::string consentVersion, consentLanguage, consentSha256;
+    UnixMs studentConsentMs = 0, coConsentMs = 0;
     void wipe();
     bool empty() const;
 };
@@ -97,6 +104,8 @@ private:
     void drawCard();
     void drawQuestion(const char* questionKey, const char* yesKey, const char* noKey, bool yesIsGood,
                       const char* refusalKey);
+    void drawConsent();
+    bool coBorrowerConsentNeeded() const { return m_draft.service == "first_loan"; }
     void drawName(const char* promptKey, std::string& value);
     void drawNumber(const char* promptKey, std::string& value, bool isId, bool coBorrower);
     void drawMaterials();
@@ -113,6 +122,7 @@ private:
     KioskConfig m_config;
     std::optional<zhuxue::hall::HallConfig> m_hall;
     std::optional<core::PolicySet> m_policies;
+    std::optional<store::ConsentText> m_consentText;
     hall::HallLink m_link;
     OfflineTickets m_offline;
     app::Worker m_worker;

@@ -78,6 +78,7 @@ void KioskClient::drawStep() {
     case Step::EligOtherLoan:
         return drawQuestion("kiosk.elig.q_other_loan", "kiosk.elig.q_other_loan_yes", "kiosk.elig.q_other_loan_no",
                             false, "kiosk.elig.other_loan");
+    case Step::Consent: return drawConsent();
     case Step::StudentName: return drawName("kiosk.field.student_name", m_draft.studentName);
     case Step::StudentId: return drawNumber("kiosk.field.student_id", m_draft.studentId, true, false);
     case Step::StudentPhone: return drawNumber("kiosk.field.student_phone", m_draft.studentPhone, false, false);
@@ -186,6 +187,80 @@ void KioskClient::drawQuestion(const char* questionKey, const char* yesKey, cons
         // nothing answered yet
     }
     navigation(false);
+}
+
+void KioskClient::drawConsent() {
+    ImGui::SetWindowFontScale(1.2f);
+    ImGui::TextUnformatted(m_app.tr("kiosk.consent.title"));
+    ImGui::SetWindowFontScale(1.0f);
+    auto skipDetails = [this] { // to the materials list: details are given at the window instead
+        for (std::size_t i = m_index; i < m_path.size(); ++i)
+            if (m_path[i] == Step::Materials) {
+                m_findings = {};
+                m_message.clear();
+                m_index = i;
+                return;
+            }
+    };
+    if (!m_consentText) {
+        dataTextWrapped(m_app, m_app.tr("kiosk.consent.unavailable"));
+        if (bigButton("kiosk.consent.decline", "kiosk.consent.decline", -FLT_MIN))
+            skipDetails();
+        navigation(false);
+        return;
+    }
+    const std::string lang = m_app.settings().language == "en" ? "en" : "zh-CN";
+    dataTextWrapped(m_app, m_app.tr("kiosk.consent.intro"));
+    // The text takes what the buttons leave: one row of "agree" buttons, the navigation row.
+    const float reserved = 84 * 2 + 16 * 4 + 12 + (m_message.empty() ? 0.0f : 60.0f);
+    ImGui::BeginChild("##kiosk.consent_text", ImVec2(0, std::max(120.0f, ImGui::GetContentRegionAvail().y - reserved)),
+                      true);
+    dataTextWrapped(m_app, m_consentText->shownTitle(lang));
+    ImGui::TextDisabled("%s", m_app.texts().current().format("kiosk.consent.version",
+                                                             {{"version", m_consentText->version}}).c_str());
+    dataTextWrapped(m_app, m_consentText->shown(lang));
+    ImGui::EndChild();
+    const float width = coBorrowerConsentNeeded() ? (ImGui::GetContentRegionAvail().x - 16) * 0.5f : -FLT_MIN;
+    auto accept = [&](const char* key, const char* id, UnixMs& at) {
+        std::string label = std::string(m_app.tr(key)) +
+                            (at ? std::string(" [") + m_app.tr("kiosk.consent.accepted") + "]" : std::string()) + "##" + id;
+        if (ImGui::Button(label.c_str(), ImVec2(width, 84))) {
+            at = at ? 0 : systemNowMs();
+            m_draft.consentVersion = m_consentText->version;
+            m_draft.consentLanguage = lang;
+            m_draft.consentSha256 = m_consentText->sha256(lang);
+            m_message.clear();
+        }
+    };
+    accept("kiosk.consent.student", "kiosk.consent.student", m_draft.studentConsentMs);
+    if (coBorrowerConsentNeeded()) {
+        ImGui::SameLine();
+        accept("kiosk.consent.co", "kiosk.consent.co", m_draft.coConsentMs);
+    }
+    if (!m_message.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kRed);
+        dataTextWrapped(m_app, m_app.tr(m_message));
+        ImGui::PopStyleColor();
+    }
+    const bool accepted = m_draft.studentConsentMs != 0 && (!coBorrowerConsentNeeded() || m_draft.coConsentMs != 0);
+    ImGui::Dummy(ImVec2(0, 12));
+    ImGui::Separator();
+    // Back, "I do not agree" (details then go to staff at the window), next.
+    if (bigButton("kiosk.back", "kiosk.back", 300))
+        back();
+    ImGui::SameLine();
+    if (bigButton("kiosk.consent.decline", "kiosk.consent.decline", ImGui::GetContentRegionAvail().x - 316)) {
+        m_draft.studentConsentMs = m_draft.coConsentMs = 0;
+        skipDetails();
+        return;
+    }
+    ImGui::SameLine(ImGui::GetWindowWidth() - 316);
+    if (bigButton("kiosk.next", "kiosk.next", 300)) {
+        if (accepted)
+            next();
+        else
+            m_message = "kiosk.consent.needed";
+    }
 }
 
 void KioskClient::drawName(const char* promptKey, std::string& value) {

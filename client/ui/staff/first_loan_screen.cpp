@@ -63,6 +63,10 @@ void FirstLoanScreen::start(Context& ctx) {
     *this = FirstLoanScreen{};
     m_started = true;
     m_startedFor = ctx.student;
+    if (auto text = store::loadCurrentConsentText(assetsDir()))
+        m_consentText = std::move(*text);
+    else
+        m_consentError = message(ctx.app, text.error());
     if (ctx.store && !ctx.student.isNil()) {
         if (auto s = ctx.store->get<Student>(ctx.student); s && *s) {
             m_existing = **s;
@@ -109,6 +113,15 @@ core::Findings FirstLoanScreen::check(Context& ctx, Step step) {
     core::Findings f;
     core::Date now = today();
     switch (step) {
+    case Step::Consent: {
+        if (!m_consentText)
+            f.error("consent.text", Error("ui.loan.consent_unavailable", {{"detail", m_consentError}}));
+        if (!m_studentConsents)
+            f.error("consent.student", Error("ui.loan.consent_required", {{"party", app.tr("ui.loan.party_student")}}));
+        if (!m_coConsents)
+            f.error("consent.co_borrower", Error("ui.loan.consent_required", {{"party", app.tr("ui.loan.party_co")}}));
+        break;
+    }
     case Step::Student: {
         required(f, m_name, "student.name", app, "ui.loan.student_name");
         f.append(core::checkResidentId(m_idNumber, now, {}, "student.id_number").findings);
@@ -176,7 +189,7 @@ core::Findings FirstLoanScreen::check(Context& ctx, Step step) {
         break;
     }
     case Step::Review:
-        for (Step s : {Step::Student, Step::CoBorrower, Step::School, Step::Amount, Step::Materials})
+        for (Step s : {Step::Consent, Step::Student, Step::CoBorrower, Step::School, Step::Amount, Step::Materials})
             f.append(check(ctx, s));
         break;
     case Step::Signed: {
@@ -194,6 +207,7 @@ void FirstLoanScreen::next(Context& ctx) {
         return;
     m_status.clear();
     switch (m_step) {
+    case Step::Consent: m_step = Step::Student; break;
     case Step::Student: m_step = Step::CoBorrower; break;
     case Step::CoBorrower: m_step = Step::School; break;
     case Step::School: m_step = Step::Amount; break;
@@ -271,9 +285,25 @@ void FirstLoanScreen::save(Context& ctx) {
     list.checkedBy = ctx.actor().user;
     list.checkedMs = a.createdMs;
 
-    // One transaction: the student, the co-borrower, the application and its checked materials.
+    // Each party's consent, as confirmed on the first step, recorded with the application.
+    const std::string lang = ctx.app.settings().language == "en" ? "en" : "zh-CN";
+    Consent studentConsent = store::makeConsent(*m_consentText, lang, ConsentParty::Student, s.county, s.id, s.id,
+                                                s.name, ConsentMethod::OnScreen, ctx.actor().user);
+    studentConsent.applicationId = a.id;
+    studentConsent.consentedMs = m_studentConsentMs;
+    Consent coConsent = store::makeConsent(*m_consentText, lang, ConsentParty::CoBorrower, s.county, s.id, c.id,
+                                           c.name, ConsentMethod::OnScreen, ctx.actor().user);
+    coConsent.applicationId = a.id;
+    coConsent.consentedMs = m_coConsentMs;
+
+    // One transaction: the consents, the student, the co-borrower, the application and its
+    // checked materials.
     store::Batch batch = ctx.store->batch(ctx.actor());
-    Status st = batch.save(s);
+    Status st = batch.save(studentConsent);
+    if (st)
+        st = batch.save(coConsent);
+    if (st)
+        st = batch.save(s);
     if (st)
         st = batch.save(c);
     if (st)
@@ -374,6 +404,32 @@ void FirstLoanScreen::recompute(Context& ctx) {
                                            now, *term, graduation);
     if (auto s = core::computeSchedule(terms))
         m_schedule = *s;
+}
+
+void FirstLoanScreen::drawConsent(Context& ctx) {
+    app::App& app = ctx.app;
+    dataTextWrapped(app, app.tr("ui.loan.consent_intro"));
+    if (!m_consentText) {
+        dataTextWrapped(app, app.texts().current().format("ui.loan.consent_unavailable", {{"detail", m_consentError}}));
+        return;
+    }
+    const std::string lang = app.settings().language == "en" ? "en" : "zh-CN";
+    heading(app, "ui.loan.step.consent");
+    dataTextWrapped(app, m_consentText->shownTitle(lang));
+    dataTextDisabled(app, app.texts().current().format("ui.loan.consent_version", {{"version", m_consentText->version}}));
+    // The text exactly as hashed into the Consent record, in its own scrolling area.
+    ImGui::BeginChild("##loan.consent_text", ImVec2(0, 260), true);
+    dataTextWrapped(app, m_consentText->shown(lang));
+    ImGui::EndChild();
+    std::string studentLabel = std::string(app.tr("ui.loan.consent_student")) + "##loan.consent_student";
+    if (ImGui::Checkbox(studentLabel.c_str(), &m_studentConsents))
+        m_studentConsentMs = m_studentConsents ? nowMs() : 0;
+    findingsFor(app, m_findings, "consent.student");
+    std::string coLabel = std::string(app.tr("ui.loan.consent_co")) + "##loan.consent_co";
+    if (ImGui::Checkbox(coLabel.c_str(), &m_coConsents))
+        m_coConsentMs = m_coConsents ? nowMs() : 0;
+    findingsFor(app, m_findings, "consent.co_borrower");
+    findingsFor(app, m_findings, "consent.text");
 }
 
 void FirstLoanScreen::drawStudent(Context& ctx) {
@@ -575,12 +631,12 @@ void FirstLoanScreen::draw(Context& ctx) {
     app::App& app = ctx.app;
     if (!m_started || !(m_startedFor == ctx.student))
         start(ctx);
-    static const char* kSteps[] = {"ui.loan.step.student", "ui.loan.step.co_borrower", "ui.loan.step.school",
+    static const char* kSteps[] = {"ui.loan.step.consent", "ui.loan.step.student", "ui.loan.step.co_borrower", "ui.loan.step.school",
                                    "ui.loan.step.amount",  "ui.loan.step.materials",   "ui.loan.step.review",
                                    "ui.loan.step.signed"};
     heading(app, m_kind == 1 ? "ui.loan.title_renewal" : "ui.loan.title");
     int current = static_cast<int>(m_step);
-    for (int i = 0; i < 7; ++i) {
+    for (int i = 0; i < 8; ++i) {
         if (i > 0)
             ImGui::SameLine();
         std::string text = std::to_string(i + 1) + ". " + app.tr(kSteps[i]);
@@ -592,6 +648,7 @@ void FirstLoanScreen::draw(Context& ctx) {
     ImGui::Separator();
     ImGui::BeginChild("##loan.step", ImVec2(0, ImGui::GetContentRegionAvail().y - 90), false);
     switch (m_step) {
+    case Step::Consent: drawConsent(ctx); break;
     case Step::Student: drawStudent(ctx); break;
     case Step::CoBorrower: drawCoBorrower(ctx); break;
     case Step::School: drawSchool(ctx); break;
@@ -605,7 +662,7 @@ void FirstLoanScreen::draw(Context& ctx) {
     if (!m_status.empty())
         dataTextWrapped(app, m_status);
 
-    bool first = m_step == Step::Student;
+    bool first = m_step == Step::Consent;
     if (m_step != Step::Signed) {
         if (button(app, first ? "ui.common.cancel" : "ui.loan.previous", true, "loan.previous") || escapePressed()) {
             if (first) {

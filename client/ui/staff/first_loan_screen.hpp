@@ -1,6 +1,8 @@
 #pragma once
 // First loan (首贷) and renewal (续贷) as guided steps a volunteer can follow with the help text
-// alone: student → co-borrower → school and programme → amount and term (with the loan
+// alone: consent (the student and the co-borrower each read the versioned consent text and
+// confirm, before anything sensitive is typed; saved as two Consent records with the
+// application) → student → co-borrower → school and programme → amount and term (with the loan
 // calculator) → materials checklist → review → confirm; then, when both have signed, the contract
 // number and 校验码 (staff only) and a printable summary. Each step checks its fields when the
 // person continues (Enter or the button) and shows the reason and fix under each field.
@@ -9,6 +11,7 @@
 
 #include "client/core/loan_calculator.hpp"
 #include "client/core/validation.hpp"
+#include "client/store/consent_files.hpp"
 
 #include <set>
 
@@ -16,7 +19,7 @@ namespace zhuxue::ui {
 
 class FirstLoanScreen {
 public:
-    enum class Step { Student, CoBorrower, School, Amount, Materials, Review, Signed };
+    enum class Step { Consent, Student, CoBorrower, School, Amount, Materials, Review, Signed };
 
     void draw(Context& ctx);
     Step step() const { return m_step; }
@@ -26,6 +29,7 @@ private:
     void start(Context& ctx);
     core::Findings check(Context& ctx, Step step);
     void next(Context& ctx);
+    void drawConsent(Context& ctx);
     void drawStudent(Context& ctx);
     void drawCoBorrower(Context& ctx);
     void drawSchool(Context& ctx);
@@ -41,9 +45,15 @@ private:
 
     bool m_started = false;
     Uuid m_startedFor;
-    Step m_step = Step::Student;
+    Step m_step = Step::Consent;
     core::Findings m_findings;
     std::string m_status;
+
+    // Consent: the text shown and when each party confirmed (0 = not yet).
+    std::optional<store::ConsentText> m_consentText;
+    std::string m_consentError;
+    bool m_studentConsents = false, m_coConsents = false;
+    UnixMs m_studentConsentMs = 0, m_coConsentMs = 0;
 
     // Drafts, as typed.
     std::optional<Student> m_existing; // the student when started from a family page
