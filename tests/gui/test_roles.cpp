@@ -21,7 +21,6 @@ Seeded seed(StaffFixture& f) {
     s.household.township = "茅坪镇";
     s.household.annualIncomeFen = 2'345'600;
     s.household.priorityGroups = {"低保"};
-    REQUIRE(f.store().save(s.household, who).ok());
     s.student.id = newUuidV7();
     s.student.county = "420527";
     s.student.name = "龚𪚥";
@@ -33,7 +32,15 @@ Seeded seed(StaffFixture& f) {
     s.student.university = "三峡大学";
     s.student.enrollmentYear = 2021;
     s.student.programYears = 4;
-    REQUIRE(f.store().save(s.student, who).ok());
+    {
+        // One batch, as the client saves a new family: the student's consent (checked at commit)
+        // covers the household the student lives in.
+        auto batch = f.store().batch(who);
+        REQUIRE(batch.save(consentOf(ConsentParty::Student, "420527", s.student.id, s.student.id)).ok());
+        REQUIRE(batch.save(s.household).ok());
+        REQUIRE(batch.save(s.student).ok());
+        REQUIRE(batch.commit().ok());
+    }
     HouseholdMember m;
     m.id = newUuidV7();
     m.county = "420527";

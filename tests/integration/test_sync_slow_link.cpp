@@ -105,6 +105,7 @@ TEST_CASE("500 records cross a 64 kbit/s, 800 ms, 10% loss link within 10 minute
             s.phone = "1381234" + std::to_string(1000 + i);
             s.township = "茅坪镇";
             s.village = "兰陵溪村";
+            REQUIRE(batch.save(consentOf(ConsentParty::Student, s.county, s.id, s.id)).ok());
             REQUIRE(batch.save(s).ok());
             ids.push_back(s.id);
         }

@@ -6,6 +6,7 @@
 #include "client/store/catalog_files.hpp"
 #include "client/store/paths.hpp"
 #include "client/store/store.hpp"
+#include "tests/support/consent.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <doctest/doctest.h>
@@ -47,8 +48,9 @@ Family seed(Store& db) {
     f.household.annualIncomeFen = 2'400'000;
     f.household.priorityGroups = {"dibao"};
     f.household.notes = "旧备注";
-    REQUIRE(db.save(f.household, kSeed).ok());
 
+    // The family consented (consent rule, store.hpp): the student's consent covers the household
+    // the student lives in.
     f.student.id = newUuidV7();
     f.student.county = county;
     f.student.name = "龚𪚥";
@@ -56,7 +58,15 @@ Family seed(Store& db) {
     f.student.phone = "13812345678";
     f.student.householdId = f.household.id;
     f.student.township = "茅坪镇";
-    REQUIRE(db.save(f.student, kSeed).ok());
+    {
+        // One batch, as the client saves a new family: the consent rule is checked at commit.
+        auto batch = db.batch(kSeed);
+        REQUIRE(batch.save(zhuxue::test::consentOf(ConsentParty::Student, county, f.student.id,
+                                                   f.student.id)).ok());
+        REQUIRE(batch.save(f.household).ok());
+        REQUIRE(batch.save(f.student).ok());
+        REQUIRE(batch.commit().ok());
+    }
 
     f.father.id = newUuidV7();
     f.father.county = county;
@@ -73,6 +83,7 @@ Family seed(Store& db) {
     f.coBorrower.studentId = f.student.id;
     f.coBorrower.name = "龚䶮";
     f.coBorrower.idNumber = "34052419800101001X";
+    zhuxue::test::consentCoBorrower(db, county, f.student.id, f.coBorrower.id);
     REQUIRE(db.save(f.coBorrower, kSeed).ok());
 
     f.application.id = newUuidV7();
@@ -347,19 +358,22 @@ TEST_CASE("a volunteer may fill in an empty withheld field but not replace a sto
     CHECK(msg.find("志愿者") != std::string::npos);
     CHECK(msg.find("工作人员或管理员") != std::string::npos);
 
-    // A new record takes what was entered.
-    Household fresh;
+    // A new record takes what was entered (a grandmother the visit found living with them).
+    HouseholdMember fresh;
     fresh.id = newUuidV7();
     fresh.county = "420527";
-    fresh.annualIncomeFen = 900'000;
+    fresh.householdId = f.household.id;
+    fresh.name = "龚婆婆";
+    fresh.relation = "祖母";
+    fresh.annualIncomeFen = 90'000;
     REQUIRE(db->save(fresh, kVolunteer).ok());
 
     db->setAccess(Access::Staff);
+    CHECK(got<HouseholdMember>(*db, fresh.id).annualIncomeFen == 90'000);
     CHECK(got<HouseholdMember>(*db, mother.id).annualIncomeFen == 500'000);
     HouseholdMember kept = got<HouseholdMember>(*db, f.father.id);
     CHECK(kept.annualIncomeFen == 1'800'000);
     CHECK(kept.occupation == "务农");
-    CHECK(got<Household>(*db, fresh.id).annualIncomeFen == 900'000);
 }
 
 TEST_CASE("the kiosk and a signed-out client read and write nothing") {
