@@ -1,5 +1,7 @@
 #include "app.hpp"
 
+#include "startup_trace.hpp"
+
 #include <GLFW/glfw3.h>
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
@@ -68,6 +70,7 @@ Status App::open() {
     if (!glfwInit())
         return Error("app.no_display", {}, g_glfwError);
     m_glfwInit = true;
+    startupMark("glfwInit");
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
     bool fullscreen = m_settings.kiosk || m_options.hallDisplay;
@@ -87,10 +90,13 @@ Status App::open() {
         return Error("app.no_window", {}, g_glfwError);
     glfwMakeContextCurrent(m_window);
     glfwSwapInterval(1);
+    startupMark("window created");
 
     setupImGui();
+    startupMark("ImGui set up (glyphs required)");
     ImGui_ImplGlfw_InitForOpenGL(m_window, true);
     ImGui_ImplOpenGL3_Init("#version 130");
+    startupMark("ImGui backends");
     m_glReady = true;
     return {};
 }
@@ -182,13 +188,20 @@ void App::frame(const std::function<void(App&)>& drawFrame) {
     // that shows it; pasted and loaded text joins through see().
     for (ImWchar c : io.InputQueueCharacters)
         m_fonts->requireCodepoint(static_cast<uint32_t>(c));
+    const bool firstFrame = m_frames == 0;
     if (m_fonts->rebuildIfNeeded() && m_window) {
+        if (firstFrame)
+            startupMark("font atlas built");
         ImGui_ImplOpenGL3_DestroyFontsTexture();
         ImGui_ImplOpenGL3_CreateFontsTexture();
+        if (firstFrame)
+            startupMark("font texture uploaded");
     }
     ImGui::NewFrame();
     drawFrame(*this);
     ImGui::Render();
+    if (firstFrame)
+        startupMark("first frame drawn");
     ++m_frames;
     if (!m_window)
         return;
@@ -226,6 +239,8 @@ int App::run(const std::function<void(App&)>& drawFrame) {
         if (last && !m_options.screenshotFile.empty())
             saveScreenshot(m_options.screenshotFile);
         glfwSwapBuffers(m_window);
+        if (m_frames == 1)
+            startupMark("first frame swapped");
         if (!readyWritten && !m_options.readyFile.empty()) {
             std::ofstream(m_options.readyFile) << "first-frame " << m_frames << "\n";
             readyWritten = true;

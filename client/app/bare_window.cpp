@@ -1,5 +1,7 @@
 #include "bare_window.hpp"
 
+#include "startup_trace.hpp"
+
 #include <GLFW/glfw3.h>
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
@@ -40,6 +42,8 @@ int runBareWindow(const LaunchOptions& options) {
         ImGui::Render();
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
         glfwSwapBuffers(window);
+        if (frames == 0)
+            startupMark("bare window: first frame swapped");
         if (++frames == 1 && !options.readyFile.empty())
             std::ofstream(options.readyFile) << "first-frame 1\n";
         if (options.exitAfterFrames > 0 && frames >= static_cast<uint64_t>(options.exitAfterFrames))

@@ -1,6 +1,7 @@
 // zhuxue: the desktop client. Assembles the screens (client/ui) into the process (client/app).
 #include "client/app/app.hpp"
 #include "client/app/bare_window.hpp"
+#include "client/app/startup_trace.hpp"
 #include "client/core/args.hpp"
 #include "client/core/version.hpp"
 #include "client/store/crypto/process_guard.hpp"
@@ -41,6 +42,7 @@ zhuxue: the offline-first client for county student-aid offices.
 } // namespace
 
 int main(int argc, char** argv) {
+    app::startupMark("main");
     zhuxue::store::crypto::disableCoreDumps(); // no core files with personal data in them
     auto args = Args::parse(argc, argv,
                             {"data-dir", "server", "lang", "exit-after-frames", "ready-file",
@@ -101,6 +103,7 @@ int main(int argc, char** argv) {
                      texts.error().detail.c_str());
         return 1;
     }
+    app::startupMark("texts loaded");
     auto settings = app::Settings::load(opt.dataDir / "settings.json");
     if (!settings) {
         std::fprintf(stderr, "zhuxue: 设置文件已损坏，已使用默认设置 settings file unreadable, using defaults\n");
@@ -114,6 +117,7 @@ int main(int argc, char** argv) {
                              " kiosk mode needs a staff PIN of at least 4 digits in the settings\n");
         return 2;
     }
+    app::startupMark("settings loaded");
     app::App application(opt, *settings, std::move(*texts));
     if (auto st = application.open(); !st) {
         std::fprintf(stderr,
@@ -123,6 +127,7 @@ int main(int argc, char** argv) {
         return 3;
     }
     app::installQuitSignalHandlers();
+    app::startupMark("window open");
 
     if (opt.hallDisplay) {
         ui::hall::HallDisplay display(application, opt.dataDir);
@@ -137,7 +142,10 @@ int main(int argc, char** argv) {
         s.serverUrl = application.settings().serverUrl;
         s.state = s.serverUrl.empty() ? sync::SyncState::NotConfigured : sync::SyncState::Idle;
     });
-    ui::StaffClient client(application, opt.dataDir, &syncBoard);
+    // The sign-in screen needs only the accounts: the stores open on the client's worker.
+    ui::StaffClient client(application, opt.dataDir, &syncBoard,
+                           ui::StaffClient::OpenStores::InBackground);
+    app::startupMark("staff client constructed");
     // The sync worker: its own store connection on its own thread; declared after the client so
     // it stops (and hands back its last results) before the screens go away.
     sync::SyncEngine syncEngine(
@@ -149,6 +157,8 @@ int main(int argc, char** argv) {
         },
         syncBoard);
     client.context().sync = &syncEngine;
-    syncEngine.start();
+    // It starts with the second frame (the queue drains at the start of each frame): opening its
+    // own store connection would compete for the CPU with the first frame.
+    application.queue().post([&syncEngine] { syncEngine.start(); });
     return application.run([&](app::App&) { client.draw(); });
 }

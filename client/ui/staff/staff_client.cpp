@@ -21,34 +21,75 @@ bool allowed(store::Role role, Permission p) {
     return false;
 }
 
+struct StaffClient::OpenedStores {
+    std::unique_ptr<store::Store> store, readStore;
+    Error error;
+    std::optional<std::string> county;
+};
+
+StaffClient::OpenedStores StaffClient::openStores(const std::filesystem::path& dataDir) {
+    OpenedStores out;
+    if (auto s = store::Store::open(dataDir)) {
+        out.store = std::move(*s);
+        if (auto r = store::Store::open(dataDir))
+            out.readStore = std::move(*r);
+    } else {
+        out.error = s.error();
+    }
+    if (out.store)
+        if (auto c = sync::deviceCredentials(*out.store); c && c->enrolled() && !c->counties.empty())
+            out.county = c->counties.front();
+    // Nobody is signed in yet: the stores refuse every record read and write (access.hpp).
+    if (out.store)
+        out.store->setAccess(store::Access::Locked);
+    if (out.readStore)
+        out.readStore->setAccess(store::Access::Locked);
+    return out;
+}
+
+void StaffClient::installStores(OpenedStores opened) {
+    m_store = std::move(opened.store);
+    m_readStore = std::move(opened.readStore);
+    m_ctx.storeError = opened.error;
+    if (opened.county)
+        m_ctx.county = *opened.county;
+    m_ctx.store = m_store.get();
+    m_ctx.readStore = m_readStore.get();
+    m_search.setReadStore(m_readStore.get());
+    // The new connections take the access of whoever is signed in now (Locked for nobody).
+    store::Access access = m_accessFor ? store::accessFor(m_accessFor->second) : store::Access::Locked;
+    if (m_store)
+        m_store->setAccess(access);
+    if (m_readStore)
+        m_readStore->setAccess(access);
+    m_storesReady = true;
+}
+
 StaffClient::StaffClient(app::App& app, const std::filesystem::path& dataDir,
-                         const sync::SyncStatusBoard* board)
+                         const sync::SyncStatusBoard* board, OpenStores when)
     : m_worker(std::make_unique<app::Worker>()), m_ctx(app) {
     m_ctx.dataDir = dataDir;
     m_ctx.board = board;
     m_ctx.worker = m_worker.get();
-    if (auto s = store::Store::open(dataDir)) {
-        m_store = std::move(*s);
-        if (auto r = store::Store::open(dataDir))
-            m_readStore = std::move(*r);
-    } else {
-        m_ctx.storeError = s.error();
-    }
     if (auto a = store::Accounts::open(dataDir))
         m_accounts = std::move(*a);
-    if (m_store)
-        if (auto c = sync::deviceCredentials(*m_store); c && c->enrolled() && !c->counties.empty())
-            m_ctx.county = c->counties.front();
-    // Nobody is signed in yet: the stores refuse every record read and write (access.hpp).
-    if (m_store)
-        m_store->setAccess(store::Access::Locked);
-    if (m_readStore)
-        m_readStore->setAccess(store::Access::Locked);
     m_dashboard.setAccess(store::Access::Locked);
-    m_ctx.store = m_store.get();
     m_ctx.accounts = m_accounts.get();
-    m_ctx.readStore = m_readStore.get();
-    m_search.setReadStore(m_readStore.get());
+    if (when == OpenStores::Now) {
+        installStores(openStores(dataDir));
+        return;
+    }
+    // The worker's first job: every later job (a sign-in among them) runs after it, and its
+    // result is posted to the main-thread queue before theirs.
+    std::weak_ptr<int> alive = m_alive;
+    m_worker->run([this, alive, dataDir, app = &app] {
+        auto opened = std::make_shared<OpenedStores>(openStores(dataDir));
+        app->queue().post([this, alive, opened] {
+            if (!alive.expired())
+                installStores(std::move(*opened));
+        });
+        app->wake();
+    });
 }
 
 StaffClient::~StaffClient() {

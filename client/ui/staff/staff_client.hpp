@@ -25,8 +25,14 @@ class StaffClient {
 public:
     // Opens <dataDir>/zhuxue.db (twice: one connection for the UI thread, one for the worker)
     // and <dataDir>/accounts.db. A store that cannot open is shown as an error, not a crash.
+    // With OpenStores::InBackground (the desktop client) the two store connections open as the
+    // worker's first job (key unwrapping and the search-index check take a while with a county on
+    // the device), so the sign-in screen is on screen at once; store() is nullptr until
+    // storesReady(). Every sign-in runs on the same worker after that job, so nobody reaches a
+    // screen that needs the store before it is there.
+    enum class OpenStores { Now, InBackground };
     StaffClient(app::App& app, const std::filesystem::path& dataDir,
-                const sync::SyncStatusBoard* board = nullptr);
+                const sync::SyncStatusBoard* board = nullptr, OpenStores when = OpenStores::Now);
     ~StaffClient();
     StaffClient(const StaffClient&) = delete;
     StaffClient& operator=(const StaffClient&) = delete;
@@ -35,6 +41,9 @@ public:
     Context& context() { return m_ctx; }
     store::Store* store() { return m_store.get(); }
     store::Accounts* accounts() { return m_accounts.get(); }
+    // The store connections are open (or failed to open: store() is nullptr, context().storeError
+    // says why).
+    bool storesReady() const { return m_storesReady; }
     app::Worker& worker() { return *m_worker; }
     SearchScreen& search() { return m_search; }
     DashboardScreen& dashboard() { return m_dashboard; }
@@ -45,6 +54,9 @@ private:
     // Sets every Store of the client to the signed-in account's access level (Locked when nobody
     // is signed in) whenever who is signed in changes: sign-in, sign-out, idle lock.
     void followAccount();
+    struct OpenedStores;
+    static OpenedStores openStores(const std::filesystem::path& dataDir);
+    void installStores(OpenedStores opened);
 
     std::unique_ptr<store::Store> m_store, m_readStore;
     std::unique_ptr<store::Accounts> m_accounts;
@@ -66,6 +78,10 @@ private:
     double m_lastInput = 0;
     std::optional<std::pair<std::string, store::Role>> m_accessFor; // whose access is applied
     uint64_t m_syncedVersion = 0; // dataVersion the sync worker was last told about
+    bool m_storesReady = false;
+    // Results of the background open come back through the main-thread queue; this token
+    // outlives stale callbacks.
+    std::shared_ptr<int> m_alive = std::make_shared<int>(0);
 };
 
 } // namespace zhuxue::ui
