@@ -99,6 +99,26 @@ TEST_CASE("first loan: policy card, eligibility, details, materials, a ticket fo
     f.expectHidden(kStudentId);
     f.expectHidden(kCoId);
 
+    // The details reached the staff's server sealed: the server opened and stored them with the
+    // number; the kiosk's folder holds nothing readable of the family and nothing left to send.
+    CHECK(f.kiosk->detailsSealed());
+    CHECK(f.showsAnywhere("已加密交给工作人员"));
+    auto [rc, out] = runShell("sqlite3 '" + (f.dir / "server" / "zhuxue-server.sqlite").string() +
+                              "' 'SELECT payload FROM queue_submissions'");
+    REQUIRE(rc == 0);
+    CHECK(out.find("向秭归") != std::string::npos);
+    CHECK(out.find(kCoId) != std::string::npos);
+    CHECK(out.find("A001") != std::string::npos);
+    CHECK(ui::kiosk::SealedOutbox(f.dir / "kiosk").pendingIds().empty());
+    for (const auto& e : std::filesystem::recursive_directory_iterator(f.dir / "kiosk")) {
+        if (!e.is_regular_file())
+            continue;
+        std::ifstream in(e.path(), std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        CHECK_MESSAGE(bytes.find(kStudentId) == std::string::npos, e.path());
+        CHECK_MESSAGE(bytes.find("向秭归") == std::string::npos, e.path());
+    }
+
     // The ticket is in the hall's queue: window 2 calls it.
     ui::hall::QueueClient staff(linkDevice(*f.server, f.dir / "staff", 2));
     auto called = staff.act(2, "next");
@@ -173,6 +193,78 @@ TEST_CASE("just asking: policy card, then a number for the enquiry windows") {
     REQUIRE(f.d->frameUntil([&] { return f.kiosk->step() == Step::Ticket; }));
     CHECK(f.kiosk->ticket()->code == "D001");
     CHECK(f.showsAnywhere("4、5"));
+}
+
+namespace {
+// A renewal: the student consents and types name, ID and phone; stops at the materials step.
+void renewalWithDetails(KioskFixture& f) {
+    f.click("##kiosk.choose.renewal");
+    f.click("##kiosk.next");
+    while (f.kiosk->step() != Step::Consent && f.kiosk->step() != Step::StudentName)
+        f.click("##kiosk.answer.yes");
+    if (f.kiosk->step() == Step::Consent) {
+        f.click("##kiosk.consent.student");
+        f.click("##kiosk.next");
+    }
+    REQUIRE(f.kiosk->step() == Step::StudentName);
+    f.typeName("屈亮");
+    f.keypadType(kStudentId);
+    f.click("##kiosk.next");
+    f.keypadType("13800138000");
+    f.click("##kiosk.next");
+    REQUIRE(f.kiosk->step() == Step::Materials);
+}
+} // namespace
+
+TEST_CASE("server down: the family's details wait sealed on the kiosk and reach staff later") {
+    // The kiosk met its server once (it knows the seal key), then the server went away.
+    KioskFixture f;
+    REQUIRE(ui::kiosk::SealedOutbox(f.dir / "kiosk").sealKey(nullptr).empty());
+    {
+        ui::hall::QueueClient client(f.link);
+        CHECK_FALSE(ui::kiosk::SealedOutbox(f.dir / "kiosk").sealKey(&client).empty());
+    }
+    f.server->stop();
+    renewalWithDetails(f);
+    REQUIRE(f.kiosk->step() == Step::Materials);
+    f.click("##kiosk.next");
+    f.click("##kiosk.take.now");
+    REQUIRE(f.d->frameUntil([&] { return f.kiosk->step() == Step::Ticket; }, std::chrono::seconds(15)));
+    CHECK(f.kiosk->ticketIsLocal());
+    CHECK(f.kiosk->detailsSealed());
+    ui::kiosk::SealedOutbox outbox(f.dir / "kiosk");
+    REQUIRE(outbox.pendingIds().size() == 1);
+    // Only the sealed bytes are on disk.
+    std::ifstream in(f.dir / "kiosk" / "kiosk_outbox" / (outbox.pendingIds()[0] + ".sealed"), std::ios::binary);
+    std::string sealed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(sealed.size() > 48);
+    CHECK(sealed.find("屈亮") == std::string::npos);
+    CHECK(sealed.find(kStudentId) == std::string::npos);
+    f.click("##kiosk.ticket.done");
+    CHECK(f.kiosk->holdsNothing());
+
+    // The server is back: the outbox drains once, and staff's server has the details.
+    f.server->start();
+    ui::hall::QueueClient client(f.link);
+    CHECK(outbox.flush(client) == 1);
+    CHECK(outbox.pendingIds().empty());
+    CHECK(outbox.flush(client) == 0);
+    auto [rc, out] = runShell("sqlite3 '" + (f.dir / "server" / "zhuxue-server.sqlite").string() +
+                              "' 'SELECT payload FROM queue_submissions'");
+    REQUIRE(rc == 0);
+    CHECK(out.find("屈亮") != std::string::npos);
+    CHECK(out.find("K1-") != std::string::npos);
+}
+
+TEST_CASE("a kiosk that never reached its server keeps no details and says to tell staff") {
+    KioskFixture f(false);
+    renewalWithDetails(f);
+    f.click("##kiosk.next");
+    f.click("##kiosk.take.now");
+    REQUIRE(f.d->frameUntil([&] { return f.kiosk->step() == Step::Ticket; }, std::chrono::seconds(15)));
+    CHECK_FALSE(f.kiosk->detailsSealed());
+    CHECK(f.showsAnywhere("把信息告诉工作人员"));
+    CHECK(ui::kiosk::SealedOutbox(f.dir / "kiosk").pendingIds().empty());
 }
 
 TEST_CASE("server down: the kiosk issues its own number and hands it in later") {

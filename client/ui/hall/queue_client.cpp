@@ -1,5 +1,8 @@
 #include "queue_client.hpp"
 
+#include <sodium.h>
+#include <cstring>
+
 #include "client/core/ids.hpp"
 #include "sync/engine/sync_client.hpp"
 #include "sync/protocol/messages.hpp"
@@ -86,6 +89,27 @@ Result<nlohmann::json> QueueClient::call(const std::string& method, const std::s
     if (j.is_discarded())
         return Error("hall.error.bad_answer", {{"status", std::to_string(res.status)}}, "not JSON");
     return j;
+}
+
+Result<std::string> QueueClient::sealKey() {
+    auto j = call("GET", "/v1/queue/seal-key");
+    if (!j)
+        return j.error();
+    auto it = j->find("public_key");
+    if (it == j->end() || !it->is_string())
+        return Error("hall.error.bad_answer", {{"status", "200"}}, "no public_key in the answer");
+    return it->get<std::string>();
+}
+
+Status QueueClient::submit(const std::string& id, const std::string& sealed) {
+    std::string b64(sodium_base64_encoded_len(sealed.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(sealed.data()),
+                      sealed.size(), sodium_base64_VARIANT_ORIGINAL);
+    b64.resize(std::strlen(b64.c_str()));
+    auto j = call("POST", "/v1/queue/submissions", {{"id", id}, {"sealed", b64}});
+    if (!j)
+        return j.error();
+    return {};
 }
 
 HallTicket ticketFromJson(const nlohmann::json& j) {

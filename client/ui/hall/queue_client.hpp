@@ -58,6 +58,10 @@ public:
     Result<HallAppointment> book(const std::string& id, const std::string& service,
                                  const std::string& township, const std::string& day,
                                  const std::string& time);
+    // The server's X25519 public key (hex) for sealing kiosk submissions.
+    Result<std::string> sealKey();
+    // Hands in one sealed submission (raw sealed bytes; idempotent on id).
+    Status submit(const std::string& id, const std::string& sealed);
     static bool unreachable(const Error& e);
 
 private:

@@ -1,5 +1,7 @@
 #include "kiosk_client.hpp"
 
+#include <sodium.h>
+
 #include "client/app/policy_files.hpp"
 #include "client/core/ids.hpp"
 #include "client/store/paths.hpp"
@@ -63,7 +65,7 @@ bool KioskDraft::empty() const {
 
 KioskClient::KioskClient(app::App& app, std::filesystem::path dataDir)
     : m_app(app), m_dataDir(std::move(dataDir)), m_config(KioskConfig::load(m_dataDir)),
-      m_offline(m_dataDir, m_config.prefix) {
+      m_offline(m_dataDir, m_config.prefix), m_outbox(m_dataDir) {
     if (auto h = zhuxue::hall::loadHallConfig(hallConfigFile().string()))
         m_hall = std::move(*h);
     if (auto p = app::loadPolicies(assetsDir()))
@@ -169,6 +171,7 @@ void KioskClient::wipe() {
     m_idEntered[0] = m_idEntered[1] = false;
     m_ticket.reset();
     m_ticketLocal = false;
+    m_detailsSealed = m_detailsLost = false;
     m_appointment.reset();
     m_slots.clear();
     m_slotDay = 0;
@@ -323,7 +326,7 @@ void KioskClient::takeNumber() {
     uint64_t gen = m_generation;
     std::string service = m_draft.service, township = m_draft.township, letter = svc->prefix;
     hall::HallLink link = m_link;
-    m_worker.run([this, gen, service, township, letter, link] {
+    m_worker.run([this, gen, service, township, letter, link, details = detailsJson()]() mutable {
         hall::QueueClient client(link);
         int64_t now = systemNowMs();
         std::string id = newUuidV7().str();
@@ -335,7 +338,11 @@ void KioskClient::takeNumber() {
         } else if (r) {
             m_offline.reconcile(client); // the server is back: hand in what was issued offline
         }
-        m_app.queue().post([this, gen, r, local] {
+        bool hadDetails = !details.empty();
+        bool sealed = r && sealDetails(details, r->id, r->code, local ? nullptr : &client);
+        if (!sealed)
+            sodium_memzero(details.data(), details.size());
+        m_app.queue().post([this, gen, r, local, hadDetails, sealed] {
             if (gen != m_generation)
                 return;
             m_waiting = false;
@@ -345,10 +352,52 @@ void KioskClient::takeNumber() {
             }
             m_ticket = *r;
             m_ticketLocal = local;
+            m_detailsSealed = sealed;
+            m_detailsLost = hadDetails && !sealed;
             go(Step::Ticket);
         });
         m_app.wake();
     });
+}
+
+std::string KioskClient::detailsJson() const {
+    const KioskDraft& d = m_draft;
+    if (d.studentName.empty() && d.studentId.empty() && d.coName.empty())
+        return {};
+    nlohmann::json j{{"service", d.service},
+                     {"township", d.township},
+                     {"student", {{"name", d.studentName}, {"id_number", d.studentId}, {"phone", d.studentPhone}}},
+                     {"consent", {{"version", d.consentVersion},
+                                  {"language", d.consentLanguage},
+                                  {"text_sha256", d.consentSha256},
+                                  {"student_at", d.studentConsentMs},
+                                  {"co_borrower_at", d.coConsentMs}}},
+                     {"submitted_at", systemNowMs()}};
+    if (!d.coName.empty() || !d.coId.empty())
+        j["co_borrower"] = {{"name", d.coName}, {"id_number", d.coId}, {"phone", d.coPhone}};
+    return j.dump();
+}
+
+// Worker thread. Seals the details with the ticket's or appointment's id and number, keeps only
+// the sealed bytes on disk, and hands in everything pending when the server answers. The
+// plaintext is wiped whatever happens.
+bool KioskClient::sealDetails(std::string& details, const std::string& id, const std::string& code,
+                              hall::QueueClient* online) {
+    if (details.empty())
+        return false;
+    auto j = nlohmann::json::parse(details, nullptr, false);
+    sodium_memzero(details.data(), details.size());
+    if (!j.is_object())
+        return false;
+    j["ticket_id"] = id;
+    j["code"] = code;
+    std::string plain = j.dump();
+    j = nullptr;
+    std::string key = m_outbox.sealKey(online);
+    bool kept = m_outbox.add(newUuidV7().str(), plain, key).ok(); // wipes plain
+    if (kept && online)
+        m_outbox.flush(*online);
+    return kept;
 }
 
 void KioskClient::loadSlots() {
@@ -386,10 +435,14 @@ void KioskClient::book(const std::string& day, const std::string& time) {
     uint64_t gen = m_generation;
     std::string service = m_draft.service, township = m_draft.township;
     hall::HallLink link = m_link;
-    m_worker.run([this, gen, service, township, day, time, link] {
+    m_worker.run([this, gen, service, township, day, time, link, details = detailsJson()]() mutable {
         hall::QueueClient client(link);
         auto r = client.book(newUuidV7().str(), service, township, day, time);
-        m_app.queue().post([this, gen, r] {
+        bool hadDetails = !details.empty();
+        bool sealed = r && sealDetails(details, r->id, r->code, &client);
+        if (!sealed)
+            sodium_memzero(details.data(), details.size());
+        m_app.queue().post([this, gen, r, hadDetails, sealed] {
             if (gen != m_generation)
                 return;
             m_waiting = false;
@@ -402,6 +455,8 @@ void KioskClient::book(const std::string& day, const std::string& time) {
                 return;
             }
             m_appointment = *r;
+            m_detailsSealed = sealed;
+            m_detailsLost = hadDetails && !sealed;
             go(Step::Ticket);
         });
         m_app.wake();

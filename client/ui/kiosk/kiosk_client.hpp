@@ -15,6 +15,7 @@
 #include "client/store/consent_files.hpp"
 #include "client/ui/hall/queue_client.hpp"
 #include "offline_tickets.hpp"
+#include "sealed_outbox.hpp"
 #include "sync/server/queue_config.hpp"
 
 #include <filesystem>
@@ -71,6 +72,9 @@ public:
     const std::optional<hall::HallTicket>& ticket() const { return m_ticket; }
     const std::optional<hall::HallAppointment>& appointment() const { return m_appointment; }
     bool ticketIsLocal() const { return m_ticketLocal; }
+    // Whether the family's details went to staff (sealed) with this ticket or appointment; false
+    // when there were none, or no seal key was known (then the ticket step says so).
+    bool detailsSealed() const { return m_detailsSealed; }
     bool exitRequested() const { return m_exitRequested; }
     bool busy() const { return m_worker.busy() > 0 || m_waiting; }
     int wipes() const { return m_wipes; }
@@ -92,6 +96,11 @@ private:
     void drawIdleWarning(double left);
     void drawPin();
     void takeNumber();
+    // The family's details as JSON for staff (empty when they typed none), and what the worker
+    // does with them once the ticket or appointment exists: seal, keep sealed, hand in.
+    std::string detailsJson() const;
+    bool sealDetails(std::string& details, const std::string& id, const std::string& code,
+                     hall::QueueClient* online);
     void loadSlots();
     void book(const std::string& day, const std::string& time);
     void printTicket();
@@ -125,6 +134,7 @@ private:
     std::optional<store::ConsentText> m_consentText;
     hall::HallLink m_link;
     OfflineTickets m_offline;
+    SealedOutbox m_outbox; // the family's details, sealed to the hall server (worker thread only)
     app::Worker m_worker;
     uint64_t m_generation = 0; // bumped by wipe: results of older requests are dropped
 
@@ -136,6 +146,7 @@ private:
     bool m_idEntered[2] = {false, false}; // student, co-borrower: shown masked from now on
     std::optional<hall::HallTicket> m_ticket;
     bool m_ticketLocal = false;
+    bool m_detailsSealed = false, m_detailsLost = false;
     std::optional<hall::HallAppointment> m_appointment;
     std::vector<hall::SlotDay> m_slots;
     int m_slotDay = 0;

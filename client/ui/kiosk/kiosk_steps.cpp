@@ -500,6 +500,10 @@ void KioskClient::drawTicket() {
         dataTextWrapped(m_app, cat.format("kiosk.ticket.window", {{"windows", windows}}));
     if (m_ticketLocal)
         ImGui::TextDisabled("%s", m_app.tr("kiosk.ticket.offline_note"));
+    if (m_detailsSealed)
+        dataTextWrapped(m_app, m_app.tr("kiosk.ticket.details_sent"));
+    else if (m_detailsLost)
+        dataTextWrapped(m_app, m_app.tr("kiosk.ticket.details_tell_staff"));
     ImGui::Dummy(ImVec2(0, 12));
     if (!m_config.printer.empty() && bigButton("kiosk.ticket.print", "kiosk.ticket.print", 400))
         printTicket();
