@@ -8,6 +8,7 @@ namespace zhuxue::ui {
 
 namespace {
 int g_multilineActiveFrame = -10; // Enter belongs to a multi-line field while one is edited
+ImGuiContext* g_multilineContext = nullptr; // ...of this ImGui context (frame numbers are per context)
 const ImVec4 kError(0.75f, 0.10f, 0.10f, 1.0f);
 const ImVec4 kWarning(0.70f, 0.45f, 0.00f, 1.0f);
 } // namespace
@@ -90,8 +91,10 @@ bool multilineField(app::App& app, const char* labelKey, const char* id, std::st
     fieldLabel(app, labelKey, options);
     std::string widgetId = std::string("##") + id;
     bool changed = ImGui::InputTextMultiline(widgetId.c_str(), &value, ImVec2(-FLT_MIN, height), options.flags);
-    if (ImGui::IsItemActive() || ImGui::IsItemDeactivated())
+    if (ImGui::IsItemActive() || ImGui::IsItemDeactivated()) {
         g_multilineActiveFrame = ImGui::GetFrameCount();
+        g_multilineContext = ImGui::GetCurrentContext();
+    }
     app.see(value);
     ImGui::PopID();
     return changed;
@@ -119,10 +122,11 @@ void heading(app::App& app, const char* key) {
 bool enterPressed() {
     // Enter in a single-line field both leaves the field and continues; in a multi-line field it
     // is a new line.
-    // (A frame number ahead of the current one belongs to an earlier ImGui context, e.g. a
-    // previous window in the same process.)
+    // (A frame number of another ImGui context, e.g. an earlier window in the same process, says
+    // nothing about this one: its frames count from 0 again.)
     int frame = ImGui::GetFrameCount();
-    bool multiline = g_multilineActiveFrame >= frame - 1 && g_multilineActiveFrame <= frame;
+    bool multiline = g_multilineContext == ImGui::GetCurrentContext() &&
+                     g_multilineActiveFrame >= frame - 1 && g_multilineActiveFrame <= frame;
     return !multiline &&
            (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) ||
             ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter), false));
