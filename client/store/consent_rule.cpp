@@ -6,8 +6,11 @@ namespace zhuxue::store {
 
 namespace {
 
-// Reads one Id column of a record row (nil when the row or value is missing).
-Result<Uuid> idColumn(Db& db, std::string_view table, std::string_view column, const Uuid& id) {
+// Reads one column of the record row with this id through read(stmt) (fallback when the row is
+// missing or the value is NULL).
+template <class T, class Read>
+Result<T> columnOf(Db& db, std::string_view table, std::string_view column, const Uuid& id,
+                   T fallback, Read read) {
     auto st = db.cached("SELECT " + std::string(column) + " FROM " + std::string(table) +
                         " WHERE id = ?");
     if (!st)
@@ -17,23 +20,19 @@ Result<Uuid> idColumn(Db& db, std::string_view table, std::string_view column, c
     auto row = s.step();
     if (!row)
         return row.error();
-    Uuid out = *row && !s.isNull(0) ? s.uuid(0) : Uuid{};
+    T out = *row && !s.isNull(0) ? read(s) : std::move(fallback);
     s.reset();
     return out;
 }
 
+// One Id column of a record row (nil when the row or value is missing).
+Result<Uuid> idColumn(Db& db, std::string_view table, std::string_view column, const Uuid& id) {
+    return columnOf<Uuid>(db, table, column, id, Uuid{}, [](Stmt& s) { return s.uuid(0); });
+}
+
 Result<std::string> nameOf(Db& db, std::string_view table, const Uuid& id) {
-    auto st = db.cached("SELECT name FROM " + std::string(table) + " WHERE id = ?");
-    if (!st)
-        return st.error();
-    Stmt& s = **st;
-    s.bind(1, id);
-    auto row = s.step();
-    if (!row)
-        return row.error();
-    std::string out = *row ? s.text(0) : std::string();
-    s.reset();
-    return out;
+    return columnOf<std::string>(db, table, "name", id, std::string(),
+                                 [](Stmt& s) { return s.text(0); });
 }
 
 // A consent counts when it was given (a time and the hash of the text shown) and not withdrawn.

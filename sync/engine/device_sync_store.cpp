@@ -591,7 +591,7 @@ Result<std::vector<BlobRef>> DeviceSyncStore::blobsToUpload() {
     return out;
 }
 
-Result<std::vector<BlobRef>> DeviceSyncStore::blobsToDownload() {
+Result<std::vector<BlobRef>> DeviceSyncStore::blobsMissingLocally() {
     auto rows = blobRows();
     if (!rows)
         return rows.error();

@@ -50,7 +50,7 @@ public:
     Status saveCredentials(const SyncCredentials& c) override;
     Result<std::string> deviceId() override;
     Result<std::vector<BlobRef>> blobsToUpload() override;
-    Result<std::vector<BlobRef>> blobsToDownload() override;
+    Result<std::vector<BlobRef>> blobsMissingLocally() override;
     Result<std::string> readBlob(const std::string& sha256) override;
     Status blobUploaded(const std::string& sha256) override;
     Status blobRefused(const std::string& sha256, const std::string& reasonKey) override;

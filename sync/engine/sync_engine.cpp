@@ -245,7 +245,7 @@ Result<SyncReport> syncOnce(SyncStore& store, SyncClient& client, const SyncOpti
             break;
     }
     // 3. Files of pulled attachment records.
-    auto down = store.blobsToDownload();
+    auto down = store.blobsMissingLocally();
     if (!down)
         return finish(down.error());
     for (const auto& ref : *down)

@@ -57,7 +57,7 @@ public:
     // Blobs (attachment files). Which ones are on this device but not confirmed complete on the
     // server; which ones attachment records name but this device lacks.
     virtual Result<std::vector<BlobRef>> blobsToUpload() = 0;
-    virtual Result<std::vector<BlobRef>> blobsToDownload() = 0;
+    virtual Result<std::vector<BlobRef>> blobsMissingLocally() = 0;
     // The plaintext, its SHA-256 verified (store.locked while nobody is signed in).
     virtual Result<std::string> readBlob(const std::string& sha256) = 0;
     // The server has the whole blob (uploaded, or seen complete there): never upload it again.

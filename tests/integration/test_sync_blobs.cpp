@@ -98,11 +98,8 @@ std::string fileBytes(const fs::path& p) {
 
 TEST_CASE("a photo and a signature reach another device byte for byte") {
     TempDir tmp("zhuxue-sync-blobs");
-    ServerProcess server(tmp / "server");
-    auto a = openDevice(tmp / "a");
-    auto b = openDevice(tmp / "b");
-    REQUIRE(enrollDevice(*a, server.url(), server.enrollCode("420527"), "A").ok());
-    REQUIRE(enrollDevice(*b, server.url(), server.enrollCode("420527"), "B").ok());
+    ServerAndTwoDevices env(tmp.path());
+    auto& [server, a, b] = env;
 
     Student s = student(*a);
     std::string photo = noise(300 * 1024, 1), signature = "\x89PNG\r\n\x1a\n" + noise(5000, 2);
@@ -146,11 +143,8 @@ TEST_CASE("a photo and a signature reach another device byte for byte") {
 
 TEST_CASE("a record whose file is not on the server shows as a pending download, not an error") {
     TempDir tmp("zhuxue-sync-blobs-missing");
-    ServerProcess server(tmp / "server");
-    auto a = openDevice(tmp / "a");
-    auto b = openDevice(tmp / "b");
-    REQUIRE(enrollDevice(*a, server.url(), server.enrollCode("420527"), "A").ok());
-    REQUIRE(enrollDevice(*b, server.url(), server.enrollCode("420527"), "B").ok());
+    ServerAndTwoDevices env(tmp.path());
+    auto& [server, a, b] = env;
     // A record naming a file A does not have (a device from before attachments synced).
     Student s = student(*a);
     Attachment meta;

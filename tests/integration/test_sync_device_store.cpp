@@ -7,6 +7,7 @@
 #include "sync/engine/device_sync_store.hpp"
 #include "sync/engine/sync_engine.hpp"
 #include "tests/support/consent.hpp"
+#include "tests/support/device_fixture.hpp"
 #include "tests/support/sync_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -21,12 +22,6 @@ namespace fs = std::filesystem;
 namespace {
 
 const store::Actor kStaff{"staff"};
-
-std::unique_ptr<DeviceSyncStore> openDevice(const fs::path& dir) {
-    auto s = DeviceSyncStore::open(dir);
-    REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().key + " " + s.error().detail));
-    return std::move(*s);
-}
 
 SyncReport syncNow(DeviceSyncStore& d) {
     auto cred = d.credentials();
@@ -59,11 +54,8 @@ std::string name(DeviceSyncStore& d, const Uuid& id) {
 
 TEST_CASE("two device stores and a server converge, conflicts are kept and resolved") {
     TempDir tmp("zhuxue-sync-device");
-    ServerProcess server(tmp / "server");
-    auto a = openDevice(tmp / "a");
-    auto b = openDevice(tmp / "b");
-    REQUIRE(enrollDevice(*a, server.url(), server.enrollCode("420527"), "A").ok());
-    REQUIRE(enrollDevice(*b, server.url(), server.enrollCode("420527"), "B").ok());
+    ServerAndTwoDevices env(tmp.path());
+    auto& [server, a, b] = env;
     auto ca = a->credentials();
     REQUIRE(ca.ok());
     CHECK(ca->counties == std::vector<std::string>{"420527"});

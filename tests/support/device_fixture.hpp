@@ -4,6 +4,7 @@
 // sync tests (which link zhuxue_engine) need it.
 #include "client/store/record_schema.hpp"
 #include "sync/engine/device_sync_store.hpp"
+#include "sync/engine/sync_engine.hpp"
 #include "tests/support/consent.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/sync_fixture.hpp"
@@ -23,6 +24,18 @@ inline std::unique_ptr<sync::DeviceSyncStore> openDevice(const std::filesystem::
     REQUIRE_MESSAGE(s.ok(), (s.ok() ? std::string() : s.error().key + " " + s.error().detail));
     return std::move(*s);
 }
+
+// A zhuxue-server in dir/server and two device stores (dir/a, dir/b) enrolled with it for
+// county 420527: the start of most two-device sync tests (`auto& [server, a, b] = env;`).
+struct ServerAndTwoDevices {
+    ServerProcess server;
+    std::unique_ptr<sync::DeviceSyncStore> a, b;
+    explicit ServerAndTwoDevices(const std::filesystem::path& dir)
+        : server(dir / "server"), a(openDevice(dir / "a")), b(openDevice(dir / "b")) {
+        REQUIRE(enrollDevice(*a, server.url(), server.enrollCode("420527"), "A").ok());
+        REQUIRE(enrollDevice(*b, server.url(), server.enrollCode("420527"), "B").ok());
+    }
+};
 
 inline std::vector<std::string> cliArgv(const std::filesystem::path& dir,
                                         std::vector<std::string> command) {
