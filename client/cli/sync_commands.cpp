@@ -2,6 +2,7 @@
 
 #include "sync/engine/device_sync_store.hpp"
 #include "sync/engine/sync_engine.hpp"
+#include "sync/protocol/enrollment.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -69,11 +70,46 @@ private:
     std::thread m_thread;
 };
 
+// enroll URL CODE [NAME], or enroll TEXT [NAME] with the enrollment text zhuxue-enroll:URL#CODE
+// that zhuxue-server enroll prints and shows as a QR code.
+bool enrollWithText(const std::vector<std::string>& positional) {
+    return positional.size() >= 2 && sync::isEnrollmentText(positional[1]);
+}
+
+bool enrollUsageOk(const std::vector<std::string>& positional) {
+    std::size_t operands = enrollWithText(positional) ? 1 : 2;
+    return positional.size() >= 1 + operands && positional.size() <= 2 + operands;
+}
+
+int runEnroll(const Context& ctx, sync::DeviceSyncStore& store) {
+    const auto& positional = ctx.args->positional();
+    bool asText = enrollWithText(positional);
+    std::size_t operands = asText ? 1 : 2;
+    sync::EnrollmentLink link;
+    if (asText) {
+        auto parsed = sync::parseEnrollmentText(positional[1]);
+        if (!parsed)
+            return report(ctx, parsed.error());
+        link = *parsed;
+    } else {
+        link = {positional[1], positional[2]};
+    }
+    std::string name = positional.size() == 2 + operands ? positional.back() : "";
+    auto c = sync::enrollDevice(store, link.url, link.code, name);
+    if (!c)
+        return report(ctx, c.error());
+    std::string counties;
+    for (const auto& x : c->counties)
+        counties += (counties.empty() ? "" : ",") + x;
+    ctx.say("sync.cli.enrolled", {{"device", c->device}, {"counties", counties}, {"url", c->url}});
+    return 0;
+}
+
 } // namespace
 
 int runSyncCommand(const Context& ctx) {
     const auto& positional = ctx.args->positional();
-    if (positional[0] == "enroll" && (positional.size() < 3 || positional.size() > 4)) {
+    if (positional[0] == "enroll" && !enrollUsageOk(positional)) {
         std::fprintf(stderr, "%s\n", ctx.text("sync.cli.enroll_usage").c_str());
         return 2;
     }
@@ -82,18 +118,8 @@ int runSyncCommand(const Context& ctx) {
     auto store = sync::DeviceSyncStore::open(ctx.dataDir);
     if (!store)
         return report(ctx, store.error());
-    if (positional[0] == "enroll") {
-        auto c = sync::enrollDevice(**store, positional[1], positional[2],
-                                    positional.size() == 4 ? positional[3] : "");
-        if (!c)
-            return report(ctx, c.error());
-        std::string counties;
-        for (const auto& x : c->counties)
-            counties += (counties.empty() ? "" : ",") + x;
-        ctx.say("sync.cli.enrolled",
-                {{"device", c->device}, {"counties", counties}, {"url", c->url}});
-        return 0;
-    }
+    if (positional[0] == "enroll")
+        return runEnroll(ctx, **store);
     auto cred = (*store)->credentials();
     if (!cred)
         return report(ctx, cred.error());

@@ -53,14 +53,8 @@ Status fsyncPath(const fs::path& p, int flags) {
     return rc == 0 ? Status() : ioError("fsync", p, err);
 }
 
-Status writeDurably(const fs::path& target, std::span<const std::byte> bytes) {
-    fs::path dir = target.parent_path();
-    if (auto st = ensureDir(dir); !st)
-        return st;
-    fs::path tmp = dir / (target.filename().string() + ".tmp-" + newUuidV7().str());
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return ioError("open", tmp, errno);
+// Writes every byte, fsyncs and closes fd.
+Status writeAllAndSync(int fd, const fs::path& path, std::span<const std::byte> bytes) {
     const char* p = reinterpret_cast<const char*>(bytes.data());
     std::size_t left = bytes.size();
     while (left > 0) {
@@ -70,19 +64,29 @@ Status writeDurably(const fs::path& target, std::span<const std::byte> bytes) {
         if (n < 0) {
             int err = errno;
             ::close(fd);
-            ::unlink(tmp.c_str());
-            return ioError("write", tmp, err);
+            return ioError("write", path, err);
         }
         p += n;
         left -= static_cast<std::size_t>(n);
     }
-    if (::fsync(fd) != 0) {
-        int err = errno;
-        ::close(fd);
-        ::unlink(tmp.c_str());
-        return ioError("fsync", tmp, err);
-    }
+    int rc = ::fsync(fd);
+    int err = errno;
     ::close(fd);
+    return rc == 0 ? Status() : ioError("fsync", path, err);
+}
+
+Status writeDurably(const fs::path& target, std::span<const std::byte> bytes) {
+    fs::path dir = target.parent_path();
+    if (auto st = ensureDir(dir); !st)
+        return st;
+    fs::path tmp = dir / (target.filename().string() + ".tmp-" + newUuidV7().str());
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return ioError("open", tmp, errno);
+    if (auto st = writeAllAndSync(fd, tmp, bytes); !st) {
+        ::unlink(tmp.c_str());
+        return st;
+    }
     if (::rename(tmp.c_str(), target.c_str()) != 0) {
         int err = errno;
         ::unlink(tmp.c_str());
@@ -175,6 +179,94 @@ Result<std::vector<std::byte>> Store::readAttachment(std::string_view sha256) co
     if (sodium_init() < 0 || sha256Hex(out) != sha256)
         return Error("store.attachment_damaged", {{"sha256", std::string(sha256)}}, p.string());
     return out;
+}
+
+namespace {
+fs::path partialPath(const fs::path& dataDir, std::string_view sha256) {
+    return attachmentsDir(dataDir) / "partial" / (std::string(sha256) + ".part");
+}
+
+std::string partialContext(std::string_view sha256, std::int64_t offset) {
+    return "attachment.partial." + std::string(sha256) + "." + std::to_string(offset);
+}
+
+constexpr std::size_t kFrameHeader = 8; // little-endian length of the sealed frame
+} // namespace
+
+Result<std::vector<std::byte>> Store::readPartialAttachment(std::string_view sha256) {
+    if (auto a = m_impl->mayRead(); !a)
+        return a.error();
+    if (!isSha256Hex(sha256))
+        return Error("store.attachment_missing", {{"sha256", std::string(sha256)}});
+    if (auto k = m_impl->requireKey(); !k)
+        return k.error();
+    fs::path p = partialPath(m_impl->dataDir, sha256);
+    std::vector<std::byte> plain;
+    std::ifstream in(p, std::ios::binary);
+    if (!in)
+        return plain;
+    std::vector<char> file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    in.close();
+    std::size_t pos = 0;
+    while (file.size() - pos >= kFrameHeader) {
+        std::uint64_t len = 0;
+        for (std::size_t i = 0; i < kFrameHeader; ++i)
+            len |= static_cast<std::uint64_t>(static_cast<unsigned char>(file[pos + i])) << (8 * i);
+        if (len > file.size() - pos - kFrameHeader)
+            break; // cut by a crash while it was written
+        std::span<const std::byte> frame(reinterpret_cast<const std::byte*>(&file[pos + kFrameHeader]),
+                                         static_cast<std::size_t>(len));
+        // Every frame is sealed (openBytes would pass bytes without the magic through).
+        if (frame.size() < crypto::kFileMagic.size() ||
+            std::memcmp(frame.data(), crypto::kFileMagic.data(), crypto::kFileMagic.size()) != 0)
+            break;
+        auto opened = crypto::KeyVault::openBytes(
+            m_impl->dataDir, partialContext(sha256, static_cast<std::int64_t>(plain.size())), frame);
+        if (!opened) {
+            if (opened.error().key == "store.locked")
+                return opened.error();
+            break; // damaged: keep what came before it
+        }
+        plain.insert(plain.end(), opened->begin(), opened->end());
+        pos += kFrameHeader + static_cast<std::size_t>(len);
+    }
+    if (pos != file.size()) { // drop the bad tail, so later frames follow good ones
+        std::error_code ec;
+        fs::resize_file(p, pos, ec);
+        if (ec)
+            return Error("store.io_error", {{"path", p.string()}}, ec.message());
+    }
+    return plain;
+}
+
+Status Store::appendPartialAttachment(std::string_view sha256, std::int64_t offset,
+                                      std::span<const std::byte> bytes) {
+    if (!isSha256Hex(sha256))
+        return Error("store.attachment_missing", {{"sha256", std::string(sha256)}});
+    if (auto k = m_impl->requireKey(); !k)
+        return k.error();
+    auto sealed =
+        crypto::KeyVault::sealBytes(m_impl->dataDir, partialContext(sha256, offset), bytes);
+    if (!sealed)
+        return sealed.error();
+    std::vector<std::byte> frame(kFrameHeader + sealed->size());
+    for (std::size_t i = 0; i < kFrameHeader; ++i)
+        frame[i] = static_cast<std::byte>((static_cast<std::uint64_t>(sealed->size()) >> (8 * i)) & 0xff);
+    std::memcpy(frame.data() + kFrameHeader, sealed->data(), sealed->size());
+    fs::path p = partialPath(m_impl->dataDir, sha256);
+    if (auto st = ensureDir(p.parent_path()); !st)
+        return st;
+    int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return ioError("open", p, errno);
+    return writeAllAndSync(fd, p, frame);
+}
+
+void Store::dropPartialAttachment(std::string_view sha256) {
+    if (!isSha256Hex(sha256))
+        return;
+    std::error_code ec;
+    fs::remove(partialPath(m_impl->dataDir, sha256), ec);
 }
 
 } // namespace zhuxue::store

@@ -233,6 +233,17 @@ public:
     Status putAttachmentFile(std::string_view sha256, std::span<const std::byte> bytes);
     // Whether the file of this attachment is on this device (not decrypted or verified).
     bool hasAttachmentFile(std::string_view sha256) const;
+    // A download cut midway (sync) is kept so the next round resumes it:
+    // attachments/partial/<sha256>.part holds the bytes received so far as sealed frames (each
+    // piece encrypted with this device's key, bound to its offset), never in clear. Appending
+    // fsyncs the frame; a frame cut by a crash is dropped when the file is next read.
+    // readPartialAttachment returns the bytes so far (empty when none), appendPartialAttachment
+    // adds the bytes that start at `offset` (which must be the current length),
+    // dropPartialAttachment removes the file (done, or the bytes proved wrong).
+    Result<std::vector<std::byte>> readPartialAttachment(std::string_view sha256);
+    Status appendPartialAttachment(std::string_view sha256, std::int64_t offset,
+                                   std::span<const std::byte> bytes);
+    void dropPartialAttachment(std::string_view sha256);
 
     // ---- sync -------------------------------------------------------------------------------
     // Oldest pending changes first, at most `limit`.

@@ -602,11 +602,33 @@ Result<std::vector<BlobRef>> DeviceSyncStore::blobsMissingLocally() {
     return out;
 }
 
-Result<std::string> DeviceSyncStore::readBlob(const std::string& sha256) {
-    auto bytes = m_store->readAttachment(sha256);
+namespace {
+Result<std::string> asString(const Result<std::vector<std::byte>>& bytes) {
     if (!bytes)
         return bytes.error();
     return std::string(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+}
+
+std::span<const std::byte> asBytes(const std::string& s) {
+    return {reinterpret_cast<const std::byte*>(s.data()), s.size()};
+}
+} // namespace
+
+Result<std::string> DeviceSyncStore::readBlob(const std::string& sha256) {
+    return asString(m_store->readAttachment(sha256));
+}
+
+Result<std::string> DeviceSyncStore::partialBlob(const std::string& sha256) {
+    return asString(m_store->readPartialAttachment(sha256));
+}
+
+Status DeviceSyncStore::appendPartialBlob(const std::string& sha256, int64_t offset,
+                                          const std::string& bytes) {
+    return m_store->appendPartialAttachment(sha256, offset, asBytes(bytes));
+}
+
+void DeviceSyncStore::dropPartialBlob(const std::string& sha256) {
+    m_store->dropPartialAttachment(sha256);
 }
 
 Status DeviceSyncStore::blobUploaded(const std::string& sha256) {
@@ -618,9 +640,7 @@ Status DeviceSyncStore::blobRefused(const std::string& sha256, const std::string
 }
 
 Status DeviceSyncStore::storeBlob(const std::string& sha256, const std::string& bytes) {
-    std::span<const std::byte> view(reinterpret_cast<const std::byte*>(bytes.data()),
-                                    bytes.size());
-    if (auto st = m_store->putAttachmentFile(sha256, view); !st)
+    if (auto st = m_store->putAttachmentFile(sha256, asBytes(bytes)); !st)
         return st;
     return blobUploaded(sha256);
 }

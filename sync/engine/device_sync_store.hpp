@@ -55,6 +55,10 @@ public:
     Status blobUploaded(const std::string& sha256) override;
     Status blobRefused(const std::string& sha256, const std::string& reasonKey) override;
     Status storeBlob(const std::string& sha256, const std::string& bytes) override;
+    Result<std::string> partialBlob(const std::string& sha256) override;
+    Status appendPartialBlob(const std::string& sha256, int64_t offset,
+                             const std::string& bytes) override;
+    void dropPartialBlob(const std::string& sha256) override;
 
     // The merge state of every field this device has synced or edited since it was enrolled
     // (for comparing replicas in tests and tools).

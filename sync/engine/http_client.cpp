@@ -22,6 +22,10 @@ size_t onHeader(char* data, size_t size, size_t n, void* user) {
             r->retryAfterS = 5;
         }
     }
+    if (line.size() > 14 && strncasecmp(line.c_str(), "content-range:", 14) == 0) {
+        auto b = line.find_first_not_of(" \t", 14), e = line.find_last_not_of(" \t\r\n");
+        r->contentRange = b == std::string::npos ? "" : line.substr(b, e - b + 1);
+    }
     return size * n;
 }
 } // namespace

@@ -13,6 +13,7 @@ struct HttpResponse {
     int status = 0;
     std::string body;     // decoded (gunzipped) body
     int retryAfterS = -1; // Retry-After in seconds, -1 when absent
+    std::string contentRange; // Content-Range value ("bytes 0-99/1000", "bytes */1000"), if any
     int64_t bytesSent = 0, bytesReceived = 0;
 };
 

@@ -2,6 +2,9 @@
 
 #include "sync/protocol/wire.hpp"
 
+#include <algorithm>
+#include <cstdio>
+
 namespace zhuxue::sync {
 
 SyncClient::SyncClient(std::string baseUrl, std::string token)
@@ -30,9 +33,11 @@ Result<HttpResponse> SyncClient::exchange(HttpRequest req) {
     m_counters.bytesReceived += res.bytesReceived;
     if (!res.transportOk)
         return Error("sync.error.network", {{"status", "0"}, {"url", m_base}}, res.transportError);
-    if (res.status != 200) {
+    if (res.status != 200 && res.status != 206) {
         Error e = errorFromBody(res.status, res.body);
         e.args["status"] = std::to_string(res.status);
+        if (res.status == 416 && res.contentRange.rfind("bytes */", 0) == 0)
+            e.args["total"] = res.contentRange.substr(8);
         if (res.retryAfterS >= 0)
             e.args["retry_after"] = std::to_string(res.retryAfterS);
         return e;
@@ -98,15 +103,24 @@ Result<RemoteBlob> SyncClient::putBlob(const std::string& sha256, int64_t offset
     return remoteBlobFrom(j);
 }
 
-Result<std::string> SyncClient::getBlob(const std::string& sha256, int64_t offset,
-                                        int64_t limit) {
+Result<BlobPiece> SyncClient::getBlob(const std::string& sha256, int64_t offset, int64_t limit) {
     HttpRequest req;
-    req.url = m_base + "/v1/blobs/" + sha256 + "?offset=" + std::to_string(offset) +
-              "&limit=" + std::to_string(limit);
+    req.url = m_base + "/v1/blobs/" + sha256;
+    req.headers["Range"] =
+        "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + std::max<int64_t>(limit, 1) - 1);
     auto res = exchange(std::move(req));
     if (!res)
         return res.error();
-    return std::move(res->body);
+    // 206 with "bytes FIRST-LAST/TOTAL"; anything else is not the piece that was asked for.
+    long long first = -1, last = -1, total = -1;
+    if (res->status != 206 ||
+        std::sscanf(res->contentRange.c_str(), "bytes %lld-%lld/%lld", &first, &last, &total) != 3 ||
+        first != offset || last - first + 1 != static_cast<long long>(res->body.size()) ||
+        last >= total)
+        return Error("sync.error.network", {{"status", "0"}},
+                     "the server did not answer with the byte range asked for (" +
+                         res->contentRange + ")");
+    return BlobPiece{offset, total, std::move(res->body)};
 }
 
 Result<EnrollResponse> SyncClient::enroll(const std::string& code, const std::string& device,

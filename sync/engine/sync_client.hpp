@@ -13,6 +13,13 @@ struct WireCounters {
     int64_t bytesSent = 0, bytesReceived = 0;
 };
 
+// Bytes of a blob from a ranged GET: [offset, offset + bytes.size()) of a blob of `total` bytes.
+struct BlobPiece {
+    int64_t offset = 0;
+    int64_t total = 0;
+    std::string bytes;
+};
+
 // The server's view of one blob (PUT and /status answers).
 struct RemoteBlob {
     int64_t size = 0;   // bytes received so far
@@ -31,8 +38,9 @@ public:
     Result<RemoteBlob> blobStatus(const std::string& sha256);
     Result<RemoteBlob> putBlob(const std::string& sha256, int64_t offset, int64_t total,
                                std::string_view piece);
-    // Up to `limit` bytes from `offset` (the server may send fewer).
-    Result<std::string> getBlob(const std::string& sha256, int64_t offset, int64_t limit);
+    // Up to `limit` bytes from `offset` (Range: bytes=offset-(offset+limit-1); the server may
+    // send fewer). An offset at or past the end is 416 with args "total" (the blob's size).
+    Result<BlobPiece> getBlob(const std::string& sha256, int64_t offset, int64_t limit);
     const WireCounters& counters() const { return m_counters; }
     void setTimeoutMs(long ms) { m_timeoutMs = ms; }
     long timeoutMs() const { return m_timeoutMs; }

@@ -108,40 +108,65 @@ Status uploadBlob(SyncStore& store, SyncClient& client, const SyncOptions& o, co
 }
 
 // Downloads one blob and keeps it when its SHA-256 is right. Ok also when the server does not
-// have it (yet): the record stays "file missing" and the next round asks again.
+// have it (yet): the record stays "file missing" and the next round asks again. Each piece is
+// kept (sealed) as it arrives, so a download cut midway resumes with a Range request for the
+// rest; the whole is hash-checked at the end.
 Status downloadBlob(SyncStore& store, SyncClient& client, const SyncOptions& o, const BlobRef& ref,
                     SyncReport& report) {
-    std::string data;
+    auto kept = store.partialBlob(ref.sha256);
+    if (!kept)
+        return kept.error();
+    std::string data = std::move(*kept);
     constexpr int64_t kMaxBlob = 1LL << 30;
+    bool startedOver = false;
     for (;;) {
+        const auto have = static_cast<int64_t>(data.size());
         int64_t want = client.blobPiece();
         auto t0 = std::chrono::steady_clock::now();
-        auto r = client.getBlob(ref.sha256, static_cast<int64_t>(data.size()), want);
+        auto r = client.getBlob(ref.sha256, have, want);
         if (!r) {
             int status = SyncClient::statusOf(r.error());
             if (status == 404 || status == 403) {
                 report.blobsUnavailable++;
                 return {};
             }
+            if (status == 416) {
+                // Nothing after `have`: the kept bytes are the whole blob (an empty one, or a
+                // round killed before it stored the file), or they are not this blob's: start over.
+                auto it = r.error().args.find("total");
+                if (it != r.error().args.end() && std::atoll(it->second.c_str()) == have)
+                    break;
+                if (startedOver)
+                    return r.error();
+                store.dropPartialBlob(ref.sha256);
+                data.clear();
+                startedOver = true;
+                continue;
+            }
             if (status == 0)
                 shrinkPiece(client, o);
             return r.error();
         }
-        if (!r->empty())
-            adaptPiece(client, o, static_cast<int64_t>(r->size()),
-                       std::chrono::steady_clock::now() - t0);
-        report.blobBytesDown += static_cast<int64_t>(r->size());
-        data += *r;
-        if (static_cast<int64_t>(r->size()) < want || static_cast<int64_t>(data.size()) > kMaxBlob)
+        const auto got = static_cast<int64_t>(r->bytes.size());
+        if (got > 0) {
+            adaptPiece(client, o, got, std::chrono::steady_clock::now() - t0);
+            if (auto st = store.appendPartialBlob(ref.sha256, have, r->bytes); !st)
+                return st;
+        }
+        report.blobBytesDown += got;
+        data += r->bytes;
+        if (got == 0 || have + got >= r->total || have + got > kMaxBlob)
             break;
     }
     auto st = store.storeBlob(ref.sha256, data);
     if (!st) {
         if (st.error().key != "store.attachment_damaged")
-            return st;
-        report.blobsRefused++; // the server's bytes are not what the record names
+            return st; // e.g. locked: the kept bytes wait for the next round
+        store.dropPartialBlob(ref.sha256); // not what the record names: fetch it anew next time
+        report.blobsRefused++;
         return {};
     }
+    store.dropPartialBlob(ref.sha256);
     report.blobsDownloaded++;
     return {};
 }

@@ -66,6 +66,12 @@ public:
     virtual Status blobRefused(const std::string& sha256, const std::string& reasonKey) = 0;
     // Verifies the SHA-256 and keeps the bytes (sealed at rest); also marks it uploaded.
     virtual Status storeBlob(const std::string& sha256, const std::string& bytes) = 0;
+    // A download cut midway: the bytes received so far survive the round (and kill -9), sealed
+    // at rest like the finished file, so the next round asks only for the rest.
+    virtual Result<std::string> partialBlob(const std::string& sha256) = 0;
+    virtual Status appendPartialBlob(const std::string& sha256, int64_t offset,
+                                     const std::string& bytes) = 0;
+    virtual void dropPartialBlob(const std::string& sha256) = 0;
 };
 
 } // namespace zhuxue::sync

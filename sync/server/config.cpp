@@ -31,6 +31,7 @@ constexpr Setting kSettings[] = {
     {"max-body-kb", Kind::Integer, 1, 1048576},
     {"code-hours", Kind::Integer, 1, 24 * 365},
     {"token-days", Kind::Integer, 1, 36500},
+    {"url", Kind::Text},
 };
 
 const Setting* findSetting(std::string_view name) {

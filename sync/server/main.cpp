@@ -1,9 +1,11 @@
 // zhuxue-server: the central sync server.
 #include "client/core/args.hpp"
 #include "client/core/version.hpp"
+#include "sync/protocol/enrollment.hpp"
 #include "sync/protocol/wire.hpp"
 #include "sync/server/backup.hpp"
 #include "sync/server/config.hpp"
+#include "sync/server/enroll_qr.hpp"
 #include "sync/server/process_guard.hpp"
 #include "sync/server/service.hpp"
 
@@ -14,6 +16,7 @@
 #include <httplib.h>
 #include <memory>
 #include <thread>
+#include <unistd.h>
 
 using namespace zhuxue;
 using namespace zhuxue::sync;
@@ -26,8 +29,11 @@ The zhuxue central sync server.
 
 命令 Commands:
   serve                运行服务器（默认）run the server (default)
-  enroll --county 420527[,420528] [--name 名称]
-                       生成一次性设备注册码 make a one-time enrollment code for a device
+  enroll --county 420527[,420528] [--name 名称] [--url URL] [--qr-png FILE]
+                       生成一次性设备注册码 make a one-time enrollment code for a device;
+                       标准输出只有注册码 stdout holds only the code; 标准错误输出注册信息
+                       stderr shows the enrollment text zhuxue-enroll:URL#CODE and its QR code
+                       (设备上 on the device: zhuxue-cli enroll 'zhuxue-enroll:URL#CODE')
   revoke DEVICE        停用设备 revoke a device (its token stops working at once)
   backup FILE          在线备份数据（服务器可继续运行）back up the store while it runs
                        (SQLite: 在线备份 online backup; PostgreSQL: pg_dump 自定义格式 custom format)
@@ -51,6 +57,10 @@ The zhuxue central sync server.
   --threads N          处理请求的线程数 request threads (默认 default: 32)
   --code-hours N       注册码有效小时数 enrollment code lifetime in hours (默认 default: 72)
   --token-days N       设备令牌有效天数 device token lifetime in days (默认 default: 365)
+  --url URL            设备访问本服务器的地址 the address devices reach this server at, put
+                       into enrollment texts (默认 default: http(s)://--listen:--port,
+                       0.0.0.0 → 本机名 this host's name)
+  --qr-png FILE        enroll 同时把二维码写成 PNG 图片 also write the QR code as a PNG file
   --help, -h           显示本帮助 show this help
   --version            显示版本 show the version
 )";
@@ -74,6 +84,27 @@ std::vector<std::string> splitCounties(const std::string& s) {
     return out;
 }
 
+// The address devices are told to use: --url, else what serve would listen on.
+Result<std::string> enrollmentUrl(const Args& args) {
+    if (args.has("url")) {
+        std::string url = args.value("url");
+        while (!url.empty() && url.back() == '/')
+            url.pop_back();
+        if (auto st = checkServerUrl(url); !st)
+            return st.error();
+        return url;
+    }
+    std::string host = args.value("listen", "127.0.0.1");
+    if (host.empty() || host == "0.0.0.0" || host == "::") {
+        char name[256] = {};
+        host = ::gethostname(name, sizeof name - 1) == 0 && name[0] ? name : "127.0.0.1";
+    } else if (host.find(':') != std::string::npos) {
+        host = "[" + host + "]"; // an IPv6 address in a URL
+    }
+    bool tls = args.has("tls-cert");
+    return std::string(tls ? "https://" : "http://") + host + ":" + args.value("port", "8720");
+}
+
 int runEnroll(server::Storage& storage, const Args& args) {
     auto counties = splitCounties(args.value("county"));
     if (counties.empty()) {
@@ -95,18 +126,53 @@ int runEnroll(server::Storage& storage, const Args& args) {
                      "zhuxue-server enroll: --code-hours 需要正整数 needs a positive number\n");
         return 2;
     }
+    auto url = enrollmentUrl(args);
+    if (!url) {
+        std::fprintf(stderr,
+                     "zhuxue-server enroll: --url \"%s\" 不是服务器地址 is not a server address; "
+                     "例如 e.g. --url https://zz.example.cn:8720\n",
+                     args.value("url").c_str());
+        return 2;
+    }
     std::string code = server::newEnrollCode();
+    std::string text = enrollmentText({*url, code});
+    auto qr = server::encodeQr(text);
+    if (!qr)
+        return fail(qr.error());
+    // The PNG is written before the code is stored: a code nobody can receive is never kept.
+    if (args.has("qr-png"))
+        if (auto st = server::writeQrPng(*qr, args.value("qr-png")); !st) {
+            std::fprintf(stderr,
+                         "zhuxue-server enroll: 无法写入二维码图片 cannot write the QR code PNG "
+                         "%s (%s); 没有生成注册码 no code was made. 请换一个可写的路径 choose a "
+                         "writable path.\n",
+                         args.value("qr-png").c_str(), st.error().args.at("reason").c_str());
+            return 1;
+        }
     int64_t expires = server::unixNow() + *hours * 3600;
     if (auto st = storage.addEnrollCode(sha256Hex(server::normalizeEnrollCode(code)), counties,
                                         args.value("name"), expires);
-        !st)
+        !st) {
+        if (args.has("qr-png"))
+            std::filesystem::remove(args.value("qr-png"));
         return fail(st.error());
+    }
     std::printf("%s\n", code.c_str());
+    std::fflush(stdout);
     std::fprintf(stderr,
-                 "注册码 enrollment code, 有效 valid %lld h, 县 counties %s: 在设备上运行 on the "
-                 "device run\n"
-                 "  zhuxue-cli enroll <URL> %s\n",
-                 *hours, args.value("county").c_str(), code.c_str());
+                 "注册码 enrollment code, 有效 valid %lld h, 县 counties %s: 在设备上扫描二维码或运行 "
+                 "scan the QR code on the device or run\n"
+                 "  zhuxue-cli enroll '%s'\n"
+                 "  (= zhuxue-cli enroll %s %s)\n",
+                 *hours, args.value("county").c_str(), text.c_str(), url->c_str(), code.c_str());
+    if (!args.has("url") && url->find("://127.") != std::string::npos)
+        std::fprintf(stderr, "  提示 note: %s 只能在本机访问 is reachable only on this machine; "
+                             "用 --url 给出设备能访问的地址 give --url with the address devices "
+                             "reach\n",
+                     url->c_str());
+    std::fputs(server::qrTerminalText(*qr, ::isatty(STDERR_FILENO) == 1).c_str(), stderr);
+    if (args.has("qr-png"))
+        std::fprintf(stderr, "二维码图片 QR code PNG: %s\n", args.value("qr-png").c_str());
     return 0;
 }
 
@@ -134,7 +200,7 @@ int main(int argc, char** argv) {
     auto mergedArgv = server::argvOf(*merged);
     auto args = Args::parse(static_cast<int>(merged->size()), mergedArgv.data(),
                             {"listen", "port", "port-file", "data-dir", "db", "tls-cert", "tls-key", "threads", "county",
-                             "name", "code-hours", "token-days", "max-body-kb", "config"},
+                             "name", "code-hours", "token-days", "max-body-kb", "config", "url", "qr-png"},
                             {"help", "version", "force"});
     if (!args) {
         std::fprintf(stderr, "zhuxue-server: 选项有误 invalid option (%s)\n%s",

@@ -59,6 +59,36 @@ std::optional<int64_t> parseNonNegative(const std::string& s) {
     return std::stoll(s);
 }
 
+// httplib (0.11) cuts every response body to the request's Range, error bodies included, and
+// would cut a blob piece a second time. Handlers that honour Range (blobs) read the header
+// themselves, so the parsed ranges are cleared before any handler runs. The Request object is
+// httplib's own non-const local; only its `ranges` member changes.
+void ignoreLibraryRanges(const httplib::Request& req) {
+    const_cast<httplib::Request&>(req).ranges.clear();
+}
+
+// One byte range of a blob of `total` bytes: "bytes=F-L", "bytes=F-" or "bytes=-N" (the last N).
+// nullopt when it is not one such range or lies wholly past the end (416).
+std::optional<std::pair<int64_t, int64_t>> byteRange(const std::string& header, int64_t total) {
+    const std::string unit = "bytes=";
+    if (header.rfind(unit, 0) != 0)
+        return std::nullopt;
+    std::string spec = header.substr(unit.size());
+    auto dash = spec.find('-');
+    if (dash == std::string::npos)
+        return std::nullopt;
+    auto first = parseNonNegative(spec.substr(0, dash));
+    auto last = parseNonNegative(spec.substr(dash + 1));
+    if (dash == 0) { // suffix: the last N bytes
+        if (!last || *last == 0 || total == 0)
+            return std::nullopt;
+        return std::make_pair(std::max<int64_t>(0, total - *last), total - 1);
+    }
+    if (!first || *first >= total || (dash + 1 < spec.size() && (!last || *last < *first)))
+        return std::nullopt;
+    return std::make_pair(*first, last ? std::min(*last, total - 1) : total - 1);
+}
+
 } // namespace
 
 std::string newEnrollCode() {
@@ -437,6 +467,37 @@ struct Handlers {
                                    "no attachment record of this device's counties names this "
                                    "blob"));
         }
+        // Range (devices resume a cut download with it): 206 with Content-Range, at most one
+        // piece (maxBlobPiece) per answer; the device asks again from where the answer ended.
+        std::string range = req.get_header_value("Range");
+        bool ranged = !range.empty();
+        int64_t total = 0;
+        if (ranged) {
+            auto st = s.m_storage.blobState(sha);
+            if (!st) {
+                s.m_serverErrors++;
+                return sendError(res, 503, st.error());
+            }
+            if (!st->complete) {
+                s.m_clientErrors++;
+                return sendError(res, 404, Error("sync.error.blob_missing", {{"sha256", sha}},
+                                                 "the blob is not complete on the server"));
+            }
+            total = st->total;
+            auto r = byteRange(range, total);
+            if (!r) {
+                s.m_clientErrors++;
+                res.set_header("Content-Range", "bytes */" + std::to_string(total));
+                return sendError(
+                    res, 416,
+                    Error("sync.error.bad_range",
+                          {{"range", range}, {"size", std::to_string(st->total)}},
+                          "one range bytes=FIRST-[LAST] or bytes=-N within the blob's " +
+                              std::to_string(st->total) + " bytes"));
+            }
+            offset = r->first;
+            limit = std::min(limit, r->second - r->first + 1);
+        }
         auto data = s.m_storage.readBlob(sha, offset, limit);
         if (!data) {
             s.m_clientErrors++;
@@ -448,6 +509,12 @@ struct Handlers {
             std::fprintf(stderr, "zhuxue-server: audit blob device=%s sha256=%s offset=%lld bytes=%zu\n",
                          dev->id.c_str(), sha.c_str(), static_cast<long long>(offset), data->size());
         res.status = 200;
+        if (ranged) {
+            res.status = 206;
+            int64_t last = offset + static_cast<int64_t>(data->size()) - 1;
+            res.set_header("Content-Range", "bytes " + std::to_string(offset) + "-" +
+                                                std::to_string(last) + "/" + std::to_string(total));
+        }
         res.set_content(std::move(*data), "application/octet-stream");
     }
 };
@@ -455,8 +522,9 @@ struct Handlers {
 void Service::install(httplib::Server& server) {
     auto h = std::make_shared<Handlers>(Handlers{*this});
     server.set_payload_max_length(std::max(m_options.maxBodyBytes, m_options.maxBlobPiece) + 1024);
-    server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
         t_requestStart = std::chrono::steady_clock::now();
+        ignoreLibraryRanges(req);
         return httplib::Server::HandlerResponse::Unhandled;
     });
     server.set_logger([this](const httplib::Request&, const httplib::Response&) {
@@ -469,15 +537,17 @@ void Service::install(httplib::Server& server) {
             ++b;
         m_latency[b]++;
     });
-    server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+        ignoreLibraryRanges(req); // a Range httplib could not parse ends here (416) too
         if (!res.body.empty())
             return;
         std::string key = res.status == 404   ? "sync.error.not_found"
+                          : res.status == 416 ? "sync.error.bad_range"
                           : res.status == 413 ? "sync.error.body_too_large"
                           : res.status == 415 ? "sync.error.bad_encoding"
                                               : "sync.error.http";
         sendError(res, res.status,
-                  Error(key, {{"status", std::to_string(res.status)}},
+                  Error(key, {{"status", std::to_string(res.status)}, {"range", req.get_header_value("Range")}},
                         "HTTP " + std::to_string(res.status)));
     });
     server.set_exception_handler(

@@ -1,5 +1,6 @@
 // Strict codecs: unknown keys, record types, bad stamps and versions are refused with keys a
 // person can read; gzip is bounded.
+#include "sync/protocol/enrollment.hpp"
 #include "sync/protocol/messages.hpp"
 #include "sync/protocol/wire.hpp"
 
@@ -89,4 +90,30 @@ TEST_CASE("gzip round-trips and refuses bombs and truncation") {
     CHECK(gzipDecompress(gz.substr(0, gz.size() / 2), 2 << 20).error().key ==
           "sync.error.bad_gzip");
     CHECK(sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST_CASE("the enrollment text carries the server address and the code, and nothing less") {
+    EnrollmentLink link{"https://zz.example.cn:8720/zhuxue", "ABCD-EFGH-JKMN"};
+    std::string text = enrollmentText(link);
+    CHECK(text == "zhuxue-enroll:https://zz.example.cn:8720/zhuxue#ABCD-EFGH-JKMN");
+    CHECK(isEnrollmentText(text));
+    auto back = parseEnrollmentText("  " + text + "\n"); // pasted with spaces and a newline
+    REQUIRE(back.ok());
+    CHECK(back->url == link.url);
+    CHECK(back->code == link.code);
+    auto upper = parseEnrollmentText("ZHUXUE-ENROLL:http://10.0.0.5:8720/#abcd-efgh-jkmn");
+    REQUIRE(upper.ok());
+    CHECK(upper->url == "http://10.0.0.5:8720"); // trailing slash dropped
+    CHECK(!isEnrollmentText("https://zz.example.cn:8720"));
+    for (const char* bad : {"zhuxue-enroll:https://zz.example.cn:8720", "zhuxue-enroll:#ABCD",
+                            "zhuxue-enroll:https://zz.example.cn:8720#", "zhuxue-enroll:ftp://x#AB",
+                            "zhuxue-enroll:https://#AB", "zhuxue-enroll:https://a b#AB",
+                            "zhuxue-enroll:https://zz.example.cn#AB CD", "https://x#AB"}) {
+        CAPTURE(bad);
+        auto r = parseEnrollmentText(bad);
+        REQUIRE(!r.ok());
+        CHECK(r.error().key == "sync.error.bad_enrollment_text");
+    }
+    CHECK(checkServerUrl("https://zz.example.cn:8720").ok());
+    CHECK(checkServerUrl("zz.example.cn:8720").error().key == "sync.error.bad_server_url");
 }
