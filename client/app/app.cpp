@@ -1,5 +1,6 @@
 #include "app.hpp"
 
+#include "font_texture.hpp"
 #include "startup_trace.hpp"
 
 #include <GLFW/glfw3.h>
@@ -49,6 +50,7 @@ App::App(LaunchOptions options, Settings settings, std::unique_ptr<Texts> texts)
 App::~App() {
     if (m_imguiReady) {
         if (m_glReady) {
+            m_fontTexture.reset(); // while its GL context is still there
             ImGui_ImplOpenGL3_Shutdown();
             ImGui_ImplGlfw_Shutdown();
         }
@@ -96,6 +98,7 @@ Status App::open() {
     startupMark("ImGui set up (glyphs required)");
     ImGui_ImplGlfw_InitForOpenGL(m_window, true);
     ImGui_ImplOpenGL3_Init("#version 130");
+    m_fontTexture = std::make_unique<FontTexture>();
     startupMark("ImGui backends");
     m_glReady = true;
     return {};
@@ -126,7 +129,9 @@ void App::setupImGui() {
     style.FramePadding = ImVec2(8, 6);
     style.ItemSpacing = ImVec2(10, 8);
     m_imguiReady = true;
-    m_fonts = std::make_unique<FontAtlas>(findChineseFont(), m_settings.effectiveFontSize());
+    // The baked atlas is kept beside the data (tests and --data-dir runs stay self-contained).
+    std::filesystem::path cache = m_options.dataDir.empty() ? std::filesystem::path() : m_options.dataDir / "cache";
+    m_fonts = std::make_unique<FontAtlas>(findChineseFont(), m_settings.effectiveFontSize(), cache);
     requireCatalogueGlyphs();
 }
 
@@ -189,11 +194,19 @@ void App::frame(const std::function<void(App&)>& drawFrame) {
     for (ImWchar c : io.InputQueueCharacters)
         m_fonts->requireCodepoint(static_cast<uint32_t>(c));
     const bool firstFrame = m_frames == 0;
-    if (m_fonts->rebuildIfNeeded() && m_window) {
-        if (firstFrame)
-            startupMark("font atlas built");
-        ImGui_ImplOpenGL3_DestroyFontsTexture();
-        ImGui_ImplOpenGL3_CreateFontsTexture();
+    if (m_fonts->rebuildIfNeeded()) {
+        if (firstFrame && startupTraceOn()) {
+            std::string what = std::string(m_fonts->restores() ? "font atlas restored from cache" : "font atlas baked") +
+                               " (" + std::to_string(m_fonts->glyphCount()) + " characters, " +
+                               std::to_string(io.Fonts->TexWidth) + "x" + std::to_string(io.Fonts->TexHeight) + ")";
+            startupMark(what.c_str());
+        }
+        if (m_window) {
+            ImGui_ImplOpenGL3_DestroyFontsTexture(); // the backend's own, made with its device objects
+            m_fontTexture->upload(*io.Fonts);
+        } else {
+            io.Fonts->ClearTexData(); // no GPU: nothing reads the pixels
+        }
         if (firstFrame)
             startupMark("font texture uploaded");
     }

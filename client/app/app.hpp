@@ -16,6 +16,8 @@ struct GLFWwindow;
 
 namespace zhuxue::app {
 
+class FontTexture;
+
 struct LaunchOptions {
     std::filesystem::path dataDir;
     std::string serverUrl;       // overrides settings when set
@@ -83,6 +85,7 @@ private:
     Settings m_settings;
     std::unique_ptr<Texts> m_texts;
     std::unique_ptr<FontAtlas> m_fonts;
+    std::unique_ptr<FontTexture> m_fontTexture; // with a window only
     RunQueue m_queue;
     GLFWwindow* m_window = nullptr;
     bool m_imguiReady = false;

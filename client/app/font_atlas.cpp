@@ -5,6 +5,7 @@
 #include FT_FREETYPE_H
 #include <imgui_freetype.h>
 
+#include <algorithm>
 #include <fcntl.h>
 #include <string>
 #include <sys/mman.h>
@@ -134,8 +135,10 @@ struct FontAtlas::Mapped {
     }
 };
 
-FontAtlas::FontAtlas(FontFace face, float sizePixels) : m_face(std::move(face)), m_size(sizePixels) {
+FontAtlas::FontAtlas(FontFace face, float sizePixels, std::filesystem::path cacheFolder)
+    : m_face(std::move(face)), m_size(sizePixels), m_cacheFolder(std::move(cacheFolder)) {
     m_byFace[m_face];
+    loadCache();
     for (uint32_t cp = 0x20; cp < 0x7F; ++cp)
         requireCodepoint(cp);
     // Full-width punctuation and symbols that Chinese text and our widgets use.
@@ -173,7 +176,9 @@ void FontAtlas::requireCodepoint(uint32_t cp) {
         return;
     }
     FontFace face = m_face;
-    if (!probe(m_face).has(cp)) {
+    if (const FontFace* cached = cachedFaceOf(cp)) {
+        face = *cached; // baked from that face before: no need to open fonts to ask
+    } else if (!probe(m_face).has(cp)) {
         face = findFontFor(cp);
         if (face.file.empty() || !probe(face).has(cp)) {
             m_missing.insert(cp);
@@ -208,6 +213,7 @@ void FontAtlas::setSize(float sizePixels) {
     if (sizePixels != m_size) {
         m_size = sizePixels;
         m_dirty = true;
+        loadCache();
     }
 }
 
@@ -219,9 +225,91 @@ bool FontAtlas::rebuildIfNeeded() {
     return true;
 }
 
+void FontAtlas::loadCache() {
+    m_cached.reset();
+    m_cachedFaces.clear();
+    if (m_cacheFolder.empty() || m_face.file.empty())
+        return;
+    m_cached = loadAtlasSnapshot(atlasCacheFile(m_cacheFolder, m_size));
+    if (m_cached && (m_cached->sizePixels != m_size || m_cached->faces.front().file != m_face.file ||
+                     m_cached->faces.front().index != m_face.index))
+        m_cached.reset(); // baked with another main face (fontconfig now prefers another)
+    if (m_cached)
+        for (const CachedFace& f : m_cached->faces)
+            m_cachedFaces.push_back({f.file, f.index});
+}
+
+const FontFace* FontAtlas::cachedFaceOf(uint32_t cp) const {
+    if (!m_cached)
+        return nullptr;
+    for (size_t i = 0; i < m_cachedFaces.size(); ++i) {
+        const auto& cps = m_cached->faces[i].codepoints;
+        if (std::binary_search(cps.begin(), cps.end(), cp))
+            return &m_cachedFaces[i];
+    }
+    return nullptr;
+}
+
+bool FontAtlas::restoreFromCache() {
+    if (!m_cached)
+        return false;
+    for (const auto& [face, cps] : m_byFace)
+        for (uint32_t cp : cps) {
+            const FontFace* f = cachedFaceOf(cp);
+            if (!f || !(*f == face))
+                return false; // something new since that bake
+        }
+    // Everything the cached bake holds is in the atlas now, also what this session has not
+    // needed yet: those characters will not regrow it.
+    for (size_t i = 0; i < m_cachedFaces.size(); ++i)
+        for (uint32_t cp : m_cached->faces[i].codepoints) {
+            m_byFace[m_cachedFaces[i]].insert(cp);
+            m_known.insert(cp);
+        }
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->Flags |= ImFontAtlasFlags_NoMouseCursors;
+    m_font = restoreSnapshot(*io.Fonts, std::move(*m_cached));
+    m_ranges.clear();
+    m_cached.reset();
+    m_cachedFaces.clear();
+    ++m_restores;
+    return true;
+}
+
+void FontAtlas::saveToCache() {
+    ImGuiIO& io = ImGui::GetIO();
+    if (m_cacheFolder.empty() || !m_font || !io.Fonts->TexPixelsAlpha8 || io.Fonts->Fonts.Size != 1)
+        return;
+    std::vector<CachedFace> faces;
+    auto addFace = [&](const FontFace& face, const std::set<uint32_t>& cps) {
+        if (cps.empty())
+            return true;
+        auto id = fontFileIdentity(face.file, face.index);
+        if (!id)
+            return false;
+        id->codepoints.assign(cps.begin(), cps.end());
+        faces.push_back(std::move(*id));
+        return true;
+    };
+    if (!addFace(m_face, m_byFace[m_face]))
+        return;
+    for (const auto& [face, cps] : m_byFace)
+        if (!(face == m_face) && !addFace(face, cps))
+            return;
+    // A cache that cannot be written only costs the next start its bake.
+    saveAtlasSnapshot(atlasCacheFile(m_cacheFolder, m_size),
+                      snapshotOf(*io.Fonts, *m_font, m_size, std::move(faces)));
+}
+
 void FontAtlas::build() {
+    if (restoreFromCache()) {
+        ++m_builds;
+        return;
+    }
     ImGuiIO& io = ImGui::GetIO();
     io.Fonts->Clear();
+    // No software mouse cursor is drawn, so its shapes need no room in the texture.
+    io.Fonts->Flags |= ImFontAtlasFlags_NoMouseCursors;
     io.Fonts->FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
     io.Fonts->FontBuilderFlags = 0;
 
@@ -266,6 +354,8 @@ void FontAtlas::build() {
             add(face, cps, true);
     io.Fonts->Build();
     ++m_builds;
+    if (!m_face.file.empty())
+        saveToCache();
 }
 
 } // namespace zhuxue::app

@@ -8,12 +8,19 @@
 // name, are drawn from a fallback face that fontconfig finds for that character (HanaMin from
 // fonts-hanazono on Debian), merged into the same ImGui font. Characters outside the BMP need
 // ImGui built with 32-bit ImWchar (see client/app/CMakeLists.txt).
+//
+// With a cache folder, each bake is kept on disk (font_cache.hpp) and the next start restores it
+// instead of baking again, as long as it holds every character needed by then; the characters it
+// holds beyond that (names seen in an earlier session) come with it.
+#include "font_cache.hpp"
+
 #include <imgui.h>
 
 #include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -39,7 +46,8 @@ bool atlasSupportsAstral();
 
 class FontAtlas {
 public:
-    explicit FontAtlas(FontFace face, float sizePixels);
+    // cacheFolder empty: no cache, every build bakes.
+    FontAtlas(FontFace face, float sizePixels, std::filesystem::path cacheFolder = {});
     ~FontAtlas();
     FontAtlas(const FontAtlas&) = delete;
     FontAtlas& operator=(const FontAtlas&) = delete;
@@ -61,6 +69,8 @@ public:
     // The faces merged into the atlas besides the main one.
     std::vector<FontFace> fallbackFaces() const;
     uint64_t builds() const { return m_builds; }
+    // Of those builds, how many were restored from the cache rather than baked.
+    uint64_t restores() const { return m_restores; }
 
 private:
     struct Probe;
@@ -68,6 +78,11 @@ private:
     Probe& probe(const FontFace& f);
     const Mapped& mapped(const std::filesystem::path& file);
     void build();
+    bool restoreFromCache();
+    void saveToCache();
+    void loadCache();
+    // The face a cached bake drew cp from, when the cache has it.
+    const FontFace* cachedFaceOf(uint32_t cp) const;
 
     FontFace m_face;
     float m_size;
@@ -79,7 +94,10 @@ private:
     std::map<std::filesystem::path, std::unique_ptr<Mapped>> m_files;
     std::vector<std::vector<ImWchar>> m_ranges; // kept alive for ImGui's atlas
     bool m_dirty = true;
-    uint64_t m_builds = 0;
+    uint64_t m_builds = 0, m_restores = 0;
+    std::filesystem::path m_cacheFolder;
+    std::optional<AtlasSnapshot> m_cached; // read at start and on a size change, used by build()
+    std::vector<FontFace> m_cachedFaces;    // m_cached->faces as FontFace
     ImFont* m_font = nullptr;
 };
 

@@ -10,6 +10,8 @@
 #include <imgui.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 
 using namespace zhuxue;
 using namespace zhuxue::app;
@@ -24,6 +26,16 @@ const char* kName = "龚𪚥 刘䶮";
 bool drawnFromRealGlyph(ImFont* font, uint32_t cp) {
     const ImFontGlyph* g = font->FindGlyphNoFallback(static_cast<ImWchar>(cp));
     return g != nullptr && g != font->FallbackGlyph && g->Visible;
+}
+
+std::unique_ptr<App> headlessApp(const fs::path& dataDir) {
+    auto texts = Texts::load(assetsDir());
+    REQUIRE(texts.ok());
+    LaunchOptions opt;
+    opt.dataDir = dataDir;
+    auto app = std::make_unique<App>(opt, Settings{}, std::move(*texts));
+    REQUIRE(app->openHeadless(800, 600).ok());
+    return app;
 }
 } // namespace
 
@@ -54,12 +66,8 @@ TEST_CASE("characters outside the BMP and in CJK extensions join the atlas") {
 
 TEST_CASE("typed characters join the atlas before the frame that shows them") {
     TempDir dir;
-    auto texts = Texts::load(assetsDir());
-    REQUIRE(texts.ok());
-    LaunchOptions opt;
-    opt.dataDir = dir.path();
-    App app(opt, Settings{}, std::move(*texts));
-    REQUIRE(app.openHeadless(800, 600).ok());
+    auto owned = headlessApp(dir.path());
+    App& app = *owned;
     std::string shown;
     auto draw = [&](App&) {
         ImGui::Begin("t");
@@ -109,4 +117,43 @@ TEST_CASE("a name with 𪚥 and 䶮 on a real window (screenshot)") {
     fs::remove(shot);
     CHECK(app.saveScreenshot(shot));
     CHECK(fs::file_size(shot) > 1000);
+}
+
+TEST_CASE("the next start restores the baked atlas, with the rare characters of the last session") {
+    TempDir dir;
+    auto start = [&](bool seeName) {
+        auto owned = headlessApp(dir.path());
+        App& app = *owned;
+        auto draw = [&](App& a) {
+            ImGui::Begin("t");
+            if (seeName)
+                a.see(kName);
+            ImGui::TextUnformatted(kName);
+            ImGui::End();
+        };
+        app.frame(draw);
+        app.frame(draw);
+        CHECK(drawnFromRealGlyph(app.fonts().font(), kExtB));
+        CHECK(drawnFromRealGlyph(app.fonts().font(), kExtA));
+        CHECK(drawnFromRealGlyph(app.fonts().font(), 0x79ED)); // 秭, from the interface texts
+        return std::pair{app.fonts().builds(), app.fonts().restores()};
+    };
+    auto first = start(true); // bakes the texts, then grows with the name
+    CHECK(first.second == 0);
+    CHECK(fs::exists(dir.path() / "cache" / "font-atlas-20.0px.bin"));
+    auto second = start(false); // the name is not shown through see() yet: the cache has it
+    CHECK(second.first == 1);
+    CHECK(second.second == 1);
+
+    // A damaged cache file is ignored and baked again.
+    fs::path file = dir.path() / "cache" / "font-atlas-20.0px.bin";
+    std::string bytes;
+    {
+        std::ifstream in(file, std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    bytes[bytes.size() / 2] ^= 0x5A;
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
+    auto third = start(true);
+    CHECK(third.second == 0);
 }
