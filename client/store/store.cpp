@@ -257,6 +257,8 @@ Status Store::Impl::appendAudit(std::string_view action, RecordType type, const 
     s.bind(6, action).bind(7, toCode(type)).bind(8, recordId).bind(9, summary);
     if (auto r = s.run(); !r)
         return r;
+    if (batching)
+        return {}; // linked once at commit (finishBatch), in seq order like one by one
     return chainAudit();
 }
 
@@ -393,6 +395,8 @@ Status Store::Impl::finishBatch() {
         if (auto st = updateSearch(id); !st)
             return st;
     searchPending.clear();
+    if (auto st = chainAudit(); !st)
+        return st;
     return saveClock();
 }
 

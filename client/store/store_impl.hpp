@@ -50,9 +50,10 @@ struct Store::Impl {
     Status appendAudit(std::string_view action, RecordType type, const Uuid& recordId,
                        std::string_view county, std::string_view summary, const std::string& user);
     Status saveClock();
-    // Inside a Batch, the search rows and the saved clock are written once at commit instead of
-    // per record: every statement that follows an FTS5 write inside a transaction makes FTS5
-    // flush its pending terms (statement savepoints), which made a 20,000-row import crawl.
+    // Inside a Batch, the search rows, the audit chain's hashes and the saved clock are written
+    // once at commit instead of per record: every statement that follows an FTS5 write inside a
+    // transaction makes FTS5 flush its pending terms (statement savepoints), and linking each
+    // audit entry re-read and rewrote the chain's head, which made a 20,000-row import crawl.
     bool batching = false;
     std::set<Uuid> searchPending;
     Status finishBatch();
