@@ -55,6 +55,7 @@ public:
     Status blobUploaded(const std::string& sha256) override;
     Status blobRefused(const std::string& sha256, const std::string& reasonKey) override;
     Status storeBlob(const std::string& sha256, const std::string& bytes) override;
+    Result<bool> applyAccounts(const std::vector<AccountRecord>& accounts) override;
 
     // The merge state of every field this device has synced or edited since it was enrolled
     // (for comparing replicas in tests and tools).
