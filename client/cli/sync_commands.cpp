@@ -156,12 +156,13 @@ int runSyncCommand(const Context& ctx) {
     // One JSON line for scripts and tests.
     std::printf("{\"pushed\": %lld, \"duplicates\": %lld, \"quarantined\": %lld, \"pulled\": %lld, "
                 "\"pending\": %lld, \"conflicts\": %lld, \"quarantine\": %lld, "
-                "\"bytes_sent\": %lld, \"bytes_received\": %lld}\n",
+                "\"bytes_sent\": %lld, \"bytes_received\": %lld, \"accounts\": %lld}\n",
                 static_cast<long long>(r->pushed), static_cast<long long>(r->duplicates),
                 static_cast<long long>(r->quarantined), static_cast<long long>(r->pulled),
                 static_cast<long long>(counts->pending), static_cast<long long>(counts->conflicts),
                 static_cast<long long>(counts->quarantined),
-                static_cast<long long>(r->bytesSent), static_cast<long long>(r->bytesReceived));
+                static_cast<long long>(r->bytesSent), static_cast<long long>(r->bytesReceived),
+                static_cast<long long>(r->accounts));
     return 0;
 }
 

@@ -1,6 +1,7 @@
 #include "accounts.hpp"
 
 #include "crypto/key_vault.hpp"
+#include "crypto/password_box.hpp"
 #include "paths.hpp"
 
 #include <sodium.h>
@@ -30,6 +31,24 @@ std::filesystem::path Accounts::path(const std::filesystem::path& dataDir) {
     return dataDir / "accounts.db";
 }
 
+namespace {
+constexpr const char* kAccountCols =
+    "user, display_name, role, failed, locked_until, last_sign_in, origin, disabled";
+
+Account accountFrom(Stmt& st) {
+    Account a;
+    a.user = st.text(0);
+    a.displayName = st.text(1);
+    a.role = roleFromCode(st.text(2)).value_or(Role::Volunteer);
+    a.failedAttempts = static_cast<int>(st.i64(3));
+    a.lockedUntilMs = st.i64(4);
+    a.lastSignInMs = st.i64(5);
+    a.fromServer = st.text(6) == "server";
+    a.disabled = st.i64(7) != 0;
+    return a;
+}
+} // namespace
+
 Result<std::unique_ptr<Accounts>> Accounts::open(const std::filesystem::path& dataDir, LockoutRule rule) {
     if (sodium_init() < 0)
         return Error("accounts.crypto_unavailable", {}, "sodium_init");
@@ -46,14 +65,23 @@ Result<std::unique_ptr<Accounts>> Accounts::open(const std::filesystem::path& da
                             " last_sign_in INTEGER NOT NULL DEFAULT 0) STRICT"})
         if (auto st = db->exec(sql); !st)
             return st.error();
-    // The data key wrapped by this account's password (added with encryption at rest).
-    auto wrapColumn =
-        db->queryInt("SELECT count(*) FROM pragma_table_info('account') WHERE name = 'key_wrap'");
-    if (!wrapColumn)
-        return wrapColumn.error();
-    if (wrapColumn->value_or(0) == 0)
-        if (auto st = db->exec("ALTER TABLE account ADD COLUMN key_wrap TEXT"); !st)
-            return st.error();
+    // Columns added later: key_wrap (the data key wrapped by this account's password, with
+    // encryption at rest; for a server account the seal to its public key), then the server
+    // account columns.
+    for (auto [name, type] : {std::pair{"key_wrap", "TEXT"},
+                              {"origin", "TEXT NOT NULL DEFAULT 'local'"},
+                              {"counties", "TEXT NOT NULL DEFAULT ''"},
+                              {"public_key", "TEXT"},
+                              {"secret_box", "TEXT"},
+                              {"disabled", "INTEGER NOT NULL DEFAULT 0"}}) {
+        auto has = db->queryInt(std::string("SELECT count(*) FROM pragma_table_info('account') "
+                                            "WHERE name = '") + name + "'");
+        if (!has)
+            return has.error();
+        if (has->value_or(0) == 0)
+            if (auto st = db->exec(std::string("ALTER TABLE account ADD COLUMN ") + name + " " + type); !st)
+                return st.error();
+    }
     auto n = db->queryInt("SELECT count(*) FROM account");
     if (!n)
         return n.error();
@@ -72,8 +100,7 @@ Result<bool> Accounts::empty() {
 
 Result<std::vector<Account>> Accounts::list() {
     std::lock_guard lock(m_mutex);
-    auto st = m_db.prepare("SELECT user, display_name, role, failed, locked_until, last_sign_in "
-                           "FROM account ORDER BY user");
+    auto st = m_db.prepare(std::string("SELECT ") + kAccountCols + " FROM account ORDER BY user");
     if (!st)
         return st.error();
     std::vector<Account> out;
@@ -83,21 +110,13 @@ Result<std::vector<Account>> Accounts::list() {
             return row.error();
         if (!*row)
             break;
-        Account a;
-        a.user = st->text(0);
-        a.displayName = st->text(1);
-        a.role = roleFromCode(st->text(2)).value_or(Role::Volunteer);
-        a.failedAttempts = static_cast<int>(st->i64(3));
-        a.lockedUntilMs = st->i64(4);
-        a.lastSignInMs = st->i64(5);
-        out.push_back(std::move(a));
+        out.push_back(accountFrom(*st));
     }
     return out;
 }
 
 Result<std::optional<Account>> Accounts::find(const std::string& user) {
-    auto st = m_db.cached("SELECT user, display_name, role, failed, locked_until, last_sign_in "
-                          "FROM account WHERE user = ?1");
+    auto st = m_db.cached(std::string("SELECT ") + kAccountCols + " FROM account WHERE user = ?1");
     if (!st)
         return st.error();
     (*st)->bind(1, user);
@@ -106,13 +125,7 @@ Result<std::optional<Account>> Accounts::find(const std::string& user) {
         return row.error();
     if (!*row)
         return std::optional<Account>{};
-    Account a;
-    a.user = (*st)->text(0);
-    a.displayName = (*st)->text(1);
-    a.role = roleFromCode((*st)->text(2)).value_or(Role::Volunteer);
-    a.failedAttempts = static_cast<int>((*st)->i64(3));
-    a.lockedUntilMs = (*st)->i64(4);
-    a.lastSignInMs = (*st)->i64(5);
+    Account a = accountFrom(**st);
     (*st)->reset();
     return std::optional<Account>(std::move(a));
 }
@@ -230,6 +243,11 @@ Status Accounts::setPassword(const std::string& user, const std::string& passwor
     if (!h)
         return h.error();
     std::lock_guard lock(m_mutex);
+    auto server = isServerAccount(user);
+    if (!server)
+        return server.error();
+    if (*server)
+        return Error("accounts.server_managed", {{"user", user}});
     auto st = m_db.cached("UPDATE account SET pw_hash = ?2, failed = 0, locked_until = 0 WHERE user = ?1");
     if (!st)
         return st.error();
@@ -254,6 +272,11 @@ Status Accounts::unlock(const std::string& user) {
 
 Status Accounts::setRole(const std::string& user, Role role) {
     std::lock_guard lock(m_mutex);
+    auto server = isServerAccount(user);
+    if (!server)
+        return server.error();
+    if (*server)
+        return Error("accounts.server_managed", {{"user", user}});
     auto st = m_db.cached("UPDATE account SET role = ?2 WHERE user = ?1");
     if (!st)
         return st.error();
@@ -261,14 +284,27 @@ Status Accounts::setRole(const std::string& user, Role role) {
     return (*st)->run();
 }
 
+Result<bool> Accounts::isServerAccount(const std::string& user) {
+    auto q = m_db.cached("SELECT count(*) FROM account WHERE user = ?1 AND origin = 'server'");
+    if (!q)
+        return q.error();
+    (*q)->bind(1, user);
+    auto row = (*q)->step();
+    if (!row)
+        return row.error();
+    bool server = *row && (*q)->i64(0) > 0;
+    (*q)->reset();
+    return server;
+}
+
 Result<Account> Accounts::signIn(const std::string& user, const std::string& password, UnixMs nowMs) {
     std::lock_guard lock(m_mutex);
     auto found = find(user);
     if (!found)
         return found.error();
-    std::string stored, wrap;
+    std::string stored, wrap, publicKey, secretBox;
     if (*found) {
-        auto q = m_db.cached("SELECT pw_hash, key_wrap FROM account WHERE user = ?1");
+        auto q = m_db.cached("SELECT pw_hash, key_wrap, public_key, secret_box FROM account WHERE user = ?1");
         if (!q)
             return q.error();
         (*q)->bind(1, user);
@@ -278,6 +314,8 @@ Result<Account> Accounts::signIn(const std::string& user, const std::string& pas
         if (*row) {
             stored = (*q)->text(0);
             wrap = (*q)->isNull(1) ? std::string() : (*q)->text(1);
+            publicKey = (*q)->isNull(2) ? std::string() : (*q)->text(2);
+            secretBox = (*q)->isNull(3) ? std::string() : (*q)->text(3);
         }
         (*q)->reset();
     }
@@ -293,6 +331,9 @@ Result<Account> Accounts::signIn(const std::string& user, const std::string& pas
     if (a.lockedUntilMs > nowMs)
         return lockedError(a.lockedUntilMs, nowMs);
     bool ok = crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size()) == 0;
+    // Disabled on the server: said only to someone who knows the password, and not counted.
+    if (ok && a.disabled)
+        return Error("accounts.disabled", {{"user", a.user}});
     auto upd = m_db.cached("UPDATE account SET failed = ?2, locked_until = ?3, last_sign_in = ?4 WHERE user = ?1");
     if (!upd)
         return upd.error();
@@ -315,7 +356,10 @@ Result<Account> Accounts::signIn(const std::string& user, const std::string& pas
             return lockedError(a.lockedUntilMs, nowMs);
         return Error("accounts.wrong");
     }
-    if (!wrap.empty()) {
+    if (a.fromServer) {
+        if (auto st = openServerSeal(wrap, publicKey, secretBox, password); !st)
+            return st.error();
+    } else if (!wrap.empty()) {
         auto key = crypto::unwrapKey(wrap, password);
         if (!key)
             return key.error();
@@ -324,7 +368,198 @@ Result<Account> Accounts::signIn(const std::string& user, const std::string& pas
         // An account from before encryption at rest: it gets the key now, if one is at hand.
         return st.error();
     }
+    crypto::KeyVault::setHolder(m_dataDir, a.user);
     return a;
+}
+
+// ---- server accounts ------------------------------------------------------------------------
+
+namespace {
+// A server account's seal of the data key: "x25519$<public key b64>$<crypto_box_seal b64>". The
+// public key it was made for is kept with it, so a changed key pair is noticed and sealed again.
+constexpr std::string_view kSealPrefix = "x25519$";
+constexpr std::string_view kBoxContext = "zhuxue account key"; // as zhuxue-server locks it
+
+Result<std::string> sealTo(const std::string& publicKey, const crypto::SecretKey& key) {
+    std::vector<unsigned char> pk;
+    if (!crypto::fromBase64(publicKey, pk) || pk.size() != crypto_box_PUBLICKEYBYTES)
+        return Error("store.crypto_damaged", {{"context", "account public key"}},
+                     "a server account's public key is not 32 bytes of base64");
+    std::vector<unsigned char> sealed(crypto_box_SEALBYTES + crypto::kKeyBytes);
+    if (crypto_box_seal(sealed.data(), key.data(), crypto::kKeyBytes, pk.data()) != 0)
+        return Error("store.crypto_damaged", {{"context", "account public key"}},
+                     "cannot seal to a server account's public key");
+    return std::string(kSealPrefix) + publicKey + "$" + crypto::toBase64(sealed.data(), sealed.size());
+}
+
+// Whether `wrap` is a seal made for `publicKey`.
+bool sealedFor(const std::string& wrap, const std::string& publicKey) {
+    return wrap.rfind(std::string(kSealPrefix) + publicKey + "$", 0) == 0;
+}
+} // namespace
+
+Status Accounts::openServerSeal(const std::string& wrap, const std::string& publicKey,
+                                const std::string& secretBox, const std::string& password) {
+    if (wrap.empty() || !sealedFor(wrap, publicKey))
+        return Error("accounts.not_on_device_yet");
+    std::vector<unsigned char> pk, sealed;
+    if (!crypto::fromBase64(publicKey, pk) || pk.size() != crypto_box_PUBLICKEYBYTES ||
+        !crypto::fromBase64(std::string_view(wrap).substr(kSealPrefix.size() + publicKey.size() + 1), sealed) ||
+        sealed.size() != crypto_box_SEALBYTES + crypto::kKeyBytes)
+        return Error("store.crypto_damaged", {{"context", "key wrap"}},
+                     "the sealed data key of this account is damaged");
+    crypto::SecretKey secret, key;
+    if (auto st = crypto::passwordOpen(secretBox, password, kBoxContext, secret.data()); !st)
+        return st.error();
+    if (crypto_box_seal_open(key.data(), sealed.data(), sealed.size(), pk.data(), secret.data()) != 0)
+        return Error("store.crypto_damaged", {{"context", "key wrap"}},
+                     "the sealed data key does not open with this account's key");
+    crypto::KeyVault::unlock(m_dataDir, key);
+    return {};
+}
+
+bool Accounts::dataUnlocked() const {
+    return crypto::KeyVault::unlocked(m_dataDir);
+}
+
+Result<ServerAccountsApplied> Accounts::applyServerAccounts(const std::vector<ServerAccount>& accounts) {
+    std::lock_guard lock(m_mutex);
+    ServerAccountsApplied out;
+    std::optional<crypto::SecretKey> key;
+    if (auto k = crypto::KeyVault::copy(m_dataDir))
+        key = std::move(*k);
+    if (auto st = m_db.exec("BEGIN IMMEDIATE"); !st)
+        return st.error();
+    auto fail = [&](Error e) -> Result<ServerAccountsApplied> {
+        (void)m_db.exec("ROLLBACK");
+        return e;
+    };
+    std::vector<std::string> listed;
+    for (const auto& sa : accounts) {
+        auto q = m_db.cached("SELECT origin, pw_hash, role, display_name, counties, disabled, "
+                             "public_key, secret_box, key_wrap FROM account WHERE user = ?1");
+        if (!q)
+            return fail(q.error());
+        (*q)->bind(1, sa.user);
+        auto row = (*q)->step();
+        if (!row)
+            return fail(row.error());
+        bool exists = *row;
+        std::string origin, pwHash, role, name, counties, publicKey, secretBox, wrap;
+        bool disabled = false;
+        if (exists) {
+            origin = (*q)->text(0);
+            pwHash = (*q)->text(1);
+            role = (*q)->text(2);
+            name = (*q)->text(3);
+            counties = (*q)->text(4);
+            disabled = (*q)->i64(5) != 0;
+            publicKey = (*q)->isNull(6) ? "" : (*q)->text(6);
+            secretBox = (*q)->isNull(7) ? "" : (*q)->text(7);
+            wrap = (*q)->isNull(8) ? "" : (*q)->text(8);
+        }
+        (*q)->reset();
+        if (exists && origin != "server") {
+            out.clashes.push_back(sa.user);
+            continue;
+        }
+        listed.push_back(sa.user);
+        std::string newCounties;
+        for (const auto& c : sa.counties) // the store does not depend on sync/protocol's helper
+            newCounties += (newCounties.empty() ? "" : ",") + c;
+        // A seal is kept only for an enabled account and the public key it was made for.
+        std::string newWrap = !sa.disabled && sealedFor(wrap, sa.publicKey) ? wrap : std::string();
+        if (newWrap.empty() && !sa.disabled && key) {
+            auto sealed = sealTo(sa.publicKey, *key);
+            if (!sealed)
+                return fail(sealed.error());
+            newWrap = *sealed;
+            out.sealed++;
+        }
+        if (newWrap.empty() && !sa.disabled)
+            out.waitingForKey++;
+        // ?1-?9 of both the INSERT and the UPDATE below.
+        auto bindFields = [&](Stmt& st) {
+            st.bind(1, sa.user).bind(2, sa.displayName.empty() ? sa.user : sa.displayName)
+                .bind(3, toCode(sa.role)).bind(4, sa.pwHash).bind(5, newCounties)
+                .bind(6, sa.publicKey).bind(7, sa.secretBox).bind(8, sa.disabled ? 1 : 0);
+            if (newWrap.empty())
+                st.bindNull(9);
+            else
+                st.bind(9, newWrap);
+        };
+        if (!exists) {
+            auto ins = m_db.cached(
+                "INSERT INTO account(user, display_name, role, pw_hash, origin, counties, public_key, "
+                "secret_box, disabled, key_wrap) VALUES(?1, ?2, ?3, ?4, 'server', ?5, ?6, ?7, ?8, ?9)");
+            if (!ins)
+                return fail(ins.error());
+            bindFields(**ins);
+            if (auto r = (*ins)->run(); !r)
+                return fail(r.error());
+            out.added++;
+            if (sa.disabled)
+                out.disabled++;
+            continue;
+        }
+        bool same = pwHash == sa.pwHash && role == toCode(sa.role) && name == sa.displayName &&
+                    counties == newCounties && disabled == sa.disabled && publicKey == sa.publicKey &&
+                    secretBox == sa.secretBox && wrap == newWrap;
+        if (same)
+            continue;
+        // A new password from the server is a fresh start for the lockout, as a reset is locally.
+        auto upd = m_db.cached(
+            "UPDATE account SET display_name = ?2, role = ?3, pw_hash = ?4, counties = ?5, "
+            "public_key = ?6, secret_box = ?7, disabled = ?8, key_wrap = ?9, "
+            "failed = CASE WHEN pw_hash = ?4 THEN failed ELSE 0 END, "
+            "locked_until = CASE WHEN pw_hash = ?4 THEN locked_until ELSE 0 END WHERE user = ?1");
+        if (!upd)
+            return fail(upd.error());
+        bindFields(**upd);
+        if (auto r = (*upd)->run(); !r)
+            return fail(r.error());
+        out.changed++;
+        if (sa.disabled && !disabled)
+            out.disabled++;
+    }
+    // Server accounts the server no longer lists for this device's counties: disabled here too.
+    auto all = m_db.prepare("SELECT user FROM account WHERE origin = 'server' AND disabled = 0");
+    if (!all)
+        return fail(all.error());
+    std::vector<std::string> gone;
+    for (;;) {
+        auto row = all->step();
+        if (!row)
+            return fail(row.error());
+        if (!*row)
+            break;
+        std::string u = all->text(0);
+        if (std::find(listed.begin(), listed.end(), u) == listed.end())
+            gone.push_back(u);
+    }
+    for (const auto& u : gone) {
+        auto upd = m_db.cached("UPDATE account SET disabled = 1, key_wrap = NULL WHERE user = ?1");
+        if (!upd)
+            return fail(upd.error());
+        (*upd)->bind(1, u);
+        if (auto r = (*upd)->run(); !r)
+            return fail(r.error());
+        out.disabled++;
+    }
+    if (auto st = m_db.exec("COMMIT"); !st)
+        return fail(st.error());
+    auto n = m_db.queryInt("SELECT count(*) FROM account");
+    if (n)
+        m_count = n->value_or(0);
+    // The signed-in person's account was disabled: end the session now, not at the next lock.
+    if (std::string holder = crypto::KeyVault::holder(m_dataDir); !holder.empty()) {
+        auto h = find(holder);
+        if (h && *h && (*h)->fromServer && (*h)->disabled) {
+            crypto::KeyVault::lock(m_dataDir);
+            out.sessionLocked = true;
+        }
+    }
+    return out;
 }
 
 } // namespace zhuxue::store

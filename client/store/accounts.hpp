@@ -1,8 +1,19 @@
 #pragma once
-// Local staff accounts of one device: sign-in works with no network. Passwords are stored as
+// Staff accounts of one device: sign-in works with no network. Passwords are stored as
 // Argon2id hashes (libsodium crypto_pwhash_str); failed attempts are counted on disk, so a
 // restart does not reset a lockout. Accounts live in <dataDir>/accounts.db, apart from the
-// records: they are never synced and never exported.
+// records, and are never exported.
+//
+// Two kinds, one table:
+//  - local accounts, made on this device (create); the data key is wrapped by the password.
+//  - server accounts, made with `zhuxue-server account add` and received by sync
+//    (applyServerAccounts; PROTOCOL.md "Accounts"). Each has an X25519 key pair: the public key,
+//    and the private key locked by the password (crypto/password_box.hpp). When one arrives while
+//    someone is signed in, this device seals its data key to the public key; at sign-in the
+//    password opens the private key, which opens that seal. A password reset on the server
+//    locks the same private key again, so the seal stays valid. Their password, role and
+//    enabled state are the server's (setPassword/setRole refuse them: accounts.server_managed);
+//    the failure count and lockout stay local, like a local account's.
 //
 // Thread use: every function locks; hashing takes ~0.1 s, so the UI calls signIn/create from a
 // worker and hands the result back through the main-thread queue.
@@ -34,6 +45,27 @@ struct Account {
     int failedAttempts = 0;
     UnixMs lockedUntilMs = 0; // 0: not locked
     UnixMs lastSignInMs = 0;
+    bool fromServer = false; // made on zhuxue-server, received by sync
+    bool disabled = false;   // disabled on the server: sign-in refused (accounts.disabled)
+};
+
+// A server account as sync received it (sync/protocol/accounts.hpp AccountRecord).
+struct ServerAccount {
+    std::string user, displayName;
+    Role role = Role::Volunteer;
+    std::vector<std::string> counties;
+    bool disabled = false;
+    std::string pwHash;    // crypto_pwhash_str
+    std::string publicKey; // base64, 32 bytes
+    std::string secretBox; // the private key locked by the password
+};
+
+struct ServerAccountsApplied {
+    int added = 0, changed = 0, disabled = 0;
+    int sealed = 0;         // accounts given this device's data key now
+    int waitingForKey = 0;  // enabled but not yet given it (nobody signed in while it arrived)
+    bool sessionLocked = false; // the signed-in account was disabled: the data key left memory
+    std::vector<std::string> clashes; // a local account has the name: the server's is ignored
 };
 
 struct LockoutRule {
@@ -74,6 +106,16 @@ public:
     // the next sign-in.
     void lockData();
 
+    // The whole list of server accounts for this device's counties, as the server sent it:
+    // new ones are added, changed ones updated (a new password hash clears the lockout), ones
+    // missing from the list are disabled. Disabling drops the account's seal of the data key.
+    // Accounts without a seal get one when the data key is unlocked. When the account that
+    // unlocked the key is disabled, the key is locked at once (sessionLocked), so the client
+    // returns to sign-in.
+    Result<ServerAccountsApplied> applyServerAccounts(const std::vector<ServerAccount>& accounts);
+    // Whether the data key is in memory (someone signed in); lock-free enough for every frame.
+    bool dataUnlocked() const;
+
     // Whether accounts.db holds a wrapped data key (a staff machine); false when it is missing.
     static Result<bool> hasKeyWraps(const std::filesystem::path& dataDir);
 
@@ -82,6 +124,10 @@ private:
         : m_db(std::move(db)), m_rule(rule), m_dataDir(std::move(dataDir)) {}
     Status storeWrap(const std::string& user, const std::string& password);
     Result<std::optional<Account>> find(const std::string& user);
+    Result<bool> isServerAccount(const std::string& user);
+    // Opens the seal of a server account with its password into the key vault.
+    Status openServerSeal(const std::string& wrap, const std::string& publicKey,
+                          const std::string& secretBox, const std::string& password);
     Result<std::string> hash(const std::string& password);
 
     std::mutex m_mutex;

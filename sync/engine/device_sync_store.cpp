@@ -1,5 +1,6 @@
 #include "device_sync_store.hpp"
 
+#include "client/store/accounts.hpp"
 #include "client/store/record_schema.hpp"
 #include "client/store/sqlite.hpp"
 
@@ -662,6 +663,22 @@ Result<std::map<FieldKey, FieldState>> DeviceSyncStore::fieldStates() {
             continue;
         out[FieldKey{fs.heads.front().recordType, st->uuid(0).str(), field}] = std::move(fs);
     }
+}
+
+Result<bool> DeviceSyncStore::applyAccounts(const std::vector<AccountRecord>& accounts) {
+    std::vector<store::ServerAccount> list;
+    list.reserve(accounts.size());
+    for (const auto& a : accounts)
+        list.push_back({a.user, a.displayName,
+                        store::roleFromCode(a.role).value_or(store::Role::Volunteer), a.counties,
+                        a.disabled, a.pwHash, a.publicKey, a.secretBox});
+    auto accountsDb = store::Accounts::open(m_store->dataDir());
+    if (!accountsDb)
+        return accountsDb.error();
+    auto r = (*accountsDb)->applyServerAccounts(list);
+    if (!r)
+        return r.error();
+    return r->sessionLocked;
 }
 
 } // namespace zhuxue::sync

@@ -59,6 +59,7 @@ public:
     Status appendPartialBlob(const std::string& sha256, int64_t offset,
                              const std::string& bytes) override;
     void dropPartialBlob(const std::string& sha256) override;
+    Result<bool> applyAccounts(const std::vector<AccountRecord>& accounts) override;
 
     // The merge state of every field this device has synced or edited since it was enrolled
     // (for comparing replicas in tests and tools).

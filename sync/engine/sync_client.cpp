@@ -149,4 +149,11 @@ Result<PullResponse> SyncClient::pull(const std::string& cursor, std::size_t lim
     return pullResponseFromJson(*j);
 }
 
+Result<AccountsResponse> SyncClient::accounts() {
+    auto j = call("GET", "/v1/accounts", {});
+    if (!j)
+        return j.error();
+    return accountsResponseFromJson(*j);
+}
+
 } // namespace zhuxue::sync

@@ -3,6 +3,7 @@
 // A failed call is an Error whose args carry "status" (HTTP status, "0" when the network failed)
 // and, when the server sent one, "retry_after" (seconds).
 #include "http_client.hpp"
+#include "sync/protocol/accounts.hpp"
 #include "sync/protocol/messages.hpp"
 
 #include <string>
@@ -34,6 +35,8 @@ public:
                                   const std::string& name);
     Result<PushResponse> push(const std::vector<Change>& changes);
     Result<PullResponse> pull(const std::string& cursor, std::size_t limit);
+    // The staff accounts of this device's counties (GET /v1/accounts).
+    Result<AccountsResponse> accounts();
     // Blobs: raw bytes, not gzipped (photos and signatures are compressed already).
     Result<RemoteBlob> blobStatus(const std::string& sha256);
     Result<RemoteBlob> putBlob(const std::string& sha256, int64_t offset, int64_t total,

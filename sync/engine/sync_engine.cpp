@@ -269,7 +269,23 @@ Result<SyncReport> syncOnce(SyncStore& store, SyncClient& client, const SyncOpti
         if (!page->more)
             break;
     }
-    // 3. Files of pulled attachment records.
+    // 3. Staff accounts of this device's counties (a server without them answers 404: skipped).
+    //    A disabled account's signed-in session is locked here, within this round.
+    auto accounts = client.accounts();
+    if (!accounts && SyncClient::statusOf(accounts.error()) != 404) {
+        report.retryAfterS = SyncClient::retryAfterOf(accounts.error());
+        return finish(accounts.error());
+    }
+    if (accounts) {
+        auto locked = store.applyAccounts(accounts->accounts);
+        if (!locked)
+            return finish(locked.error());
+        report.accounts = static_cast<int64_t>(accounts->accounts.size());
+        report.sessionLocked = *locked;
+        if (*locked) // nobody is signed in any more: files wait for the next session
+            return finish(Error("store.locked", {}, "the signed-in account was disabled on the server"));
+    }
+    // 4. Files of pulled attachment records.
     auto down = store.blobsMissingLocally();
     if (!down)
         return finish(down.error());

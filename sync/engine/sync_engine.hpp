@@ -34,11 +34,13 @@ struct SyncReport {
     int64_t blobsUploaded = 0, blobsDownloaded = 0, blobBytesUp = 0, blobBytesDown = 0;
     int64_t blobsUnavailable = 0; // named by a record but not (yet) complete on the server
     int64_t blobsRefused = 0;     // refused for good by the server, or damaged
+    int64_t accounts = 0;         // staff accounts the server listed for this device
+    bool sessionLocked = false;   // the signed-in account was disabled on the server
     int retryAfterS = -1;         // from the last failed call
 };
 
 // One round: upload the blobs the server lacks (before the changes that name them), push the
-// outbox, pull, then download the blobs pulled records name. Errors keep their key (sync.error.*); SyncClient::statusOf tells network (0) from
+// outbox, pull, take the server's staff accounts, then download the blobs pulled records name. Errors keep their key (sync.error.*); SyncClient::statusOf tells network (0) from
 // server answers.
 Result<SyncReport> syncOnce(SyncStore& store, SyncClient& client, const SyncOptions& options,
                             SyncStatusBoard* board = nullptr);

@@ -8,6 +8,7 @@
 //    pushed again, and the server answers "duplicate": nothing lost, nothing doubled;
 //  - applyRemote() stores the pulled changes and the new cursor in ONE transaction, so a kill
 //    either keeps both or neither.
+#include "sync/protocol/accounts.hpp"
 #include "sync/protocol/change.hpp"
 
 #include <cstdint>
@@ -72,6 +73,11 @@ public:
     virtual Status appendPartialBlob(const std::string& sha256, int64_t offset,
                                      const std::string& bytes) = 0;
     virtual void dropPartialBlob(const std::string& sha256) = 0;
+
+    // The server's staff accounts for this device's counties, the whole list (PROTOCOL.md
+    // "Accounts"). Returns whether the signed-in session was locked because its account was
+    // disabled.
+    virtual Result<bool> applyAccounts(const std::vector<AccountRecord>& accounts) = 0;
 };
 
 } // namespace zhuxue::sync

@@ -48,6 +48,27 @@ bool isHlcText(std::string_view s) {
     return s.size() == 16 && std::all_of(s.begin(), s.end(), isLowerHex);
 }
 
+std::vector<std::string> splitCountyList(std::string_view s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start < s.size()) {
+        auto comma = s.find(',', start);
+        if (comma == std::string_view::npos)
+            comma = s.size();
+        if (comma > start)
+            out.emplace_back(s.substr(start, comma - start));
+        start = comma + 1;
+    }
+    return out;
+}
+
+std::string joinCountyList(const std::vector<std::string>& counties) {
+    std::string out;
+    for (const auto& c : counties)
+        out += (out.empty() ? "" : ",") + c;
+    return out;
+}
+
 bool isCountyCode(std::string_view s) {
     return s.size() == 6 && s[0] != '0' &&
            std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });

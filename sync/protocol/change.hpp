@@ -43,6 +43,9 @@ bool isRecordType(std::string_view type);
 bool isUuidText(std::string_view s);         // canonical lowercase 8-4-4-4-12
 bool isHlcText(std::string_view s);          // exactly 16 lowercase hex digits
 bool isCountyCode(std::string_view s);       // exactly 6 digits, not starting with 0
+// "420527,420528" <-> {"420527", "420528"} (empty items skipped), as the CLI and tables keep them.
+std::vector<std::string> splitCountyList(std::string_view s);
+std::string joinCountyList(const std::vector<std::string>& counties);
 bool isFieldName(std::string_view s);        // [a-z][a-z0-9_]{0,63} or "_deleted"
 uint64_t hlcValue(std::string_view hlcText); // 0 when not an HLC
 std::string hlcText(uint64_t value);

@@ -3,6 +3,7 @@
 #include "client/core/version.hpp"
 #include "sync/protocol/enrollment.hpp"
 #include "sync/protocol/wire.hpp"
+#include "sync/server/account_store.hpp"
 #include "sync/server/backup.hpp"
 #include "sync/server/config.hpp"
 #include "sync/server/enroll_qr.hpp"
@@ -14,6 +15,10 @@
 #include <filesystem>
 #include <fstream>
 #include <httplib.h>
+#include <iostream>
+#include <optional>
+#include <termios.h>
+#include <unistd.h>
 #include <memory>
 #include <thread>
 #include <unistd.h>
@@ -35,6 +40,15 @@ The zhuxue central sync server.
                        stderr shows the enrollment text zhuxue-enroll:URL#CODE and its QR code
                        (设备上 on the device: zhuxue-cli enroll 'zhuxue-enroll:URL#CODE')
   revoke DEVICE        停用设备 revoke a device (its token stops working at once)
+  account add USER --county 420527[,…] --role admin|staff|volunteer [--name 姓名]
+                       新建工作人员账号，下次同步时到达这些县的设备 add a staff account; it reaches
+                       the devices of these counties at their next sync (密码从标准输入读取
+                       the password is read from standard input)
+  account passwd USER  重设密码（标准输入）reset the password (standard input)
+  account disable USER 停用账号：设备下次同步后拒绝登录，已登录的会话被锁定 disable: after
+                       their next sync devices refuse the sign-in and lock a session of it
+  account enable USER  重新启用 enable again
+  account list         列出账号 list the accounts (never a password or hash)
   backup FILE          在线备份数据（服务器可继续运行）back up the store while it runs
                        (SQLite: 在线备份 online backup; PostgreSQL: pg_dump 自定义格式 custom format)
   restore FILE [--force]
@@ -70,20 +84,6 @@ int fail(const Error& e) {
     return 1;
 }
 
-std::vector<std::string> splitCounties(const std::string& s) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start <= s.size()) {
-        auto comma = s.find(',', start);
-        if (comma == std::string::npos)
-            comma = s.size();
-        if (comma > start)
-            out.push_back(s.substr(start, comma - start));
-        start = comma + 1;
-    }
-    return out;
-}
-
 // The address devices are told to use: --url, else what serve would listen on.
 Result<std::string> enrollmentUrl(const Args& args) {
     if (args.has("url")) {
@@ -106,7 +106,7 @@ Result<std::string> enrollmentUrl(const Args& args) {
 }
 
 int runEnroll(server::Storage& storage, const Args& args) {
-    auto counties = splitCounties(args.value("county"));
+    auto counties = splitCountyList(args.value("county"));
     if (counties.empty()) {
         std::fprintf(stderr,
                      "zhuxue-server enroll: 需要 --county 区划代码 needs --county CODE[,CODE]\n");
@@ -176,6 +176,120 @@ int runEnroll(server::Storage& storage, const Args& args) {
     return 0;
 }
 
+// The password from standard input: one line. At a terminal it is asked for twice without echo.
+std::optional<std::string> readPassword() {
+    bool tty = ::isatty(STDIN_FILENO);
+    auto ask = [&](const char* prompt) -> std::optional<std::string> {
+        termios old{};
+        if (tty) {
+            std::fprintf(stderr, "%s", prompt);
+            ::tcgetattr(STDIN_FILENO, &old);
+            termios quiet = old;
+            quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+            ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+        }
+        std::string line;
+        bool got = static_cast<bool>(std::getline(std::cin, line));
+        if (tty) {
+            ::tcsetattr(STDIN_FILENO, TCSANOW, &old);
+            std::fprintf(stderr, "\n");
+        }
+        if (!got)
+            return std::nullopt;
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        return line;
+    };
+    auto first = ask("密码 Password: ");
+    if (!first || !tty)
+        return first;
+    auto again = ask("再输一次 Again: ");
+    if (!again || *again != *first) {
+        std::fprintf(stderr, "zhuxue-server account: 两次输入的密码不同 the passwords differ\n");
+        return std::nullopt;
+    }
+    return first;
+}
+
+int accountFailed(const Error& e) {
+    std::string what;
+    auto arg = [&](const char* k) {
+        auto it = e.args.find(k);
+        return it == e.args.end() ? std::string() : it->second;
+    };
+    if (e.key == "account.bad_user")
+        what = "用户名须为 1-64 个字符且不含空格 the user name must be 1-64 characters without spaces";
+    else if (e.key == "account.bad_role")
+        what = "角色须为 admin、staff 或 volunteer: --role admin|staff|volunteer";
+    else if (e.key == "account.bad_county")
+        what = "\"" + arg("county") + "\" 不是六位县级区划代码，请用 --county 420527[,…] is not a 6-digit county code";
+    else if (e.key == "account.weak_password")
+        what = "密码至少需要 8 个字符 the password needs at least 8 characters";
+    else if (e.key == "account.exists")
+        what = "账号 " + arg("user") + " 已存在；改密码用 account passwd the account exists; use account passwd";
+    else if (e.key == "account.unknown")
+        what = "没有这个账号 no such account: " + arg("user") + "（account list 列出全部 lists them）";
+    else
+        return fail(e);
+    std::fprintf(stderr, "zhuxue-server account: %s\n", what.c_str());
+    return e.key == "account.unknown" ? 1 : 2;
+}
+
+int runAccount(server::Storage& storage, const Args& args) {
+    const auto& p = args.positional();
+    std::string sub = p.size() > 1 ? p[1] : "";
+    bool needsUser = sub == "add" || sub == "passwd" || sub == "disable" || sub == "enable";
+    if ((needsUser && p.size() != 3) || (sub == "list" && p.size() != 2) || (!needsUser && sub != "list")) {
+        std::fprintf(stderr, "zhuxue-server account: 用法 usage: account add|passwd|disable|enable USER, "
+                             "account list (见 see --help)\n");
+        return 2;
+    }
+    server::AccountStore accounts(storage.queueDb());
+    if (auto st = accounts.init(); !st)
+        return fail(st.error());
+    if (sub == "list") {
+        auto list = accounts.list();
+        if (!list)
+            return fail(list.error());
+        for (const auto& a : *list) {
+            std::string counties = joinCountyList(a.counties);
+            std::printf("%s\t%s\t%s\t%s\t%s\n", a.user.c_str(), a.displayName.c_str(), a.role.c_str(),
+                        counties.c_str(), a.disabled ? "已停用 disabled" : "启用 enabled");
+        }
+        return 0;
+    }
+    const std::string& user = p[2];
+    const int64_t now = server::unixNow();
+    if (sub == "disable" || sub == "enable") {
+        if (auto st = accounts.setDisabled(user, sub == "disable", now); !st)
+            return accountFailed(st.error());
+        std::printf("%s %s\n", sub == "disable" ? "已停用 disabled" : "已启用 enabled", user.c_str());
+        return 0;
+    }
+    if (sub == "add" && (!args.has("county") || !args.has("role"))) {
+        std::fprintf(stderr, "zhuxue-server account add: 需要 --county 区划代码 和 --role 角色 needs "
+                             "--county CODE and --role admin|staff|volunteer\n");
+        return 2;
+    }
+    auto password = readPassword();
+    if (!password) {
+        std::fprintf(stderr, "zhuxue-server account: 请从标准输入给出密码 give the password on "
+                             "standard input (e.g. a pipe)\n");
+        return 2;
+    }
+    Status st = sub == "add" ? accounts.add({user, args.value("name"), args.value("role"),
+                                             splitCountyList(args.value("county"))},
+                                            *password, now)
+                             : accounts.setPassword(user, *password, now);
+    if (!password->empty())
+        std::fill(password->begin(), password->end(), '\0');
+    if (!st)
+        return accountFailed(st.error());
+    std::printf("%s %s\n", sub == "add" ? "已新建 added" : "已重设密码 password reset", user.c_str());
+    std::fprintf(stderr, "下次同步后在该县设备上生效 takes effect on the county's devices at their next sync\n");
+    return 0;
+}
+
 int runRevoke(server::Storage& storage, const std::string& device) {
     auto r = storage.revokeDevice(device, server::unixNow());
     if (!r)
@@ -200,7 +314,7 @@ int main(int argc, char** argv) {
     auto mergedArgv = server::argvOf(*merged);
     auto args = Args::parse(static_cast<int>(merged->size()), mergedArgv.data(),
                             {"listen", "port", "port-file", "data-dir", "db", "tls-cert", "tls-key", "threads", "county",
-                             "name", "code-hours", "token-days", "max-body-kb", "config", "url", "qr-png"},
+                             "name", "code-hours", "token-days", "max-body-kb", "config", "url", "qr-png", "role"},
                             {"help", "version", "force"});
     if (!args) {
         std::fprintf(stderr, "zhuxue-server: 选项有误 invalid option (%s)\n%s",
@@ -216,7 +330,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     std::string command = args->positional().empty() ? "serve" : args->positional()[0];
-    if (command != "serve" && command != "enroll" && command != "revoke" && command != "backup" && command != "restore") {
+    if (command != "serve" && command != "enroll" && command != "revoke" && command != "account" && command != "backup" && command != "restore") {
         std::fprintf(stderr, "zhuxue-server: 没有这个命令 unknown command \"%s\"\n%s", command.c_str(), kUsage);
         return 2;
     }
@@ -251,6 +365,8 @@ int main(int argc, char** argv) {
 
     if (command == "enroll")
         return runEnroll(**storage, *args);
+    if (command == "account")
+        return runAccount(**storage, *args);
     if (command == "revoke") {
         if (args->positional().size() != 2) {
             std::fprintf(stderr, "zhuxue-server revoke: 需要设备编号 needs a DEVICE id\n");

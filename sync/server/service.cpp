@@ -282,6 +282,29 @@ struct Handlers {
         sendJson(res, toJson(PushResponse{std::move(results)}));
     }
 
+    // The staff accounts of the device's counties (PROTOCOL.md "Accounts"), all of them each time:
+    // a county has tens of accounts, and a whole list lets the device disable what is gone.
+    void accounts(const httplib::Request& req, httplib::Response& res) {
+        auto dev = authenticate(req, res);
+        if (!dev)
+            return;
+        if (!s.m_accounts) {
+            s.m_serverErrors++;
+            res.set_header("Retry-After", "30");
+            return sendError(res, 503, Error("sync.error.storage", {}, "the accounts table is not available"));
+        }
+        auto list = s.m_accounts->forCounties(dev->counties);
+        if (!list) {
+            s.m_serverErrors++;
+            res.set_header("Retry-After", "2");
+            return sendError(res, 503, list.error());
+        }
+        if (s.m_options.auditReads)
+            std::fprintf(stderr, "zhuxue-server: audit accounts device=%s accounts=%zu\n",
+                         dev->id.c_str(), list->size());
+        sendJson(res, toJson(AccountsResponse{std::move(*list)}));
+    }
+
     void pull(const httplib::Request& req, httplib::Response& res) {
         s.m_pullRequests++;
         auto dev = authenticate(req, res);
@@ -572,6 +595,13 @@ void Service::install(httplib::Server& server) {
                                 const httplib::ContentReader& r) { h->push(req, res, r); });
     server.Get("/v1/pull",
                [h](const httplib::Request& req, httplib::Response& res) { h->pull(req, res); });
+    m_accounts = std::make_unique<AccountStore>(m_storage.queueDb());
+    if (auto st = m_accounts->init(); !st) {
+        std::fprintf(stderr, "zhuxue-server: 账号表无法创建 accounts table: %s\n", st.error().detail.c_str());
+        m_accounts.reset();
+    }
+    server.Get("/v1/accounts",
+               [h](const httplib::Request& req, httplib::Response& res) { h->accounts(req, res); });
     server.Post("/v1/enroll", [h](const httplib::Request& req, httplib::Response& res,
                                   const httplib::ContentReader& r) { h->enroll(req, res, r); });
     server.Put(R"(/v1/blobs/([0-9a-f]{64}))",

@@ -1,5 +1,6 @@
 #pragma once
 // The HTTP API of zhuxue-server (see sync/protocol/PROTOCOL.md), installed on an httplib server.
+#include "account_store.hpp"
 #include "storage.hpp"
 
 #include <atomic>
@@ -55,6 +56,7 @@ public:
 private:
     Storage& m_storage;
     ServiceOptions m_options;
+    std::unique_ptr<AccountStore> m_accounts; // null when its table could not be made
     RateLimiter m_limiter;
     RateLimiter m_authLimiter;
     std::atomic<int64_t> m_stored{0}, m_duplicates{0}, m_rejected{0}, m_pulled{0},

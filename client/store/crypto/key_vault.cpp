@@ -1,5 +1,7 @@
 #include "key_vault.hpp"
 
+#include "password_box.hpp"
+
 #include <sodium.h>
 
 #include <cerrno>
@@ -18,8 +20,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
-constexpr std::size_t kTag = crypto_aead_xchacha20poly1305_ietf_ABYTES;
 constexpr char kIndexContext[crypto_kdf_CONTEXTBYTES + 1] = "zxblindx";
 
 void initSodium() {
@@ -37,6 +37,7 @@ Error locked() {
 struct Unlocked {
     SecretKey data;
     SecretKey index;
+    std::string holder;
 };
 
 struct Registry {
@@ -67,20 +68,11 @@ std::string dirKey(const fs::path& dataDir) {
 }
 
 std::string b64(const unsigned char* p, std::size_t n) {
-    std::string out(sodium_base64_encoded_len(n, sodium_base64_VARIANT_ORIGINAL_NO_PADDING), '\0');
-    sodium_bin2base64(out.data(), out.size(), p, n, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
-    out.resize(std::strlen(out.c_str()));
-    return out;
+    return toBase64(p, n);
 }
 
 bool unb64(std::string_view s, std::vector<unsigned char>& out) {
-    out.resize(s.size());
-    std::size_t len = 0;
-    if (sodium_base642bin(out.data(), out.size(), s.data(), s.size(), nullptr, &len, nullptr,
-                          sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0)
-        return false;
-    out.resize(len);
-    return true;
+    return fromBase64(s, out);
 }
 
 // Runs fn(unlocked keys) under the registry lock, or returns store.locked.
@@ -95,33 +87,12 @@ template <class F> auto withKeys(const fs::path& dataDir, F&& fn) -> decltype(fn
 
 Result<std::vector<unsigned char>> aeadSeal(const SecretKey& key, std::string_view context,
                                             const unsigned char* plain, std::size_t n) {
-    std::vector<unsigned char> out(kNonce + n + kTag);
-    randombytes_buf(out.data(), kNonce);
-    unsigned long long clen = 0;
-    crypto_aead_xchacha20poly1305_ietf_encrypt(
-        out.data() + kNonce, &clen, plain, n,
-        reinterpret_cast<const unsigned char*>(context.data()), context.size(), nullptr,
-        out.data(), key.data());
-    out.resize(kNonce + clen);
-    return out;
+    return aeadSealRaw(key.data(), context, plain, n);
 }
 
 Result<std::vector<unsigned char>> aeadOpen(const SecretKey& key, std::string_view context,
                                             const unsigned char* sealed, std::size_t n) {
-    if (n < kNonce + kTag)
-        return Error("store.crypto_damaged", {{"context", std::string(context)}},
-                     "an encrypted value is too short");
-    std::vector<unsigned char> out(n - kNonce - kTag);
-    unsigned long long plen = 0;
-    if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-            out.data(), &plen, nullptr, sealed + kNonce, n - kNonce,
-            reinterpret_cast<const unsigned char*>(context.data()), context.size(), sealed,
-            key.data()) != 0)
-        return Error("store.crypto_damaged", {{"context", std::string(context)}},
-                     "an encrypted value does not open with this device's key (damaged or "
-                     "moved)");
-    out.resize(plen);
-    return out;
+    return aeadOpenRaw(key.data(), context, sealed, n);
 }
 
 } // namespace
@@ -194,6 +165,21 @@ void KeyVault::lock(const fs::path& dataDir) {
         r.keys.erase(it);
     }
     // ~SecretKey wipes both keys with sodium_memzero before sodium_free.
+}
+
+void KeyVault::setHolder(const fs::path& dataDir, const std::string& user) {
+    auto& r = registry();
+    std::lock_guard lock(r.mutex);
+    auto it = r.keys.find(dirKey(dataDir));
+    if (it != r.keys.end())
+        it->second->holder = user;
+}
+
+std::string KeyVault::holder(const fs::path& dataDir) {
+    auto& r = registry();
+    std::lock_guard lock(r.mutex);
+    auto it = r.keys.find(dirKey(dataDir));
+    return it == r.keys.end() ? std::string() : it->second->holder;
 }
 
 Result<SecretKey> KeyVault::copy(const fs::path& dataDir) {
@@ -352,46 +338,17 @@ Result<SecretKey> keyFromText(std::string_view text) {
 }
 
 Result<std::string> wrapKey(const SecretKey& key, std::string_view password) {
-    initSodium();
-    unsigned char salt[crypto_pwhash_SALTBYTES];
-    randombytes_buf(salt, sizeof salt);
-    const unsigned long long ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
-    const std::size_t mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
-    SecretKey kek;
-    if (crypto_pwhash(kek.data(), kKeyBytes, password.data(), password.size(), salt, ops, mem,
-                      crypto_pwhash_ALG_ARGON2ID13) != 0)
-        return Error("store.out_of_memory", {}, "Argon2id could not get its memory");
-    auto sealed = aeadSeal(kek, "zhuxue data key", key.data(), kKeyBytes);
-    return "argon2id$" + std::to_string(ops) + "$" + std::to_string(mem) + "$" +
-           b64(salt, sizeof salt) + "$" + b64(sealed->data(), sealed->size());
+    return passwordSeal(key.data(), password, "zhuxue data key");
 }
 
 Result<SecretKey> unwrapKey(std::string_view wrapped, std::string_view password) {
-    initSodium();
-    std::vector<std::string_view> parts;
-    std::size_t start = 0;
-    for (std::size_t i = 0; i <= wrapped.size(); ++i)
-        if (i == wrapped.size() || wrapped[i] == '$') {
-            parts.push_back(wrapped.substr(start, i - start));
-            start = i + 1;
-        }
-    std::vector<unsigned char> salt, sealed;
-    if (parts.size() != 5 || parts[0] != "argon2id" || !unb64(parts[3], salt) ||
-        salt.size() != crypto_pwhash_SALTBYTES || !unb64(parts[4], sealed))
-        return Error("store.crypto_damaged", {{"context", "key wrap"}},
-                     "the wrapped data key of this account is damaged");
-    unsigned long long ops = std::stoull(std::string(parts[1]));
-    std::size_t mem = std::stoull(std::string(parts[2]));
-    SecretKey kek;
-    if (crypto_pwhash(kek.data(), kKeyBytes, password.data(), password.size(), salt.data(), ops,
-                      mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
-        return Error("store.out_of_memory", {}, "Argon2id could not get its memory");
-    auto plain = aeadOpen(kek, "zhuxue data key", sealed.data(), sealed.size());
-    if (!plain || plain->size() != kKeyBytes)
-        return Error("accounts.wrong", {}, "the password does not open the data key");
     SecretKey k;
-    std::memcpy(k.data(), plain->data(), kKeyBytes);
-    sodium_memzero(plain->data(), plain->size());
+    if (auto st = passwordOpen(wrapped, password, "zhuxue data key", k.data()); !st) {
+        if (st.error().key == "store.crypto_damaged")
+            return Error("store.crypto_damaged", {{"context", "key wrap"}},
+                         "the wrapped data key of this account is damaged");
+        return st.error();
+    }
     return k;
 }
 

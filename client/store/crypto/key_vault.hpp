@@ -56,6 +56,10 @@ public:
     static void unlock(const std::filesystem::path& dataDir, const SecretKey& key);
     // Wipes the key of this data directory (sodium_memzero, then sodium_free).
     static void lock(const std::filesystem::path& dataDir);
+    // Who unlocked it (the signed-in account's user name; "" when unlocked without one, e.g. from
+    // device.key). Forgotten with the key. Sync locks the key when that account is disabled.
+    static void setHolder(const std::filesystem::path& dataDir, const std::string& user);
+    static std::string holder(const std::filesystem::path& dataDir);
     // A copy of the key, for wrapping it for another account. Error store.locked when locked.
     static Result<SecretKey> copy(const std::filesystem::path& dataDir);
 

@@ -15,13 +15,14 @@ UnixMs nowMs() {
 }
 } // namespace
 
-void SignInScreen::lockFor(const std::string& user, ScreenId screen, std::vector<ScreenId> history) {
+void SignInScreen::lockFor(const std::string& user, ScreenId screen, std::vector<ScreenId> history,
+                           std::string why) {
     m_user = user;
     m_lockedScreen = screen;
     m_lockedHistory = std::move(history);
     m_password.clear();
     m_locked = true;
-    m_error.clear();
+    m_error = std::move(why);
 }
 
 void SignInScreen::submit(Context& ctx) {

@@ -13,7 +13,9 @@ public:
     void draw(Context& ctx);
     // After an idle lock: the same user must sign in again; data in other screens stays, and
     // signing in returns to the screen (and its way back) that was open.
-    void lockFor(const std::string& user, ScreenId screen, std::vector<ScreenId> history);
+    // `why`: shown on the lock screen (e.g. the account was disabled on the server).
+    void lockFor(const std::string& user, ScreenId screen, std::vector<ScreenId> history,
+                 std::string why = {});
 
 private:
     void submit(Context& ctx);

@@ -124,6 +124,15 @@ void StaffClient::checkIdle() {
         input = io.KeysDown[k];
     if (input)
         m_lastInput = now;
+    if (m_ctx.account && m_ctx.accounts && !m_ctx.accounts->dataUnlocked()) {
+        // The data key left memory without us (sync found this account disabled on the server).
+        m_signIn.lockFor(m_ctx.account->user, ScreenId::Home, {},
+                         message(m_ctx.app, Error("accounts.session_ended")));
+        m_ctx.account.reset();
+        m_ctx.history.clear();
+        m_ctx.screen = ScreenId::SignIn;
+        return;
+    }
     if (m_ctx.account && now - m_lastInput > m_ctx.app.settings().idleLockSeconds) {
         // Lock: the same person signs in again; open forms keep their drafts behind the lock.
         m_signIn.lockFor(m_ctx.account->user, m_ctx.screen, m_ctx.history);
