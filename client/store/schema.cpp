@@ -238,6 +238,14 @@ const std::vector<Migration>& allMigrations() {
              "CREATE INDEX consent_student ON consent(student_id)",
              "CREATE INDEX consent_person ON consent(person_id)",
          }},
+        {6,
+         "students by household, for the consent rule",
+         {
+             // The consent rule looks up a household's students on every household or member
+             // save; without this index each lookup scanned the student table, so saving a
+             // county's families grew with the square of its size.
+             "CREATE INDEX student_household ON student(household_id)",
+         }},
     };
     return kMigrations;
 }
