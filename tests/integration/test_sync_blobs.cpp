@@ -296,6 +296,20 @@ int64_t serverMetric(const ServerProcess& server, const std::string& name) {
     return std::stoll(out.substr(at + name.size() + 2));
 }
 
+// Blob bytes the server has sent, once the counter has stood still for a second: a piece in
+// flight when a download was cut or its process killed is counted only when the server has
+// finished writing it, and must not be charged to the resumed download.
+int64_t settledBytesOut(const ServerProcess& server) {
+    int64_t served = serverMetric(server, "zhuxue_blob_bytes_out_total");
+    for (int still = 0, polls = 0; still < 4 && polls < 120; ++polls) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+        int64_t now = serverMetric(server, "zhuxue_blob_bytes_out_total");
+        still = now == served ? still + 1 : 0;
+        served = now;
+    }
+    return served;
+}
+
 // One GET of a blob with curl: status line, headers and body as the device would see them.
 struct Answer {
     int status = 0;
@@ -408,7 +422,7 @@ TEST_CASE("a download cut midway resumes with a Range request for the rest, seal
     CHECK(onDisk.find(photo.substr(piece + 5000, 64)) == std::string::npos);
 
     proxy.heal();
-    int64_t servedBefore = serverMetric(server, "zhuxue_blob_bytes_out_total");
+    int64_t servedBefore = settledBytesOut(server);
     auto second = syncVia(*b, proxy.url(), o);
     REQUIRE_MESSAGE(second.ok(), (second.ok() ? "" : second.error().key));
     CHECK(second->blobsDownloaded == 1);
@@ -491,7 +505,7 @@ TEST_CASE("zhuxue-cli killed with -9 mid-download resumes from the bytes it kept
     CHECK(kept >= 200 * 1024);
     CHECK(kept < static_cast<int64_t>(photo.size()));
     proxy.heal();
-    int64_t servedBefore = serverMetric(server, "zhuxue_blob_bytes_out_total");
+    int64_t servedBefore = settledBytesOut(server);
     Process again(cliArgv(tmp / "b", {"sync"}), {}, syncLogDir());
     REQUIRE_MESSAGE(again.wait(std::chrono::seconds(60)) == 0, again.stderrText());
     CHECK(serverMetric(server, "zhuxue_blob_bytes_out_total") - servedBefore ==
