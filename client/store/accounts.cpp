@@ -478,24 +478,26 @@ Result<ServerAccountsApplied> Accounts::applyServerAccounts(const std::vector<Se
         }
         if (newWrap.empty() && !sa.disabled)
             out.waitingForKey++;
-        // ?1-?9 of both the INSERT and the UPDATE below.
-        auto bindFields = [&](Stmt& st) {
-            st.bind(1, sa.user).bind(2, sa.displayName.empty() ? sa.user : sa.displayName)
+        // Runs the INSERT or the UPDATE below with the account's fields bound to ?1-?9.
+        auto writeFields = [&](const char* sql) -> Status {
+            auto st = m_db.cached(sql);
+            if (!st)
+                return st.error();
+            (*st)->bind(1, sa.user).bind(2, sa.displayName.empty() ? sa.user : sa.displayName)
                 .bind(3, toCode(sa.role)).bind(4, sa.pwHash).bind(5, newCounties)
                 .bind(6, sa.publicKey).bind(7, sa.secretBox).bind(8, sa.disabled ? 1 : 0);
             if (newWrap.empty())
-                st.bindNull(9);
+                (*st)->bindNull(9);
             else
-                st.bind(9, newWrap);
+                (*st)->bind(9, newWrap);
+            return (*st)->run();
         };
         if (!exists) {
-            auto ins = m_db.cached(
-                "INSERT INTO account(user, display_name, role, pw_hash, origin, counties, public_key, "
-                "secret_box, disabled, key_wrap) VALUES(?1, ?2, ?3, ?4, 'server', ?5, ?6, ?7, ?8, ?9)");
-            if (!ins)
-                return fail(ins.error());
-            bindFields(**ins);
-            if (auto r = (*ins)->run(); !r)
+            if (auto r = writeFields(
+                    "INSERT INTO account(user, display_name, role, pw_hash, origin, counties, "
+                    "public_key, secret_box, disabled, key_wrap) "
+                    "VALUES(?1, ?2, ?3, ?4, 'server', ?5, ?6, ?7, ?8, ?9)");
+                !r)
                 return fail(r.error());
             out.added++;
             if (sa.disabled)
@@ -508,15 +510,12 @@ Result<ServerAccountsApplied> Accounts::applyServerAccounts(const std::vector<Se
         if (same)
             continue;
         // A new password from the server is a fresh start for the lockout, as a reset is locally.
-        auto upd = m_db.cached(
-            "UPDATE account SET display_name = ?2, role = ?3, pw_hash = ?4, counties = ?5, "
-            "public_key = ?6, secret_box = ?7, disabled = ?8, key_wrap = ?9, "
-            "failed = CASE WHEN pw_hash = ?4 THEN failed ELSE 0 END, "
-            "locked_until = CASE WHEN pw_hash = ?4 THEN locked_until ELSE 0 END WHERE user = ?1");
-        if (!upd)
-            return fail(upd.error());
-        bindFields(**upd);
-        if (auto r = (*upd)->run(); !r)
+        if (auto r = writeFields(
+                "UPDATE account SET display_name = ?2, role = ?3, pw_hash = ?4, counties = ?5, "
+                "public_key = ?6, secret_box = ?7, disabled = ?8, key_wrap = ?9, "
+                "failed = CASE WHEN pw_hash = ?4 THEN failed ELSE 0 END, "
+                "locked_until = CASE WHEN pw_hash = ?4 THEN locked_until ELSE 0 END WHERE user = ?1");
+            !r)
             return fail(r.error());
         out.changed++;
         if (sa.disabled && !disabled)

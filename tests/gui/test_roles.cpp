@@ -1,8 +1,10 @@
 // Roles through the real staff client: the store follows who is signed in (locked before and after),
 // a volunteer's family page says "仅工作人员可见" where incomes and bank accounts would be and the
 // reminder export is disabled with the reason; staff see ID numbers and bank cards masked until they
-// choose to see them in full, which is audited.
+// choose to see them in full, which is audited; an account disabled on the server is sent back to
+// sign-in by the sync that learns it, with the reason.
 #include "staff_fixture.hpp"
+#include "tests/support/server_account.hpp"
 
 using namespace zhuxue;
 using namespace zhuxue::test;
@@ -200,4 +202,40 @@ TEST_CASE("roles: a volunteer's home visit keeps the incomes staff recorded") {
     CHECK(members->front().birthYear == 1975);
     CHECK(members->front().annualIncomeFen == 1'234'500);
     CHECK(members->front().health == "慢性病");
+}
+
+TEST_CASE("roles: a session of an account disabled on the server goes back to sign-in with the reason") {
+    StaffFixture f;
+    Seeded s = seed(f);
+    f.addAccount("admin", store::Role::Admin);
+    f.signIn("admin");
+    // The sync worker hands the server's list to accounts.db (as syncOnce does): wang arrives and
+    // gets this device's data key while the administrator is signed in.
+    store::ServerAccount wang = makeServerAccount("wang", "wang password 1");
+    REQUIRE(f.client->accounts()->applyServerAccounts({wang}).ok());
+    auto& d = *f.d;
+    REQUIRE(d.click("##nav.sign_out"));
+    d.frame(2);
+    f.signIn("wang", "wang password 1");
+    CHECK(f.client->store()->access() == store::Access::Staff);
+    openFamily(f, s.student.id);
+    CHECK(d.sawText("龚𪚥"));
+
+    // The next list no longer has wang enabled: the session ends at the next frame.
+    wang.disabled = true;
+    auto applied = f.client->accounts()->applyServerAccounts({wang});
+    REQUIRE(applied.ok());
+    CHECK(applied->sessionLocked);
+    d.frame(3);
+    CHECK_FALSE(f.ctx().account.has_value());
+    CHECK(f.ctx().screen == ui::ScreenId::SignIn);
+    CHECK(f.client->store()->access() == store::Access::Locked);
+    CHECK_MESSAGE(d.sawText("此账号已在服务器上被停用，本次登录已锁定。请换一个账号登录"), f.shown());
+    CHECK_FALSE(d.sawText("龚𪚥"));
+
+    // Signing in again as wang is refused with the reason, in Chinese.
+    REQUIRE(d.typeInto("##signin.password", "wang password 1"));
+    REQUIRE(d.click("##signin"));
+    REQUIRE(d.frameUntil([&] { return d.sawText("账号 wang 已被管理员在服务器上停用，不能登录"); }));
+    CHECK_FALSE(f.ctx().account.has_value());
 }

@@ -7,6 +7,7 @@
 #include "client/store/accounts.hpp"
 #include "client/store/catalog_files.hpp"
 #include "client/store/crypto/key_vault.hpp"
+#include "tests/support/server_account.hpp"
 #include "tests/support/device_fixture.hpp"
 
 #include <fstream>
@@ -42,30 +43,11 @@ std::unique_ptr<Accounts> openAccounts(const fs::path& dir) {
     return std::move(*a);
 }
 
-std::optional<store::Account> findAccount(Accounts& accounts, const std::string& user) {
-    auto list = accounts.list();
-    REQUIRE(list.ok());
-    for (auto& a : *list)
-        if (a.user == user)
-            return a;
-    return std::nullopt;
-}
-
 Result<sync::SyncReport> syncNow(sync::DeviceSyncStore& device) {
     auto cred = device.credentials();
     REQUIRE(cred.ok());
     sync::SyncClient client(cred->url, cred->token);
     return sync::syncOnce(device, client, sync::SyncOptions{});
-}
-
-std::string fileBytes(const fs::path& dir) {
-    std::string all;
-    for (auto& e : fs::recursive_directory_iterator(dir))
-        if (e.is_regular_file()) {
-            std::ifstream f(e.path(), std::ios::binary);
-            all.append(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-        }
-    return all;
 }
 
 UnixMs now() {
@@ -203,7 +185,7 @@ TEST_CASE("a server account reaches its county's devices, signs in offline, and 
 
     // No password is stored or logged anywhere: server files, server and device logs, device files.
     server.stop();
-    std::string everything = fileBytes(fs::path(serverDir)) + fileBytes(a) + fileBytes(b) +
+    std::string everything = test::treeBytes(fs::path(serverDir)) + test::treeBytes(a) + test::treeBytes(b) +
                              server.process().stderrText() + server.process().stdoutText();
     for (const auto& pw : {kWangPassword, kWangNewPassword, std::string("zhao password")})
         CHECK_MESSAGE(everything.find(pw) == std::string::npos, pw);

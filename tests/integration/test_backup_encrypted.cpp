@@ -44,13 +44,6 @@ std::unique_ptr<Store> openStore(const fs::path& dir) {
     return std::move(*s);
 }
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 // A laptop with three students typed in and never synced.
 Uuid fillDevice(const fs::path& dir, std::int64_t& pending) {
     auto store = openStore(dir);
@@ -94,7 +87,7 @@ TEST_CASE("backup-encrypted to a drive, restore-encrypted onto a fresh laptop ke
     INFO(b.err);
     REQUIRE(b.rc == 0);
     fs::path file = onlyBackupIn(usb); // no .tmp or plaintext left on the drive
-    std::string bytes = slurp(file);
+    std::string bytes = test::fileBytes(file);
     CHECK(bytes.rfind("ZXBACKUP", 0) == 0);
     CHECK(bytes.find(kName) == std::string::npos);
     CHECK(bytes.find(kIdNumber) == std::string::npos);
@@ -124,7 +117,7 @@ TEST_CASE("a wrong passphrase, a cut-short file or an altered byte is refused an
     fillDevice(laptop, pending);
     REQUIRE(cli(laptop, {"backup-encrypted", usb.string()}).rc == 0);
     fs::path file = onlyBackupIn(usb);
-    std::string bytes = slurp(file);
+    std::string bytes = test::fileBytes(file);
 
     // The machine we restore onto holds its own work, which must survive every failed attempt.
     std::int64_t otherPending = 0;

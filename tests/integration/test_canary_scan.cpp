@@ -53,11 +53,6 @@ struct Run {
     std::string out, err;
 };
 
-std::string readAll(const fs::path& p) {
-    std::ifstream f(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-}
-
 } // namespace
 
 TEST_CASE("no ID number, phone, card, income or note is readable at rest") {
@@ -177,7 +172,7 @@ TEST_CASE("no ID number, phone, card, income or note is readable at rest") {
     CHECK(stats.rc == 0);
 
     // The export that was asked for holds the numbers: the canaries are real.
-    const std::string asked = readAll(exports / "asked.csv");
+    const std::string asked = test::fileBytes(exports / "asked.csv");
     REQUIRE(asked.find(ids[0]) != std::string::npos);
 
     // 4. Search everything at rest and everything printed.
@@ -191,7 +186,7 @@ TEST_CASE("no ID number, phone, card, income or note is readable at rest") {
     for (const fs::path& dir : {data, tmp, exports})
         for (auto& e : fs::recursive_directory_iterator(dir))
             if (e.is_regular_file() && e.path() != exports / "asked.csv")
-                files.emplace_back(e.path(), readAll(e.path()));
+                files.emplace_back(e.path(), test::fileBytes(e.path()));
     files.emplace_back("program output", logs);
     CHECK(files.size() > 4);
     int hits = 0;

@@ -137,13 +137,6 @@ Run cli(const std::filesystem::path& dataDir, std::vector<std::string> args,
     return {*code, p.stdoutText(), p.stderrText()};
 }
 
-std::string readFile(const std::filesystem::path& p) {
-    std::ifstream f(p, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
-
 json xlsxRows(const std::filesystem::path& file) {
     auto [rc, out] = test::runShell(
         "/usr/bin/python3 -c 'import json,sys,openpyxl; ws=openpyxl.load_workbook(sys.argv[1]).active; "
@@ -215,7 +208,7 @@ TEST_CASE("programme roster in XLSX read by LibreOffice: totals match the record
                       (dir / "lo").string() + "' programme.xlsx 2>&1";
     auto [rc, log] = test::runShell(cmd);
     REQUIRE_MESSAGE(rc == 0, log);
-    std::string csv = readFile(dir / "lo" / "programme.csv");
+    std::string csv = test::fileBytes(dir / "lo" / "programme.csv");
     REQUIRE_MESSAGE(!csv.empty(), log);
     CHECK(csv.find("王𪚥") != std::string::npos);
     CHECK(csv.find("42052720070301001X") != std::string::npos); // internal roster: ID kept
@@ -284,7 +277,7 @@ TEST_CASE("a public-notice definition edited to show ID numbers is refused; noth
     auto assets = dir / "assets";
     std::filesystem::copy(ZHUXUE_TEST_SOURCE_DIR "/../assets", assets, std::filesystem::copy_options::recursive);
     auto defFile = assets / "rosters" / "public-notice.json";
-    json def = json::parse(readFile(defFile));
+    json def = json::parse(test::fileBytes(defFile));
     def["columns"].push_back("id_number");
     std::ofstream(defFile) << def.dump(2);
     auto out = dir / "notice.pdf";

@@ -17,12 +17,6 @@ namespace {
 std::pair<int, std::string> cli(const std::string& args) {
     return test::runShell(test::binPath("zhuxue-cli").string() + " " + args + " 2>&1");
 }
-std::string readFile(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 } // namespace
 
 TEST_CASE("init, export of the pre-application list, stats, backup and restore") {
@@ -70,7 +64,7 @@ TEST_CASE("init, export of the pre-application list, stats, backup and restore")
     CHECK_FALSE(fs::exists(csv));
     std::tie(rc, out) = cli(dd + " export " + csv.string() + " --role staff --user 李老师");
     CHECK(rc == 0);
-    std::string text = readFile(csv);
+    std::string text = test::fileBytes(csv);
     CHECK(text.starts_with("\xEF\xBB\xBF学生姓名,身份证号,性别"));
     CHECK(text.find("王𬌗,11010519491231002X,女,,,,\"月亮包村, "
                     "3组\",,2025,16500.50,预申请,王大山,"

@@ -89,11 +89,6 @@ RemoteBlob serverBlob(DeviceSyncStore& d, const std::string& sha) {
     return *st;
 }
 
-std::string fileBytes(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 } // namespace
 
 TEST_CASE("a photo and a signature reach another device byte for byte") {
@@ -134,10 +129,10 @@ TEST_CASE("a photo and a signature reach another device byte for byte") {
     CHECK((*rec)->kind == AttachmentKind::Signature);
     CHECK((*rec)->fileName == "签名.png");
     // Sealed at rest on B with B's key: the file is not the plaintext, nor A's file.
-    std::string onDiskB = fileBytes(b->store().attachmentPath(p.sha256));
+    std::string onDiskB = test::fileBytes(b->store().attachmentPath(p.sha256));
     CHECK(onDiskB.rfind(std::string(store::crypto::kFileMagic), 0) == 0);
     CHECK(onDiskB.find(photo.substr(1000, 64)) == std::string::npos);
-    CHECK(onDiskB != fileBytes(a->store().attachmentPath(p.sha256)));
+    CHECK(onDiskB != test::fileBytes(a->store().attachmentPath(p.sha256)));
     CHECK(syncNow(*b).blobsDownloaded == 0);
 }
 
@@ -339,8 +334,8 @@ Answer getBlobWithRange(const ServerProcess& server, const std::string& token,
     REQUIRE(rc == 0);
     Answer a;
     a.status = std::stoi(out);
-    a.body = fileBytes(body);
-    std::string h = fileBytes(headers);
+    a.body = test::fileBytes(body);
+    std::string h = test::fileBytes(headers);
     auto at = h.find("Content-Range: ");
     if (at != std::string::npos)
         a.contentRange = h.substr(at + 15, h.find('\r', at) - at - 15);
@@ -417,7 +412,7 @@ TEST_CASE("a download cut midway resumes with a Range request for the rest, seal
     CHECK(*kept == photo.substr(0, kept->size()));
     fs::path partial = partialFile(tmp / "b", p.sha256);
     REQUIRE(fs::exists(partial));
-    std::string onDisk = fileBytes(partial);
+    std::string onDisk = test::fileBytes(partial);
     CHECK(onDisk.find(photo.substr(5000, 64)) == std::string::npos);
     CHECK(onDisk.find(photo.substr(piece + 5000, 64)) == std::string::npos);
 

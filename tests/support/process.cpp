@@ -1,4 +1,5 @@
 #include "process.hpp"
+#include "temp_dir.hpp"
 
 #include <cerrno>
 #include <csignal>
@@ -16,12 +17,6 @@ namespace zhuxue::test {
 namespace fs = std::filesystem;
 
 namespace {
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 int counter = 0;
 } // namespace
 
@@ -88,8 +83,8 @@ std::optional<int> Process::wait(std::chrono::milliseconds timeout) {
     return m_exit;
 }
 
-std::string Process::stdoutText() const { return slurp(m_out); }
-std::string Process::stderrText() const { return slurp(m_err); }
+std::string Process::stdoutText() const { return fileBytes(m_out); }
+std::string Process::stderrText() const { return fileBytes(m_err); }
 
 bool waitUntil(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -1,6 +1,8 @@
 #include "temp_dir.hpp"
 
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -29,5 +31,18 @@ fs::path artifactPath(const std::string& name) {
 }
 
 fs::path binPath(const std::string& program) { return fs::path(ZHUXUE_BIN_DIR) / program; }
+
+std::string fileBytes(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string treeBytes(const fs::path& dir) {
+    std::string all;
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+        if (e.is_regular_file())
+            all += fileBytes(e.path());
+    return all;
+}
 
 } // namespace zhuxue::test

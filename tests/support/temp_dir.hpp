@@ -1,6 +1,7 @@
 #pragma once
 // A fresh directory under $TMPDIR, removed with everything in it at scope exit.
 #include <filesystem>
+#include <string>
 
 namespace zhuxue::test {
 
@@ -20,5 +21,10 @@ private:
 // build/test-artifacts/<name>, created on demand: screenshots and logs kept after the run.
 std::filesystem::path artifactPath(const std::string& name);
 std::filesystem::path binPath(const std::string& program);
+
+// The whole content of one file ("" when it cannot be read).
+std::string fileBytes(const std::filesystem::path& file);
+// Every byte of every file under dir, one after another: for "this text is nowhere on disk" checks.
+std::string treeBytes(const std::filesystem::path& dir);
 
 } // namespace zhuxue::test

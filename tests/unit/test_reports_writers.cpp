@@ -41,13 +41,6 @@ Table sampleTable(int extraRows = 0) {
     return t;
 }
 
-std::string readFile(const std::filesystem::path& p) {
-    std::ifstream f(p, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
-
 json python(const std::string& script, const std::filesystem::path& file) {
     auto [rc, out] = test::runShell("/usr/bin/python3 -c '" + script + "' '" + file.string() + "'");
     REQUIRE_MESSAGE(rc == 0, "python failed: ", out);
@@ -71,7 +64,7 @@ TEST_CASE("CSV: BOM, CRLF and RFC 4180 quoting read back by Python's csv module"
     Table t = sampleTable();
     auto out = dir / "roster.csv";
     REQUIRE(writeCsv(t, out).ok());
-    std::string bytes = readFile(out);
+    std::string bytes = test::fileBytes(out);
     CHECK(bytes.rfind("\xEF\xBB\xBF", 0) == 0);
     CHECK(bytes.find("\r\n") != std::string::npos);
     CHECK(bytes.find("\"龘 \"\"阿\"\", 丫\"") != std::string::npos);
@@ -147,7 +140,7 @@ TEST_CASE("XLSX: LibreOffice headless converts it with every character intact") 
                       (dir / "lo").string() + "' roster.xlsx 2>&1";
     auto [rc, log] = test::runShell(cmd);
     REQUIRE_MESSAGE(rc == 0, log);
-    std::string csv = readFile(dir / "lo" / "roster.csv");
+    std::string csv = test::fileBytes(dir / "lo" / "roster.csv");
     REQUIRE_MESSAGE(!csv.empty(), log);
     CHECK(csv.find(t.title) != std::string::npos);
     CHECK(csv.find(kRareName) != std::string::npos);

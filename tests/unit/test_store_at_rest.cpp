@@ -37,17 +37,6 @@ Student student() {
     return s;
 }
 
-// Every byte of every file under dir (database, WAL, SHM, attachments, keys).
-std::string allBytes(const fs::path& dir) {
-    std::string all;
-    for (auto& e : fs::recursive_directory_iterator(dir))
-        if (e.is_regular_file()) {
-            std::ifstream f(e.path(), std::ios::binary);
-            all.append(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-        }
-    return all;
-}
-
 bool contains(const std::string& hay, const std::string& needle) {
     return hay.find(needle) != std::string::npos;
 }
@@ -88,7 +77,7 @@ TEST_CASE("sensitive values and attachments are ciphertext on disk and plain thr
             sawId |= c.field == "id_number" && c.valueJson == "\"" + kId + "\"";
         CHECK(sawId); // the sync engine gets plaintext while the key is present
     }
-    std::string raw = allBytes(dir.path());
+    std::string raw = test::treeBytes(dir.path());
     CHECK_FALSE(contains(raw, kId));
     CHECK_FALSE(contains(raw, kPhone));
     CHECK_FALSE(contains(raw, kNote));
@@ -174,7 +163,7 @@ TEST_CASE("a plaintext database from before version 4 is sealed on the first unl
         CHECK((*got)->notes == kNote);
         CHECK((*store)->studentsByIdNumber(kId)->size() == 1);
     }
-    std::string raw = allBytes(dir.path());
+    std::string raw = test::treeBytes(dir.path());
     CHECK_FALSE(contains(raw, kId));
     CHECK_FALSE(contains(raw, kPhone));
     CHECK_FALSE(contains(raw, kNote));

@@ -1,6 +1,7 @@
 // Strict codecs: unknown keys, record types, bad stamps and versions are refused with keys a
 // person can read; gzip is bounded.
 #include "sync/protocol/enrollment.hpp"
+#include "sync/protocol/accounts.hpp"
 #include "sync/protocol/messages.hpp"
 #include "sync/protocol/wire.hpp"
 
@@ -116,4 +117,40 @@ TEST_CASE("the enrollment text carries the server address and the code, and noth
     }
     CHECK(checkServerUrl("https://zz.example.cn:8720").ok());
     CHECK(checkServerUrl("zz.example.cn:8720").error().key == "sync.error.bad_server_url");
+}
+
+TEST_CASE("account lists are strict: a bad field is named and nothing is taken") {
+    json good{{"user", "wang"},
+              {"name", "王老师"},
+              {"role", "staff"},
+              {"counties", {"420527"}},
+              {"disabled", false},
+              {"pw_hash", "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA"},
+              {"public_key", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},
+              {"secret_box", "argon2id$2$67108864$c2FsdHNhbHRzYWx0c2FsdA$Ym94"}};
+    auto ok = accountsResponseFromJson(json{{"protocol", 1}, {"accounts", {good}}});
+    REQUIRE(ok.ok());
+    REQUIRE(ok->accounts.size() == 1);
+    CHECK(toJson(ok->accounts[0]) == good);
+
+    auto refused = [&](const char* key, json value) {
+        json bad = good;
+        bad[key] = std::move(value);
+        auto r = accountsResponseFromJson(json{{"protocol", 1}, {"accounts", {bad}}});
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().key == "sync.error.bad_account");
+        return r.error().args.at("field");
+    };
+    CHECK(refused("user", "wang li") == "user");
+    CHECK(refused("role", "root") == "role");
+    CHECK(refused("counties", {"42052"}) == "counties");
+    CHECK(refused("disabled", "no") == "disabled");
+    CHECK(refused("pw_hash", "plain password") == "pw_hash");
+    CHECK(refused("secret_box", "aes$xyz") == "secret_box");
+    json extra = good;
+    extra["password"] = "x";
+    CHECK(accountsResponseFromJson(json{{"protocol", 1}, {"accounts", {extra}}}).error().args.at("field") ==
+          "password");
+    CHECK(accountsResponseFromJson(json{{"protocol", 2}, {"accounts", json::array()}}).error().key ==
+          "sync.error.protocol_version");
 }
