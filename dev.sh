@@ -89,15 +89,25 @@ cmd_run() {
     local data="${ZHUXUE_DEMO_DIR:-$HOME/.local/share/zhuxue-demo}"
     mkdir -p "$data/server" "$data/device"
     local port_file="$data/server/port"
+    # A fixed port: the device keeps the server address it enrolled with.
+    local port="${ZHUXUE_DEMO_PORT:-8720}"
     rm -f "$port_file"
-    say "启动本机同步服务器 starting zhuxue-server on 127.0.0.1"
-    "$ROOT/build/bin/zhuxue-server" serve --listen 127.0.0.1 --port 0 --port-file "$port_file" \
+    say "启动本机同步服务器 starting zhuxue-server on 127.0.0.1:$port"
+    "$ROOT/build/bin/zhuxue-server" serve --listen 127.0.0.1 --port "$port" --port-file "$port_file" \
         --data-dir "$data/server" >"$data/server/server.log" 2>&1 &
     local server_pid=$!
     trap 'kill $server_pid 2>/dev/null || true' EXIT
     for _ in $(seq 100); do [ -s "$port_file" ] && break; sleep 0.1; done
-    [ -s "$port_file" ] || { echo "zhuxue-server 没有启动 did not start; see $data/server/server.log" >&2; exit 1; }
+    [ -s "$port_file" ] || { echo "zhuxue-server 没有启动（端口 $port 可能已被占用，可设 ZHUXUE_DEMO_PORT 换一个）did not start (port $port may be in use; set ZHUXUE_DEMO_PORT); see $data/server/server.log" >&2; exit 1; }
     local url="http://127.0.0.1:$(cat "$port_file")"
+    if [ "$(cat "$data/device/.demo-enrolled" 2>/dev/null)" != "$url" ]; then
+        say "把演示设备登记到服务器 enrolling the demo device with $url"
+        local code
+        code="$("$ROOT/build/bin/zhuxue-server" enroll --data-dir "$data/server" --county 420527 \
+            --name "演示设备 demo device" --url "$url" 2>/dev/null)"
+        "$ROOT/build/bin/zhuxue-cli" --data-dir "$data/device" enroll "$url" "$code" &&
+            echo "$url" >"$data/device/.demo-enrolled"
+    fi
     if "$ROOT/build/bin/zhuxue-cli" --help | grep -q gen-demo; then
         if [ ! -e "$data/device/.demo-loaded" ]; then
             say "生成演示县数据 generating a demo county"
