@@ -1,6 +1,8 @@
 #include "access.hpp"
 
+#include <algorithm>
 #include <array>
+#include <initializer_list>
 
 namespace zhuxue::store {
 
@@ -84,6 +86,26 @@ bool mayExport(Access access) {
     return access == Access::Staff || access == Access::Admin || access == Access::System;
 }
 
+Status mayDecide(Access access, RecordType type, std::string_view statusBefore,
+                 std::string_view statusAfter) {
+    if (access != Access::Volunteer)
+        return {};
+    if (type == RecordType::Contract)
+        return accessDenied(access, "sign");
+    if (type == RecordType::DemocraticReview)
+        return accessDenied(access, "decide");
+    if (statusAfter == statusBefore)
+        return {};
+    auto oneOf = [&](std::initializer_list<std::string_view> codes) {
+        return std::find(codes.begin(), codes.end(), statusAfter) != codes.end();
+    };
+    if (type == RecordType::LoanApplication && !oneOf({"pre_application", "applied", "withdrawn"}))
+        return accessDenied(access, "decide");
+    if (type == RecordType::HardshipAssessment && !oneOf({"draft", "submitted"}))
+        return accessDenied(access, "decide");
+    return {};
+}
+
 Error accessDenied(Access access, std::string_view action) {
     Names role = roleName(access);
     Names what{"查看记录", "read records"};
@@ -92,6 +114,12 @@ Error accessDenied(Access access, std::string_view action) {
         what = {"修改记录", "change records"};
     } else if (action == "export") {
         what = {"导出名单", "export lists"};
+        needed = {"工作人员或管理员", "staff or administrator"};
+    } else if (action == "sign") {
+        what = {"签订或修改借款合同", "sign or change loan contracts"};
+        needed = {"工作人员或管理员", "staff or administrator"};
+    } else if (action == "decide") {
+        what = {"审核材料、评议或决定申请", "check materials, review or decide applications"};
         needed = {"工作人员或管理员", "staff or administrator"};
     } else if (action == "withheld") {
         what = {"修改仅工作人员可见的内容", "change what only staff may see"};

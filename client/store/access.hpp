@@ -68,8 +68,21 @@ bool mayReadRecords(Access access);  // not Locked, not Kiosk
 bool mayWriteRecords(Access access); // not Locked, not Kiosk
 bool mayExport(Access access);       // Staff, Admin, System
 
-// access.denied: what was refused (`action`: "read", "write" or "export"), for whom and which
-// role is needed, with each named in Chinese (*_zh) and English (*_en) for the catalogues.
+// What a volunteer may not decide, also on records they may otherwise edit (DOMAIN.md: staff
+// check materials, sign contracts and decide reviews; volunteers help families fill in forms):
+//   - contracts (Contract records): access.denied "sign";
+//   - three-party review entries (DemocraticReview records): access.denied "decide";
+//   - an application's status other than pre_application, applied or withdrawn (what a family
+//     does with a volunteer's help), and an assessment's status other than draft or submitted:
+//     access.denied "decide".
+// `before` is the stored row (default values for a new record), `after` the row being written.
+// Ok for every other access level.
+Status mayDecide(Access access, RecordType type, std::string_view statusBefore,
+                 std::string_view statusAfter);
+
+// access.denied: what was refused (`action`: "read", "write", "export", "withheld", "sign" or
+// "decide"), for whom and which role is needed, with each named in Chinese (*_zh) and English
+// (*_en) for the catalogues.
 Error accessDenied(Access access, std::string_view action);
 
 } // namespace zhuxue::store

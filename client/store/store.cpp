@@ -292,6 +292,17 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
                 return accessDenied(Access::Volunteer, "withheld");
         }
     }
+    // Contracts, review entries and status decisions are staff's, not volunteers' (access.hpp).
+    if (Access a = access.load(); a == Access::Volunteer) {
+        int st = t.indexOf("status");
+        auto code = [&](const FieldValues& row) -> std::string_view {
+            return st >= 0 && row[static_cast<std::size_t>(st)].is_string()
+                       ? row[static_cast<std::size_t>(st)].get_ref<const std::string&>()
+                       : std::string_view();
+        };
+        if (auto may = mayDecide(a, t.type, code(base), code(values)); !may)
+            return may;
+    }
     std::vector<std::size_t> changed;
     for (std::size_t i = 0; i < values.size(); ++i)
         if (values[i] != base[i] || (!*existing && i == 0) || static_cast<int>(i) == forceField)

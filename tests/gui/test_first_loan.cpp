@@ -168,7 +168,7 @@ TEST_CASE("first loan: consent, student, co-borrower, school, amount, materials,
     CHECK(d.sawText("4205272026000123"));
 }
 
-TEST_CASE("a volunteer guides the family but cannot record the contract") {
+TEST_CASE("a volunteer guides the family but cannot check materials or record the contract") {
     StaffFixture f;
     f.addAccount("xiao", store::Role::Volunteer);
     f.signIn("xiao");
@@ -177,4 +177,46 @@ TEST_CASE("a volunteer guides the family but cannot record the contract") {
     CHECK(f.ctx().screen == ui::ScreenId::Home);
     CHECK_FALSE(f.ctx().can(ui::Permission::SignContracts));
     CHECK_FALSE(f.ctx().can(ui::Permission::ChangeSettings));
+
+    // The whole application with the family, as a volunteer.
+    auto& d = *f.d;
+    REQUIRE(d.click("##home.first_loan"));
+    REQUIRE(d.click("##loan.consent_student"));
+    REQUIRE(d.click("##loan.consent_co"));
+    REQUIRE(d.click("##loan.next"));
+    const std::string studentId = validId("42052720070202003");
+    for (auto [field, value] : {std::pair{"student_name", "谭䶮"}, {"student_id", studentId.c_str()},
+                                {"student_phone", "13800138001"}, {"township", "茅坪镇"}})
+        REQUIRE(d.typeInto(std::string("##loan.") + field, value));
+    REQUIRE(d.click("##loan.next"));
+    const std::string coId = validId("42052719770505004");
+    for (auto [field, value] : {std::pair{"co_name", "谭大山"}, {"co_relation", "父亲"},
+                                {"co_id", coId.c_str()}, {"co_phone", "13900139001"}})
+        REQUIRE(d.typeInto(std::string("##loan.") + field, value));
+    REQUIRE(d.click("##loan.next"));
+    for (auto [field, value] : {std::pair{"university", "三峡大学"}, {"major", "护理"},
+                                {"program_years", "4"}, {"remaining_years", "4"}})
+        REQUIRE(d.typeInto(std::string("##loan.") + field, value));
+    REQUIRE(d.click("##loan.next"));
+    REQUIRE(d.typeInto("##loan.tuition", "5000"));
+    REQUIRE(d.typeInto("##loan.accommodation", "1000"));
+    REQUIRE(d.click("##loan.use_advice"));
+    REQUIRE(d.click("##loan.next"));
+    for (const char* m : {"application_form", "hardship_form", "admission_notice", "student_id_card",
+                          "co_borrower_id_card", "household_register"})
+        REQUIRE_MESSAGE(d.click(std::string("##material.") + m), d.why());
+    REQUIRE(d.click("##loan.next"));
+    REQUIRE(d.click("##loan.next")); // confirm on the review step
+
+    // Saved, and waiting for staff: applied, not materials-checked; no contract fields.
+    REQUIRE_MESSAGE(d.sawText("审核材料和登记合同由工作人员完成"), d.describe(), f.shown());
+    CHECK_FALSE(d.exists("##loan.contract_number"));
+    f.store().setAccess(store::Access::Staff);
+    auto found = f.store().studentsByIdNumber(studentId);
+    REQUIRE(found.ok());
+    REQUIRE(found->size() == 1);
+    auto apps = f.store().list<LoanApplication>("student_id", found->front().id);
+    REQUIRE(apps.ok());
+    REQUIRE(apps->size() == 1);
+    CHECK(apps->front().status == LoanStatus::Applied);
 }

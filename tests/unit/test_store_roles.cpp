@@ -287,9 +287,6 @@ TEST_CASE("a volunteer saving a record never overwrites the values withheld from
     HouseholdMember m = got<HouseholdMember>(*db, f.father.id);
     m.occupation = "零工";
     REQUIRE(db->save(m, kVolunteer).ok());
-    Contract c = got<Contract>(*db, f.contract.id);
-    c.signedByProxy = true;
-    REQUIRE(db->save(c, kVolunteer).ok());
     // The same through a batch (the home-visit screen saves household and members together).
     {
         auto batch = db->batch(kVolunteer);
@@ -308,9 +305,7 @@ TEST_CASE("a volunteer saving a record never overwrites the values withheld from
     CHECK(father.occupation == "零工");
     CHECK(father.annualIncomeFen == 1'800'000);
     CHECK(father.health == "慢性病");
-    Contract contract = got<Contract>(*db, f.contract.id);
-    CHECK(contract.signedByProxy);
-    CHECK(contract.settlementAccount == "6222021234567890123");
+    // (Contracts are not a volunteer's to write at all: see "a volunteer helps a family apply but may not check materials, sign or decide".)
     HomeVisit visit = got<HomeVisit>(*db, f.visit.id);
     CHECK(visit.peoplePresent == "母亲");
     CHECK(visit.observations == f.visit.observations);
@@ -469,4 +464,74 @@ TEST_CASE("a volunteer may not resolve a conflict on a withheld field") {
     CHECK(got<Household>(*db, f.household.id).annualIncomeFen == 2'400'000);
     REQUIRE(db->openConflicts()->size() == 1);
     CHECK(db->openConflicts()->front().remoteValueJson == "2500000");
+}
+
+TEST_CASE("a volunteer helps a family apply but may not check materials, sign or decide") {
+    test::TempDir dir;
+    auto db = openStore(dir.path());
+    Family f = seed(*db);
+    db->setAccess(Access::Volunteer);
+
+    // A new application, submitted with the family: the volunteer's to do.
+    LoanApplication renewal = f.application;
+    renewal.id = newUuidV7();
+    renewal.kind = ApplicationKind::Renewal;
+    renewal.status = LoanStatus::PreApplication;
+    renewal.schoolYear = 2026;
+    REQUIRE(db->save(renewal, kVolunteer).ok());
+    REQUIRE(db->changeStatus(renewal.id, LoanStatus::Applied, "家长现场提交", kVolunteer).ok());
+
+    // Checking the materials is staff's: refused with the role needed, the status unchanged.
+    auto checked = db->changeStatus(renewal.id, LoanStatus::MaterialsChecked, "材料齐全", kVolunteer);
+    REQUIRE_FALSE(checked.ok());
+    CHECK(denied(checked.error()));
+    CHECK(zh().format(checked.error()) ==
+          "志愿者账号不能审核材料、评议或决定申请：需要工作人员或管理员账号。请工作人员或管理员登录后再操作。");
+    CHECK(en().format(checked.error()).find("check materials") != std::string::npos);
+    CHECK(got<LoanApplication>(*db, renewal.id).status == LoanStatus::Applied);
+    // Nor by saving the record with another status.
+    LoanApplication rejected = got<LoanApplication>(*db, renewal.id);
+    rejected.status = LoanStatus::Rejected;
+    CHECK(denied(db->save(rejected, kVolunteer).error()));
+
+    // Contracts and three-party review entries are not a volunteer's to write.
+    Contract k = f.contract;
+    k.id = newUuidV7();
+    k.applicationId = renewal.id;
+    k.contractNumber = "HT-2026-0002";
+    auto signedByVolunteer = db->save(k, kVolunteer);
+    REQUIRE_FALSE(signedByVolunteer.ok());
+    CHECK(zh().format(signedByVolunteer.error()).find("签订或修改借款合同") != std::string::npos);
+    Contract changed = got<Contract>(*db, f.contract.id);
+    changed.contractNumber = "HT-2025-9999";
+    CHECK(denied(db->save(changed, kVolunteer).error()));
+    DemocraticReview entry;
+    entry.id = newUuidV7();
+    entry.county = "420527";
+    entry.assessmentId = f.submitted.id;
+    entry.reviewer = "班主任";
+    entry.recommendedLevel = HardshipLevel::Special;
+    CHECK(denied(db->save(entry, kVolunteer).error()));
+
+    // An assessment: the volunteer may submit their draft, not mark one reviewed.
+    HardshipAssessment draft = got<HardshipAssessment>(*db, f.draft.id);
+    draft.status = AssessmentStatus::Submitted;
+    REQUIRE(db->save(draft, kVolunteer).ok());
+    HardshipAssessment reviewed = got<HardshipAssessment>(*db, f.submitted.id);
+    reviewed.status = AssessmentStatus::Reviewed;
+    CHECK(denied(db->save(reviewed, kVolunteer).error()));
+
+    // Nothing the volunteer was refused was written; staff may do all of it.
+    db->setAccess(Access::Staff);
+    CHECK(got<Contract>(*db, f.contract.id).contractNumber == "HT-2025-0001");
+    CHECK_FALSE(db->get<Contract>(k.id)->has_value());
+    CHECK_FALSE(db->get<DemocraticReview>(entry.id)->has_value());
+    CHECK(got<HardshipAssessment>(*db, f.submitted.id).status == AssessmentStatus::Submitted);
+    CHECK(got<HardshipAssessment>(*db, f.draft.id).status == AssessmentStatus::Submitted);
+    REQUIRE(db->changeStatus(renewal.id, LoanStatus::MaterialsChecked, "材料齐全", kStaff).ok());
+    REQUIRE(db->save(k, kStaff).ok());
+    REQUIRE(db->save(entry, kStaff).ok());
+    HardshipAssessment byStaff = got<HardshipAssessment>(*db, f.submitted.id);
+    byStaff.status = AssessmentStatus::Reviewed;
+    REQUIRE(db->save(byStaff, kStaff).ok());
 }

@@ -310,7 +310,9 @@ void FirstLoanScreen::save(Context& ctx) {
         st = batch.save(a);
     if (st)
         st = batch.save(list);
-    if (st)
+    // Checking the materials is staff's (the store refuses it from a volunteer): a volunteer's
+    // application waits as applied for staff to check.
+    if (st && ctx.can(Permission::DecideReviews))
         st = batch.changeStatus(a.id, LoanStatus::MaterialsChecked, "materials checked at the window");
     if (st)
         st = batch.commit();
