@@ -43,16 +43,6 @@ Status ioError(const char* what, const fs::path& p, int err) {
                  std::string(what) + ": " + std::strerror(err));
 }
 
-Status fsyncPath(const fs::path& p, int flags) {
-    int fd = ::open(p.c_str(), flags | O_CLOEXEC);
-    if (fd < 0)
-        return ioError("open", p, errno);
-    int rc = ::fsync(fd);
-    int err = errno;
-    ::close(fd);
-    return rc == 0 ? Status() : ioError("fsync", p, err);
-}
-
 // Writes every byte, fsyncs and closes fd.
 Status writeAllAndSync(int fd, const fs::path& path, std::span<const std::byte> bytes) {
     const char* p = reinterpret_cast<const char*>(bytes.data());
@@ -75,24 +65,18 @@ Status writeAllAndSync(int fd, const fs::path& path, std::span<const std::byte> 
     return rc == 0 ? Status() : ioError("fsync", path, err);
 }
 
+// paths.hpp's durable replace, failing with the keys of the store's other writes
+// (store.disk_full, store.io_error).
 Status writeDurably(const fs::path& target, std::span<const std::byte> bytes) {
-    fs::path dir = target.parent_path();
-    if (auto st = ensureDir(dir); !st)
-        return st;
-    fs::path tmp = dir / (target.filename().string() + ".tmp-" + newUuidV7().str());
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return ioError("open", tmp, errno);
-    if (auto st = writeAllAndSync(fd, tmp, bytes); !st) {
-        ::unlink(tmp.c_str());
-        return st;
-    }
-    if (::rename(tmp.c_str(), target.c_str()) != 0) {
-        int err = errno;
-        ::unlink(tmp.c_str());
-        return ioError("rename", target, err);
-    }
-    return fsyncPath(dir, O_RDONLY | O_DIRECTORY);
+    auto st = writeFileDurably(target, {reinterpret_cast<const char*>(bytes.data()), bytes.size()});
+    if (st)
+        return {};
+    Error e = st.error();
+    if (e.key == "fs.disk_full")
+        e.key = "store.disk_full";
+    else if (e.key == "fs.write_failed")
+        e.key = "store.io_error";
+    return e;
 }
 
 } // namespace

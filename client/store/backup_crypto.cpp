@@ -2,6 +2,7 @@
 
 #include "accounts.hpp"
 #include "crypto/key_vault.hpp"
+#include "paths.hpp"
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -60,23 +61,8 @@ Status deriveKey(Key& key, const std::string& passphrase, const unsigned char* s
 }
 
 Status syncAndRename(const fs::path& tmp, const fs::path& file) {
-    int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
-    bool ok = fd >= 0 && ::fsync(fd) == 0;
-    if (fd >= 0)
-        ::close(fd);
-    std::error_code ec;
-    if (ok)
-        fs::rename(tmp, file, ec);
-    if (!ok || ec) {
-        fs::remove(tmp, ec);
-        return fileError("backup.write_failed", file, ec ? ec.message() : "fsync failed");
-    }
-    // The new name is durable only once its directory is flushed.
-    int dfd = ::open(fs::absolute(file).parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        ::fsync(dfd);
-        ::close(dfd);
-    }
+    if (auto st = commitFileDurably(tmp, file); !st)
+        return fileError("backup.write_failed", file, st.error().detail);
     return {};
 }
 

@@ -2,7 +2,12 @@
 
 #include "client/core/version.hpp"
 
+#include <atomic>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 #include <fstream>
 #include <sstream>
 #include <system_error>
@@ -47,6 +52,83 @@ Result<std::string> readTextFile(const fs::path& file) {
     if (in.bad())
         return Error("fs.read_failed", {{"path", file.string()}}, "read error");
     return ss.str();
+}
+
+namespace {
+
+std::atomic<unsigned>& tmpCounter() {
+    static std::atomic<unsigned> n{0};
+    return n;
+}
+
+Error writeError(const fs::path& file, const char* step, int err) {
+    return Error(err == ENOSPC ? "fs.disk_full" : "fs.write_failed", {{"path", file.string()}},
+                 std::string(step) + ": " + std::strerror(err));
+}
+
+// fsync of a file or folder; errno on failure, 0 when done.
+int syncPath(const fs::path& p, int flags) {
+    int fd = ::open(p.c_str(), flags | O_CLOEXEC);
+    if (fd < 0)
+        return errno;
+    int rc = ::fsync(fd);
+    int err = rc == 0 ? 0 : errno;
+    ::close(fd);
+    return err;
+}
+
+fs::path folderOf(const fs::path& file) {
+    fs::path dir = fs::absolute(file).parent_path();
+    return dir.empty() ? fs::path(".") : dir;
+}
+
+} // namespace
+
+Status commitFileDurably(const fs::path& tmp, const fs::path& file) {
+    if (int err = syncPath(tmp, O_RDONLY); err != 0) {
+        ::unlink(tmp.c_str());
+        return writeError(file, "fsync", err);
+    }
+    if (::rename(tmp.c_str(), file.c_str()) != 0) {
+        int err = errno;
+        ::unlink(tmp.c_str());
+        return writeError(file, "rename", err);
+    }
+    if (int err = syncPath(folderOf(file), O_RDONLY | O_DIRECTORY); err != 0)
+        return writeError(file, "fsync folder", err);
+    return {};
+}
+
+Status writeFileDurably(const fs::path& file, std::string_view bytes) {
+    if (auto st = ensureDir(folderOf(file)); !st)
+        return st;
+    // Unique per writer, so two processes saving the same file never share a temporary.
+    fs::path tmp = file;
+    tmp += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(++tmpCounter());
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return writeError(file, "open", errno);
+    const char* p = bytes.data();
+    std::size_t left = bytes.size();
+    while (left > 0) {
+        ssize_t n = ::write(fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int err = errno;
+            ::close(fd);
+            ::unlink(tmp.c_str());
+            return writeError(file, "write", err);
+        }
+        p += n;
+        left -= static_cast<std::size_t>(n);
+    }
+    if (::close(fd) != 0) {
+        int err = errno;
+        ::unlink(tmp.c_str());
+        return writeError(file, "close", err);
+    }
+    return commitFileDurably(tmp, file);
 }
 
 } // namespace zhuxue

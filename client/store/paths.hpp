@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 namespace zhuxue {
 
@@ -14,5 +15,15 @@ std::filesystem::path assetsDir();
 // Creates the directory (and parents) with owner-only permissions when missing.
 Status ensureDir(const std::filesystem::path& dir);
 Result<std::string> readTextFile(const std::filesystem::path& file);
+
+// Replaces `file` with `bytes` so that a crash or power cut leaves either the old file or the
+// whole new one: a temporary file beside it is written, fsynced and renamed over it, then the
+// folder is fsynced so the new name lasts too. The folder is made when missing; a new file is
+// owner-only (0600). Errors: fs.disk_full (no space left) or fs.write_failed, with {path} and the
+// system's reason in the detail; the old file is then unchanged and no temporary is left.
+Status writeFileDurably(const std::filesystem::path& file, std::string_view bytes);
+// The same last steps for a writer that filled `tmp` itself (a stream): fsync tmp, rename it over
+// `file`, fsync the folder. tmp is removed when a step fails.
+Status commitFileDurably(const std::filesystem::path& tmp, const std::filesystem::path& file);
 
 } // namespace zhuxue

@@ -1,6 +1,7 @@
 #include "key_vault.hpp"
 
 #include "password_box.hpp"
+#include "client/store/paths.hpp"
 
 #include <sodium.h>
 
@@ -219,18 +220,9 @@ Status KeyVault::createDeviceKey(const fs::path& dataDir) {
 
 Status KeyVault::writeDeviceKey(const fs::path& dataDir, const SecretKey& k) {
     auto p = deviceKeyPath(dataDir);
-    auto tmp = p;
-    tmp += ".tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return Error("store.io_error", {{"path", tmp.string()}},
-                     "cannot create " + tmp.string() + ": " + std::strerror(errno));
-    bool ok = ::write(fd, k.data(), kKeyBytes) == static_cast<ssize_t>(kKeyBytes) && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok || ::rename(tmp.c_str(), p.c_str()) != 0) {
-        ::unlink(tmp.c_str());
-        return Error("store.io_error", {{"path", p.string()}}, "cannot write " + p.string());
-    }
+    auto st = writeFileDurably(p, {reinterpret_cast<const char*>(k.data()), kKeyBytes});
+    if (!st)
+        return Error("store.io_error", {{"path", p.string()}}, st.error().detail);
     unlock(dataDir, k);
     return {};
 }
