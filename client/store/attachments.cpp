@@ -38,37 +38,8 @@ bool isSha256Hex(std::string_view s) {
     return true;
 }
 
-Status ioError(const char* what, const fs::path& p, int err) {
-    return Error(err == ENOSPC ? "store.disk_full" : "store.io_error", {{"path", p.string()}},
-                 std::string(what) + ": " + std::strerror(err));
-}
-
-// Writes every byte, fsyncs and closes fd.
-Status writeAllAndSync(int fd, const fs::path& path, std::span<const std::byte> bytes) {
-    const char* p = reinterpret_cast<const char*>(bytes.data());
-    std::size_t left = bytes.size();
-    while (left > 0) {
-        ssize_t n = ::write(fd, p, left);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int err = errno;
-            ::close(fd);
-            return ioError("write", path, err);
-        }
-        p += n;
-        left -= static_cast<std::size_t>(n);
-    }
-    int rc = ::fsync(fd);
-    int err = errno;
-    ::close(fd);
-    return rc == 0 ? Status() : ioError("fsync", path, err);
-}
-
-// paths.hpp's durable replace, failing with the keys of the store's other writes
-// (store.disk_full, store.io_error).
-Status writeDurably(const fs::path& target, std::span<const std::byte> bytes) {
-    auto st = writeFileDurably(target, {reinterpret_cast<const char*>(bytes.data()), bytes.size()});
+// paths.hpp's errors as the keys of the store's other writes (store.disk_full, store.io_error).
+Status asStoreError(Status st) {
     if (st)
         return {};
     Error e = st.error();
@@ -77,6 +48,14 @@ Status writeDurably(const fs::path& target, std::span<const std::byte> bytes) {
     else if (e.key == "fs.write_failed")
         e.key = "store.io_error";
     return e;
+}
+
+std::string_view asChars(std::span<const std::byte> bytes) {
+    return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+Status writeDurably(const fs::path& target, std::span<const std::byte> bytes) {
+    return asStoreError(writeFileDurably(target, asChars(bytes)));
 }
 
 } // namespace
@@ -237,13 +216,7 @@ Status Store::appendPartialAttachment(std::string_view sha256, std::int64_t offs
     for (std::size_t i = 0; i < kFrameHeader; ++i)
         frame[i] = static_cast<std::byte>((static_cast<std::uint64_t>(sealed->size()) >> (8 * i)) & 0xff);
     std::memcpy(frame.data() + kFrameHeader, sealed->data(), sealed->size());
-    fs::path p = partialPath(m_impl->dataDir, sha256);
-    if (auto st = ensureDir(p.parent_path()); !st)
-        return st;
-    int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return ioError("open", p, errno);
-    return writeAllAndSync(fd, p, frame);
+    return asStoreError(appendFileDurably(partialPath(m_impl->dataDir, sha256), asChars(frame)));
 }
 
 void Store::dropPartialAttachment(std::string_view sha256) {

@@ -77,6 +77,22 @@ int syncPath(const fs::path& p, int flags) {
     return err;
 }
 
+// Every byte to fd; errno on failure, 0 when done.
+int writeAll(int fd, std::string_view bytes) {
+    const char* p = bytes.data();
+    std::size_t left = bytes.size();
+    while (left > 0) {
+        ssize_t n = ::write(fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return errno;
+        p += n;
+        left -= static_cast<std::size_t>(n);
+    }
+    return 0;
+}
+
 fs::path folderOf(const fs::path& file) {
     fs::path dir = fs::absolute(file).parent_path();
     return dir.empty() ? fs::path(".") : dir;
@@ -99,6 +115,22 @@ Status commitFileDurably(const fs::path& tmp, const fs::path& file) {
     return {};
 }
 
+Status appendFileDurably(const fs::path& file, std::string_view bytes) {
+    if (auto st = ensureDir(folderOf(file)); !st)
+        return st;
+    int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return writeError(file, "open", errno);
+    const char* step = "write";
+    int err = writeAll(fd, bytes);
+    if (err == 0 && ::fsync(fd) != 0) {
+        step = "fsync";
+        err = errno;
+    }
+    ::close(fd);
+    return err == 0 ? Status() : writeError(file, step, err);
+}
+
 Status writeFileDurably(const fs::path& file, std::string_view bytes) {
     if (auto st = ensureDir(folderOf(file)); !st)
         return st;
@@ -108,20 +140,10 @@ Status writeFileDurably(const fs::path& file, std::string_view bytes) {
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
         return writeError(file, "open", errno);
-    const char* p = bytes.data();
-    std::size_t left = bytes.size();
-    while (left > 0) {
-        ssize_t n = ::write(fd, p, left);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int err = errno;
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            return writeError(file, "write", err);
-        }
-        p += n;
-        left -= static_cast<std::size_t>(n);
+    if (int err = writeAll(fd, bytes); err != 0) {
+        ::close(fd);
+        ::unlink(tmp.c_str());
+        return writeError(file, "write", err);
     }
     if (::close(fd) != 0) {
         int err = errno;

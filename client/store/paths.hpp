@@ -22,6 +22,10 @@ Result<std::string> readTextFile(const std::filesystem::path& file);
 // owner-only (0600). Errors: fs.disk_full (no space left) or fs.write_failed, with {path} and the
 // system's reason in the detail; the old file is then unchanged and no temporary is left.
 Status writeFileDurably(const std::filesystem::path& file, std::string_view bytes);
+// Appends `bytes` to `file` (made owner-only when new) and fsyncs it before returning: a piece
+// of a resumable download. Errors as writeFileDurably; a crash may leave a partial tail, which
+// the caller's framing must detect.
+Status appendFileDurably(const std::filesystem::path& file, std::string_view bytes);
 // The same last steps for a writer that filled `tmp` itself (a stream): fsync tmp, rename it over
 // `file`, fsync the folder. tmp is removed when a step fails.
 Status commitFileDurably(const std::filesystem::path& tmp, const std::filesystem::path& file);

@@ -76,3 +76,17 @@ TEST_CASE("a streamed temporary is committed in place, or removed when it cannot
     CHECK_FALSE(fs::exists(tmp));
     CHECK(fs::is_directory(dir / "taken" / "inside"));
 }
+
+TEST_CASE("pieces appended one after another are all there, owner-only") {
+    test::TempDir dir;
+    fs::path part = dir / "partial" / "ab.part";
+    REQUIRE(appendFileDurably(part, "piece one|").ok());
+    REQUIRE(appendFileDurably(part, std::string("piece\0two", 9)).ok());
+    CHECK(test::fileBytes(part) == std::string("piece one|piece\0two", 19));
+    struct stat st {};
+    REQUIRE(::stat(part.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    auto refused = appendFileDurably(dir / "partial", "x"); // a folder cannot be appended to
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().key == "fs.write_failed");
+}
