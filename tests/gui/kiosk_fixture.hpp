@@ -72,6 +72,8 @@ struct KioskFixture {
         kiosk = std::make_unique<ui::kiosk::KioskClient>(*app, dir / "kiosk");
         d = std::make_unique<app::driver::Driver>(*app, [this](app::App&) { kiosk->draw(); });
         d->frame(3);
+        // The policy, hall and consent files load on the kiosk's worker after the first frame.
+        REQUIRE(d->frameUntil([&] { return kiosk->ready(); }));
     }
     ~KioskFixture() {
         d.reset();

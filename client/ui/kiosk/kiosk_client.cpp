@@ -63,27 +63,59 @@ bool KioskDraft::empty() const {
            consentSha256.empty() && studentConsentMs == 0 && coConsentMs == 0;
 }
 
+// What the kiosk reads from disk before a family can go past the first step.
+struct KioskClient::Loaded {
+    std::optional<zhuxue::hall::HallConfig> hall;
+    std::optional<core::PolicySet> policies;
+    std::optional<store::ConsentText> consentText;
+    hall::HallLink link;
+};
+
+KioskClient::Loaded KioskClient::load(const std::filesystem::path& dataDir) {
+    Loaded out;
+    if (auto h = zhuxue::hall::loadHallConfig(hallConfigFile().string()))
+        out.hall = std::move(*h);
+    if (auto p = app::loadPolicies(assetsDir()))
+        out.policies = std::move(*p);
+    if (auto c = store::loadCurrentConsentText(assetsDir()))
+        out.consentText = std::move(*c);
+    if (auto l = hall::readHallLink(dataDir); l && l->usable())
+        out.link = *l;
+    return out;
+}
+
 KioskClient::KioskClient(app::App& app, std::filesystem::path dataDir)
     : m_app(app), m_dataDir(std::move(dataDir)), m_config(KioskConfig::load(m_dataDir)),
       m_offline(m_dataDir, m_config.prefix), m_outbox(m_dataDir) {
-    if (auto h = zhuxue::hall::loadHallConfig(hallConfigFile().string()))
-        m_hall = std::move(*h);
-    if (auto p = app::loadPolicies(assetsDir()))
-        m_policies = std::move(*p);
-    if (auto c = store::loadCurrentConsentText(assetsDir()))
-        m_consentText = std::move(*c);
-    if (auto l = hall::readHallLink(m_dataDir); l && l->usable()) {
-        m_link = *l;
-    } else if (!app.settings().serverUrl.empty() && !app.settings().enrollmentCode.empty()) {
-        // First start of a kiosk set up with a server and a one-time code: enrol in the background.
-        std::string url = app.settings().serverUrl, code = app.settings().enrollmentCode;
-        m_worker.run([this, url, code] {
-            auto r = hall::enrollHallDevice(m_dataDir, url, code, "自助机 kiosk");
-            if (r)
-                m_app.queue().post([this, link = *r] { m_link = link; });
-            m_app.wake();
+    // The first frame comes before the files are read: they load on the worker (its first job,
+    // so every later job finds them), and the choices wait for them.
+    std::weak_ptr<int> alive = m_alive;
+    m_worker.run([this, alive, dir = m_dataDir, url = app.settings().serverUrl,
+                  code = app.settings().enrollmentCode] {
+        auto loaded = std::make_shared<Loaded>(load(dir));
+        bool linked = loaded->link.usable();
+        m_app.queue().post([this, alive, loaded] {
+            if (alive.expired())
+                return;
+            m_hall = std::move(loaded->hall);
+            m_policies = std::move(loaded->policies);
+            m_consentText = std::move(loaded->consentText);
+            m_link = loaded->link;
+            m_ready = true;
         });
-    }
+        m_app.wake();
+        if (linked || url.empty() || code.empty())
+            return;
+        // First start of a kiosk set up with a server and a one-time code: enrol (tickets are
+        // issued locally meanwhile).
+        if (auto r = hall::enrollHallDevice(dir, url, code, "自助机 kiosk")) {
+            m_app.queue().post([this, alive, link = *r] {
+                if (!alive.expired())
+                    m_link = link;
+            });
+            m_app.wake();
+        }
+    });
     // Large text for people who rarely use computers.
     m_app.settings().fontSize = std::max(m_app.settings().fontSize, 34.0f);
     m_app.applyTextSize();
@@ -244,10 +276,15 @@ void KioskClient::draw() {
     ImGui::SetWindowFontScale(1.2f);
     ImGui::TextColored(ImVec4(0.10f, 0.25f, 0.50f, 1.0f), "%s", m_app.tr("kiosk.title"));
     ImGui::SetWindowFontScale(1.0f);
-    if (m_index > 0 && m_path.size() > 1) {
+    // "Step n of N" counts the questions up to "take a number"; the township, time and ticket
+    // screens after it carry no count (a total that grows as one goes on confuses people).
+    std::size_t total = 0;
+    while (total < m_path.size() && m_path[total] != Step::Take)
+        ++total;
+    if (m_index > 0 && total < m_path.size() && m_index <= total) {
         ImGui::SameLine();
         std::string stepText = m_app.texts().current().format(
-            "kiosk.step", {{"n", std::to_string(m_index)}, {"total", std::to_string(m_path.size() - 1)}});
+            "kiosk.step", {{"n", std::to_string(m_index)}, {"total", std::to_string(total)}});
         ImGui::TextDisabled("  %s", stepText.c_str());
     }
     float staffW = ImGui::CalcTextSize(m_app.tr("kiosk.staff")).x + 40;
