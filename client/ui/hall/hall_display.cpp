@@ -180,13 +180,15 @@ void HallDisplay::draw() {
         ImGui::BeginChild(id.c_str(), ImVec2(cardW, cardH), true);
         dataText(m_app, cat.format("hall.display.window", {{"window", std::to_string(w)}}));
         auto it = m_current.find(w);
-        std::string code = it != m_current.end() ? it->second.code : std::string(m_app.tr("hall.display.idle"));
-        float scale = it != m_current.end() ? std::min(4.0f, cardH / (ImGui::GetFontSize() * 1.8f)) : 1.2f;
-        ImGui::SetWindowFontScale(scale);
-        float tw = ImGui::CalcTextSize(code.c_str()).x;
-        ImGui::SetCursorPosX(std::max(8.0f, (cardW - tw) * 0.5f));
-        dataText(m_app, code);
-        ImGui::SetWindowFontScale(1.0f);
+        if (it != m_current.end()) {
+            codeText(m_app, it->second.code, std::min(ImGui::GetFontSize() * 4, cardH / 1.8f), cardW);
+        } else {
+            const char* idle = m_app.tr("hall.display.idle");
+            ImGui::SetWindowFontScale(1.2f);
+            ImGui::SetCursorPosX(std::max(8.0f, (cardW - ImGui::CalcTextSize(idle).x) * 0.5f));
+            dataText(m_app, idle);
+            ImGui::SetWindowFontScale(1.0f);
+        }
         ImGui::EndChild();
         ImGui::PopStyleColor();
     }

@@ -1,8 +1,10 @@
 #include "keypad.hpp"
 
 #include "client/app/app.hpp"
+#include "client/ui/widgets/fields.hpp"
 
 #include <algorithm>
+#include <cfloat>
 #include <imgui.h>
 
 namespace zhuxue::ui::kiosk {
@@ -51,16 +53,18 @@ bool keypad(app::App& app, const char* id, std::string& value, const KeypadOptio
     return changed;
 }
 
-std::string maskIdNumber(const std::string& id) {
-    if (id.size() < 11)
-        return std::string(id.size(), '*');
-    return id.substr(0, 6) + std::string(id.size() - 10, '*') + id.substr(id.size() - 4);
-}
-
-std::string maskPhone(const std::string& phone) {
-    if (phone.size() < 8)
-        return std::string(phone.size(), '*');
-    return phone.substr(0, 3) + std::string(phone.size() - 7, '*') + phone.substr(phone.size() - 4);
+void keypadDisplay(app::App& app, const char* id, const std::string& shown, const char* hint, float width) {
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(1, 1, 1, 1));
+    ImGui::BeginChild(id, ImVec2(width > 0 ? width : -FLT_MIN, 70), true);
+    if (shown.empty()) {
+        ImGui::TextDisabled("%s", hint);
+    } else {
+        ImGui::SetWindowFontScale(1.3f);
+        dataText(app, shown);
+        ImGui::SetWindowFontScale(1.0f);
+    }
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
 }
 
 } // namespace zhuxue::ui::kiosk

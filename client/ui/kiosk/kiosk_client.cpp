@@ -312,10 +312,11 @@ void KioskClient::drawPin() {
                                              ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_AlwaysAutoResize);
     ImGui::TextUnformatted(m_app.tr("kiosk.pin.title"));
     ImGui::TextUnformatted(m_app.tr("kiosk.pin.prompt"));
-    std::string dots(m_pin.size() * 3, ' ');
+    const float keyW = 110, padW = keyW * 3 + ImGui::GetStyle().ItemSpacing.x * 2;
+    std::string dots;
     for (std::size_t i = 0; i < m_pin.size(); ++i)
-        dots.replace(i * 3, 3, "●");
-    ImGui::Text("%s", dots.empty() ? " " : dots.c_str());
+        dots += i ? " ●" : "●";
+    keypadDisplay(m_app, "##kiosk.pin.typed", dots, m_app.tr("kiosk.field.keypad_hint"), padW);
     double now = ImGui::GetTime();
     bool locked = now < m_pinLockedUntil;
     if (locked) {
@@ -327,9 +328,10 @@ void KioskClient::drawPin() {
         dataText(m_app, m_app.tr("kiosk.pin.wrong"));
         ImGui::PopStyleColor();
     }
-    keypad(m_app, "pin", m_pin, {.allowX = false, .maxLength = 12, .keyWidth = 110, .keyHeight = 72});
+    keypad(m_app, "pin", m_pin, {.allowX = false, .maxLength = 12, .keyWidth = keyW, .keyHeight = 72});
     const std::string& pin = m_app.settings().kioskPin;
-    if (!locked && bigButton("kiosk.pin.exit", "kiosk.pin.exit")) {
+    const float halfW = (padW - ImGui::GetStyle().ItemSpacing.x) / 2;
+    if (!locked && bigButton("kiosk.pin.exit", "kiosk.pin.exit", halfW)) {
         if (!pin.empty() && m_pin == pin) {
             m_exitRequested = true;
             wipe();
@@ -343,8 +345,9 @@ void KioskClient::drawPin() {
         }
         wipeString(m_pin);
     }
-    ImGui::SameLine();
-    if (bigButton("kiosk.pin.cancel", "kiosk.pin.cancel")) {
+    if (!locked)
+        ImGui::SameLine();
+    if (bigButton("kiosk.pin.cancel", "kiosk.pin.cancel", halfW)) {
         wipeString(m_pin);
         m_pinOpen = false;
         m_pinWrong = false;

@@ -2,6 +2,7 @@
 #include "client/core/resident_id.hpp"
 #include "client/core/validation.hpp"
 #include "client/ui/widgets/fields.hpp"
+#include "client/ui/widgets/masking.hpp"
 #include "keypad.hpp"
 #include "kiosk_client.hpp"
 
@@ -342,15 +343,7 @@ void KioskClient::drawNumber(const char* promptKey, std::string& value, bool isI
         navigation(true);
         return;
     }
-    ImGui::TextDisabled("%s", m_app.tr("kiosk.field.keypad_hint"));
-    // The number being typed, in a large box: people check it against the card digit by digit.
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(1, 1, 1, 1));
-    ImGui::BeginChild("##kiosk.number", ImVec2(-FLT_MIN, 70), true);
-    ImGui::SetWindowFontScale(1.3f);
-    dataText(m_app, value.empty() ? std::string(" ") : value);
-    ImGui::SetWindowFontScale(1.0f);
-    ImGui::EndChild();
-    ImGui::PopStyleColor();
+    keypadDisplay(m_app, "##kiosk.number", value, m_app.tr("kiosk.field.keypad_hint"));
     findingsFor(m_app, m_findings, "number");
     // Four rows of keys and the shorter "clear" row share what the back/next row leaves; when
     // an error message takes room, the gaps between the rows shrink before the keys do, so every
@@ -503,11 +496,7 @@ void KioskClient::drawTicket() {
     std::string code = m_ticket ? m_ticket->code : m_appointment ? m_appointment->code : "";
     std::string service = m_ticket ? m_ticket->service : m_appointment ? m_appointment->service : m_draft.service;
     ImGui::TextUnformatted(m_app.tr(appt ? "kiosk.ticket.appointment_code" : "kiosk.ticket.number"));
-    ImGui::SetWindowFontScale(4.0f);
-    float w = ImGui::CalcTextSize(code.c_str()).x;
-    ImGui::SetCursorPosX((io.DisplaySize.x - w) * 0.5f);
-    dataText(m_app, code);
-    ImGui::SetWindowFontScale(1.0f);
+    codeText(m_app, code, ImGui::GetFontSize() * 4, io.DisplaySize.x);
     dataText(m_app, serviceName(service));
     std::string windows = windowsOf(service);
     if (appt)

@@ -5,6 +5,8 @@
 
 #include <imgui_stdlib.h>
 
+#include <algorithm>
+
 namespace zhuxue::ui {
 
 namespace {
@@ -39,6 +41,22 @@ void dataText(app::App& app, std::string_view text) {
 void dataTextWrapped(app::App& app, std::string_view text) {
     app.see(text);
     wrappedText(text);
+}
+
+void codeText(app::App& app, std::string_view code, float sizePixels, float width) {
+    app.see(code);
+    ImFont* big = app.displayFont(sizePixels);
+    if (big)
+        ImGui::PushFont(big);
+    else // the frame that bakes the size: the text font scaled, this once
+        ImGui::SetWindowFontScale(sizePixels / ImGui::GetFont()->FontSize);
+    float w = ImGui::CalcTextSize(code.data(), code.data() + code.size()).x;
+    ImGui::SetCursorPosX(std::max(8.0f, (width - w) * 0.5f));
+    ImGui::TextUnformatted(code.data(), code.data() + code.size());
+    if (big)
+        ImGui::PopFont();
+    else
+        ImGui::SetWindowFontScale(1.0f);
 }
 
 void dataTextDisabled(app::App& app, std::string_view text) {
