@@ -4,6 +4,7 @@
 #include "client/store/paths.hpp"
 #include "client/ui/widgets/fields.hpp"
 #include "client/ui/widgets/masking.hpp"
+#include "sync/engine/device_sync_store.hpp"
 
 #include <cstdlib>
 #include <imgui.h>
@@ -49,12 +50,18 @@ void QueuePanel::load(Context& ctx) {
     m_loading = true;
     std::filesystem::path dataDir = ctx.dataDir;
     app::App* app = &ctx.app;
-    ctx.worker->run([this, dataDir, app] {
+    store::Store* readStore = ctx.readStore; // the worker's connection
+    ctx.worker->run([this, dataDir, app, readStore] {
         std::filesystem::path cfg = assetsDir() / "hall" / "windows.json";
         if (const char* env = std::getenv("ZHUXUE_HALL_CONFIG"); env && *env)
             cfg = env;
         auto hall = zhuxue::hall::loadHallConfig(cfg.string());
         auto link = hall::readHallLink(dataDir);
+        // A staff device enrolled for sync (settings or zhuxue-cli enroll) uses that enrollment
+        // with the hall's server too: the queue routes take the same device token.
+        if (link && !link->usable() && readStore)
+            if (auto c = sync::deviceCredentials(*readStore); c && !c->url.empty() && !c->token.empty())
+                link = hall::HallLink{c->url, c->device, c->token};
         app->queue().post([this, hall, link] {
             m_loading = false;
             m_loaded = true;
@@ -265,17 +272,16 @@ void QueuePanel::draw(Context& ctx) {
     const std::string& lang = app.settings().language;
     std::vector<int> windows = m_hall ? m_hall->windows() : std::vector<int>{};
 
+    // One click per window (a hall has a handful), "##queue.window.N" for the driver.
     ImGui::TextUnformatted(app.tr("hall.panel.my_window"));
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
-    if (ImGui::BeginCombo("##queue.window", std::to_string(m_window).c_str())) {
-        for (int w : windows)
-            if (ImGui::Selectable(std::to_string(w).c_str(), w == m_window) && w != m_window) {
-                m_window = w;
-                m_current.reset();
-                m_refreshedAt = -1e9;
-            }
-        ImGui::EndCombo();
+    for (int w : windows) {
+        ImGui::SameLine();
+        std::string label = std::to_string(w) + "##queue.window." + std::to_string(w);
+        if (ImGui::RadioButton(label.c_str(), w == m_window) && w != m_window) {
+            m_window = w;
+            m_current.reset();
+            m_refreshedAt = -1e9;
+        }
     }
     if (m_current) {
         dataText(app, app.texts().current().format(
