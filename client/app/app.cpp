@@ -1,5 +1,6 @@
 #include "app.hpp"
 
+#include "display_font.hpp"
 #include "font_texture.hpp"
 #include "startup_trace.hpp"
 
@@ -51,10 +52,12 @@ App::~App() {
     if (m_imguiReady) {
         if (m_glReady) {
             m_fontTexture.reset(); // while its GL context is still there
+            m_displayTexture.reset();
             ImGui_ImplOpenGL3_Shutdown();
             ImGui_ImplGlfw_Shutdown();
         }
         m_fonts.reset(); // the atlas points into the font files it mapped
+        m_displayFont.reset();
         ImGui::DestroyContext();
     }
     if (m_window)
@@ -152,6 +155,15 @@ void App::setLanguage(const std::string& lang) {
     m_texts->setLanguage(m_settings.language);
 }
 
+ImFont* App::displayFont(float sizePixels) {
+    if (!m_displayFont)
+        m_displayFont = std::make_unique<DisplayFont>(m_fonts->face());
+    ImFont* f = m_displayFont->at(sizePixels);
+    if (!f)
+        wantFrame(); // baked before the next frame
+    return f;
+}
+
 void App::applyTextSize() { m_fonts->setSize(m_settings.effectiveFontSize()); }
 
 Status App::saveSettings() { return m_settings.save(m_options.dataDir / "settings.json"); }
@@ -209,6 +221,15 @@ void App::frame(const std::function<void(App&)>& drawFrame) {
         }
         if (firstFrame)
             startupMark("font texture uploaded");
+    }
+    if (m_displayFont && m_displayFont->rebuildIfNeeded()) {
+        if (m_window) {
+            if (!m_displayTexture)
+                m_displayTexture = std::make_unique<FontTexture>();
+            m_displayTexture->upload(m_displayFont->atlas());
+        } else {
+            m_displayFont->atlas().ClearTexData();
+        }
     }
     ImGui::NewFrame();
     drawFrame(*this);

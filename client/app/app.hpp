@@ -17,6 +17,7 @@ struct GLFWwindow;
 namespace zhuxue::app {
 
 class FontTexture;
+class DisplayFont;
 
 struct LaunchOptions {
     std::filesystem::path dataDir;
@@ -68,6 +69,9 @@ public:
     Texts& texts() { return *m_texts; }
     const char* tr(std::string_view key) const { return m_texts->tr(key); }
     FontAtlas& fonts() { return *m_fonts; }
+    // Large queue numbers from glyphs baked at about sizePixels (display_font.hpp); nullptr on
+    // the frame that asks for a new size (the next one has it): draw scaled text that once.
+    ImFont* displayFont(float sizePixels);
     RunQueue& queue() { return m_queue; }
     void setLanguage(const std::string& lang);
     void applyTextSize();
@@ -86,6 +90,8 @@ private:
     std::unique_ptr<Texts> m_texts;
     std::unique_ptr<FontAtlas> m_fonts;
     std::unique_ptr<FontTexture> m_fontTexture; // with a window only
+    std::unique_ptr<DisplayFont> m_displayFont;  // made when first asked for
+    std::unique_ptr<FontTexture> m_displayTexture;
     RunQueue m_queue;
     GLFWwindow* m_window = nullptr;
     bool m_imguiReady = false;

@@ -23,27 +23,6 @@ int64_t nowMs() {
         .count();
 }
 
-std::vector<std::string> splitComma(const std::string& s) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start < s.size()) {
-        auto comma = s.find(',', start);
-        if (comma == std::string::npos)
-            comma = s.size();
-        if (comma > start)
-            out.push_back(s.substr(start, comma - start));
-        start = comma + 1;
-    }
-    return out;
-}
-
-std::string joinComma(const std::vector<std::string>& v) {
-    std::string out;
-    for (const auto& x : v)
-        out += (out.empty() ? "" : ",") + x;
-    return out;
-}
-
 // Heads are kept without their values (those go through the codec into sync_head_value).
 std::string stateText(const FieldState& st) {
     auto heads = nlohmann::json::array();
@@ -65,7 +44,7 @@ FieldState stateFrom(const std::string& text, const std::string& field) {
         c.county = h[3];
         c.hlc = h[4];
         c.device = h[5];
-        c.base = splitComma(h[6].get<std::string>());
+        c.base = splitBase(h[6].get<std::string>());
         c.field = field;
         st.heads.push_back(std::move(c));
     }
@@ -270,7 +249,7 @@ Result<Change> DeviceSyncStore::foldLocal(const store::OutboxChange& o,
     if (!row)
         return row.error();
     if (*row) {
-        c.base = splitComma((*known)->text(0));
+        c.base = splitBase((*known)->text(0));
         (*known)->reset();
     } else if (o.base) {
         std::string stamp = hlcText(o.base->value);
@@ -527,7 +506,7 @@ Result<SyncCredentials> deviceCredentials(store::Store& store) {
     c.url = *url;
     c.token = *token;
     c.device = store.deviceId().str();
-    c.counties = splitComma(*counties);
+    c.counties = splitCountyList(*counties);
     c.expiresAt = exp->empty() ? 0 : std::stoll(*exp);
     return c;
 }
@@ -544,7 +523,7 @@ Status DeviceSyncStore::saveCredentials(const SyncCredentials& c) {
     bool sameServer = *old == c.url;
     for (auto [k, v] : {std::pair<std::string, std::string>{"url", c.url},
                         {"token", c.token},
-                        {"counties", joinComma(c.counties)},
+                        {"counties", joinCountyList(c.counties)},
                         {"expires_at", std::to_string(c.expiresAt)}})
         if (auto st = setState(k, v); !st)
             return st;

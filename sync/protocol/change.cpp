@@ -100,13 +100,11 @@ std::string hlcText(uint64_t value) {
 }
 
 std::string joinBase(const std::vector<std::string>& base) {
-    std::string out;
-    for (const auto& b : base) {
-        if (!out.empty())
-            out += ',';
-        out += b;
-    }
-    return out;
+    return joinCountyList(base);
+}
+
+std::vector<std::string> splitBase(std::string_view s) {
+    return splitCountyList(s);
 }
 
 std::string versionRef(const Change& c) {

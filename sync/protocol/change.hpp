@@ -50,7 +50,9 @@ bool isFieldName(std::string_view s);        // [a-z][a-z0-9_]{0,63} or "_delete
 uint64_t hlcValue(std::string_view hlcText); // 0 when not an HLC
 std::string hlcText(uint64_t value);
 
+// A change's base as the tables keep it: version refs joined by commas (none contains one).
 std::string joinBase(const std::vector<std::string>& base);
+std::vector<std::string> splitBase(std::string_view s);
 // "<hlc>@<device>", the exact way to name a value in `base`.
 std::string versionRef(const Change& c);
 bool isBaseRef(std::string_view s);

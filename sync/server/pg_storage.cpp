@@ -51,26 +51,6 @@ CREATE TABLE IF NOT EXISTS blob_parts(sha TEXT NOT NULL, off BIGINT NOT NULL, da
 
 using PGresultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
-std::string joinList(const std::vector<std::string>& c) {
-    std::string out;
-    for (const auto& x : c)
-        out += (out.empty() ? "" : ",") + x;
-    return out;
-}
-
-std::vector<std::string> splitList(const std::string& s) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start < s.size()) {
-        auto comma = s.find(',', start);
-        if (comma == std::string::npos)
-            comma = s.size();
-        out.push_back(s.substr(start, comma - start));
-        start = comma + 1;
-    }
-    return out;
-}
-
 class Conn {
 public:
     explicit Conn(PGconn* c) : m_c(c) {}
@@ -113,7 +93,7 @@ Change changeFromRow(PGresult* r, int row, int first) {
     c.value = nlohmann::json::parse(t(5), nullptr, false);
     c.hlc = t(6);
     c.device = t(7);
-    c.base = splitList(t(8));
+    c.base = splitBase(t(8));
     return c;
 }
 
@@ -152,7 +132,7 @@ public:
         Lease c(*this);
         auto r = c->run(
             "INSERT INTO enroll_codes(code_hash, counties, name, expires_at) VALUES($1,$2,$3,$4)",
-            {codeHash, joinList(counties), name, std::to_string(expiresAt)});
+            {codeHash, joinCountyList(counties), name, std::to_string(expiresAt)});
         if (!c->ok(r))
             return c->error("add enroll code");
         return {};
@@ -171,14 +151,14 @@ public:
         if (PQntuples(r.get()) != 1)
             return Error("sync.error.bad_code", {}, "unknown, used or expired enrollment code");
         DeviceInfo info{device, deviceName.empty() ? PQgetvalue(r.get(), 0, 1) : deviceName,
-                        splitList(PQgetvalue(r.get(), 0, 0)), tokenExpiresAt, 0};
+                        splitCountyList(PQgetvalue(r.get(), 0, 0)), tokenExpiresAt, 0};
         auto d = c->run(
             "INSERT INTO devices(id, name, counties, token_hash, enrolled_at, expires_at, "
             "revoked_at) "
             "VALUES($1,$2,$3,$4,$5,$6,0) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
             "counties = excluded.counties, token_hash = excluded.token_hash, "
             "enrolled_at = excluded.enrolled_at, expires_at = excluded.expires_at, revoked_at = 0",
-            {device, info.name, joinList(info.counties), tokenHash, std::to_string(now),
+            {device, info.name, joinCountyList(info.counties), tokenHash, std::to_string(now),
              std::to_string(tokenExpiresAt)});
         if (!c->ok(d))
             return c->error("register device");
@@ -196,7 +176,7 @@ public:
             return std::optional<DeviceInfo>();
         return std::optional<DeviceInfo>(
             DeviceInfo{PQgetvalue(r.get(), 0, 0), PQgetvalue(r.get(), 0, 1),
-                       splitList(PQgetvalue(r.get(), 0, 2)), std::stoll(PQgetvalue(r.get(), 0, 3)),
+                       splitCountyList(PQgetvalue(r.get(), 0, 2)), std::stoll(PQgetvalue(r.get(), 0, 3)),
                        std::stoll(PQgetvalue(r.get(), 0, 4))});
     }
 

@@ -61,6 +61,7 @@ struct QueueRoutes {
     std::unique_ptr<QueueStore> store;
     Error unavailable; // set when store is null
     Authenticator auth;
+    bool auditReads = true;
 
     // Authenticates and checks the queue is configured; false = answered already.
     std::optional<DeviceInfo> enter(const httplib::Request& req, httplib::Response& res) {
@@ -248,9 +249,46 @@ struct QueueRoutes {
                                             sodium_base64_VARIANT_ORIGINAL) != 0)
             return sendError(res, Error("hall.error.bad_seal", {}, "id and base64 \"sealed\" are needed"));
         sealed.resize(len);
-        if (auto st = store->storeSubmission(id, sealed, dev->id, nowMs()); !st)
+        if (auto st = store->storeSubmission(id, sealed, dev->id, dev->counties, nowMs()); !st)
             return sendError(res, st.error());
         send(res, 200, {{"id", id}, {"stored", true}});
+    }
+
+    // What the family entered at the kiosk for a ticket or appointment, for staff of the kiosk's
+    // counties only (every county the kiosk served must be among the device's); each answer is
+    // audited without its content.
+    void submission(const httplib::Request& req, httplib::Response& res) {
+        auto dev = enter(req, res);
+        if (!dev)
+            return;
+        std::string ticket = req.matches[1].str();
+        auto audit = [&](const char* outcome) {
+            if (auditReads)
+                std::fprintf(stderr, "zhuxue-server: audit submission device=%s ticket=%s %s\n", dev->id.c_str(),
+                             ticket.c_str(), outcome);
+        };
+        auto r = store->submissionFor(ticket);
+        if (!r)
+            return sendError(res, r.error());
+        if (!*r) {
+            audit("none");
+            return send(res, 404, errorBody(Error("hall.error.no_submission", {{"ticket", ticket}},
+                                                  "no kiosk details for this ticket")));
+        }
+        const Submission& sub = **r;
+        bool inScope = !sub.counties.empty();
+        for (const auto& c : sub.counties)
+            inScope = inScope && std::find(dev->counties.begin(), dev->counties.end(), c) != dev->counties.end();
+        if (!inScope) {
+            audit("refused");
+            return send(res, 403, errorBody(Error("hall.error.submission_out_of_scope", {{"ticket", ticket}},
+                                                  "the kiosk's county is not among this device's counties")));
+        }
+        auto details = nlohmann::json::parse(sub.payload, nullptr, false);
+        if (!details.is_object())
+            return sendError(res, Error("sync.error.storage", {}, "a stored submission is not a JSON object"));
+        audit("read");
+        send(res, 200, {{"ticket_id", sub.ticketId}, {"received_at", sub.receivedAt}, {"details", details}});
     }
 
     // The bookable days of a township with the places left per time.
@@ -302,9 +340,10 @@ std::string hallConfigPath() {
     return (assets / "hall" / "windows.json").string();
 }
 
-void installQueueRoutes(httplib::Server& server, Storage& storage, Authenticator authenticate) {
+void installQueueRoutes(httplib::Server& server, Storage& storage, Authenticator authenticate, bool auditReads) {
     auto q = std::make_shared<QueueRoutes>();
     q->auth = std::move(authenticate);
+    q->auditReads = auditReads;
     auto cfg = hall::loadHallConfig(hallConfigPath());
     if (!cfg) {
         q->unavailable = Error("hall.error.no_config", {{"path", hallConfigPath()}},
@@ -342,6 +381,8 @@ void installQueueRoutes(httplib::Server& server, Storage& storage, Authenticator
     });
     server.Post("/v1/queue/submissions",
                 [q](const httplib::Request& req, httplib::Response& res) { q->submit(req, res); });
+    server.Get(R"(/v1/queue/tickets/([0-9A-Za-z-]{1,64})/submission)",
+               [q](const httplib::Request& req, httplib::Response& res) { q->submission(req, res); });
     server.Get("/v1/queue/slots",
                [q](const httplib::Request& req, httplib::Response& res) { q->slots(req, res); });
 }

@@ -22,6 +22,9 @@ std::string hallConfigPath();
 
 // Opens the queue tables on the storage's database and installs the routes. When the hall
 // configuration cannot be read the routes answer 503 with the reason (sync still works).
-void installQueueRoutes(httplib::Server& server, Storage& storage, Authenticator authenticate);
+// auditReads: every read of a family's kiosk submission is logged (device, ticket, outcome; no
+// content), like pulls.
+void installQueueRoutes(httplib::Server& server, Storage& storage, Authenticator authenticate,
+                        bool auditReads = true);
 
 } // namespace zhuxue::sync::server

@@ -30,7 +30,8 @@ const std::vector<std::string> kQueueSchema = {
     "CREATE TABLE IF NOT EXISTS queue_keys(name TEXT PRIMARY KEY, public_key TEXT NOT NULL, "
     "secret_key TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS queue_submissions(id TEXT PRIMARY KEY, day TEXT NOT NULL, "
-    "device TEXT NOT NULL, received_at BIGINT NOT NULL, payload TEXT NOT NULL)",
+    "device TEXT NOT NULL, received_at BIGINT NOT NULL, payload TEXT NOT NULL, "
+    "ticket_id TEXT NOT NULL DEFAULT '', counties TEXT NOT NULL DEFAULT '')",
 };
 
 constexpr const char* kTicketCols = "id, day, service, code, number, status, win, transfer_to, "
@@ -194,15 +195,28 @@ QueueStore::QueueStore(std::unique_ptr<QueueDb> db, hall::HallConfig config)
     : m_db(std::move(db)), m_config(std::move(config)) {}
 
 Status QueueStore::init() {
-    auto tx = m_db->begin();
-    if (!tx)
-        return tx.error();
-    for (const auto& sql : kQueueSchema)
-        if (auto r = (*tx)->query(sql); !r)
-            return r.error();
-    if (auto st = initKeys(**tx); !st)
+    {
+        // Its own block: the transaction holds the storage's lock until it is destroyed, and
+        // upgradeSubmissions() below takes that lock again.
+        auto tx = m_db->begin();
+        if (!tx)
+            return tx.error();
+        for (const auto& sql : kQueueSchema)
+            if (auto r = (*tx)->query(sql); !r)
+                return r.error();
+        if (auto st = initKeys(**tx); !st)
+            return st;
+        if (auto st = (*tx)->commit(); !st)
+            return st;
+    }
+    if (auto st = upgradeSubmissions(); !st)
         return st;
-    return (*tx)->commit();
+    auto ix = m_db->begin();
+    if (!ix)
+        return ix.error();
+    if (auto r = (*ix)->query("CREATE INDEX IF NOT EXISTS queue_submissions_ticket ON queue_submissions(ticket_id)"); !r)
+        return r.error();
+    return (*ix)->commit();
 }
 
 Result<int64_t> QueueStore::nextCounter(QueueTx& tx, const std::string& day, const std::string& name) {

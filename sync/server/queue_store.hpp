@@ -74,6 +74,14 @@ struct Appointment {
     int64_t createdAt = 0;
 };
 
+// What a family entered at a kiosk, opened on the server.
+struct Submission {
+    std::string id, ticketId;
+    std::vector<std::string> counties; // of the kiosk that sent it
+    std::string payload;               // the JSON object the kiosk sealed
+    int64_t receivedAt = 0;
+};
+
 struct NewTicket {
     std::string id;        // empty: the server makes one
     std::string service;
@@ -111,14 +119,18 @@ public:
     // never hold it readable. The key pair lives in the database, so every server process on
     // one PostgreSQL opens the same submissions.
     const std::string& sealPublicKeyHex() const { return m_publicHex; }
-    // Opens and stores one submission (idempotent on id). Errors: hall.error.bad_seal (cannot
+    // Opens and stores one submission (idempotent on id) with the counties of the kiosk that sent
+    // it: only staff devices of those counties may read it. Errors: hall.error.bad_seal (cannot
     // be opened with this server's key, or not a JSON object).
     Status storeSubmission(const std::string& id, const std::string& sealed, const std::string& device,
-                           int64_t nowMs);
+                           const std::vector<std::string>& counties, int64_t nowMs);
+    // The latest submission for a ticket or appointment id (the kiosk seals it with "ticket_id").
+    Result<std::optional<Submission>> submissionFor(const std::string& ticketId);
     // Stored submissions of a day, opened (for staff tools and tests on the server side).
     Result<std::vector<std::string>> submissions(const std::string& day);
 
 private:
+    Status upgradeSubmissions(); // adds ticket_id and counties to a table made before they existed
     Result<std::optional<Ticket>> current(QueueTx& tx, const std::string& day, int window);
     Result<int64_t> nextCounter(QueueTx& tx, const std::string& day, const std::string& name);
     Status initKeys(QueueTx& tx);

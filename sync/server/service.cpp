@@ -614,7 +614,7 @@ void Service::install(httplib::Server& server) {
                [h](const httplib::Request& req, httplib::Response& res) { h->getBlob(req, res); });
     installQueueRoutes(server, m_storage, [h](const httplib::Request& req, httplib::Response& res) {
         return h->authenticate(req, res);
-    });
+    }, m_options.auditReads);
 }
 
 std::string Service::metricsText() {

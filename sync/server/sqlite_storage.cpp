@@ -81,26 +81,6 @@ private:
     int m_rc;
 };
 
-std::string joinCounties(const std::vector<std::string>& c) {
-    std::string out;
-    for (const auto& x : c)
-        out += (out.empty() ? "" : ",") + x;
-    return out;
-}
-
-std::vector<std::string> splitCounties(const std::string& s) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start < s.size()) {
-        auto comma = s.find(',', start);
-        if (comma == std::string::npos)
-            comma = s.size();
-        out.push_back(s.substr(start, comma - start));
-        start = comma + 1;
-    }
-    return out;
-}
-
 Change changeFromRow(const Stmt& st, int first) {
     Change c;
     c.id = st.text(first);
@@ -112,7 +92,7 @@ Change changeFromRow(const Stmt& st, int first) {
     c.hlc = st.text(first + 6);
     c.device = st.text(first + 7);
     auto base = st.text(first + 8);
-    c.base = splitCounties(base);
+    c.base = splitBase(base);
     return c;
 }
 
@@ -133,7 +113,7 @@ public:
         std::lock_guard lock(m_mutex);
         Stmt st(m_db,
                 "INSERT INTO enroll_codes(code_hash, counties, name, expires_at) VALUES(?,?,?,?)");
-        st.bind(1, codeHash).bind(2, joinCounties(counties)).bind(3, name).bind(4, expiresAt);
+        st.bind(1, codeHash).bind(2, joinCountyList(counties)).bind(3, name).bind(4, expiresAt);
         if (st.step() != SQLITE_DONE)
             return dbError("add enroll code");
         return {};
@@ -153,7 +133,7 @@ public:
             return Error("sync.error.bad_code", {}, "unknown, used or expired enrollment code");
         }
         DeviceInfo info{device, deviceName.empty() ? q.text(1) : deviceName,
-                        splitCounties(q.text(0)), tokenExpiresAt, 0};
+                        splitCountyList(q.text(0)), tokenExpiresAt, 0};
         Stmt use(m_db, "UPDATE enroll_codes SET used_at = ?, device = ? WHERE code_hash = ?");
         use.bind(1, now).bind(2, device).bind(3, codeHash);
         Stmt dev(
@@ -165,7 +145,7 @@ public:
             "enrolled_at = excluded.enrolled_at, expires_at = excluded.expires_at, revoked_at = 0");
         dev.bind(1, device)
             .bind(2, info.name)
-            .bind(3, joinCounties(info.counties))
+            .bind(3, joinCountyList(info.counties))
             .bind(4, tokenHash)
             .bind(5, now)
             .bind(6, tokenExpiresAt);
@@ -189,7 +169,7 @@ public:
         if (rc != SQLITE_ROW)
             return dbError("device by token");
         return std::optional<DeviceInfo>(
-            DeviceInfo{q.text(0), q.text(1), splitCounties(q.text(2)), q.i64(3), q.i64(4)});
+            DeviceInfo{q.text(0), q.text(1), splitCountyList(q.text(2)), q.i64(3), q.i64(4)});
     }
 
     Result<bool> revokeDevice(const std::string& device, int64_t now) override {

@@ -5,6 +5,9 @@
 //   client.rss_mb                resident memory of that client after its first frame
 //   client.frame_ms              p95 CPU ms of a frame while typing a search and scrolling the
 //                                results (headless frames of the real screens, the driver typing)
+//   kiosk.start_to_first_frame, hall_display.start_to_first_frame
+//                                the same for `zhuxue --kiosk` and `zhuxue --hall-display`, whose
+//                                files and server link load after the first frame
 #include "bench.hpp"
 
 #include "client/app/app.hpp"
@@ -169,6 +172,43 @@ void benchClient(bench::Context& ctx) {
                 {"seed_ms", seedMs}});
 }
 
+// The kiosk and the hall display: exec to the first frame, beside a bare window in the same run.
+// Their hall server is a port nobody listens on (a hall whose server is away).
+void benchKioskAndDisplay(bench::Context& ctx) {
+    test::TempDir dir("zhuxue-bench-kiosk");
+    test::Xvfb x(1280, 800);
+    if (x.display().empty())
+        throw std::runtime_error("Xvfb: " + x.error());
+    fs::path ready = dir / "ready";
+    std::string bin = test::binPath("zhuxue").string();
+    for (const char* device : {"kiosk", "display"}) {
+        fs::create_directories(dir / device);
+        std::ofstream(dir / device / "settings.json") << R"({"kiosk_pin": "2468"})";
+        std::ofstream(dir / device / "hall_device.json")
+            << R"({"url": "http://127.0.0.1:9", "device": "bench", "token": "bench"})";
+    }
+    int runs = ctx.quick ? 3 : 9;
+    std::vector<double> kiosk, display, bare;
+    for (int i = 0; i < runs; ++i) {
+        Start b = startOnce({bin, "--bare-window", "--ready-file", ready.string()}, x.display(), ready);
+        Start k = startOnce({bin, "--kiosk", "--data-dir", (dir / "kiosk").string(), "--ready-file", ready.string()},
+                            x.display(), ready);
+        Start h = startOnce(
+            {bin, "--hall-display", "--data-dir", (dir / "display").string(), "--ready-file", ready.string()},
+            x.display(), ready);
+        if (b.ms < 0 || k.ms < 0 || h.ms < 0)
+            throw std::runtime_error("a window did not show its first frame");
+        bare.push_back(b.ms);
+        kiosk.push_back(k.ms);
+        display.push_back(h.ms);
+    }
+    ctx.report("kiosk.start_to_first_frame", bench::percentile(kiosk, 50), "ms",
+               {{"bare_imgui_glfw_ms", bench::percentile(bare, 50)}, {"runs", runs}, {"under", "Xvfb"}});
+    ctx.report("hall_display.start_to_first_frame", bench::percentile(display, 50), "ms",
+               {{"bare_imgui_glfw_ms", bench::percentile(bare, 50)}, {"runs", runs}, {"under", "Xvfb"}});
+}
+
 ZHUXUE_BENCH("client", benchClient);
+ZHUXUE_BENCH("kiosk_hall", benchKioskAndDisplay);
 
 } // namespace

@@ -72,6 +72,8 @@ struct KioskFixture {
         kiosk = std::make_unique<ui::kiosk::KioskClient>(*app, dir / "kiosk");
         d = std::make_unique<app::driver::Driver>(*app, [this](app::App&) { kiosk->draw(); });
         d->frame(3);
+        // The policy, hall and consent files load on the kiosk's worker after the first frame.
+        REQUIRE(d->frameUntil([&] { return kiosk->ready(); }));
     }
     ~KioskFixture() {
         d.reset();
@@ -91,6 +93,33 @@ struct KioskFixture {
         REQUIRE_MESSAGE(d->typeInto("##kiosk.name", name), d->why());
         d->frame();
         click("##kiosk.next");
+    }
+    // A renewal: the student consents and types name, ID and phone; stops at the materials step.
+    void renewalWithDetails(const std::string& name, const std::string& idNumber, const std::string& phone) {
+        click("##kiosk.choose.renewal");
+        click("##kiosk.next");
+        while (kiosk->step() != ui::kiosk::Step::Consent && kiosk->step() != ui::kiosk::Step::StudentName)
+            click("##kiosk.answer.yes");
+        if (kiosk->step() == ui::kiosk::Step::Consent) {
+            click("##kiosk.consent.student");
+            click("##kiosk.next");
+        }
+        REQUIRE(kiosk->step() == ui::kiosk::Step::StudentName);
+        typeName(name);
+        keypadType(idNumber);
+        click("##kiosk.next");
+        keypadType(phone);
+        click("##kiosk.next");
+        REQUIRE(kiosk->step() == ui::kiosk::Step::Materials);
+    }
+    // From the materials step: "take a number now"; returns the ticket's code.
+    std::string takeNumber() {
+        REQUIRE(kiosk->step() == ui::kiosk::Step::Materials);
+        click("##kiosk.next");
+        click("##kiosk.take.now");
+        REQUIRE(d->frameUntil([&] { return kiosk->step() == ui::kiosk::Step::Ticket; }));
+        REQUIRE(kiosk->ticket().has_value());
+        return kiosk->ticket()->code;
     }
     std::string shown() const {
         std::string all;

@@ -23,7 +23,8 @@ struct StaffFixture {
     // and check records through it. The client's stores follow who is signed in (Locked before).
     std::unique_ptr<store::Store> office;
 
-    explicit StaffFixture(std::string language = "zh-CN") {
+    // window: a real window (under Xvfb, for screenshots) instead of headless frames.
+    explicit StaffFixture(std::string language = "zh-CN", bool window = false) {
         REQUIRE_MESSAGE(app::driver::itemHooksAvailable(),
                         "ImGui was built without item hooks (Debian's libimgui): run ./dev.sh build once");
         auto texts = app::Texts::load(assetsDir());
@@ -33,7 +34,10 @@ struct StaffFixture {
         app::Settings settings;
         settings.language = language;
         app = std::make_unique<app::App>(opt, settings, std::move(*texts));
-        REQUIRE(app->openHeadless(1280, 800).ok());
+        if (window)
+            REQUIRE(app->open().ok());
+        else
+            REQUIRE(app->openHeadless(1280, 800).ok());
         client = std::make_unique<ui::StaffClient>(*app, dir.path());
         REQUIRE(client->store() != nullptr);
         REQUIRE(client->accounts() != nullptr);
@@ -66,6 +70,13 @@ struct StaffFixture {
         REQUIRE_MESSAGE(d->frameUntil([&] { return ctx().account.has_value(); }),
                         "sign-in did not finish; text: ", shown());
         d->frame(2);
+    }
+
+    // Opens the hall queue panel on the home screen (signed in, device linked to a hall server).
+    void openQueuePanel() {
+        REQUIRE(d->frameUntil([&] { return d->exists("##queue"); }));
+        REQUIRE(d->click("##queue"));
+        REQUIRE_MESSAGE(d->frameUntil([&] { return d->exists("##queue.next"); }), shown());
     }
 
     std::string shown() const {

@@ -195,27 +195,6 @@ TEST_CASE("just asking: policy card, then a number for the enquiry windows") {
     CHECK(f.showsAnywhere("4、5"));
 }
 
-namespace {
-// A renewal: the student consents and types name, ID and phone; stops at the materials step.
-void renewalWithDetails(KioskFixture& f) {
-    f.click("##kiosk.choose.renewal");
-    f.click("##kiosk.next");
-    while (f.kiosk->step() != Step::Consent && f.kiosk->step() != Step::StudentName)
-        f.click("##kiosk.answer.yes");
-    if (f.kiosk->step() == Step::Consent) {
-        f.click("##kiosk.consent.student");
-        f.click("##kiosk.next");
-    }
-    REQUIRE(f.kiosk->step() == Step::StudentName);
-    f.typeName("屈亮");
-    f.keypadType(kStudentId);
-    f.click("##kiosk.next");
-    f.keypadType("13800138000");
-    f.click("##kiosk.next");
-    REQUIRE(f.kiosk->step() == Step::Materials);
-}
-} // namespace
-
 TEST_CASE("server down: the family's details wait sealed on the kiosk and reach staff later") {
     // The kiosk met its server once (it knows the seal key), then the server went away.
     KioskFixture f;
@@ -225,7 +204,7 @@ TEST_CASE("server down: the family's details wait sealed on the kiosk and reach 
         CHECK_FALSE(ui::kiosk::SealedOutbox(f.dir / "kiosk").sealKey(&client).empty());
     }
     f.server->stop();
-    renewalWithDetails(f);
+    f.renewalWithDetails("屈亮", kStudentId, "13800138000");
     REQUIRE(f.kiosk->step() == Step::Materials);
     f.click("##kiosk.next");
     f.click("##kiosk.take.now");
@@ -258,7 +237,7 @@ TEST_CASE("server down: the family's details wait sealed on the kiosk and reach 
 
 TEST_CASE("a kiosk that never reached its server keeps no details and says to tell staff") {
     KioskFixture f(false);
-    renewalWithDetails(f);
+    f.renewalWithDetails("屈亮", kStudentId, "13800138000");
     f.click("##kiosk.next");
     f.click("##kiosk.take.now");
     REQUIRE(f.d->frameUntil([&] { return f.kiosk->step() == Step::Ticket; }, std::chrono::seconds(15)));

@@ -25,6 +25,21 @@ int colourCount(const fs::path& png) {
     auto [rc, out] = runShell("identify -format '%k' '" + png.string() + "'");
     return rc == 0 ? std::atoi(out.c_str()) : -1;
 }
+
+// Of the ink (dark text pixels) in a region of a screenshot, the share that is only half dark.
+// Text from glyphs baked at its size has edges about a pixel wide; a glyph baked small and
+// scaled up four times has soft edges several pixels wide, so most of its ink is half dark.
+double softInkShare(const fs::path& png, const std::string& region) {
+    auto lighterThan = [&](int percent) {
+        auto [rc, out] = runShell("convert '" + png.string() + "' -crop " + region +
+                                  " +repage -colorspace Gray -threshold " + std::to_string(percent) +
+                                  "% -format '%[fx:mean]' info:");
+        return rc == 0 ? std::atof(out.c_str()) : -1.0;
+    };
+    double light = lighterThan(80), notDark = lighterThan(20);
+    double ink = 1 - light;
+    return ink > 0.01 && light >= 0 ? (notDark - light) / ink : 1.0;
+}
 } // namespace
 
 TEST_CASE("screenshots of every kiosk step on a real window") {
@@ -84,6 +99,11 @@ TEST_CASE("screenshots of every kiosk step on a real window") {
     f.click("##kiosk.take.now");
     REQUIRE(f.d->frameUntil([&] { return f.kiosk->step() == Step::Ticket; }));
     shot("11_ticket");
+    // The number is the one thing a family must read from afar: sharp, not a blurred scale-up.
+    // The region holds only the centred number (the other lines start at the left edge).
+    double soft = softInkShare(artifactPath("kiosk_11_ticket.png"), "480x200+400+160");
+    MESSAGE("ticket number: share of half-dark ink " << soft);
+    CHECK(soft < 0.35);
     f.kiosk->pretendIdle(45);
     f.d->frame();
     shot("12_idle_countdown");

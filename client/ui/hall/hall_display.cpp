@@ -32,24 +32,30 @@ std::string findEspeak() {
 }
 
 HallDisplay::HallDisplay(app::App& app, std::filesystem::path dataDir)
-    : m_app(app), m_dataDir(std::move(dataDir)), m_espeak(findEspeak()) {
-    std::filesystem::path cfg = assetsDir() / "hall" / "windows.json";
-    if (const char* env = std::getenv("ZHUXUE_HALL_CONFIG"); env && *env)
-        cfg = env;
-    if (auto h = zhuxue::hall::loadHallConfig(cfg.string()))
-        m_hall = std::move(*h);
-    if (auto l = readHallLink(m_dataDir); l && l->usable())
-        m_link = *l;
-    else if (!app.settings().serverUrl.empty() && !app.settings().enrollmentCode.empty())
-        if (auto r = enrollHallDevice(m_dataDir, app.settings().serverUrl, app.settings().enrollmentCode,
-                                      "叫号屏 hall display"))
-            m_link = *r;
+    : m_app(app), m_dataDir(std::move(dataDir)) {
     m_app.settings().fontSize = std::max(m_app.settings().fontSize, 40.0f);
     m_app.applyTextSize();
-    // Ask the server once a second on a thread of our own; results reach the frame through the
-    // main-thread queue.
-    m_thread = std::thread([this] {
-        QueueClient client(m_link);
+    // The first frame comes first: the hall configuration, the device link (enrolling on a first
+    // start) and espeak-ng are looked up on the display's own thread, which then asks the server
+    // once a second; results reach the frame through the main-thread queue.
+    m_thread = std::thread([this, url = app.settings().serverUrl, code = app.settings().enrollmentCode] {
+        std::filesystem::path cfg = assetsDir() / "hall" / "windows.json";
+        if (const char* env = std::getenv("ZHUXUE_HALL_CONFIG"); env && *env)
+            cfg = env;
+        auto hallConfig = zhuxue::hall::loadHallConfig(cfg.string());
+        std::string espeak = findEspeak();
+        HallLink link;
+        if (auto l = readHallLink(m_dataDir); l && l->usable())
+            link = *l;
+        else if (!url.empty() && !code.empty())
+            if (auto r = enrollHallDevice(m_dataDir, url, code, "叫号屏 hall display"))
+                link = *r;
+        m_app.queue().post([this, hallConfig, espeak] {
+            if (hallConfig)
+                m_hall = *hallConfig;
+            m_espeak = espeak;
+        });
+        QueueClient client(link);
         std::unique_lock lock(m_mutex);
         while (!m_stop) {
             lock.unlock();
@@ -174,13 +180,15 @@ void HallDisplay::draw() {
         ImGui::BeginChild(id.c_str(), ImVec2(cardW, cardH), true);
         dataText(m_app, cat.format("hall.display.window", {{"window", std::to_string(w)}}));
         auto it = m_current.find(w);
-        std::string code = it != m_current.end() ? it->second.code : std::string(m_app.tr("hall.display.idle"));
-        float scale = it != m_current.end() ? std::min(4.0f, cardH / (ImGui::GetFontSize() * 1.8f)) : 1.2f;
-        ImGui::SetWindowFontScale(scale);
-        float tw = ImGui::CalcTextSize(code.c_str()).x;
-        ImGui::SetCursorPosX(std::max(8.0f, (cardW - tw) * 0.5f));
-        dataText(m_app, code);
-        ImGui::SetWindowFontScale(1.0f);
+        if (it != m_current.end()) {
+            codeText(m_app, it->second.code, std::min(ImGui::GetFontSize() * 4, cardH / 1.8f), cardW);
+        } else {
+            const char* idle = m_app.tr("hall.display.idle");
+            ImGui::SetWindowFontScale(1.2f);
+            ImGui::SetCursorPosX(std::max(8.0f, (cardW - ImGui::CalcTextSize(idle).x) * 0.5f));
+            dataText(m_app, idle);
+            ImGui::SetWindowFontScale(1.0f);
+        }
         ImGui::EndChild();
         ImGui::PopStyleColor();
     }

@@ -45,14 +45,13 @@ private:
     app::App& m_app;
     std::filesystem::path m_dataDir;
     std::optional<zhuxue::hall::HallConfig> m_hall;
-    HallLink m_link;
     std::map<int, HallTicket> m_current; // window -> ticket being served
     int m_latestWindow = 0;
     int64_t m_lastSeq = -1; // -1 until the first answer: calls made before start are not spoken
     bool m_connected = false;
     std::vector<std::string> m_announced;
     std::deque<std::string> m_toSpeak;
-    std::string m_espeak;
+    std::string m_espeak; // set with the hall configuration, before the first answer
     pid_t m_speaking = 0;
     int m_spoken = 0;
 

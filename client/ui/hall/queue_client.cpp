@@ -112,6 +112,54 @@ Status QueueClient::submit(const std::string& id, const std::string& sealed) {
     return {};
 }
 
+void FamilyDetails::wipe() {
+    for (std::string* f : {&ticketId, &code, &service, &township, &studentName, &studentId, &studentPhone, &coName,
+                           &coId, &coPhone}) {
+        sodium_memzero(f->data(), f->size());
+        f->clear();
+    }
+    submittedAt = 0;
+}
+
+FamilyDetails familyDetailsFromJson(const nlohmann::json& j) {
+    auto text = [](const nlohmann::json& o, const char* key) {
+        auto it = o.find(key);
+        return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    auto object = [](const nlohmann::json& o, const char* key) {
+        auto it = o.find(key);
+        return it != o.end() && it->is_object() ? *it : nlohmann::json::object();
+    };
+    FamilyDetails d;
+    d.ticketId = text(j, "ticket_id");
+    d.code = text(j, "code");
+    d.service = text(j, "service");
+    d.township = text(j, "township");
+    nlohmann::json st = object(j, "student"), co = object(j, "co_borrower");
+    d.studentName = text(st, "name");
+    d.studentId = text(st, "id_number");
+    d.studentPhone = text(st, "phone");
+    d.coName = text(co, "name");
+    d.coId = text(co, "id_number");
+    d.coPhone = text(co, "phone");
+    auto at = j.find("submitted_at");
+    d.submittedAt = at != j.end() && at->is_number_integer() ? at->get<int64_t>() : 0;
+    return d;
+}
+
+Result<std::optional<FamilyDetails>> QueueClient::familyDetails(const std::string& ticketId) {
+    auto j = call("GET", "/v1/queue/tickets/" + ticketId + "/submission");
+    if (!j) {
+        if (j.error().key == "hall.error.no_submission")
+            return std::optional<FamilyDetails>();
+        return j.error();
+    }
+    auto it = j->find("details");
+    if (it == j->end() || !it->is_object())
+        return Error("hall.error.bad_answer", {{"status", "200"}}, "no details in the answer");
+    return std::optional<FamilyDetails>(familyDetailsFromJson(*it));
+}
+
 HallTicket ticketFromJson(const nlohmann::json& j) {
     HallTicket t;
     t.id = j.value("id", "");

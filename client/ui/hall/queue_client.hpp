@@ -31,6 +31,17 @@ struct SlotDay {
     std::vector<std::pair<std::string, int>> times; // time, places left
 };
 
+// What a family entered at the kiosk for one ticket or appointment, as staff receive it.
+struct FamilyDetails {
+    std::string ticketId, code, service, township;
+    std::string studentName, studentId, studentPhone;
+    std::string coName, coId, coPhone;
+    int64_t submittedAt = 0;
+    void wipe(); // overwrites every field, for when staff are done with it
+};
+// Reads the JSON object the kiosk sealed (KioskClient::detailsJson plus ticket_id and code).
+FamilyDetails familyDetailsFromJson(const nlohmann::json& j);
+
 // Where the hall device's token lives: <dataDir>/hall_device.json {"url", "device", "token"}
 // (mode 0600). Written by enrollHallDevice or by an installer.
 struct HallLink {
@@ -62,6 +73,10 @@ public:
     Result<std::string> sealKey();
     // Hands in one sealed submission (raw sealed bytes; idempotent on id).
     Status submit(const std::string& id, const std::string& sealed);
+    // What the family entered at the kiosk for this ticket or appointment id; nullopt when they
+    // entered nothing there (404). Error hall.error.submission_out_of_scope (403) when the kiosk
+    // belongs to a county this device is not enrolled for.
+    Result<std::optional<FamilyDetails>> familyDetails(const std::string& ticketId);
     static bool unreachable(const Error& e);
 
 private:

@@ -1,7 +1,10 @@
 #include "keypad.hpp"
 
 #include "client/app/app.hpp"
+#include "client/ui/widgets/fields.hpp"
 
+#include <algorithm>
+#include <cfloat>
 #include <imgui.h>
 
 namespace zhuxue::ui::kiosk {
@@ -9,6 +12,9 @@ namespace zhuxue::ui::kiosk {
 bool keypad(app::App& app, const char* id, std::string& value, const KeypadOptions& o) {
     static const char* kRows[4][3] = {{"1", "2", "3"}, {"4", "5", "6"}, {"7", "8", "9"}, {"X", "0", "<"}};
     bool changed = false;
+    // Never shorter than the label: a cramped screen shrinks the gaps, not the words.
+    const float minHeight = ImGui::GetFontSize() + ImGui::GetStyle().FramePadding.y * 2;
+    const float keyHeight = std::max(o.keyHeight, minHeight);
     ImGui::PushID(id);
     for (auto& row : kRows) {
         for (int c = 0; c < 3; ++c) {
@@ -17,7 +23,7 @@ bool keypad(app::App& app, const char* id, std::string& value, const KeypadOptio
                 ImGui::SameLine();
             if (key == "<") {
                 std::string label = std::string(app.tr("kiosk.keypad.delete")) + "##kp.delete";
-                if (ImGui::Button(label.c_str(), ImVec2(o.keyWidth, o.keyHeight)) && !value.empty()) {
+                if (ImGui::Button(label.c_str(), ImVec2(o.keyWidth, keyHeight)) && !value.empty()) {
                     value.pop_back();
                     changed = true;
                 }
@@ -27,7 +33,7 @@ bool keypad(app::App& app, const char* id, std::string& value, const KeypadOptio
             if (!enabled)
                 ImGui::BeginDisabled();
             std::string label = key + "##kp" + key;
-            if (ImGui::Button(label.c_str(), ImVec2(o.keyWidth, o.keyHeight)) && enabled &&
+            if (ImGui::Button(label.c_str(), ImVec2(o.keyWidth, keyHeight)) && enabled &&
                 value.size() < o.maxLength) {
                 value += key;
                 changed = true;
@@ -37,7 +43,7 @@ bool keypad(app::App& app, const char* id, std::string& value, const KeypadOptio
         }
     }
     std::string clear = std::string(app.tr("kiosk.keypad.clear")) + "##kp.clear";
-    if (ImGui::Button(clear.c_str(), ImVec2(o.keyWidth * 3 + ImGui::GetStyle().ItemSpacing.x * 2, o.keyHeight * 0.8f)) &&
+    if (ImGui::Button(clear.c_str(), ImVec2(o.keyWidth * 3 + ImGui::GetStyle().ItemSpacing.x * 2, std::max(keyHeight * 0.8f, minHeight))) &&
         !value.empty()) {
         value.assign(value.size(), '\0');
         value.clear();
@@ -47,16 +53,18 @@ bool keypad(app::App& app, const char* id, std::string& value, const KeypadOptio
     return changed;
 }
 
-std::string maskIdNumber(const std::string& id) {
-    if (id.size() < 11)
-        return std::string(id.size(), '*');
-    return id.substr(0, 6) + std::string(id.size() - 10, '*') + id.substr(id.size() - 4);
-}
-
-std::string maskPhone(const std::string& phone) {
-    if (phone.size() < 8)
-        return std::string(phone.size(), '*');
-    return phone.substr(0, 3) + std::string(phone.size() - 7, '*') + phone.substr(phone.size() - 4);
+void keypadDisplay(app::App& app, const char* id, const std::string& shown, const char* hint, float width) {
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(1, 1, 1, 1));
+    ImGui::BeginChild(id, ImVec2(width > 0 ? width : -FLT_MIN, 70), true);
+    if (shown.empty()) {
+        ImGui::TextDisabled("%s", hint);
+    } else {
+        ImGui::SetWindowFontScale(1.3f);
+        dataText(app, shown);
+        ImGui::SetWindowFontScale(1.0f);
+    }
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
 }
 
 } // namespace zhuxue::ui::kiosk

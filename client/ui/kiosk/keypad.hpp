@@ -19,9 +19,9 @@ struct KeypadOptions {
 // "##kp.delete", "##kp.clear" (for the driver). Returns true when value changed.
 bool keypad(app::App& app, const char* id, std::string& value, const KeypadOptions& options = {});
 
-// "110105********002X": the first 6 and last 4 characters stay, the rest become '*'.
-std::string maskIdNumber(const std::string& id);
-// "138****5678".
-std::string maskPhone(const std::string& phone);
+// The box above the pad with what was typed, large on white (people check it against the card
+// digit by digit); while it is empty, `hint` in grey, so the box never reads as a blank gap.
+// `width` 0: the whole row.
+void keypadDisplay(app::App& app, const char* id, const std::string& shown, const char* hint, float width = 0);
 
 } // namespace zhuxue::ui::kiosk

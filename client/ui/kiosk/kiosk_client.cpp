@@ -63,27 +63,59 @@ bool KioskDraft::empty() const {
            consentSha256.empty() && studentConsentMs == 0 && coConsentMs == 0;
 }
 
+// What the kiosk reads from disk before a family can go past the first step.
+struct KioskClient::Loaded {
+    std::optional<zhuxue::hall::HallConfig> hall;
+    std::optional<core::PolicySet> policies;
+    std::optional<store::ConsentText> consentText;
+    hall::HallLink link;
+};
+
+KioskClient::Loaded KioskClient::load(const std::filesystem::path& dataDir) {
+    Loaded out;
+    if (auto h = zhuxue::hall::loadHallConfig(hallConfigFile().string()))
+        out.hall = std::move(*h);
+    if (auto p = app::loadPolicies(assetsDir()))
+        out.policies = std::move(*p);
+    if (auto c = store::loadCurrentConsentText(assetsDir()))
+        out.consentText = std::move(*c);
+    if (auto l = hall::readHallLink(dataDir); l && l->usable())
+        out.link = *l;
+    return out;
+}
+
 KioskClient::KioskClient(app::App& app, std::filesystem::path dataDir)
     : m_app(app), m_dataDir(std::move(dataDir)), m_config(KioskConfig::load(m_dataDir)),
       m_offline(m_dataDir, m_config.prefix), m_outbox(m_dataDir) {
-    if (auto h = zhuxue::hall::loadHallConfig(hallConfigFile().string()))
-        m_hall = std::move(*h);
-    if (auto p = app::loadPolicies(assetsDir()))
-        m_policies = std::move(*p);
-    if (auto c = store::loadCurrentConsentText(assetsDir()))
-        m_consentText = std::move(*c);
-    if (auto l = hall::readHallLink(m_dataDir); l && l->usable()) {
-        m_link = *l;
-    } else if (!app.settings().serverUrl.empty() && !app.settings().enrollmentCode.empty()) {
-        // First start of a kiosk set up with a server and a one-time code: enrol in the background.
-        std::string url = app.settings().serverUrl, code = app.settings().enrollmentCode;
-        m_worker.run([this, url, code] {
-            auto r = hall::enrollHallDevice(m_dataDir, url, code, "自助机 kiosk");
-            if (r)
-                m_app.queue().post([this, link = *r] { m_link = link; });
-            m_app.wake();
+    // The first frame comes before the files are read: they load on the worker (its first job,
+    // so every later job finds them), and the choices wait for them.
+    std::weak_ptr<int> alive = m_alive;
+    m_worker.run([this, alive, dir = m_dataDir, url = app.settings().serverUrl,
+                  code = app.settings().enrollmentCode] {
+        auto loaded = std::make_shared<Loaded>(load(dir));
+        bool linked = loaded->link.usable();
+        m_app.queue().post([this, alive, loaded] {
+            if (alive.expired())
+                return;
+            m_hall = std::move(loaded->hall);
+            m_policies = std::move(loaded->policies);
+            m_consentText = std::move(loaded->consentText);
+            m_link = loaded->link;
+            m_ready = true;
         });
-    }
+        m_app.wake();
+        if (linked || url.empty() || code.empty())
+            return;
+        // First start of a kiosk set up with a server and a one-time code: enrol (tickets are
+        // issued locally meanwhile).
+        if (auto r = hall::enrollHallDevice(dir, url, code, "自助机 kiosk")) {
+            m_app.queue().post([this, alive, link = *r] {
+                if (!alive.expired())
+                    m_link = link;
+            });
+            m_app.wake();
+        }
+    });
     // Large text for people who rarely use computers.
     m_app.settings().fontSize = std::max(m_app.settings().fontSize, 34.0f);
     m_app.applyTextSize();
@@ -244,10 +276,15 @@ void KioskClient::draw() {
     ImGui::SetWindowFontScale(1.2f);
     ImGui::TextColored(ImVec4(0.10f, 0.25f, 0.50f, 1.0f), "%s", m_app.tr("kiosk.title"));
     ImGui::SetWindowFontScale(1.0f);
-    if (m_index > 0 && m_path.size() > 1) {
+    // "Step n of N" counts the questions up to "take a number"; the township, time and ticket
+    // screens after it carry no count (a total that grows as one goes on confuses people).
+    std::size_t total = 0;
+    while (total < m_path.size() && m_path[total] != Step::Take)
+        ++total;
+    if (m_index > 0 && total < m_path.size() && m_index <= total) {
         ImGui::SameLine();
         std::string stepText = m_app.texts().current().format(
-            "kiosk.step", {{"n", std::to_string(m_index)}, {"total", std::to_string(m_path.size() - 1)}});
+            "kiosk.step", {{"n", std::to_string(m_index)}, {"total", std::to_string(total)}});
         ImGui::TextDisabled("  %s", stepText.c_str());
     }
     float staffW = ImGui::CalcTextSize(m_app.tr("kiosk.staff")).x + 40;
@@ -275,10 +312,11 @@ void KioskClient::drawPin() {
                                              ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_AlwaysAutoResize);
     ImGui::TextUnformatted(m_app.tr("kiosk.pin.title"));
     ImGui::TextUnformatted(m_app.tr("kiosk.pin.prompt"));
-    std::string dots(m_pin.size() * 3, ' ');
+    const float keyW = 110, padW = keyW * 3 + ImGui::GetStyle().ItemSpacing.x * 2;
+    std::string dots;
     for (std::size_t i = 0; i < m_pin.size(); ++i)
-        dots.replace(i * 3, 3, "●");
-    ImGui::Text("%s", dots.empty() ? " " : dots.c_str());
+        dots += i ? " ●" : "●";
+    keypadDisplay(m_app, "##kiosk.pin.typed", dots, m_app.tr("kiosk.field.keypad_hint"), padW);
     double now = ImGui::GetTime();
     bool locked = now < m_pinLockedUntil;
     if (locked) {
@@ -290,9 +328,10 @@ void KioskClient::drawPin() {
         dataText(m_app, m_app.tr("kiosk.pin.wrong"));
         ImGui::PopStyleColor();
     }
-    keypad(m_app, "pin", m_pin, {.allowX = false, .maxLength = 12, .keyWidth = 110, .keyHeight = 72});
+    keypad(m_app, "pin", m_pin, {.allowX = false, .maxLength = 12, .keyWidth = keyW, .keyHeight = 72});
     const std::string& pin = m_app.settings().kioskPin;
-    if (!locked && bigButton("kiosk.pin.exit", "kiosk.pin.exit")) {
+    const float halfW = (padW - ImGui::GetStyle().ItemSpacing.x) / 2;
+    if (!locked && bigButton("kiosk.pin.exit", "kiosk.pin.exit", halfW)) {
         if (!pin.empty() && m_pin == pin) {
             m_exitRequested = true;
             wipe();
@@ -306,8 +345,9 @@ void KioskClient::drawPin() {
         }
         wipeString(m_pin);
     }
-    ImGui::SameLine();
-    if (bigButton("kiosk.pin.cancel", "kiosk.pin.cancel")) {
+    if (!locked)
+        ImGui::SameLine();
+    if (bigButton("kiosk.pin.cancel", "kiosk.pin.cancel", halfW)) {
         wipeString(m_pin);
         m_pinOpen = false;
         m_pinWrong = false;

@@ -77,6 +77,9 @@ public:
     bool detailsSealed() const { return m_detailsSealed; }
     bool exitRequested() const { return m_exitRequested; }
     bool busy() const { return m_worker.busy() > 0 || m_waiting; }
+    // The hall configuration, policy and consent text are loaded (on the worker, after the first
+    // frame); until then the choices on the first step wait.
+    bool ready() const { return m_ready; }
     int wipes() const { return m_wipes; }
     const std::filesystem::path& lastPdf() const { return m_lastPdf; }
     // Everything the kiosk holds of the family (draft, findings, ticket, slots) is gone.
@@ -86,6 +89,8 @@ public:
     void pretendIdle(double seconds) { m_lastInput -= seconds; }
 
 private:
+    struct Loaded;
+    static Loaded load(const std::filesystem::path& dataDir);
     // kiosk_client.cpp: frame, idle wipe, staff PIN, server work
     void startService(const std::string& service);
     void go(Step s);
@@ -133,6 +138,8 @@ private:
     std::optional<core::PolicySet> m_policies;
     std::optional<store::ConsentText> m_consentText;
     hall::HallLink m_link;
+    bool m_ready = false;
+    std::shared_ptr<int> m_alive = std::make_shared<int>(0); // expires with this kiosk
     OfflineTickets m_offline;
     SealedOutbox m_outbox; // the family's details, sealed to the hall server (worker thread only)
     app::Worker m_worker;

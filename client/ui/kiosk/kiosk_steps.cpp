@@ -2,6 +2,7 @@
 #include "client/core/resident_id.hpp"
 #include "client/core/validation.hpp"
 #include "client/ui/widgets/fields.hpp"
+#include "client/ui/widgets/masking.hpp"
 #include "keypad.hpp"
 #include "kiosk_client.hpp"
 
@@ -98,6 +99,7 @@ void KioskClient::drawChoose() {
     ImGui::TextUnformatted(m_app.tr("kiosk.choose.question"));
     ImGui::SetWindowFontScale(1.0f);
     ImGui::Dummy(ImVec2(0, 8));
+    ImGui::BeginDisabled(!m_ready); // a moment after start, while the policy and hall load
     for (const char* s : {"first_loan", "renewal", "repayment", "enquiry"}) {
         std::string key = std::string("kiosk.choose.") + s;
         std::string id = std::string("kiosk.choose.") + s;
@@ -105,6 +107,7 @@ void KioskClient::drawChoose() {
         if (ImGui::Button(label.c_str(), ImVec2(-FLT_MIN, 110)))
             startService(s);
     }
+    ImGui::EndDisabled();
 }
 
 void KioskClient::drawCard() {
@@ -340,19 +343,25 @@ void KioskClient::drawNumber(const char* promptKey, std::string& value, bool isI
         navigation(true);
         return;
     }
-    ImGui::TextDisabled("%s", m_app.tr("kiosk.field.keypad_hint"));
-    // The number being typed, in a large box: people check it against the card digit by digit.
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(1, 1, 1, 1));
-    ImGui::BeginChild("##kiosk.number", ImVec2(-FLT_MIN, 70), true);
-    ImGui::SetWindowFontScale(1.3f);
-    dataText(m_app, value.empty() ? std::string(" ") : value);
-    ImGui::SetWindowFontScale(1.0f);
-    ImGui::EndChild();
-    ImGui::PopStyleColor();
+    keypadDisplay(m_app, "##kiosk.number", value, m_app.tr("kiosk.field.keypad_hint"));
     findingsFor(m_app, m_findings, "number");
+    // Four rows of keys and the shorter "clear" row share what the back/next row leaves; when
+    // an error message takes room, the gaps between the rows shrink before the keys do, so every
+    // label stays whole and the buttons stay on the screen.
     float avail = ImGui::GetContentRegionAvail().y - 130;
-    float keyH = std::clamp((avail - 5 * 16) / 4.8f, 56.0f, 90.0f);
-    if (keypad(m_app, "kiosk", value, {.allowX = isId, .maxLength = isId ? 18u : 11u, .keyWidth = 150, .keyHeight = keyH}))
+    const float minKey = ImGui::GetFontSize() + ImGui::GetStyle().FramePadding.y * 2;
+    float gap = ImGui::GetStyle().ItemSpacing.y;
+    float keyH = (avail - 5 * gap) / 4.8f;
+    if (keyH < minKey) {
+        keyH = minKey;
+        gap = std::max(6.0f, (avail - 4.8f * minKey) / 5);
+    }
+    keyH = std::min(keyH, 90.0f);
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, gap));
+    bool typed =
+        keypad(m_app, "kiosk", value, {.allowX = isId, .maxLength = isId ? 18u : 11u, .keyWidth = 150, .keyHeight = keyH});
+    ImGui::PopStyleVar();
+    if (typed)
         m_findings = {};
     ImGui::Dummy(ImVec2(0, 4));
     if (bigButton("kiosk.back", "kiosk.back", 300))
@@ -415,7 +424,9 @@ void KioskClient::drawTownship() {
     ImGui::SetWindowFontScale(1.2f);
     ImGui::TextUnformatted(m_app.tr("kiosk.book.township"));
     ImGui::SetWindowFontScale(1.0f);
-    ImGui::BeginChild("##kiosk.townships", ImVec2(0, ImGui::GetContentRegionAvail().y - 130));
+    // The navigation row below needs its gap, line, spacing and button (navigation()).
+    const float navigationHeight = 12 + 1 + 84 + ImGui::GetStyle().ItemSpacing.y * 4;
+    ImGui::BeginChild("##kiosk.townships", ImVec2(0, ImGui::GetContentRegionAvail().y - navigationHeight));
     int col = 0;
     float w = (ImGui::GetContentRegionAvail().x - 32) / 3;
     for (const auto& t : m_hall->townships) {
@@ -485,11 +496,7 @@ void KioskClient::drawTicket() {
     std::string code = m_ticket ? m_ticket->code : m_appointment ? m_appointment->code : "";
     std::string service = m_ticket ? m_ticket->service : m_appointment ? m_appointment->service : m_draft.service;
     ImGui::TextUnformatted(m_app.tr(appt ? "kiosk.ticket.appointment_code" : "kiosk.ticket.number"));
-    ImGui::SetWindowFontScale(4.0f);
-    float w = ImGui::CalcTextSize(code.c_str()).x;
-    ImGui::SetCursorPosX((io.DisplaySize.x - w) * 0.5f);
-    dataText(m_app, code);
-    ImGui::SetWindowFontScale(1.0f);
+    codeText(m_app, code, ImGui::GetFontSize() * 4, io.DisplaySize.x);
     dataText(m_app, serviceName(service));
     std::string windows = windowsOf(service);
     if (appt)

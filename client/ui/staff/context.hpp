@@ -27,6 +27,14 @@ enum class ScreenId { SignIn, Home, Search, Family, FirstLoan, HomeVisit, Settin
 enum class Permission { EditRecords, SignContracts, DecideReviews, SeeIncomes, Export, ManageAccounts, ChangeSettings };
 bool allowed(store::Role role, Permission p);
 
+// Details that start a first loan or renewal pre-filled (what a family entered at the kiosk): the
+// screen takes them once, staff still confirm every step, consent included.
+struct LoanPrefill {
+    bool renewal = false;
+    std::string name, idNumber, phone, township;
+    std::string coName, coIdNumber, coPhone;
+};
+
 struct Context {
     app::App& app;
     store::Store* store = nullptr;       // nullptr when the database could not be opened
@@ -47,6 +55,7 @@ struct Context {
     ScreenId screen = ScreenId::SignIn;
     std::vector<ScreenId> history;
     Uuid student; // the family page and journeys work on this student
+    std::optional<LoanPrefill> loanPrefill; // taken by the first-loan screen when it starts
     uint64_t dataVersion = 0; // bumped by every save, so pages showing records reload
 
     explicit Context(app::App& a) : app(a) {}

@@ -96,6 +96,25 @@ void FirstLoanScreen::start(Context& ctx) {
             }
         }
     }
+    if (ctx.loanPrefill) {
+        // What the family entered at the kiosk wins over an older file; staff check each step.
+        const LoanPrefill& p = *ctx.loanPrefill;
+        auto take = [](std::string& field, const std::string& value) {
+            if (!value.empty())
+                field = value;
+        };
+        take(m_name, p.name);
+        take(m_idNumber, p.idNumber);
+        take(m_phone, p.phone);
+        take(m_township, p.township);
+        take(m_coName, p.coName);
+        take(m_coIdNumber, p.coIdNumber);
+        take(m_coPhone, p.coPhone);
+        m_kind = p.renewal ? 1 : 0;
+        if (p.renewal)
+            m_freshman = false;
+        ctx.loanPrefill.reset();
+    }
 }
 
 core::MaterialFacts FirstLoanScreen::materialFacts() const {
@@ -631,7 +650,7 @@ void FirstLoanScreen::drawSigned(Context& ctx) {
 
 void FirstLoanScreen::draw(Context& ctx) {
     app::App& app = ctx.app;
-    if (!m_started || !(m_startedFor == ctx.student))
+    if (!m_started || !(m_startedFor == ctx.student) || ctx.loanPrefill)
         start(ctx);
     static const char* kSteps[] = {"ui.loan.step.consent", "ui.loan.step.student", "ui.loan.step.co_borrower", "ui.loan.step.school",
                                    "ui.loan.step.amount",  "ui.loan.step.materials",   "ui.loan.step.review",

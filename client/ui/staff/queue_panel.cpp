@@ -3,6 +3,8 @@
 #include "client/app/worker.hpp"
 #include "client/store/paths.hpp"
 #include "client/ui/widgets/fields.hpp"
+#include "client/ui/widgets/masking.hpp"
+#include "sync/engine/device_sync_store.hpp"
 
 #include <cstdlib>
 #include <imgui.h>
@@ -48,12 +50,18 @@ void QueuePanel::load(Context& ctx) {
     m_loading = true;
     std::filesystem::path dataDir = ctx.dataDir;
     app::App* app = &ctx.app;
-    ctx.worker->run([this, dataDir, app] {
+    store::Store* readStore = ctx.readStore; // the worker's connection
+    ctx.worker->run([this, dataDir, app, readStore] {
         std::filesystem::path cfg = assetsDir() / "hall" / "windows.json";
         if (const char* env = std::getenv("ZHUXUE_HALL_CONFIG"); env && *env)
             cfg = env;
         auto hall = zhuxue::hall::loadHallConfig(cfg.string());
         auto link = hall::readHallLink(dataDir);
+        // A staff device enrolled for sync (settings or zhuxue-cli enroll) uses that enrollment
+        // with the hall's server too: the queue routes take the same device token.
+        if (link && !link->usable() && readStore)
+            if (auto c = sync::deviceCredentials(*readStore); c && !c->url.empty() && !c->token.empty())
+                link = hall::HallLink{c->url, c->device, c->token};
         app->queue().post([this, hall, link] {
             m_loading = false;
             m_loaded = true;
@@ -129,10 +137,121 @@ void QueuePanel::act(Context& ctx, const std::string& what, int to) {
             if (what == "next" && !r->has_value())
                 m_notice = "hall.panel.empty";
             m_current = (what == "skip" || what == "transfer") ? std::nullopt : *r;
+            if (!m_current || m_current->id != m_familyFor)
+                closeFamily(); // the family left this window
             m_refreshedAt = -1e9; // the lists changed: fetch them again
         });
         app->wake();
     });
+}
+
+void QueuePanel::closeFamily() {
+    m_details.wipe();
+    m_family = Family::None;
+    m_familyFor.clear();
+    m_familyCode.clear();
+    m_familyError.clear();
+    m_knownStudent = Uuid{};
+}
+
+void QueuePanel::fetchFamily(Context& ctx, const std::string& ticketId, const std::string& code) {
+    if (ticketId.empty() || !ctx.worker || !m_link.usable())
+        return;
+    if (ticketId == m_familyFor && m_family != Family::Failed)
+        return;
+    closeFamily();
+    m_family = Family::Loading;
+    m_familyFor = ticketId;
+    m_familyCode = code;
+    app::App* app = &ctx.app;
+    hall::HallLink link = m_link;
+    store::Store* readStore = ctx.readStore; // the worker's connection
+    ctx.worker->run([this, app, link, ticketId, readStore] {
+        hall::QueueClient client(link);
+        auto r = client.familyDetails(ticketId);
+        Uuid known;
+        if (r && r->has_value() && readStore && !(*r)->studentId.empty())
+            if (auto found = readStore->studentsByIdNumber((*r)->studentId); found && !found->empty())
+                known = found->front().id;
+        app->queue().post([this, app, ticketId, r, known]() mutable {
+            if (ticketId != m_familyFor) { // staff moved on meanwhile
+                if (r && r->has_value())
+                    (*r)->wipe();
+                return;
+            }
+            if (!r) {
+                m_family = Family::Failed;
+                m_familyError = app->texts().current().format(r.error());
+            } else if (!r->has_value()) {
+                m_family = Family::Missing;
+            } else {
+                m_family = Family::Shown;
+                m_details = **r;
+                (*r)->wipe();
+                m_knownStudent = known;
+            }
+        });
+        if (r && r->has_value())
+            (*r)->wipe(); // the copy handed to the frame is the only one left
+        app->wake();
+    });
+}
+
+void QueuePanel::drawFamily(Context& ctx) {
+    if (m_family == Family::None)
+        return;
+    app::App& app = ctx.app;
+    const auto& texts = app.texts().current();
+    ImGui::Separator();
+    ImGui::TextUnformatted(app.tr("hall.panel.family_title"));
+    switch (m_family) {
+    case Family::None: break;
+    case Family::Loading:
+        dataTextDisabled(app, texts.format("hall.panel.family_loading", {{"code", m_familyCode}}));
+        break;
+    case Family::Missing:
+        dataTextWrapped(app, texts.format("hall.panel.family_none", {{"code", m_familyCode}}));
+        break;
+    case Family::Failed:
+        dataTextWrapped(app, texts.format("hall.panel.family_failed", {{"code", m_familyCode}, {"reason", m_familyError}}));
+        break;
+    case Family::Shown: {
+        const hall::FamilyDetails& d = m_details;
+        // Phone numbers only for staff, as in lists; ID numbers masked as on every staff screen.
+        auto phone = [&](const std::string& p) {
+            return p.empty() ? std::string("-")
+                             : ctx.can(Permission::SeeIncomes) ? p : std::string(app.tr("ui.common.staff_only"));
+        };
+        dataTextWrapped(app, texts.format("hall.panel.family_student", {{"name", d.studentName},
+                                                                        {"id", maskIdNumber(d.studentId)},
+                                                                        {"phone", phone(d.studentPhone)}}));
+        if (!d.coName.empty() || !d.coId.empty())
+            dataTextWrapped(app, texts.format("hall.panel.family_co", {{"name", d.coName},
+                                                                       {"id", maskIdNumber(d.coId)},
+                                                                       {"phone", phone(d.coPhone)}}));
+        const std::string& lang = app.settings().language;
+        if (!d.township.empty())
+            dataText(app, texts.format("hall.panel.family_township",
+                                       {{"township", townshipName(m_hall, d.township, lang)}}));
+        if (!m_knownStudent.isNil())
+            dataTextDisabled(app, app.tr("hall.panel.family_existing"));
+        bool renewal = d.service == "renewal";
+        if ((renewal || d.service == "first_loan") &&
+            button(app, renewal ? "hall.panel.start_renewal" : "hall.panel.start_first_loan",
+                   ctx.store != nullptr && ctx.can(Permission::EditRecords), "queue.start_loan")) {
+            // Chinese names of the township, as staff would type them.
+            ctx.loanPrefill = LoanPrefill{renewal,      d.studentName, d.studentId, d.studentPhone,
+                                          d.township.empty() ? std::string() : townshipName(m_hall, d.township, "zh-CN"),
+                                          d.coName,     d.coId,        d.coPhone};
+            ctx.student = m_knownStudent;
+            ctx.go(ScreenId::FirstLoan);
+        }
+        ImGui::SameLine();
+        break;
+    }
+    }
+    if (button(app, "hall.panel.family_close", true, "queue.family_close"))
+        closeFamily();
 }
 
 void QueuePanel::draw(Context& ctx) {
@@ -153,17 +272,16 @@ void QueuePanel::draw(Context& ctx) {
     const std::string& lang = app.settings().language;
     std::vector<int> windows = m_hall ? m_hall->windows() : std::vector<int>{};
 
+    // One click per window (a hall has a handful), "##queue.window.N" for the driver.
     ImGui::TextUnformatted(app.tr("hall.panel.my_window"));
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 5);
-    if (ImGui::BeginCombo("##queue.window", std::to_string(m_window).c_str())) {
-        for (int w : windows)
-            if (ImGui::Selectable(std::to_string(w).c_str(), w == m_window) && w != m_window) {
-                m_window = w;
-                m_current.reset();
-                m_refreshedAt = -1e9;
-            }
-        ImGui::EndCombo();
+    for (int w : windows) {
+        ImGui::SameLine();
+        std::string label = std::to_string(w) + "##queue.window." + std::to_string(w);
+        if (ImGui::RadioButton(label.c_str(), w == m_window) && w != m_window) {
+            m_window = w;
+            m_current.reset();
+            m_refreshedAt = -1e9;
+        }
     }
     if (m_current) {
         dataText(app, app.texts().current().format(
@@ -205,6 +323,11 @@ void QueuePanel::draw(Context& ctx) {
         act(ctx, "transfer", m_transferTo);
     if (!m_notice.empty())
         dataTextWrapped(app, m_notice.rfind("hall.", 0) == 0 ? std::string(app.tr(m_notice)) : m_notice);
+    if (m_current && m_current->id != m_autoFetchedFor) {
+        m_autoFetchedFor = m_current->id; // called (or found called at start): show who it is
+        fetchFamily(ctx, m_current->id, m_current->code);
+    }
+    drawFamily(ctx);
 
     ImGui::Separator();
     ImGui::TextUnformatted(app.tr("hall.panel.waiting"));
@@ -217,11 +340,17 @@ void QueuePanel::draw(Context& ctx) {
     ImGui::TextUnformatted(app.tr("hall.panel.today"));
     if (m_appointments.empty())
         dataTextDisabled(app, app.tr("hall.panel.no_appointments"));
-    for (const auto& a : m_appointments)
+    for (const auto& a : m_appointments) {
+        ImGui::PushID(a.id.c_str());
+        if (button(app, "hall.panel.open_appointment", !m_busy, "queue.appointment"))
+            fetchFamily(ctx, a.id, a.code);
+        ImGui::PopID();
+        ImGui::SameLine();
         dataText(app, app.texts().current().format(
                           "hall.panel.appointment",
                           {{"time", a.time}, {"code", a.code}, {"service", serviceName(m_hall, a.service, lang)},
                            {"township", townshipName(m_hall, a.township, lang)}}));
+    }
 }
 
 } // namespace zhuxue::ui

@@ -1,8 +1,11 @@
 #include "fields.hpp"
 
 #include "client/app/app.hpp"
+#include "client/core/text/line_break.hpp"
 
 #include <imgui_stdlib.h>
+
+#include <algorithm>
 
 namespace zhuxue::ui {
 
@@ -11,6 +14,23 @@ int g_multilineActiveFrame = -10; // Enter belongs to a multi-line field while o
 ImGuiContext* g_multilineContext = nullptr; // ...of this ImGui context (frame numbers are per context)
 const ImVec4 kError(0.75f, 0.10f, 0.10f, 1.0f);
 const ImVec4 kWarning(0.70f, 0.45f, 0.00f, 1.0f);
+// Text wrapped to the space left on the line by the Chinese line-breaking rules (no "。" alone
+// at the start of a line), drawn as one block like ImGui's own wrapped text.
+void wrappedText(std::string_view text) {
+    ImFont* font = ImGui::GetFont();
+    const float scale = ImGui::GetFontSize() / font->FontSize;
+    auto lines = text::breakLines(text, ImGui::GetContentRegionAvail().x, [&](char32_t cp) {
+        return font->GetCharAdvance(static_cast<ImWchar>(cp)) * scale;
+    });
+    std::string block;
+    block.reserve(text.size() + lines.size());
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        if (i)
+            block += '\n';
+        block.append(lines[i]);
+    }
+    ImGui::TextUnformatted(block.data(), block.data() + block.size());
+}
 } // namespace
 
 void dataText(app::App& app, std::string_view text) {
@@ -20,9 +40,23 @@ void dataText(app::App& app, std::string_view text) {
 
 void dataTextWrapped(app::App& app, std::string_view text) {
     app.see(text);
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(text.data(), text.data() + text.size());
-    ImGui::PopTextWrapPos();
+    wrappedText(text);
+}
+
+void codeText(app::App& app, std::string_view code, float sizePixels, float width) {
+    app.see(code);
+    ImFont* big = app.displayFont(sizePixels);
+    if (big)
+        ImGui::PushFont(big);
+    else // the frame that bakes the size: the text font scaled, this once
+        ImGui::SetWindowFontScale(sizePixels / ImGui::GetFont()->FontSize);
+    float w = ImGui::CalcTextSize(code.data(), code.data() + code.size()).x;
+    ImGui::SetCursorPosX(std::max(8.0f, (width - w) * 0.5f));
+    ImGui::TextUnformatted(code.data(), code.data() + code.size());
+    if (big)
+        ImGui::PopFont();
+    else
+        ImGui::SetWindowFontScale(1.0f);
 }
 
 void dataTextDisabled(app::App& app, std::string_view text) {
@@ -43,9 +77,7 @@ void findingsFor(app::App& app, const core::Findings& findings, std::string_view
         std::string text = message(app, f.message);
         app.see(text);
         ImGui::PushStyleColor(ImGuiCol_Text, f.severity == core::Severity::Error ? kError : kWarning);
-        ImGui::PushTextWrapPos(0.0f);
-        ImGui::TextUnformatted(text.c_str());
-        ImGui::PopTextWrapPos();
+        wrappedText(text);
         ImGui::PopStyleColor();
     }
 }

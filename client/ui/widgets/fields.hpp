@@ -19,6 +19,9 @@ namespace zhuxue::ui {
 void dataText(app::App& app, std::string_view text);
 void dataTextWrapped(app::App& app, std::string_view text);
 void dataTextDisabled(app::App& app, std::string_view text);
+// A queue number ("A023") in large type, centred in `width` (window coordinates from its left
+// edge): glyphs baked at sizePixels, so it stays sharp where scaled text would blur.
+void codeText(app::App& app, std::string_view code, float sizePixels, float width);
 // The message of an Error in the current language.
 std::string message(app::App& app, const Error& error);
 
