@@ -89,3 +89,52 @@ TEST_CASE("entries written before the chain existed are linked in by the next wr
     CHECK(mentions(problems(*store), "audit entry 1 was changed"));
     crypto::KeyVault::lock(dir.path());
 }
+
+TEST_CASE("entries written in a batch join the chain as they are written") {
+    test::TempDir dir;
+    auto store = storeWithTrail(dir.path());
+    auto student = [](int i) {
+        Student s;
+        s.id = newUuidV7();
+        s.county = "420527";
+        s.name = "批量" + std::to_string(i);
+        return s;
+    };
+    {
+        Batch rolledBack = store->batch(kStaff);
+        REQUIRE(rolledBack.save(student(0)).ok());
+    } // never committed: neither its entry nor its head stays
+    {
+        Batch b = store->batch(kStaff);
+        for (int i = 1; i <= 3; ++i)
+            REQUIRE(b.save(student(i)).ok());
+        REQUIRE(b.commit().ok());
+    }
+    REQUIRE(store->audit("print", RecordType::Student, Uuid{}, "420527", "notice", kStaff).ok());
+    CHECK(store->auditTrail(0, 100)->size() == 9);
+    CHECK(problems(*store).empty());
+    // The batch's entries are chained like the others: editing one is detected.
+    REQUIRE(store->db().exec("UPDATE audit_entry SET summary = 'x' WHERE seq = 7").ok());
+    CHECK(mentions(problems(*store), "audit entry 7 was changed"));
+    crypto::KeyVault::lock(dir.path());
+}
+
+TEST_CASE("a batch after entries written before the chain existed links them first") {
+    test::TempDir dir;
+    auto store = storeWithTrail(dir.path());
+    REQUIRE(store->db()
+                .exec("UPDATE audit_entry SET prev_hash = NULL, hash = NULL;"
+                      " DELETE FROM meta WHERE key = 'audit_head'")
+                .ok());
+    Batch b = store->batch(kStaff);
+    Student s;
+    s.id = newUuidV7();
+    s.county = "420527";
+    s.name = "批量";
+    REQUIRE(b.save(s).ok());
+    REQUIRE(b.commit().ok());
+    CHECK(problems(*store).empty());
+    REQUIRE(store->db().exec("UPDATE audit_entry SET summary = 'x' WHERE seq = 1").ok());
+    CHECK(mentions(problems(*store), "audit entry 1 was changed"));
+    crypto::KeyVault::lock(dir.path());
+}
