@@ -8,6 +8,7 @@
 #include "store_impl.hpp"
 
 #include <sodium.h>
+#include <sqlite3.h>
 
 #include <cstdio>
 
@@ -25,23 +26,48 @@ void put(std::string& out, std::string_view field) {
     out += field;
 }
 
-std::string entryHash(const std::string& prev, const Stmt& s) {
+std::string hashOf(const std::string& prev, const Uuid& id, std::string_view county,
+                   std::int64_t atMs, std::string_view user, const Uuid& device,
+                   std::string_view action, std::string_view recordType, const Uuid& recordId,
+                   std::string_view summary) {
     std::string msg;
     put(msg, prev);
-    put(msg, s.uuid(1).str());
-    put(msg, s.text(2));
-    put(msg, std::to_string(s.i64(3)));
-    put(msg, s.text(4));
-    put(msg, s.uuid(5).str());
-    put(msg, s.text(6));
-    put(msg, s.text(7));
-    put(msg, s.isNull(8) ? std::string("-") : s.uuid(8).str());
-    put(msg, s.text(9));
+    put(msg, id.str());
+    put(msg, county);
+    put(msg, std::to_string(atMs));
+    put(msg, user);
+    put(msg, device.str());
+    put(msg, action);
+    put(msg, recordType);
+    put(msg, recordId.isNil() ? std::string("-") : recordId.str());
+    put(msg, summary);
     unsigned char h[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(msg.data()), msg.size());
     char hex[2 * sizeof h + 1];
     sodium_bin2hex(hex, sizeof hex, h, sizeof h);
     return hex;
+}
+
+// A NULL record_id reads as the nil id, which hashes as "-" like NULL.
+std::string entryHash(const std::string& prev, const Stmt& s) {
+    return hashOf(prev, s.uuid(1), s.text(2), s.i64(3), s.text(4), s.uuid(5), s.text(6),
+                  s.text(7), s.uuid(8), s.text(9));
+}
+
+// meta 'audit_head' as (seq, hash); (0, "") before the first linked entry.
+Result<std::pair<std::int64_t, std::string>> readHead(Db& db) {
+    auto head = db.queryText("SELECT value FROM meta WHERE key = 'audit_head'");
+    if (!head)
+        return head.error();
+    std::pair<std::int64_t, std::string> out{0, std::string()};
+    if (*head) {
+        auto colon = (*head)->find(':');
+        if (colon != std::string::npos) {
+            out.first = std::stoll((*head)->substr(0, colon));
+            out.second = (*head)->substr(colon + 1);
+        }
+    }
+    return out;
 }
 
 Status writeHead(Db& db, std::int64_t seq, const std::string& hash) {
@@ -60,18 +86,10 @@ Status writeHead(Db& db, std::int64_t seq, const std::string& hash) {
 Status Store::Impl::chainAudit() {
     if (sodium_init() < 0)
         return Error("store.io_error", {}, "libsodium init failed");
-    auto head = db.queryText("SELECT value FROM meta WHERE key = 'audit_head'");
+    auto head = readHead(db);
     if (!head)
         return head.error();
-    std::string prev;
-    std::int64_t after = 0;
-    if (*head) {
-        auto colon = (*head)->find(':');
-        if (colon != std::string::npos) {
-            after = std::stoll((*head)->substr(0, colon));
-            prev = (*head)->substr(colon + 1);
-        }
-    }
+    auto [after, prev] = std::move(*head);
     auto sel = db.cached(std::string("SELECT ") + kColumns +
                          " FROM audit_entry WHERE seq > ? AND hash IS NULL ORDER BY seq");
     if (!sel)
@@ -104,6 +122,47 @@ Status Store::Impl::chainAudit() {
         (*up)->reset();
     }
     return writeHead(db, last, prev);
+}
+
+Status Store::Impl::appendLinkedAudit(const Uuid& id, std::string_view county, std::int64_t atMs,
+                                      std::string_view user, std::string_view action,
+                                      std::string_view recordType, const Uuid& recordId,
+                                      std::string_view summary) {
+    if (!batchAuditHead) {
+        // Entries not linked yet (written before version 4) come first, in seq order.
+        if (auto st = chainAudit(); !st)
+            return st;
+        auto head = readHead(db);
+        if (!head)
+            return head.error();
+        batchAuditHead = std::move(*head);
+    }
+    std::string hash = hashOf(batchAuditHead->second, id, county, atMs, user, device, action,
+                              recordType, recordId, summary);
+    auto st = db.cached("INSERT INTO audit_entry(id, county, at_ms, user, device, action,"
+                        " record_type, record_id, summary, prev_hash, hash)"
+                        " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return st.error();
+    Stmt& s = **st;
+    s.bindRef(1, id).bindRef(2, county).bind(3, atMs).bindRef(4, user).bindRef(5, device);
+    s.bindRef(6, action).bindRef(7, recordType).bindRef(8, recordId).bindRef(9, summary);
+    s.bindRef(10, batchAuditHead->second).bindRef(11, hash);
+    if (auto r = s.run(); !r)
+        return r;
+    batchAuditHead->first = sqlite3_last_insert_rowid(db.raw());
+    batchAuditHead->second = std::move(hash);
+    return {};
+}
+
+Status Store::Impl::finishAuditChain() {
+    if (!batchAuditHead)
+        return chainAudit();
+    auto [seq, hash] = std::move(*batchAuditHead);
+    batchAuditHead.reset();
+    if (hash.empty())
+        return {};
+    return writeHead(db, seq, hash);
 }
 
 Result<std::vector<std::string>> Store::Impl::verifyAuditChain() {

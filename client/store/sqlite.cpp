@@ -76,6 +76,16 @@ Stmt& Stmt::bind(int i, std::string_view text) {
     sqlite3_bind_text64(m_stmt, i, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
     return *this;
 }
+Stmt& Stmt::bindRef(int i, std::string_view text) {
+    sqlite3_bind_text64(m_stmt, i, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+    return *this;
+}
+Stmt& Stmt::bindRef(int i, const Uuid& id) {
+    if (id.isNil())
+        return bindNull(i);
+    sqlite3_bind_blob(m_stmt, i, id.bytes.data(), 16, SQLITE_STATIC);
+    return *this;
+}
 Stmt& Stmt::bind(int i, const Uuid& id) {
     if (id.isNil())
         return bindNull(i);
@@ -95,11 +105,11 @@ Result<bool> Stmt::step() {
     if (rc == SQLITE_ROW)
         return true;
     if (rc == SQLITE_DONE) {
-        reset();
+        sqlite3_reset(m_stmt);
         return false;
     }
     Error e = sqliteError(rc, sqlite3_sql(m_stmt) ? sqlite3_sql(m_stmt) : "step", m_db);
-    reset();
+    sqlite3_reset(m_stmt);
     return e;
 }
 
@@ -107,7 +117,8 @@ Status Stmt::run() {
     auto r = step();
     if (!r)
         return r.error();
-    reset();
+    if (*r) // a row came back: end the statement before the next use
+        sqlite3_reset(m_stmt);
     return {};
 }
 

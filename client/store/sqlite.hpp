@@ -39,6 +39,11 @@ public:
     Stmt& bind(int i, std::string_view text);
     Stmt& bind(int i, const char* text) { return bind(i, std::string_view(text)); }
     Stmt& bind(int i, const std::string& text) { return bind(i, std::string_view(text)); }
+    // Binds text without copying it: `text` must stay alive and unchanged until the statement
+    // has run (step() returned false or an error) or the parameter is bound again. For hot write
+    // paths whose values live in locals for the whole run.
+    Stmt& bindRef(int i, std::string_view text);
+    Stmt& bindRef(int i, const Uuid& id);
     Stmt& bind(int i, const Uuid& id);
     Stmt& bindBlob(int i, const void* data, int size);
     Stmt& bindNull(int i);
@@ -46,10 +51,12 @@ public:
         return v ? bind(i, *v) : bindNull(i);
     }
 
-    // true when a row is ready, false when done; Error on failure. Resets on done/error.
+    // true when a row is ready, false when done; Error on failure. Resets on done/error (the
+    // bindings stay: bind every parameter again before the next run, or reset()).
     Result<bool> step();
     // For statements that return no rows.
     Status run();
+    // Resets and clears every binding to NULL.
     void reset();
 
     bool isNull(int col) const;
@@ -84,7 +91,8 @@ public:
     sqlite3* raw() const { return m_db; }
 
     Status exec(std::string_view sql);
-    // A statement cached for the life of the connection (reset before it is handed out).
+    // A statement cached for the life of the connection (reset, bindings cleared, before it is
+    // handed out). The pointer stays valid until close().
     Result<Stmt*> cached(const std::string& sql);
     // A fresh statement owned by the caller.
     Result<Stmt> prepare(std::string_view sql);

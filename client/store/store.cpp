@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 namespace zhuxue::store {
 
 namespace {
@@ -215,14 +217,82 @@ std::string Store::Impl::lookupFor(const std::string& idNumber) const {
     return codec.lookupKey(normalizeIdNumber(idNumber));
 }
 
+Result<Stmt*> Store::Impl::upsertStmt(const TableSpec& t) {
+    Stmt*& p = tableStmts[static_cast<std::size_t>(t.type)].upsert;
+    if (!p) {
+        auto st = db.cached(upsertSql(t));
+        if (!st)
+            return st.error();
+        p = *st;
+    }
+    return p;
+}
+
+Result<Stmt*> Store::Impl::selectByIdStmt(const TableSpec& t) {
+    Stmt*& p = tableStmts[static_cast<std::size_t>(t.type)].selectById;
+    if (!p) {
+        auto st = db.cached(selectSql(t, "WHERE id = ?"));
+        if (!st)
+            return st.error();
+        p = *st;
+    }
+    return p;
+}
+
+namespace {
+// "INSERT INTO <head> VALUES(?, ...), (?, ...) <tail>" with `rows` rows of `columns` marks.
+std::string multiRowSql(std::string_view head, int columns, std::size_t rows,
+                        std::string_view tail) {
+    std::string row = "(?";
+    for (int i = 1; i < columns; ++i)
+        row += ", ?";
+    row += ")";
+    std::string sql = "INSERT INTO " + std::string(head) + " VALUES";
+    for (std::size_t r = 0; r < rows; ++r) {
+        sql += r ? ", " : " ";
+        sql += row;
+    }
+    sql += tail;
+    return sql;
+}
+} // namespace
+
+Result<Stmt*> Store::Impl::outboxInsert(std::size_t rows) {
+    Stmt*& p = outboxInserts.at(rows);
+    if (!p) {
+        auto st = db.cached(multiRowSql("outbox(change_id, record_type, record_id, county, field,"
+                                        " value, hlc, device, base_hlc)",
+                                        9, rows, ""));
+        if (!st)
+            return st.error();
+        p = *st;
+    }
+    return p;
+}
+
+Result<Stmt*> Store::Impl::versionUpsert(std::size_t rows) {
+    Stmt*& p = versionUpserts.at(rows);
+    if (!p) {
+        auto st = db.cached(multiRowSql("field_version(record_id, field, hlc, device, change_id)",
+                                        5, rows,
+                                        " ON CONFLICT(record_id, field) DO UPDATE SET"
+                                        " hlc = excluded.hlc, device = excluded.device,"
+                                        " change_id = excluded.change_id"));
+        if (!st)
+            return st.error();
+        p = *st;
+    }
+    return p;
+}
+
 Result<std::optional<FieldValues>> Store::Impl::readValues(const TableSpec& t, const Uuid& id) {
     if (auto k = requireKey(); !k)
         return k.error();
-    auto st = db.cached(selectSql(t, "WHERE id = ?"));
+    auto st = selectByIdStmt(t);
     if (!st)
         return st.error();
     Stmt& s = **st;
-    s.bind(1, id);
+    s.bindRef(1, id);
     auto row = s.step();
     if (!row)
         return row.error();
@@ -248,6 +318,9 @@ Status Store::Impl::saveClock() {
 Status Store::Impl::appendAudit(std::string_view action, RecordType type, const Uuid& recordId,
                                 std::string_view county, std::string_view summary,
                                 const std::string& user) {
+    if (batching)
+        return appendLinkedAudit(newUuidV7(), county, systemNowMs(), user, action, toCode(type),
+                                 recordId, summary);
     auto st = db.cached("INSERT INTO audit_entry(id, county, at_ms, user, device, action,"
                         " record_type, record_id, summary) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!st)
@@ -257,8 +330,6 @@ Status Store::Impl::appendAudit(std::string_view action, RecordType type, const 
     s.bind(6, action).bind(7, toCode(type)).bind(8, recordId).bind(9, summary);
     if (auto r = s.run(); !r)
         return r;
-    if (batching)
-        return {}; // linked once at commit (finishBatch), in seq order like one by one
     return chainAudit();
 }
 
@@ -317,11 +388,11 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
         }
     }
 
-    auto up = db.cached(upsertSql(t));
+    auto up = upsertStmt(t);
     if (!up)
         return up.error();
     Stmt& u = **up;
-    u.bind(1, id);
+    u.bindRef(1, id);
     for (std::size_t i = 0; i < values.size(); ++i)
         bindValue(u, static_cast<int>(i) + 2, t, i, values[i]);
     if (hasIdLookup(t)) {
@@ -352,40 +423,54 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
         }
     }
 
-    Hlc stamp = clock.send();
-    auto ob = db.cached("INSERT INTO outbox(change_id, record_type, record_id, county, field,"
-                        " value, hlc, device, base_hlc) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!ob)
-        return ob.error();
-    auto fv = db.cached("INSERT INTO field_version(record_id, field, hlc, device, change_id)"
-                        " VALUES(?, ?, ?, ?, ?) ON CONFLICT(record_id, field) DO UPDATE SET"
-                        " hlc = excluded.hlc, device = excluded.device,"
-                        " change_id = excluded.change_id");
-    if (!fv)
-        return fv.error();
+    // One stamp for the record's changes (they are one edit); one change id per field. The
+    // values, ids and names are bound by reference: they live in these locals until both
+    // statements have run.
+    const Hlc stamp = clock.send();
+    const auto hlc = static_cast<std::int64_t>(stamp.value);
     const std::string& county = values[0].get_ref<const std::string&>();
+    std::vector<Uuid> changeIds(changed.size());
+    std::vector<std::string> logged(changed.size());
     std::string summary;
-    for (std::size_t i : changed) {
-        const FieldSpec& f = t.fields[i];
-        Uuid change = newUuidV7();
-        Stmt& o = **ob;
-        o.bind(1, change).bind(2, t.table).bind(3, id).bind(4, county).bind(5, f.name);
-        o.bind(6, encodeLogged(t, f.name, values[i].dump()));
-        o.bind(7, static_cast<std::int64_t>(stamp.value)).bind(8, device);
-        if (auto it = versions.find(f.name); it != versions.end())
-            o.bind(9, static_cast<std::int64_t>(it->second.value));
-        else
-            o.bindNull(9);
-        if (auto st = o.run(); !st)
-            return st;
-        Stmt& v = **fv;
-        v.bind(1, id).bind(2, f.name).bind(3, static_cast<std::int64_t>(stamp.value));
-        v.bind(4, device).bind(5, change);
-        if (auto st = v.run(); !st)
-            return st;
+    for (std::size_t k = 0; k < changed.size(); ++k) {
+        const FieldSpec& f = t.fields[changed[k]];
+        changeIds[k] = newUuidV7();
+        logged[k] = values[changed[k]].dump();
+        if (f.sensitive)
+            logged[k] = codec.encode(t.table, f.name, logged[k]);
         if (!summary.empty())
             summary += ",";
         summary += f.name;
+    }
+    for (std::size_t from = 0; from < changed.size(); from += kRowsPerInsert) {
+        const std::size_t n = std::min(kRowsPerInsert, changed.size() - from);
+        auto ob = outboxInsert(n);
+        if (!ob)
+            return ob.error();
+        auto fv = versionUpsert(n);
+        if (!fv)
+            return fv.error();
+        Stmt& o = **ob;
+        Stmt& v = **fv;
+        for (std::size_t r = 0; r < n; ++r) {
+            const std::size_t k = from + r;
+            const std::string_view name = t.fields[changed[k]].name;
+            const int oc = static_cast<int>(r) * 9;
+            o.bindRef(oc + 1, changeIds[k]).bindRef(oc + 2, t.table).bindRef(oc + 3, id);
+            o.bindRef(oc + 4, county).bindRef(oc + 5, name).bindRef(oc + 6, logged[k]);
+            o.bind(oc + 7, hlc).bindRef(oc + 8, device);
+            if (auto it = versions.find(name); it != versions.end())
+                o.bind(oc + 9, static_cast<std::int64_t>(it->second.value));
+            else
+                o.bindNull(oc + 9);
+            const int vc = static_cast<int>(r) * 5;
+            v.bindRef(vc + 1, id).bindRef(vc + 2, name).bind(vc + 3, hlc);
+            v.bindRef(vc + 4, device).bindRef(vc + 5, changeIds[k]);
+        }
+        if (auto st = o.run(); !st)
+            return st;
+        if (auto st = v.run(); !st)
+            return st;
     }
     std::string_view act = !action.empty() ? action : (*existing ? "update" : "create");
     if (auto st = appendAudit(act, t.type, id, county, summary, who.user); !st)
@@ -406,7 +491,7 @@ Status Store::Impl::finishBatch() {
         if (auto st = updateSearch(id); !st)
             return st;
     searchPending.clear();
-    if (auto st = chainAudit(); !st)
+    if (auto st = finishAuditChain(); !st)
         return st;
     return saveClock();
 }
@@ -794,6 +879,7 @@ Batch::Batch(Store& store, Actor who)
         m_failed = m_tx->begun();
     m_store->m_impl->batching = true;
     m_store->m_impl->searchPending.clear();
+    m_store->m_impl->batchAuditHead.reset();
     m_store->m_impl->consentPending.clear();
 }
 
@@ -805,6 +891,7 @@ Batch::~Batch() {
     if (m_tx && m_store) { // never committed: rolled back with the transaction
         m_store->m_impl->batching = false;
         m_store->m_impl->searchPending.clear();
+        m_store->m_impl->batchAuditHead.reset();
     }
 }
 
@@ -844,6 +931,7 @@ Status Batch::commit() {
         if (auto st = impl.finishBatch(); !st)
             m_failed = st;
     impl.searchPending.clear();
+    impl.batchAuditHead.reset();
     if (!m_failed) {
         m_tx.reset(); // rolls back
         return m_failed;

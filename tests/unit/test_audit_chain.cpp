@@ -12,19 +12,30 @@ using namespace zhuxue::store;
 namespace {
 const Actor kStaff{"李老师"};
 
+Student student(std::string name) {
+    Student s;
+    s.id = newUuidV7();
+    s.county = "420527";
+    s.name = std::move(name);
+    return s;
+}
+
 std::unique_ptr<Store> storeWithTrail(const std::filesystem::path& dir) {
     auto store = Store::open(dir);
     REQUIRE(store.ok());
-    for (int i = 0; i < 4; ++i) {
-        Student s;
-        s.id = newUuidV7();
-        s.county = "420527";
-        s.name = "学生" + std::to_string(i);
-        REQUIRE((*store)->save(s, kStaff).ok());
-    }
+    for (int i = 0; i < 4; ++i)
+        REQUIRE((*store)->save(student("学生" + std::to_string(i)), kStaff).ok());
     REQUIRE((*store)->audit("export", RecordType::Student, Uuid{}, "420527", "roster 4 rows", kStaff)
                 .ok());
     return std::move(*store);
+}
+
+// As if the trail had been written before schema version 4 (no chain yet).
+void unlinkTrail(Store& store) {
+    REQUIRE(store.db()
+                .exec("UPDATE audit_entry SET prev_hash = NULL, hash = NULL;"
+                      " DELETE FROM meta WHERE key = 'audit_head'")
+                .ok());
 }
 
 std::vector<std::string> problems(Store& store) {
@@ -78,12 +89,44 @@ TEST_CASE("cutting entries off the end is detected") {
 TEST_CASE("entries written before the chain existed are linked in by the next write") {
     test::TempDir dir;
     auto store = storeWithTrail(dir.path());
-    REQUIRE(store->db()
-                .exec("UPDATE audit_entry SET prev_hash = NULL, hash = NULL;"
-                      " DELETE FROM meta WHERE key = 'audit_head'")
-                .ok());
+    unlinkTrail(*store);
     CHECK(problems(*store).empty()); // an old trail is not an error
     REQUIRE(store->audit("print", RecordType::Student, Uuid{}, "420527", "notice", kStaff).ok());
+    CHECK(problems(*store).empty());
+    REQUIRE(store->db().exec("UPDATE audit_entry SET summary = 'x' WHERE seq = 1").ok());
+    CHECK(mentions(problems(*store), "audit entry 1 was changed"));
+    crypto::KeyVault::lock(dir.path());
+}
+
+TEST_CASE("entries written in a batch join the chain as they are written") {
+    test::TempDir dir;
+    auto store = storeWithTrail(dir.path());
+    {
+        Batch rolledBack = store->batch(kStaff);
+        REQUIRE(rolledBack.save(student("批量0")).ok());
+    } // never committed: neither its entry nor its head stays
+    {
+        Batch b = store->batch(kStaff);
+        for (int i = 1; i <= 3; ++i)
+            REQUIRE(b.save(student("批量" + std::to_string(i))).ok());
+        REQUIRE(b.commit().ok());
+    }
+    REQUIRE(store->audit("print", RecordType::Student, Uuid{}, "420527", "notice", kStaff).ok());
+    CHECK(store->auditTrail(0, 100)->size() == 9);
+    CHECK(problems(*store).empty());
+    // The batch's entries are chained like the others: editing one is detected.
+    REQUIRE(store->db().exec("UPDATE audit_entry SET summary = 'x' WHERE seq = 7").ok());
+    CHECK(mentions(problems(*store), "audit entry 7 was changed"));
+    crypto::KeyVault::lock(dir.path());
+}
+
+TEST_CASE("a batch after entries written before the chain existed links them first") {
+    test::TempDir dir;
+    auto store = storeWithTrail(dir.path());
+    unlinkTrail(*store);
+    Batch b = store->batch(kStaff);
+    REQUIRE(b.save(student("批量")).ok());
+    REQUIRE(b.commit().ok());
     CHECK(problems(*store).empty());
     REQUIRE(store->db().exec("UPDATE audit_entry SET summary = 'x' WHERE seq = 1").ok());
     CHECK(mentions(problems(*store), "audit entry 1 was changed"));
