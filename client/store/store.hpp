@@ -250,8 +250,10 @@ public:
     Result<std::vector<OutboxChange>> pendingChanges(int limit);
     Result<std::int64_t> pendingCount();
     // The server stored these changes: they leave the outbox. Unknown ids are ignored, so an
-    // acknowledgement delivered twice is harmless.
-    Status markAcknowledged(std::span<const Uuid> changeIds);
+    // acknowledgement delivered twice is harmless. `after` (the sync engine's bookkeeping) runs
+    // in the same transaction.
+    Status markAcknowledged(std::span<const Uuid> changeIds,
+                            const std::function<Status()>& after = {});
     Result<std::optional<FieldVersion>> fieldVersion(const Uuid& recordId, std::string_view field);
     Result<std::vector<FieldVersion>> fieldVersions(const Uuid& recordId);
     // Stores remote changes in one transaction without creating outbox entries; the local clock

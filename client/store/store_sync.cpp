@@ -71,7 +71,8 @@ Result<std::int64_t> Store::pendingCount() {
     return n->value_or(0);
 }
 
-Status Store::markAcknowledged(std::span<const Uuid> changeIds) {
+Status Store::markAcknowledged(std::span<const Uuid> changeIds,
+                               const std::function<Status()>& after) {
     if (auto a = m_impl->mayWrite(); !a)
         return a;
     Transaction tx(m_impl->db);
@@ -85,6 +86,9 @@ Status Store::markAcknowledged(std::span<const Uuid> changeIds) {
         if (auto r = (*st)->run(); !r)
             return r;
     }
+    if (after)
+        if (auto r = after(); !r)
+            return r;
     return tx.commit();
 }
 
@@ -177,22 +181,35 @@ Status writeRemoteField(Store::Impl& impl, const TableSpec& t, int field, const 
         if (auto st = (*stub)->run(); !st)
             return st;
     }
-    auto ensure = impl.db.cached("INSERT INTO " + table +
-                                 "(id, county) VALUES(?, ?) ON CONFLICT(id) DO NOTHING");
-    if (!ensure)
-        return ensure.error();
-    (*ensure)->bind(1, c.recordId).bind(2, c.county);
-    if (auto st = (*ensure)->run(); !st)
-        return st;
-
+    // The record is created (id and county) when this is its first field here, else the field
+    // is updated: one statement either way.
     bool lookup = f.name == "id_number";
-    auto up = impl.db.cached("UPDATE " + table + " SET " + std::string(f.name) + " = ?" +
-                             (lookup ? ", id_lookup = ?" : "") + " WHERE id = ?");
+    const bool isCounty = f.name == "county";
+    std::string cols = "id, county", sets;
+    if (!isCounty) {
+        cols += ", " + std::string(f.name);
+        sets = std::string(f.name) + " = excluded." + std::string(f.name);
+    } else {
+        sets = "county = excluded.county";
+    }
+    if (lookup) {
+        cols += ", id_lookup";
+        sets += ", id_lookup = excluded.id_lookup";
+    }
+    auto up = impl.db.cached("INSERT INTO " + table + "(" + cols + ") VALUES(?, ?" +
+                             (isCounty ? "" : ", ?") + (lookup ? ", ?" : "") +
+                             ") ON CONFLICT(id) DO UPDATE SET " + sets);
     if (!up)
         return up.error();
     Stmt& u = **up;
-    impl.bindValue(u, 1, t, static_cast<std::size_t>(field), value);
+    u.bind(1, c.recordId);
     int next = 2;
+    if (isCounty) {
+        impl.bindValue(u, next++, t, static_cast<std::size_t>(field), value);
+    } else {
+        u.bind(next++, c.county);
+        impl.bindValue(u, next++, t, static_cast<std::size_t>(field), value);
+    }
     if (lookup) {
         std::string n = value.is_string() ? value.get<std::string>() : std::string();
         if (n.empty())
@@ -200,7 +217,6 @@ Status writeRemoteField(Store::Impl& impl, const TableSpec& t, int field, const 
         else
             u.bind(next++, impl.lookupFor(n));
     }
-    u.bind(next, c.recordId);
     if (auto st = u.run(); !st)
         return st;
 
@@ -219,12 +235,14 @@ Status writeRemoteField(Store::Impl& impl, const TableSpec& t, int field, const 
 
 namespace {
 
-// The body of applyRemote inside a transaction the caller holds. skipUnknown: changes this store
-// cannot hold are left out instead of failing the whole page (a pull must never get stuck).
-Status applyInTransaction(Store::Impl& impl, std::span<const RemoteApply> changes,
-                          bool skipUnknown) {
-    // record id -> (type, county, changed field names) for the audit and the search index
-    std::map<Uuid, std::tuple<RecordType, std::string, std::string>> touched;
+// Record id -> (type, county, changed field names): what a page touched, for the audit and the
+// search index.
+using Touched = std::map<Uuid, std::tuple<RecordType, std::string, std::string>>;
+
+// The writes of applyRemote inside a transaction the caller holds. skipUnknown: changes this
+// store cannot hold are left out instead of failing the whole page (a pull must never get stuck).
+Status writeRemote(Store::Impl& impl, std::span<const RemoteApply> changes, bool skipUnknown,
+                   Touched& touched) {
     for (const RemoteApply& a : changes) {
         const RemoteChange& c = a.change;
         auto bad = [&](const char* why) -> Status {
@@ -279,14 +297,31 @@ Status applyInTransaction(Store::Impl& impl, std::span<const RemoteApply> change
         fields += (fields.empty() ? "" : ",") + c.field +
                   (a.mode == ApplyMode::Write ? "" : "(conflict)");
     }
+    return {};
+}
+
+// One audit entry per touched record, linked into the chain once for the page; then the search
+// rows of touched students and the clock. Last in the transaction: a statement that follows an
+// FTS5 write makes FTS5 flush its pending terms, and linking each entry on its own re-read and
+// rewrote the chain's head (the same reasons as Store::Impl::batching).
+Status finishRemote(Store::Impl& impl, const Touched& touched) {
+    const bool wasBatching = impl.batching;
+    impl.batching = true;
     for (const auto& [id, e] : touched) {
         const auto& [type, county, fields] = e;
-        if (auto st = impl.appendAudit("sync", type, id, county, fields, "sync"); !st)
+        if (auto st = impl.appendAudit("sync", type, id, county, fields, "sync"); !st) {
+            impl.batching = wasBatching;
             return st;
-        if (type == RecordType::Student)
+        }
+    }
+    impl.batching = wasBatching;
+    if (!wasBatching)
+        if (auto st = impl.chainAudit(); !st)
+            return st;
+    for (const auto& [id, e] : touched)
+        if (std::get<0>(e) == RecordType::Student)
             if (auto st = impl.updateSearch(id); !st)
                 return st;
-    }
     return impl.saveClock();
 }
 
@@ -300,7 +335,10 @@ Status Store::applyRemote(std::span<const RemoteApply> changes) {
     Transaction tx(m_impl->db);
     if (!tx.begun())
         return tx.begun();
-    if (auto st = applyInTransaction(*m_impl, changes, false); !st)
+    Touched touched;
+    if (auto st = writeRemote(*m_impl, changes, false, touched); !st)
+        return st;
+    if (auto st = finishRemote(*m_impl, touched); !st)
         return st;
     return tx.commit();
 }
@@ -317,11 +355,14 @@ Status Store::applyRemoteWith(const std::function<Result<std::vector<RemoteApply
     auto changes = plan();
     if (!changes)
         return changes.error();
-    if (auto st = applyInTransaction(*m_impl, *changes, true); !st)
+    Touched touched;
+    if (auto st = writeRemote(*m_impl, *changes, true, touched); !st)
         return st;
     if (after)
         if (auto st = after(); !st)
             return st;
+    if (auto st = finishRemote(*m_impl, touched); !st)
+        return st;
     return tx.commit();
 }
 

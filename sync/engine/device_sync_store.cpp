@@ -23,15 +23,31 @@ int64_t nowMs() {
         .count();
 }
 
-// Heads are kept without their values (those go through the codec into sync_head_value).
+// Heads are kept without their values (those go through the codec into sync_head_value), as one
+// line of text: '~', then each head as "id type record county hlc device base" (base comma-
+// joined, maybe empty) separated by ';', then '|' and the replaced refs comma-joined. Every item
+// is an id, a code, a stamp or a base ref, none of which holds ' ', ';', '|' or ','. Written and
+// read for every synced change, so it is plain text rather than JSON; states stored as JSON by
+// earlier versions ({"h": [...], "r": [...]}) are still read.
 std::string stateText(const FieldState& st) {
-    auto heads = nlohmann::json::array();
-    for (const auto& h : st.heads)
-        heads.push_back({h.id, h.recordType, h.recordId, h.county, h.hlc, h.device, joinBase(h.base)});
-    return nlohmann::json{{"h", heads}, {"r", st.replaced}}.dump();
+    std::string out = "~";
+    for (std::size_t i = 0; i < st.heads.size(); ++i) {
+        const Change& h = st.heads[i];
+        if (i)
+            out += ';';
+        for (const std::string* part : {&h.id, &h.recordType, &h.recordId, &h.county, &h.hlc,
+                                        &h.device}) {
+            out += *part;
+            out += ' ';
+        }
+        out += joinBase(h.base);
+    }
+    out += '|';
+    out += joinBase(st.replaced);
+    return out;
 }
 
-FieldState stateFrom(const std::string& text, const std::string& field) {
+FieldState stateFromJson(const std::string& text, const std::string& field) {
     FieldState st;
     auto j = nlohmann::json::parse(text, nullptr, false);
     if (!j.is_object())
@@ -49,6 +65,34 @@ FieldState stateFrom(const std::string& text, const std::string& field) {
         st.heads.push_back(std::move(c));
     }
     st.replaced = j["r"].get<std::vector<std::string>>();
+    return st;
+}
+
+FieldState stateFrom(const std::string& text, const std::string& field) {
+    if (text.empty() || text[0] != '~')
+        return stateFromJson(text, field);
+    FieldState st;
+    std::string_view rest(text);
+    rest.remove_prefix(1);
+    auto bar = rest.find('|');
+    std::string_view heads = rest.substr(0, bar);
+    if (bar != std::string_view::npos)
+        st.replaced = splitBase(std::string(rest.substr(bar + 1)));
+    while (!heads.empty()) {
+        auto semi = heads.find(';');
+        std::string_view one = heads.substr(0, semi);
+        heads = semi == std::string_view::npos ? std::string_view() : heads.substr(semi + 1);
+        Change c;
+        c.field = field;
+        for (std::string* part :
+             {&c.id, &c.recordType, &c.recordId, &c.county, &c.hlc, &c.device}) {
+            auto space = one.find(' ');
+            *part = std::string(one.substr(0, space));
+            one = space == std::string_view::npos ? std::string_view() : one.substr(space + 1);
+        }
+        c.base = splitBase(std::string(one));
+        st.heads.push_back(std::move(c));
+    }
     return st;
 }
 
@@ -348,22 +392,19 @@ Status DeviceSyncStore::acknowledge(const std::vector<std::string>& changeIds) {
     for (const auto& s : changeIds)
         if (auto u = Uuid::parse(s))
             ids.push_back(*u);
-    if (auto st = m_store->markAcknowledged(ids); !st)
-        return st;
-    // The wire form of an acknowledged change is not needed any more (a crash before this line
-    // only leaves a few small rows behind).
-    Transaction tx(m_store->db());
-    if (!tx.begun())
-        return tx.begun();
-    auto del = m_store->db().cached("DELETE FROM sync_outbox_base WHERE change_id = ?");
-    if (!del)
-        return del.error();
-    for (const auto& id : ids) {
-        (*del)->bind(1, id);
-        if (auto r = (*del)->run(); !r)
-            return r;
-    }
-    return tx.commit();
+    // The wire form of an acknowledged change is not needed any more: it goes in the same
+    // transaction as the change itself.
+    return m_store->markAcknowledged(ids, [&]() -> Status {
+        auto del = m_store->db().cached("DELETE FROM sync_outbox_base WHERE change_id = ?");
+        if (!del)
+            return del.error();
+        for (const auto& id : ids) {
+            (*del)->bind(1, id);
+            if (auto r = (*del)->run(); !r)
+                return r;
+        }
+        return {};
+    });
 }
 
 Status DeviceSyncStore::quarantine(const Change& change, const std::string& reasonKey,
@@ -379,6 +420,10 @@ Status DeviceSyncStore::applyRemote(const std::vector<Change>& changes,
                                     const std::string& newCursor) {
     std::map<Key, FieldState> cache;
     std::set<Key> dirty;
+    // Fields that were in conflict before or during this page: only they can have an open store
+    // conflict for another device's value to close (store conflicts come only from merge states
+    // with several heads).
+    std::set<Key> conflicted;
     auto plan = [&]() -> Result<std::vector<RemoteApply>> {
         // Local edits made since the last push join the merge state first, so a remote change
         // that saw them (or did not) is judged against them.
@@ -400,6 +445,8 @@ Status DeviceSyncStore::applyRemote(const std::vector<Change>& changes,
                 continue; // the server refuses id conflicts too; the first one seen stays
             state = std::move(r.state);
             dirty.insert(k);
+            if (before.inConflict() || state.inConflict())
+                conflicted.insert(k);
             if (r.kind == MergeKind::Superseded)
                 continue;
             // A value needed later is the value of a head in a conflict (a sole head's value
@@ -441,7 +488,7 @@ Status DeviceSyncStore::applyRemote(const std::vector<Change>& changes,
             if (auto s = saveField(k, st); !s)
                 return s;
             // Another device resolved the conflict (its value replaced every head).
-            if (!st.inConflict()) {
+            if (!st.inConflict() && conflicted.count(k)) {
                 (*close)->bind(1, nowMs()).bind(2, k.recordId).bind(3, k.field);
                 if (auto s = (*close)->run(); !s)
                     return s;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <random>
 
 namespace zhuxue::sync {
@@ -41,6 +42,16 @@ void adaptPiece(SyncClient& client, const SyncOptions& o, int64_t bytes,
     // Grow at most fourfold at a time: one fast piece on a noisy link proves little.
     next = std::min(next, std::max<int64_t>(client.blobPiece(), bytes) * 4);
     client.setBlobPiece(std::clamp(next, o.blobPieceMin, o.blobPieceMax));
+}
+
+// The next push batch or pull page size after one of `size` changes took `took`.
+std::size_t adaptPage(const SyncOptions& o, std::size_t size, std::size_t cap,
+                      std::chrono::steady_clock::duration took) {
+    double s = std::max(0.001, std::chrono::duration<double>(took).count());
+    auto next = static_cast<std::size_t>(static_cast<double>(size) / s * o.pageSeconds);
+    next = std::min(next, size * 2);
+    return std::clamp(next, std::max<std::size_t>(1, std::min(o.pageMin, cap)),
+                      std::max<std::size_t>(1, cap));
 }
 
 void shrinkPiece(SyncClient& client, const SyncOptions& o) {
@@ -205,8 +216,10 @@ Result<SyncReport> syncOnce(SyncStore& store, SyncClient& client, const SyncOpti
     if (!counts)
         return counts.error();
     int64_t total = counts->pending, done = 0;
-    std::size_t batch = options.pushBatch;
+    std::size_t batch = std::min(options.pushBatch, options.pageMax);
+    std::size_t batchCap = options.pageMax; // lowered by a 413: this server takes no more
     for (;;) {
+        auto t0 = std::chrono::steady_clock::now();
         auto pending = store.pending(batch);
         if (!pending)
             return finish(pending.error());
@@ -217,6 +230,7 @@ Result<SyncReport> syncOnce(SyncStore& store, SyncClient& client, const SyncOpti
             int status = SyncClient::statusOf(res.error());
             if (status == 413 && batch > 1) {
                 batch = std::max<std::size_t>(1, batch / 2);
+                batchCap = batch;
                 continue;
             }
             auto bad = res.error().args.find("change_id");
@@ -249,23 +263,42 @@ Result<SyncReport> syncOnce(SyncStore& store, SyncClient& client, const SyncOpti
             return finish(a.error());
         done += static_cast<int64_t>(pending->size());
         progress(done, std::max(total, done));
-        if (batch < options.pushBatch)
-            batch = std::min(options.pushBatch, batch * 2);
+        if (pending->size() == batch)
+            batch = adaptPage(options, batch, batchCap, std::chrono::steady_clock::now() - t0);
     }
-    // 2. Pull until the server has nothing more; each page and its cursor commit together.
+    // 2. Pull until the server has nothing more; each page and its cursor commit together. The
+    //    next page is asked for (with the cursor the server returned) while this one is applied,
+    //    so the server builds it meanwhile; pages are still applied one after another, in order.
+    //    Only the fetching thread uses the client until its answer has been taken.
+    auto cur = store.cursor();
+    if (!cur)
+        return finish(cur.error());
+    std::size_t pageSize = std::min(options.pullPage, options.pageMax);
+    auto fetch = [&client](std::string cursor, std::size_t size) {
+        return std::async(std::launch::async, [&client, cursor = std::move(cursor), size] {
+            return client.pull(cursor, size);
+        });
+    };
+    auto next = fetch(*cur, pageSize);
+    auto t0 = std::chrono::steady_clock::now();
     for (;;) {
-        auto cur = store.cursor();
-        if (!cur)
-            return finish(cur.error());
-        auto page = client.pull(*cur, options.pullPage);
+        auto page = next.get();
         if (!page) {
             report.retryAfterS = SyncClient::retryAfterOf(page.error());
             return finish(page.error());
         }
+        const auto count = static_cast<int64_t>(page->changes.size());
+        progress(report.pulled + count, report.pulled + count);
+        if (page->more) {
+            auto t = std::chrono::steady_clock::now();
+            if (static_cast<std::size_t>(count) == pageSize)
+                pageSize = adaptPage(options, pageSize, options.pageMax, t - t0);
+            t0 = t;
+            next = fetch(page->cursor, pageSize);
+        }
         if (auto a = store.applyRemote(page->changes, page->cursor); !a)
-            return finish(a.error());
-        report.pulled += static_cast<int64_t>(page->changes.size());
-        progress(report.pulled, report.pulled);
+            return finish(a.error()); // a page in flight is awaited (and dropped) on return
+        report.pulled += count;
         if (!page->more)
             break;
     }

@@ -18,8 +18,15 @@
 namespace zhuxue::sync {
 
 struct SyncOptions {
+    // Push batches and pull pages start at these sizes and then adapt to what the link and this
+    // device handle: about pageSeconds each, at most doubling at a time, between pageMin and the
+    // protocol's limit (5000). A fast link takes few large pages; a slow one small ones that
+    // finish well within the request timeout.
     std::size_t pushBatch = 500;
     std::size_t pullPage = 1000;
+    std::size_t pageMin = 50;
+    std::size_t pageMax = 5000;
+    double pageSeconds = 3;
     long requestTimeoutMs = 60000;
     // Blob pieces: sized so one takes about blobPieceSeconds on the measured link (a slow
     // rural line gets small pieces that finish before the request timeout), within these bounds.

@@ -118,6 +118,19 @@ bool isBaseRef(std::string_view s) {
            isUuidText(s.substr(17));
 }
 
+namespace {
+// Whether the JSON text of `v` is longer than `max` bytes. A scalar and a short string cannot be
+// (a byte of a string takes at most 6 characters escaped, "\u001f"), so only long strings and
+// containers are encoded to find out: every change is validated, most values are short.
+bool encodedSizeAbove(const nlohmann::json& v, std::size_t max) {
+    if (v.is_null() || v.is_boolean() || v.is_number())
+        return false;
+    if (v.is_string() && v.get_ref<const std::string&>().size() * 6 + 2 <= max)
+        return false;
+    return v.dump().size() > max;
+}
+} // namespace
+
 Status validate(const Change& c) {
     auto bad = [&](const char* key, std::string what) {
         return Status(Error(key, {{"id", c.id}, {"value", what}}, std::string(key) + ": " + what));
@@ -136,14 +149,16 @@ Status validate(const Change& c) {
         return bad("sync.error.bad_hlc", c.hlc);
     if (!isUuidText(c.device))
         return bad("sync.error.bad_device", c.device);
-    std::set<std::string> seen;
-    for (const auto& b : c.base) {
-        if (!isBaseRef(b) || !(b.substr(0, 16) < c.hlc) || !seen.insert(b).second)
+    for (std::size_t i = 0; i < c.base.size(); ++i) {
+        const auto& b = c.base[i];
+        if (!isBaseRef(b) || !(std::string_view(b).substr(0, 16) < c.hlc) ||
+            std::find(c.base.begin(), c.base.begin() + static_cast<std::ptrdiff_t>(i), b) !=
+                c.base.begin() + static_cast<std::ptrdiff_t>(i))
             return bad("sync.error.bad_base", b);
     }
     if (c.field == kDeletedField && !c.value.is_boolean())
         return bad("sync.error.bad_deleted", c.value.dump());
-    if (c.value.is_discarded() || c.value.dump().size() > kMaxValueBytes)
+    if (c.value.is_discarded() || encodedSizeAbove(c.value, kMaxValueBytes))
         return bad("sync.error.value_too_large", c.field);
     return {};
 }

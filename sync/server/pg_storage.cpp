@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <libpq-fe.h>
 #include <mutex>
+#include <set>
 
 namespace zhuxue::sync::server {
 
@@ -47,6 +48,23 @@ CREATE TABLE IF NOT EXISTS blobs(sha TEXT PRIMARY KEY, size BIGINT NOT NULL, tot
     complete BOOLEAN NOT NULL);
 CREATE TABLE IF NOT EXISTS blob_parts(sha TEXT NOT NULL, off BIGINT NOT NULL, data BYTEA NOT NULL,
     PRIMARY KEY(sha, off));
+-- One push batch in one statement, so in one implicit transaction and one round trip: takes the
+-- log's append lock (held until that transaction has committed), inserts the changes in batch
+-- order and returns the ids it stored; ids already in the log are left as they are.
+CREATE OR REPLACE FUNCTION zhuxue_append_changes(batch jsonb, lock_key bigint, received bigint)
+RETURNS SETOF text LANGUAGE plpgsql AS $fn$
+BEGIN
+    PERFORM pg_advisory_xact_lock(lock_key);
+    RETURN QUERY WITH ins AS (
+        INSERT INTO changes(id, county, record_type, record_id, field, value, hlc, device, base,
+                            received_at)
+        SELECT e->>'id', e->>'county', e->>'record_type', e->>'record_id', e->>'field',
+               e->>'value', e->>'hlc', e->>'device', e->>'base', received
+        FROM jsonb_array_elements(batch) WITH ORDINALITY AS t(e, n) ORDER BY n
+        ON CONFLICT (id) DO NOTHING RETURNING id)
+    SELECT id FROM ins;
+END
+$fn$;
 )";
 
 using PGresultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
@@ -191,10 +209,10 @@ public:
 
     Result<std::vector<PushResult>> storeChanges(const std::vector<Change>& changes,
                                                  int64_t now) override {
-        // One JSON array parameter carries the whole batch: one round trip for the inserts.
+        // The whole batch is one JSON array parameter of one statement (zhuxue_append_changes):
+        // one round trip, and the append lock is held only while this statement runs and commits.
         nlohmann::json rows = nlohmann::json::array();
-        nlohmann::json ids = nlohmann::json::array();
-        for (const auto& ch : changes) {
+        for (const auto& ch : changes)
             rows.push_back({{"id", ch.id},
                             {"county", ch.county},
                             {"record_type", ch.recordType},
@@ -204,17 +222,34 @@ public:
                             {"hlc", ch.hlc},
                             {"device", ch.device},
                             {"base", joinBase(ch.base)}});
-            ids.push_back(ch.id);
-        }
         Lease c(*this);
-        auto begin = c->run("BEGIN");
-        auto lock = c->run("SELECT pg_advisory_xact_lock($1)", {std::to_string(kLogLockKey)});
-        if (!c->ok(begin) || !c->ok(lock))
-            return c->error("begin push");
+        auto ins = c->run("SELECT zhuxue_append_changes($1::jsonb, $2::bigint, $3::bigint)",
+                          {rows.dump(), std::to_string(kLogLockKey), std::to_string(now)});
+        if (!c->ok(ins))
+            return c->error("insert changes");
+        std::set<std::string> inserted;
+        for (int i = 0; i < PQntuples(ins.get()); ++i)
+            inserted.emplace(PQgetvalue(ins.get(), i, 0),
+                             static_cast<std::size_t>(PQgetlength(ins.get(), i, 0)));
+        // Ids that were in the log already (a batch sent again, or the same id twice in one
+        // batch): duplicate when the content is the same, else an id conflict.
+        std::vector<PushResult> out;
+        out.reserve(changes.size());
+        nlohmann::json again = nlohmann::json::array();
+        for (const auto& ch : changes) {
+            if (inserted.erase(ch.id)) {
+                out.push_back(PushResult{ch.id, PushStatus::Stored, 200, {}, {}});
+                continue;
+            }
+            out.push_back(PushResult{ch.id, PushStatus::Duplicate, 200, {}, {}});
+            again.push_back(ch.id);
+        }
+        if (again.empty())
+            return out;
         auto existing = c->run("SELECT id, county, record_type, record_id, field, value, hlc, "
                                "device, base FROM changes "
                                "WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))",
-                               {ids.dump()});
+                               {again.dump()});
         if (!c->ok(existing))
             return c->error("find changes");
         std::map<std::string, Change> known;
@@ -222,37 +257,18 @@ public:
             auto ch = changeFromRow(existing.get(), i, 0);
             known.emplace(ch.id, std::move(ch));
         }
-        std::vector<PushResult> out;
-        nlohmann::json fresh = nlohmann::json::array();
         for (std::size_t i = 0; i < changes.size(); ++i) {
-            const auto& ch = changes[i];
-            auto it = known.find(ch.id);
-            if (it == known.end()) {
-                known.emplace(ch.id, ch);
-                fresh.push_back(rows[i]);
-                out.push_back(PushResult{ch.id, PushStatus::Stored, 200, {}, {}});
-            } else if (sameContent(it->second, ch)) {
-                out.push_back(PushResult{ch.id, PushStatus::Duplicate, 200, {}, {}});
-            } else {
-                out.push_back(PushResult{ch.id, PushStatus::Rejected, 409, "sync.error.id_conflict",
-                                         "a different change with this id is already stored"});
-            }
+            if (out[i].status != PushStatus::Duplicate)
+                continue;
+            auto it = known.find(changes[i].id);
+            if (it == known.end())
+                return Error("sync.error.storage", {{"id", changes[i].id}},
+                             "a change the log refused as known is not in the log");
+            if (!sameContent(it->second, changes[i]))
+                out[i] = PushResult{changes[i].id, PushStatus::Rejected, 409,
+                                    "sync.error.id_conflict",
+                                    "a different change with this id is already stored"};
         }
-        if (!fresh.empty()) {
-            auto ins =
-                c->run("INSERT INTO changes(id, county, record_type, record_id, field, value, hlc, "
-                       "device, base, received_at) "
-                       "SELECT e->>'id', e->>'county', e->>'record_type', e->>'record_id', "
-                       "e->>'field', e->>'value', "
-                       "e->>'hlc', e->>'device', e->>'base', $2::bigint "
-                       "FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n",
-                       {fresh.dump(), std::to_string(now)});
-            if (!c->ok(ins))
-                return c->error("insert changes");
-        }
-        auto commit = c->run("COMMIT");
-        if (!c->ok(commit))
-            return c->error("commit push");
         return out;
     }
 

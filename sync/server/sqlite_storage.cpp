@@ -186,47 +186,47 @@ public:
         std::lock_guard lock(m_mutex);
         if (!exec("BEGIN IMMEDIATE"))
             return dbError("begin");
-        Stmt find(m_db, "SELECT id, county, record_type, record_id, field, value, hlc, device, "
-                        "base FROM changes WHERE id = ?");
+        // Insert first; only an id already in the log costs a second statement (a lookup to
+        // tell a duplicate from an id conflict).
         Stmt ins(m_db, "INSERT INTO changes(id, county, record_type, record_id, field, value, hlc, "
                        "device, base, received_at) "
-                       "VALUES(?,?,?,?,?,?,?,?,?,?)");
+                       "VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING");
+        Stmt find(m_db, "SELECT id, county, record_type, record_id, field, value, hlc, device, "
+                        "base FROM changes WHERE id = ?");
         std::vector<PushResult> out;
         out.reserve(changes.size());
         for (const auto& c : changes) {
-            find.bind(1, c.id);
-            int rc = find.step();
-            PushResult r{c.id, PushStatus::Stored, 200, {}, {}};
-            if (rc == SQLITE_ROW) {
-                if (sameContent(changeFromRow(find, 0), c)) {
-                    r.status = PushStatus::Duplicate;
-                } else {
-                    r = PushResult{c.id, PushStatus::Rejected, 409, "sync.error.id_conflict",
-                                   "a different change with this id is already stored"};
-                }
-            } else if (rc == SQLITE_DONE) {
-                ins.bind(1, c.id)
-                    .bind(2, c.county)
-                    .bind(3, c.recordType)
-                    .bind(4, c.recordId)
-                    .bind(5, c.field);
-                ins.bind(6, c.value.dump())
-                    .bind(7, c.hlc)
-                    .bind(8, c.device)
-                    .bind(9, joinBase(c.base))
-                    .bind(10, now);
-                if (ins.step() != SQLITE_DONE) {
-                    auto e = dbError("insert change");
-                    exec("ROLLBACK");
-                    return e;
-                }
-                ins.reset();
-            } else {
-                auto e = dbError("find change");
+            ins.bind(1, c.id)
+                .bind(2, c.county)
+                .bind(3, c.recordType)
+                .bind(4, c.recordId)
+                .bind(5, c.field);
+            ins.bind(6, c.value.dump())
+                .bind(7, c.hlc)
+                .bind(8, c.device)
+                .bind(9, joinBase(c.base))
+                .bind(10, now);
+            if (ins.step() != SQLITE_DONE) {
+                auto e = dbError("insert change");
                 exec("ROLLBACK");
                 return e;
             }
-            find.reset();
+            ins.reset();
+            PushResult r{c.id, PushStatus::Stored, 200, {}, {}};
+            if (sqlite3_changes(m_db) == 0) {
+                find.bind(1, c.id);
+                if (find.step() != SQLITE_ROW) {
+                    auto e = dbError("find change");
+                    exec("ROLLBACK");
+                    return e;
+                }
+                if (sameContent(changeFromRow(find, 0), c))
+                    r.status = PushStatus::Duplicate;
+                else
+                    r = PushResult{c.id, PushStatus::Rejected, 409, "sync.error.id_conflict",
+                                   "a different change with this id is already stored"};
+                find.reset();
+            }
             out.push_back(std::move(r));
         }
         if (!exec("COMMIT")) {

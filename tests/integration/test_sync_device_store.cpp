@@ -50,6 +50,20 @@ std::string name(DeviceSyncStore& d, const Uuid& id) {
     return (*s)->name;
 }
 
+// A and B both edit the name of `s` (which both hold) without seeing each other, then sync
+// A, B, A: both end with the conflict.
+void editNamesConcurrently(DeviceSyncStore& a, DeviceSyncStore& b, Student& s,
+                           const std::string& onA, const std::string& onB) {
+    s.name = onA;
+    REQUIRE(test::saveConsented(a.store(), s, kStaff).ok());
+    Student sb = **b.store().get<Student>(s.id);
+    sb.name = onB;
+    REQUIRE(test::saveConsented(b.store(), sb, kStaff).ok());
+    syncNow(a);
+    syncNow(b);
+    syncNow(a);
+}
+
 } // namespace
 
 TEST_CASE("two device stores and a server converge, conflicts are kept and resolved") {
@@ -77,14 +91,7 @@ TEST_CASE("two device stores and a server converge, conflicts are kept and resol
     CHECK(hits->size() == 1);
 
     // Both edit the name without seeing each other.
-    s.name = "王小明";
-    REQUIRE(test::saveConsented(a->store(), s, kStaff).ok());
-    Student sb = **b->store().get<Student>(s.id);
-    sb.name = "王晓明";
-    REQUIRE(test::saveConsented(b->store(), sb, kStaff).ok());
-    syncNow(*a);
-    syncNow(*b);
-    syncNow(*a);
+    editNamesConcurrently(*a, *b, s, "王小明", "王晓明");
     CHECK(name(*a, s.id) == name(*b, s.id));
     CHECK(a->counts()->conflicts == 1);
     CHECK(b->counts()->conflicts == 1);
@@ -166,4 +173,57 @@ TEST_CASE("re-enrolling keeps unsynced changes; the pull cursor lives in the sto
     REQUIRE(enrollDevice(*b, server.url(), server.enrollCode("420527"), "B").ok());
     syncNow(*b);
     CHECK(*b->store().count(RecordType::Student) == 2);
+}
+
+TEST_CASE("merge states written by an earlier version (JSON) are still read and keep a conflict") {
+    TempDir tmp("zhuxue-sync-device");
+    ServerAndTwoDevices env(tmp.path());
+    auto& [server, a, b] = env;
+    Student s = makeStudent("李明");
+    REQUIRE(test::saveConsented(a->store(), s, kStaff).ok());
+    syncNow(*a);
+    syncNow(*b);
+    editNamesConcurrently(*a, *b, s, "李小明", "李晓明");
+    REQUIRE(a->counts()->conflicts == 1);
+    auto before = a->fieldStates();
+    REQUIRE(before.ok());
+
+    // Rewrite A's merge states in the JSON form versions before this one stored.
+    REQUIRE(before->size() > 2);
+    for (const auto& [key, st] : *before) {
+        auto recordId = Uuid::parse(key.recordId);
+        REQUIRE(recordId);
+        const std::string& field = key.field;
+        auto heads = nlohmann::json::array();
+        for (const auto& h : st.heads)
+            heads.push_back({h.id, h.recordType, h.recordId, h.county, h.hlc, h.device,
+                             joinBase(h.base)});
+        auto up = a->store().db().prepare(
+            "UPDATE sync_field SET state = ? WHERE record_id = ? AND field = ?");
+        REQUIRE(up.ok());
+        up->bind(1, nlohmann::json{{"h", heads}, {"r", st.replaced}}.dump())
+            .bind(2, *recordId)
+            .bind(3, field);
+        REQUIRE(up->run().ok());
+    }
+    auto json = a->store().db().queryInt("SELECT count(*) FROM sync_field WHERE state LIKE '{%'");
+    REQUIRE(json.ok());
+    CHECK(json->value_or(0) == static_cast<int64_t>(before->size()));
+    auto read = a->fieldStates();
+    REQUIRE(read.ok());
+    CHECK(*read == *before);
+
+    // B resolves the conflict; A, reading the old form, adopts it and closes its conflict.
+    auto conflicts = b->store().openConflicts();
+    REQUIRE(conflicts.ok());
+    REQUIRE(conflicts->size() == 1);
+    REQUIRE(b->store().resolveConflict(conflicts->front().id, "\"李晓明\"", kStaff).ok());
+    syncNow(*b);
+    syncNow(*a);
+    CHECK(name(*a, s.id) == "李晓明");
+    CHECK(a->counts()->conflicts == 0);
+    auto fa = a->fieldStates(), fb = b->fieldStates();
+    REQUIRE(fa.ok());
+    REQUIRE(fb.ok());
+    CHECK(*fa == *fb);
 }
