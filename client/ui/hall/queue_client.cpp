@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "client/core/ids.hpp"
+#include "client/store/paths.hpp"
 #include "sync/engine/sync_client.hpp"
 #include "sync/protocol/messages.hpp"
 
@@ -28,19 +29,9 @@ Result<HallLink> readHallLink(const fs::path& dataDir) {
 }
 
 Status writeHallLink(const fs::path& dataDir, const HallLink& link) {
-    fs::path tmp = dataDir / "hall_device.json.tmp";
-    {
-        std::ofstream out(tmp, std::ios::trunc);
-        out << nlohmann::json{{"url", link.url}, {"device", link.device}, {"token", link.token}}.dump(2);
-        if (!out)
-            return Error("fs.write_failed", {{"path", tmp.string()}}, "cannot write");
-    }
-    std::error_code ec;
-    fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
-    fs::rename(tmp, dataDir / "hall_device.json", ec);
-    if (ec)
-        return Error("fs.write_failed", {{"path", tmp.string()}}, ec.message());
-    return {};
+    // Owner-only: the token is a credential.
+    return writeFileDurably(dataDir / "hall_device.json",
+                            nlohmann::json{{"url", link.url}, {"device", link.device}, {"token", link.token}}.dump(2));
 }
 
 Result<HallLink> enrollHallDevice(const fs::path& dataDir, const std::string& url,

@@ -1,6 +1,7 @@
 #include "offline_tickets.hpp"
 
 #include "client/core/ids.hpp"
+#include "client/store/paths.hpp"
 
 #include <cstdio>
 #include <fstream>
@@ -41,20 +42,7 @@ nlohmann::json OfflineTickets::loadJson() const {
 }
 
 Status OfflineTickets::save(const nlohmann::json& j) const {
-    fs::path tmp = m_file;
-    tmp += ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::trunc);
-        out << j.dump(1);
-        out.flush();
-        if (!out)
-            return Error("fs.write_failed", {{"path", tmp.string()}}, "cannot write");
-    }
-    std::error_code ec;
-    fs::rename(tmp, m_file, ec);
-    if (ec)
-        return Error("fs.write_failed", {{"path", m_file.string()}}, ec.message());
-    return {};
+    return writeFileDurably(m_file, j.dump(1));
 }
 
 Result<hall::HallTicket> OfflineTickets::issue(const std::string& service, const std::string& letter,

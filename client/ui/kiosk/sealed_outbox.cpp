@@ -1,39 +1,18 @@
 #include "sealed_outbox.hpp"
 
+#include "client/store/paths.hpp"
+
 #include <sodium.h>
 
 #include <algorithm>
-#include <fcntl.h>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 namespace zhuxue::ui::kiosk {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-// Writes bytes to path through path.tmp with fsync and rename, so a crash leaves the old file or
-// the whole new one.
-Status writeDurably(const fs::path& path, const std::string& bytes) {
-    fs::path tmp = path;
-    tmp += ".tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return Error("fs.write_failed", {{"path", tmp.string()}}, "cannot create the file");
-    bool ok = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
-    ok = ::fsync(fd) == 0 && ok;
-    ::close(fd);
-    std::error_code ec;
-    if (ok)
-        fs::rename(tmp, path, ec);
-    if (!ok || ec) {
-        fs::remove(tmp, ec);
-        return Error("fs.write_failed", {{"path", path.string()}}, "cannot write the file");
-    }
-    return {};
-}
 
 std::string readAll(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -74,7 +53,7 @@ std::string SealedOutbox::sealKey(hall::QueueClient* client) {
         if (auto key = client->sealKey(); key && isKeyHex(*key)) {
             nlohmann::json j{{"public_key", *key}};
             if (readAll(m_keyFile) != j.dump())
-                (void)writeDurably(m_keyFile, j.dump());
+                (void)writeFileDurably(m_keyFile, j.dump());
             return *key;
         }
     }
@@ -99,7 +78,7 @@ Status SealedOutbox::add(const std::string& id, std::string& details, const std:
     fs::create_directories(m_dir, ec);
     if (ec)
         return Error("fs.write_failed", {{"path", m_dir.string()}}, ec.message());
-    return writeDurably(m_dir / (id + ".sealed"), *sealed);
+    return writeFileDurably(m_dir / (id + ".sealed"), *sealed);
 }
 
 std::vector<std::string> SealedOutbox::pendingIds() const {
