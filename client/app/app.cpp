@@ -1,4 +1,5 @@
 #include "app.hpp"
+#include "keyboard.hpp"
 
 #include "font_texture.hpp"
 #include "startup_trace.hpp"
@@ -189,6 +190,7 @@ void App::frame(const std::function<void(App&)>& drawFrame) {
     }
     if (m_inputHook)
         m_inputHook();
+    takeEscape();
     // Whatever is typed (GLFW's char callback fills this queue) joins the atlas before the frame
     // that shows it; pasted and loaded text joins through see().
     for (ImWchar c : io.InputQueueCharacters)
@@ -211,7 +213,9 @@ void App::frame(const std::function<void(App&)>& drawFrame) {
             startupMark("font texture uploaded");
     }
     ImGui::NewFrame();
+    continueTabbingFromFocus();
     drawFrame(*this);
+    finishTabbing();
     ImGui::Render();
     if (firstFrame)
         startupMark("first frame drawn");

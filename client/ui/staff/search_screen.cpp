@@ -40,10 +40,8 @@ void SearchScreen::ask(Context& ctx) {
 void SearchScreen::draw(Context& ctx) {
     app::App& app = ctx.app;
     heading(app, "ui.search.title");
-    if (m_focus) {
-        ImGui::SetKeyboardFocusHere();
-        m_focus = false;
-    }
+    bool focus = ctx.entered;
+    focusNextIf(focus);
     textField(app, "ui.search.query", "search.query", m_query, nullptr, {},
               {.helpKey = "ui.search.help", .hintKey = "ui.search.hint"});
     if (m_query != m_asked)

@@ -25,7 +25,6 @@ private:
     std::vector<store::SearchHit> m_results;
     std::string m_error;
     int m_inFlight = 0;
-    bool m_focus = true;
     std::shared_ptr<std::atomic<uint64_t>> m_latest = std::make_shared<std::atomic<uint64_t>>(0);
 };
 

@@ -71,16 +71,19 @@ void SettingsScreen::draw(Context& ctx) {
     // Language and text size apply at once: they are about reading this screen.
     ImGui::TextUnformatted(app.tr("ui.settings.language"));
     bool zh = app.settings().language != "en";
-    if (ImGui::RadioButton(app.tr("lang.zh_CN"), zh) && !zh) {
+    int lang = zh ? 0 : 1;
+    bool focus = ctx.entered;
+    focusNextIf(focus);
+    if (radio(app, "lang.zh_CN", "settings.lang_zh", lang, 0) && !zh) {
         app.setLanguage("zh-CN");
         (void)app.saveSettings();
     }
     ImGui::SameLine();
-    if (ImGui::RadioButton(app.tr("lang.en"), !zh) && zh) {
+    if (radio(app, "lang.en", "settings.lang_en", lang, 1) && zh) {
         app.setLanguage("en");
         (void)app.saveSettings();
     }
-    if (ImGui::Checkbox(app.tr("ui.settings.large_text"), &m_largeText)) {
+    if (checkbox(app, "ui.settings.large_text", "settings.large_text", m_largeText)) {
         app.settings().largeText = m_largeText;
         app.applyTextSize();
         (void)app.saveSettings();
@@ -90,7 +93,7 @@ void SettingsScreen::draw(Context& ctx) {
 
     if (!mayChange) {
         dataTextWrapped(app, app.tr("ui.settings.admin_only"));
-        if (button(app, "ui.common.back", true, "settings.back"))
+        if (button(app, "ui.common.back", true, "settings.back") || escapePressed())
             ctx.back();
         return;
     }
@@ -103,7 +106,7 @@ void SettingsScreen::draw(Context& ctx) {
     textField(app, "ui.settings.idle_minutes", "settings.idle", m_idleMinutes, &m_findings, "idle",
               {.helpKey = "ui.settings.idle_help", .flags = ImGuiInputTextFlags_CharsDecimal, .width = 120});
     ImGui::Spacing();
-    ImGui::Checkbox(app.tr("ui.settings.kiosk"), &m_kiosk);
+    checkbox(app, "ui.settings.kiosk", "settings.kiosk", m_kiosk);
     helpMarker(app, "ui.settings.kiosk_help");
     textField(app, "ui.settings.kiosk_pin", "settings.kiosk_pin", m_kioskPin, &m_findings, "kiosk_pin",
               {.helpKey = "ui.settings.kiosk_pin_help",

@@ -100,8 +100,8 @@ void SignInScreen::draw(Context& ctx) {
         ImGui::EndChild();
         return;
     }
-    if (ImGui::IsWindowAppearing())
-        ImGui::SetKeyboardFocusHere();
+    if (ImGui::IsWindowAppearing()) // after the idle lock the name is fixed: the password takes the keys
+        ImGui::SetKeyboardFocusHere(m_locked ? 1 : 0);
     textField(ctx.app, "ui.signin.user", "signin.user", m_user, nullptr, {},
               {.helpKey = "ui.signin.user_help", .flags = m_locked ? ImGuiInputTextFlags_ReadOnly : 0});
     if (firstRun)

@@ -191,6 +191,8 @@ void StaffClient::draw() {
     if (!m_ctx.account && m_ctx.screen != ScreenId::SignIn)
         m_ctx.screen = ScreenId::SignIn;
     ImGui::BeginChild("##screen", ImVec2(0, 0), false);
+    m_ctx.entered = m_ctx.screen != m_drawnScreen;
+    m_drawnScreen = m_ctx.screen;
     switch (m_ctx.screen) {
     case ScreenId::SignIn: m_signIn.draw(m_ctx); break;
     case ScreenId::Home: m_home.draw(m_ctx); break;
