@@ -2,6 +2,7 @@
 
 #include "client/ui/widgets/fields.hpp"
 #include "sync/engine/sync_engine.hpp"
+#include "sync/protocol/enrollment.hpp"
 
 #include <imgui.h>
 
@@ -25,6 +26,27 @@ bool allDigits(const std::string& s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 } // namespace
+
+void SettingsScreen::takeEnrollmentText(app::App& app, const std::string& field, bool& wasEditing,
+                                        bool editing, const char* findingField) {
+    bool left = wasEditing && !editing;
+    wasEditing = editing;
+    std::string text = field;
+    text.erase(0, text.find_first_not_of(" \t\r\n"));
+    text.erase(text.find_last_not_of(" \t\r\n") + 1);
+    if (!left || !sync::isEnrollmentText(text))
+        return;
+    auto link = sync::parseEnrollmentText(text);
+    m_findings = {};
+    m_status.clear();
+    if (!link) {
+        m_findings.error(findingField, link.error());
+        return;
+    }
+    m_serverUrl = link->url;
+    m_enrollmentCode = link->code;
+    m_status = message(app, Error("ui.settings.enrollment_text_read", {{"url", link->url}}));
+}
 
 // Trades the code for a token on the sync worker (never on this thread); the answer comes back
 // through the main-thread queue. Unsynced records are kept whatever happens.
@@ -97,10 +119,14 @@ void SettingsScreen::draw(Context& ctx) {
             ctx.back();
         return;
     }
-    FieldOptions url{.helpKey = "ui.settings.server_help", .hintKey = "ui.settings.server_hint"};
+    bool editingUrl = false, editingCode = false;
+    FieldOptions url{.helpKey = "ui.settings.server_help", .hintKey = "ui.settings.server_hint", .editing = &editingUrl};
     textField(app, "ui.settings.server", "settings.server", m_serverUrl, &m_findings, "server", url);
+    // Before the code field is drawn: Tab into it shows the code just read.
+    takeEnrollmentText(app, m_serverUrl, m_editingUrl, editingUrl, "server");
     textField(app, "ui.settings.enrollment_code", "settings.enrollment", m_enrollmentCode, &m_findings,
-              "enrollment", {.helpKey = "ui.settings.enrollment_help"});
+              "enrollment", {.helpKey = "ui.settings.enrollment_help", .editing = &editingCode});
+    takeEnrollmentText(app, m_enrollmentCode, m_editingCode, editingCode, "enrollment");
     if (ctx.sync && button(app, "sync.ui.enroll", true, "settings.enroll"))
         enroll(ctx);
     textField(app, "ui.settings.idle_minutes", "settings.idle", m_idleMinutes, &m_findings, "idle",

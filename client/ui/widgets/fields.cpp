@@ -82,6 +82,8 @@ bool textField(app::App& app, const char* labelKey, const char* id, std::string&
     bool changed = options.hintKey
                        ? ImGui::InputTextWithHint(widgetId.c_str(), app.tr(options.hintKey), &value, options.flags)
                        : ImGui::InputText(widgetId.c_str(), &value, options.flags);
+    if (options.editing)
+        *options.editing = ImGui::IsItemActive();
     app.see(value); // pasted or loaded text joins the atlas too
     if (findings && !field.empty())
         findingsFor(app, *findings, field);

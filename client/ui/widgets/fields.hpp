@@ -27,6 +27,7 @@ struct FieldOptions {
     const char* hintKey = nullptr;   // i18n key of the grey hint inside an empty field
     ImGuiInputTextFlags flags = 0;
     float width = 0;                 // 0: the column width
+    bool* editing = nullptr;         // when set: whether the field is being edited this frame
 };
 
 // A labelled single-line text field with id `id` (the driver finds it as "##<id>"); findings
