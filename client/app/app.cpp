@@ -159,6 +159,21 @@ Status App::saveSettings() { return m_settings.save(m_options.dataDir / "setting
 
 void App::wake() { glfwPostEmptyEvent(); }
 
+void App::afterFirstFrame(std::function<void()> fn) {
+    if (m_firstFrameShown)
+        fn();
+    else
+        m_afterFirstFrame.push_back(std::move(fn));
+}
+
+void App::firstFrameShown() {
+    m_firstFrameShown = true;
+    auto pending = std::move(m_afterFirstFrame);
+    m_afterFirstFrame.clear();
+    for (auto& fn : pending)
+        fn();
+}
+
 void App::requestClose() {
     if (m_window)
         glfwSetWindowShouldClose(m_window, GLFW_TRUE);
@@ -220,8 +235,11 @@ void App::frame(const std::function<void(App&)>& drawFrame) {
     if (firstFrame)
         startupMark("first frame drawn");
     ++m_frames;
-    if (!m_window)
+    if (!m_window) {
+        if (!m_firstFrameShown)
+            firstFrameShown();
         return;
+    }
     int fbw = 0, fbh = 0;
     glfwGetFramebufferSize(m_window, &fbw, &fbh);
     static auto viewport =
@@ -262,6 +280,8 @@ int App::run(const std::function<void(App&)>& drawFrame) {
             std::ofstream(m_options.readyFile) << "first-frame " << m_frames << "\n";
             readyWritten = true;
         }
+        if (!m_firstFrameShown)
+            firstFrameShown();
         if (last)
             break;
     }

@@ -1,5 +1,6 @@
 #include "sign_in_screen.hpp"
 
+#include "client/app/startup_trace.hpp"
 #include "client/ui/widgets/fields.hpp"
 
 #include <imgui.h>
@@ -46,6 +47,7 @@ void SignInScreen::submit(Context& ctx) {
                 return;
             }
             c->account = *result;
+            app::startupMark("signed in");
             c->history.clear();
             c->screen = ScreenId::Home;
             if (m_locked && result->user == user) { // back to the work the lock interrupted
