@@ -269,3 +269,30 @@ TEST_CASE("keyboard only: sign in, search, first loan through every step, back w
     d.press(ImGuiKey_Escape);
     CHECK(f.ctx().screen == ui::ScreenId::Home);
 }
+
+TEST_CASE("keyboard only: Tab reaches the home buttons and the calculator's choices") {
+    StaffFixture f;
+    f.addAccount("li", store::Role::Staff);
+    f.signIn("li");
+    auto& d = *f.d;
+    auto focus = [&] { return idOf(d.focused()); };
+    d.frame();
+    REQUIRE(focus() == "##home.search");
+    d.press(ImGuiKey_Tab);
+    CHECK(focus() == "##home.first_loan");
+    d.press(ImGuiKey_Tab);
+    CHECK(focus() == "##home.calculator");
+    d.press(ImGuiKey_Enter);
+    REQUIRE(f.ctx().screen == ui::ScreenId::Calculator);
+    d.frame();
+    CHECK(focus() == "##calc.years");
+    d.press(ImGuiKey_Tab, false, true);
+    CHECK(focus() == "##calc.postgraduate");
+    CHECK_FALSE(d.sawText("¥25,000.00")); // the undergraduate cap is shown
+    d.press(ImGuiKey_Space);               // Space chooses the focused radio button
+    CHECK_MESSAGE(d.sawText("¥25,000.00"), f.shown()); // the postgraduate cap of the current policy
+    d.press(ImGuiKey_Tab, false, true);
+    CHECK(focus() == "##calc.undergraduate");
+    d.press(ImGuiKey_Escape);
+    CHECK(f.ctx().screen == ui::ScreenId::Home);
+}

@@ -151,14 +151,26 @@ bool button(app::App& app, const char* labelKey, bool enabled, const char* id) {
     return pressed && enabled;
 }
 
+bool checkboxLabelled(const char* label, bool* value) {
+    return tabStop([&] { return ImGui::Checkbox(label, value); });
+}
+
+bool radioLabelled(const char* label, int* value, int option) {
+    return tabStop([&] { return ImGui::RadioButton(label, value, option); });
+}
+
+bool radioLabelled(const char* label, bool active) {
+    return tabStop([&] { return ImGui::RadioButton(label, active); });
+}
+
 bool checkbox(app::App& app, const char* labelKey, const char* id, bool& value) {
     std::string label = std::string(app.tr(labelKey)) + "##" + id;
-    return tabStop([&] { return ImGui::Checkbox(label.c_str(), &value); });
+    return checkboxLabelled(label.c_str(), &value);
 }
 
 bool radio(app::App& app, const char* labelKey, const char* id, int& value, int option) {
     std::string label = std::string(app.tr(labelKey)) + "##" + id;
-    return tabStop([&] { return ImGui::RadioButton(label.c_str(), &value, option); });
+    return radioLabelled(label.c_str(), &value, option);
 }
 
 void focusNextIf(bool& flag) {

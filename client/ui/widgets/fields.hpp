@@ -49,6 +49,10 @@ bool button(app::App& app, const char* labelKey, bool enabled = true, const char
 bool checkbox(app::App& app, const char* labelKey, const char* id, bool& value);
 // One choice of a radio group: value becomes option when chosen.
 bool radio(app::App& app, const char* labelKey, const char* id, int& value, int option);
+// ImGui's Checkbox and RadioButton with a ready label ("text##id"), as Tab stops like the above.
+bool checkboxLabelled(const char* label, bool* value);
+bool radioLabelled(const char* label, int* value, int option);
+bool radioLabelled(const char* label, bool active);
 // Gives keyboard focus to the next widget when flag is set, and clears it (a screen or a step
 // just opened: its first field takes the typing).
 void focusNextIf(bool& flag);
