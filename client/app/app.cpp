@@ -1,4 +1,5 @@
 #include "app.hpp"
+#include "keyboard.hpp"
 
 #include "display_font.hpp"
 #include "font_texture.hpp"
@@ -170,6 +171,21 @@ Status App::saveSettings() { return m_settings.save(m_options.dataDir / "setting
 
 void App::wake() { glfwPostEmptyEvent(); }
 
+void App::afterFirstFrame(std::function<void()> fn) {
+    if (m_firstFrameShown)
+        fn();
+    else
+        m_afterFirstFrame.push_back(std::move(fn));
+}
+
+void App::firstFrameShown() {
+    m_firstFrameShown = true;
+    auto pending = std::move(m_afterFirstFrame);
+    m_afterFirstFrame.clear();
+    for (auto& fn : pending)
+        fn();
+}
+
 void App::requestClose() {
     if (m_window)
         glfwSetWindowShouldClose(m_window, GLFW_TRUE);
@@ -201,6 +217,7 @@ void App::frame(const std::function<void(App&)>& drawFrame) {
     }
     if (m_inputHook)
         m_inputHook();
+    takeEscape();
     // Whatever is typed (GLFW's char callback fills this queue) joins the atlas before the frame
     // that shows it; pasted and loaded text joins through see().
     for (ImWchar c : io.InputQueueCharacters)
@@ -232,13 +249,18 @@ void App::frame(const std::function<void(App&)>& drawFrame) {
         }
     }
     ImGui::NewFrame();
+    continueTabbingFromFocus();
     drawFrame(*this);
+    finishTabbing();
     ImGui::Render();
     if (firstFrame)
         startupMark("first frame drawn");
     ++m_frames;
-    if (!m_window)
+    if (!m_window) {
+        if (!m_firstFrameShown)
+            firstFrameShown();
         return;
+    }
     int fbw = 0, fbh = 0;
     glfwGetFramebufferSize(m_window, &fbw, &fbh);
     static auto viewport =
@@ -279,6 +301,8 @@ int App::run(const std::function<void(App&)>& drawFrame) {
             std::ofstream(m_options.readyFile) << "first-frame " << m_frames << "\n";
             readyWritten = true;
         }
+        if (!m_firstFrameShown)
+            firstFrameShown();
         if (last)
             break;
     }

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 struct GLFWwindow;
 
@@ -58,6 +59,11 @@ public:
     // Text from the data about to be shown: joins the font atlas; the driver sees it too.
     void see(std::string_view text);
     void setTextObserver(std::function<void(std::string_view)> fn) { m_textObserver = std::move(fn); }
+    // Runs fn on the main thread once the first frame is on screen (after its swap; headless:
+    // after the first frame), or at once when that has happened. Start-up work that the first
+    // frame does not need (opening the stores, starting sync) waits here instead of competing
+    // with it for the CPU.
+    void afterFirstFrame(std::function<void()> fn);
     // Ask for another frame soon (a worker posted, the atlas grew).
     void wantFrame() { m_wantFrame = true; }
     // Saves the current framebuffer as PNG (windowed only; call after frame()).
@@ -83,6 +89,7 @@ public:
 
 private:
     void setupImGui();
+    void firstFrameShown();
     void requireCatalogueGlyphs();
 
     LaunchOptions m_options;
@@ -103,6 +110,8 @@ private:
     std::function<void()> m_inputHook;
     std::function<void(std::string_view)> m_textObserver;
     uint64_t m_frames = 0;
+    bool m_firstFrameShown = false;
+    std::vector<std::function<void()>> m_afterFirstFrame;
 };
 
 // Set by SIGTERM/SIGINT; the frame loop closes the window cleanly when it sees it.

@@ -157,8 +157,8 @@ int main(int argc, char** argv) {
         },
         syncBoard);
     client.context().sync = &syncEngine;
-    // It starts with the second frame (the queue drains at the start of each frame): opening its
-    // own store connection would compete for the CPU with the first frame.
-    application.queue().post([&syncEngine] { syncEngine.start(); });
+    // It starts once the first frame is on screen: opening its own store connection would
+    // compete for the CPU with that frame.
+    application.afterFirstFrame([&syncEngine] { syncEngine.start(); });
     return application.run([&](app::App&) { client.draw(); });
 }

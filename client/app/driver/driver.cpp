@@ -106,6 +106,14 @@ std::string Driver::describe() const {
     return out;
 }
 
+std::string Driver::focused() const {
+    ImGuiID id = ImGui::GetCurrentContext()->NavId;
+    for (const auto& item : m_recorder.items())
+        if (id != 0 && item.id == id)
+            return item.label;
+    return {};
+}
+
 bool Driver::sawText(std::string_view needle) const {
     return std::any_of(m_textLast.begin(), m_textLast.end(),
                        [&](const std::string& s) { return s.find(needle) != std::string::npos; });

@@ -54,6 +54,10 @@ public:
     // Advances ImGui's clock (idle locks, countdowns) over one frame.
     void advance(double seconds);
 
+    // The full label of the item with keyboard focus (the text field being typed in, the checkbox
+    // or button that Space acts on); empty when nothing has it.
+    std::string focused() const;
+
     // Text shown through App::see() during the last frame (names, places, messages).
     const std::vector<std::string>& shownText() const { return m_textLast; }
     bool sawText(std::string_view needle) const;

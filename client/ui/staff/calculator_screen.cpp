@@ -182,9 +182,11 @@ void CalculatorScreen::draw(Context& ctx) {
         float w = ImGui::GetFontSize() * 9;
         if (ImGui::BeginTable("##calc.inputs", 4, ImGuiTableFlags_SizingStretchSame)) {
             ImGui::TableNextColumn();
-            ImGui::RadioButton((std::string(app.tr("ui.level_study.undergraduate")) + "##calc.undergraduate").c_str(), &m_level, 0);
-            ImGui::RadioButton((std::string(app.tr("ui.level_study.postgraduate")) + "##calc.postgraduate").c_str(), &m_level, 1);
+            radioLabelled((std::string(app.tr("ui.level_study.undergraduate")) + "##calc.undergraduate").c_str(), &m_level, 0);
+            radioLabelled((std::string(app.tr("ui.level_study.postgraduate")) + "##calc.postgraduate").c_str(), &m_level, 1);
             ImGui::TableNextColumn();
+            bool focus = ctx.entered; // the years take the first keys; the level is a Shift+Tab away
+            focusNextIf(focus);
             textField(app, "ui.calc.years", "calc.years", m_years, &m_findings, "years",
                       {.helpKey = "ui.loan.remaining_years_help", .flags = ImGuiInputTextFlags_CharsDecimal, .width = w});
             ImGui::TableNextColumn();

@@ -54,6 +54,9 @@ struct Context {
     std::optional<store::Account> account; // who is signed in
     ScreenId screen = ScreenId::SignIn;
     std::vector<ScreenId> history;
+    // True while a screen is drawn for the first time since it was entered (it then gives its
+    // first field keyboard focus); set by the client each frame.
+    bool entered = false;
     Uuid student; // the family page and journeys work on this student
     std::optional<LoanPrefill> loanPrefill; // taken by the first-loan screen when it starts
     uint64_t dataVersion = 0; // bumped by every save, so pages showing records reload

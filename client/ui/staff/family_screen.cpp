@@ -201,6 +201,8 @@ void FamilyScreen::draw(Context& ctx) {
         }
         ImGui::SameLine();
     }
+    bool focus = ctx.entered; // the window's usual next step takes Enter on arrival
+    focusNextIf(focus);
     if (button(app, "ui.family.start_loan", ctx.store != nullptr, "family.start_loan"))
         ctx.go(ScreenId::FirstLoan);
     ImGui::SameLine();

@@ -442,12 +442,11 @@ void FirstLoanScreen::drawConsent(Context& ctx) {
     ImGui::BeginChild("##loan.consent_text", ImVec2(0, 260), true);
     dataTextWrapped(app, m_consentText->shown(lang));
     ImGui::EndChild();
-    std::string studentLabel = std::string(app.tr("ui.loan.consent_student")) + "##loan.consent_student";
-    if (ImGui::Checkbox(studentLabel.c_str(), &m_studentConsents))
+    focusNextIf(m_focusStep);
+    if (checkbox(app, "ui.loan.consent_student", "loan.consent_student", m_studentConsents))
         m_studentConsentMs = m_studentConsents ? nowMs() : 0;
     findingsFor(app, m_findings, "consent.student");
-    std::string coLabel = std::string(app.tr("ui.loan.consent_co")) + "##loan.consent_co";
-    if (ImGui::Checkbox(coLabel.c_str(), &m_coConsents))
+    if (checkbox(app, "ui.loan.consent_co", "loan.consent_co", m_coConsents))
         m_coConsentMs = m_coConsents ? nowMs() : 0;
     findingsFor(app, m_findings, "consent.co_borrower");
     findingsFor(app, m_findings, "consent.text");
@@ -456,9 +455,10 @@ void FirstLoanScreen::drawConsent(Context& ctx) {
 void FirstLoanScreen::drawStudent(Context& ctx) {
     app::App& app = ctx.app;
     ImGui::TextUnformatted(app.tr("ui.loan.kind"));
-    ImGui::RadioButton(app.tr("ui.kind.first_loan"), &m_kind, 0);
+    radio(app, "ui.kind.first_loan", "loan.kind_first", m_kind, 0);
     ImGui::SameLine();
-    ImGui::RadioButton(app.tr("ui.kind.renewal"), &m_kind, 1);
+    radio(app, "ui.kind.renewal", "loan.kind_renewal", m_kind, 1);
+    focusNextIf(m_focusStep); // the kind is usually right already: typing starts at the name
     textField(app, "ui.loan.student_name", "loan.student_name", m_name, &m_findings, "student.name",
               {.helpKey = "ui.loan.student_name_help"});
     textField(app, "ui.loan.id_number", "loan.student_id", m_idNumber, &m_findings, "student.id_number",
@@ -476,6 +476,7 @@ void FirstLoanScreen::drawStudent(Context& ctx) {
 void FirstLoanScreen::drawCoBorrower(Context& ctx) {
     app::App& app = ctx.app;
     dataTextWrapped(app, app.tr("ui.loan.co_intro"));
+    focusNextIf(m_focusStep);
     textField(app, "ui.loan.co_name", "loan.co_name", m_coName, &m_findings, "co_borrower.name");
     textField(app, "ui.loan.co_relation", "loan.co_relation", m_coRelation, &m_findings, "co_borrower.relation",
               {.helpKey = "ui.loan.co_relation_help"});
@@ -483,23 +484,24 @@ void FirstLoanScreen::drawCoBorrower(Context& ctx) {
               {.helpKey = "ui.loan.id_number_help", .flags = ImGuiInputTextFlags_CharsNoBlank});
     findingsFor(app, m_findings, "co_borrower.birth_date");
     textField(app, "ui.loan.phone", "loan.co_phone", m_coPhone, &m_findings, "co_borrower.phone");
-    ImGui::Checkbox(app.tr("ui.loan.co_proxy"), &m_coProxy);
+    checkbox(app, "ui.loan.co_proxy", "loan.co_proxy", m_coProxy);
     helpMarker(app, "ui.loan.co_proxy_help");
     findingsFor(app, m_findings, "co_borrower.signature");
 }
 
 void FirstLoanScreen::drawSchool(Context& ctx) {
     app::App& app = ctx.app;
+    focusNextIf(m_focusStep);
     textField(app, "ui.loan.university", "loan.university", m_university, &m_findings, "school.university",
               {.helpKey = "ui.loan.university_help"});
     textField(app, "ui.loan.major", "loan.major", m_major);
     ImGui::TextUnformatted(app.tr("ui.loan.level"));
-    ImGui::RadioButton(app.tr("ui.level_study.undergraduate"), &m_level, 0);
+    radio(app, "ui.level_study.undergraduate", "loan.level_undergraduate", m_level, 0);
     ImGui::SameLine();
-    ImGui::RadioButton(app.tr("ui.level_study.vocational"), &m_level, 1);
+    radio(app, "ui.level_study.vocational", "loan.level_vocational", m_level, 1);
     ImGui::SameLine();
-    ImGui::RadioButton(app.tr("ui.level_study.postgraduate"), &m_level, 2);
-    ImGui::Checkbox(app.tr("ui.loan.freshman"), &m_freshman);
+    radio(app, "ui.level_study.postgraduate", "loan.level_postgraduate", m_level, 2);
+    checkbox(app, "ui.loan.freshman", "loan.freshman", m_freshman);
     helpMarker(app, "ui.loan.freshman_help");
     textField(app, "ui.loan.program_years", "loan.program_years", m_programYears, &m_findings,
               "school.program_years", {.flags = ImGuiInputTextFlags_CharsDecimal, .width = 120});
@@ -527,6 +529,7 @@ void FirstLoanScreen::drawAmount(Context& ctx) {
                                            (p->contractRateBp() % 100 < 10 ? "0" : "") +
                                            std::to_string(p->contractRateBp() % 100) + "%"},
                               {"grace", std::to_string(p->graceYears)}}));
+    focusNextIf(m_focusStep);
     textField(app, "ui.loan.tuition", "loan.tuition", m_tuition, nullptr, {},
               {.helpKey = "ui.loan.tuition_help", .width = 200});
     textField(app, "ui.loan.accommodation", "loan.accommodation", m_accommodation, nullptr, {}, {.width = 200});
@@ -584,14 +587,15 @@ void FirstLoanScreen::drawAmount(Context& ctx) {
 void FirstLoanScreen::drawMaterials(Context& ctx) {
     app::App& app = ctx.app;
     dataTextWrapped(app, app.tr("ui.loan.materials_intro"));
-    ImGui::Checkbox(app.tr("ui.loan.priority_group"), &m_priorityGroup);
-    ImGui::Checkbox(app.tr("ui.loan.had_pre_application"), &m_hadPreApplication);
-    ImGui::Checkbox(app.tr("ui.loan.registers_differ"), &m_registersDiffer);
+    focusNextIf(m_focusStep);
+    checkbox(app, "ui.loan.priority_group", "loan.priority_group", m_priorityGroup);
+    checkbox(app, "ui.loan.had_pre_application", "loan.had_pre_application", m_hadPreApplication);
+    checkbox(app, "ui.loan.registers_differ", "loan.registers_differ", m_registersDiffer);
     ImGui::Separator();
     for (core::Material m : core::requiredMaterials(materialFacts())) {
         bool have = m_received.count(m) != 0;
-        std::string label = std::string(app.tr(core::materialNameKey(m))) + "##material." + std::string(core::materialId(m));
-        if (ImGui::Checkbox(label.c_str(), &have)) {
+        std::string id = "material." + std::string(core::materialId(m)), nameKey = core::materialNameKey(m);
+        if (checkbox(app, nameKey.c_str(), id.c_str(), have)) {
             if (have)
                 m_received.insert(m);
             else
@@ -640,6 +644,7 @@ void FirstLoanScreen::drawSigned(Context& ctx) {
         return;
     }
     ImGuiInputTextFlags ro = m_contractSaved ? ImGuiInputTextFlags_ReadOnly : 0;
+    focusNextIf(m_focusStep);
     textField(app, "ui.loan.contract_number", "loan.contract_number", m_contractNumber, &m_findings,
               "contract.number", {.helpKey = "ui.loan.contract_number_help", .flags = ro});
     textField(app, "ui.loan.certificate_code", "loan.certificate_code", m_certificateCode, &m_findings,
@@ -667,6 +672,9 @@ void FirstLoanScreen::draw(Context& ctx) {
             ImGui::TextDisabled("%s", text.c_str());
     }
     ImGui::Separator();
+    if (ctx.entered || m_step != m_drawnStep) // a new step (or back on the screen): its first field takes the keys
+        m_focusStep = true;
+    m_drawnStep = m_step;
     ImGui::BeginChild("##loan.step", ImVec2(0, ImGui::GetContentRegionAvail().y - 90), false);
     switch (m_step) {
     case Step::Consent: drawConsent(ctx); break;

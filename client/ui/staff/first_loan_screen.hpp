@@ -46,6 +46,8 @@ private:
     bool m_started = false;
     Uuid m_startedFor;
     Step m_step = Step::Consent;
+    Step m_drawnStep = Step::Consent; // the step drawn last frame
+    bool m_focusStep = true;          // give the step's first field keyboard focus
     core::Findings m_findings;
     std::string m_status;
 

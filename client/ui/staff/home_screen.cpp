@@ -110,6 +110,8 @@ void HomeScreen::draw(Context& ctx) {
     if (ImGui::BeginTable("##home.columns", 3, ImGuiTableFlags_SizingStretchSame)) {
         ImGui::TableNextColumn();
         heading(app, "ui.home.start");
+        bool focus = ctx.entered; // Enter (or Space) on arrival opens the search
+        focusNextIf(focus);
         if (button(app, "ui.nav.search", true, "home.search"))
             ctx.go(ScreenId::Search);
         if (ctx.can(Permission::EditRecords) || ctx.can(Permission::SignContracts) ||

@@ -229,11 +229,11 @@ void HomeVisitScreen::draw(Context& ctx) {
     ImGui::BeginChild("##visit.form", ImVec2(0, ImGui::GetContentRegionAvail().y - 90), false);
     textField(app, "ui.visit.date", "visit.date", m_date, &m_findings, "visit.date", {.width = 160});
     ImGui::TextUnformatted(app.tr("ui.visit.method"));
-    ImGui::RadioButton(app.tr("ui.visit.in_person"), &m_method, 0);
+    radioLabelled(app.tr("ui.visit.in_person"), &m_method, 0);
     ImGui::SameLine();
-    ImGui::RadioButton(app.tr("ui.visit.phone"), &m_method, 1);
+    radioLabelled(app.tr("ui.visit.phone"), &m_method, 1);
     ImGui::SameLine();
-    ImGui::RadioButton(app.tr("ui.visit.video"), &m_method, 2);
+    radioLabelled(app.tr("ui.visit.video"), &m_method, 2);
     textField(app, "ui.visit.visitors", "visit.visitors", m_visitors, &m_findings, "visit.visitors",
               {.helpKey = "ui.visit.visitors_help"});
     textField(app, "ui.visit.present", "visit.present", m_present);
@@ -273,7 +273,7 @@ void HomeVisitScreen::draw(Context& ctx) {
                 cell("health", m.health);
             }
             ImGui::TableNextColumn();
-            ImGui::Checkbox((std::string("##visit.member") + row + ".able").c_str(), &m.ableToWork);
+            checkboxLabelled((std::string("##visit.member") + row + ".able").c_str(), &m.ableToWork);
             ImGui::TableNextColumn();
             if (ImGui::SmallButton((std::string(app.tr("ui.visit.remove")) + "##visit.member" + row + ".remove").c_str()))
                 remove = static_cast<int>(i);
@@ -303,7 +303,7 @@ void HomeVisitScreen::draw(Context& ctx) {
     for (int i = 0; i < 4; ++i) {
         if (i)
             ImGui::SameLine();
-        ImGui::RadioButton(codeText(app, "ui.level", toCode(kLevels[i])).c_str(), &m_level, i);
+        radioLabelled(codeText(app, "ui.level", toCode(kLevels[i])).c_str(), &m_level, i);
     }
 
     ImGui::Spacing();

@@ -230,9 +230,9 @@ void PostLoanScreen::draw(Context& ctx) {
     Status may = ctx.store ? ctx.store->requireExport() : Status(ctx.storeError);
     if (may) {
         ImGui::SameLine();
-        ImGui::RadioButton("CSV##post.csv", &m_format, 0);
+        radioLabelled("CSV##post.csv", &m_format, 0);
         ImGui::SameLine();
-        ImGui::RadioButton("XLSX##post.xlsx", &m_format, 1);
+        radioLabelled("XLSX##post.xlsx", &m_format, 1);
         textField(app, "ui.post.path", "post.path", m_path, nullptr, {}, {.width = ImGui::GetFontSize() * 30});
     }
     if (button(app, "ui.post.export", may && !m_exporting && !m_loading, "post.export"))

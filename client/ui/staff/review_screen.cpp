@@ -172,14 +172,14 @@ void ReviewScreen::drawAssessment(Context& ctx, const AssessmentRow& row) {
     for (int i = 0; i < 4; ++i) {
         if (i)
             ImGui::SameLine();
-        ImGui::RadioButton((codeText(app, "ui.review.roles", kRoles[i]) + "##review.role." + kRoles[i]).c_str(), &m_role, i);
+        radioLabelled((codeText(app, "ui.review.roles", kRoles[i]) + "##review.role." + kRoles[i]).c_str(), &m_role, i);
     }
     textField(app, "ui.review.reviewer", "review.reviewer", m_reviewer, nullptr, {}, {.helpKey = "ui.review.reviewer_help"});
     ImGui::TextUnformatted(app.tr("ui.review.recommended"));
     for (int i = 0; i < 4; ++i) {
         if (i)
             ImGui::SameLine();
-        ImGui::RadioButton((codeText(app, "ui.level", toCode(kLevels[i])) + "##review.entry_level." +
+        radioLabelled((codeText(app, "ui.level", toCode(kLevels[i])) + "##review.entry_level." +
                             std::string(toCode(kLevels[i])))
                                .c_str(),
                            &m_entryLevel, i);
@@ -226,7 +226,7 @@ void ReviewScreen::drawAssessment(Context& ctx, const AssessmentRow& row) {
     for (int i = 0; i < 4; ++i) {
         if (i)
             ImGui::SameLine();
-        ImGui::RadioButton((codeText(app, "ui.level", toCode(kLevels[i])) + "##review.final." +
+        radioLabelled((codeText(app, "ui.level", toCode(kLevels[i])) + "##review.final." +
                             std::string(toCode(kLevels[i])))
                                .c_str(),
                            &m_finalLevel, i);

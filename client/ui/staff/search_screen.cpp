@@ -1,5 +1,6 @@
 #include "search_screen.hpp"
 
+#include "client/app/startup_trace.hpp"
 #include "client/ui/widgets/fields.hpp"
 
 #include <imgui.h>
@@ -29,6 +30,11 @@ void SearchScreen::ask(Context& ctx) {
             if (*hits) {
                 m_results = hits->value();
                 m_error.clear();
+                if (!m_answered) { // the start-up trace ends with the first search a person ran
+                    m_answered = true;
+                    std::string what = "first search answered (" + std::to_string(m_results.size()) + " hits)";
+                    app::startupMark(what.c_str());
+                }
             } else {
                 m_error = message(*app, hits->error());
             }
@@ -40,10 +46,8 @@ void SearchScreen::ask(Context& ctx) {
 void SearchScreen::draw(Context& ctx) {
     app::App& app = ctx.app;
     heading(app, "ui.search.title");
-    if (m_focus) {
-        ImGui::SetKeyboardFocusHere();
-        m_focus = false;
-    }
+    bool focus = ctx.entered;
+    focusNextIf(focus);
     textField(app, "ui.search.query", "search.query", m_query, nullptr, {},
               {.helpKey = "ui.search.help", .hintKey = "ui.search.hint"});
     if (m_query != m_asked)

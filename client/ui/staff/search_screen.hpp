@@ -25,7 +25,7 @@ private:
     std::vector<store::SearchHit> m_results;
     std::string m_error;
     int m_inFlight = 0;
-    bool m_focus = true;
+    bool m_answered = false; // a search has been answered since start
     std::shared_ptr<std::atomic<uint64_t>> m_latest = std::make_shared<std::atomic<uint64_t>>(0);
 };
 

@@ -2,6 +2,7 @@
 
 #include "client/ui/widgets/fields.hpp"
 #include "sync/engine/sync_engine.hpp"
+#include "sync/protocol/enrollment.hpp"
 
 #include <imgui.h>
 
@@ -25,6 +26,27 @@ bool allDigits(const std::string& s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 } // namespace
+
+void SettingsScreen::takeEnrollmentText(app::App& app, const std::string& field, bool& wasEditing,
+                                        bool editing, const char* findingField) {
+    bool left = wasEditing && !editing;
+    wasEditing = editing;
+    std::string text = field;
+    text.erase(0, text.find_first_not_of(" \t\r\n"));
+    text.erase(text.find_last_not_of(" \t\r\n") + 1);
+    if (!left || !sync::isEnrollmentText(text))
+        return;
+    auto link = sync::parseEnrollmentText(text);
+    m_findings = {};
+    m_status.clear();
+    if (!link) {
+        m_findings.error(findingField, link.error());
+        return;
+    }
+    m_serverUrl = link->url;
+    m_enrollmentCode = link->code;
+    m_status = message(app, Error("ui.settings.enrollment_text_read", {{"url", link->url}}));
+}
 
 // Trades the code for a token on the sync worker (never on this thread); the answer comes back
 // through the main-thread queue. Unsynced records are kept whatever happens.
@@ -71,16 +93,19 @@ void SettingsScreen::draw(Context& ctx) {
     // Language and text size apply at once: they are about reading this screen.
     ImGui::TextUnformatted(app.tr("ui.settings.language"));
     bool zh = app.settings().language != "en";
-    if (ImGui::RadioButton(app.tr("lang.zh_CN"), zh) && !zh) {
+    int lang = zh ? 0 : 1;
+    bool focus = ctx.entered;
+    focusNextIf(focus);
+    if (radio(app, "lang.zh_CN", "settings.lang_zh", lang, 0) && !zh) {
         app.setLanguage("zh-CN");
         (void)app.saveSettings();
     }
     ImGui::SameLine();
-    if (ImGui::RadioButton(app.tr("lang.en"), !zh) && zh) {
+    if (radio(app, "lang.en", "settings.lang_en", lang, 1) && zh) {
         app.setLanguage("en");
         (void)app.saveSettings();
     }
-    if (ImGui::Checkbox(app.tr("ui.settings.large_text"), &m_largeText)) {
+    if (checkbox(app, "ui.settings.large_text", "settings.large_text", m_largeText)) {
         app.settings().largeText = m_largeText;
         app.applyTextSize();
         (void)app.saveSettings();
@@ -90,20 +115,24 @@ void SettingsScreen::draw(Context& ctx) {
 
     if (!mayChange) {
         dataTextWrapped(app, app.tr("ui.settings.admin_only"));
-        if (button(app, "ui.common.back", true, "settings.back"))
+        if (button(app, "ui.common.back", true, "settings.back") || escapePressed())
             ctx.back();
         return;
     }
-    FieldOptions url{.helpKey = "ui.settings.server_help", .hintKey = "ui.settings.server_hint"};
+    bool editingUrl = false, editingCode = false;
+    FieldOptions url{.helpKey = "ui.settings.server_help", .hintKey = "ui.settings.server_hint", .editing = &editingUrl};
     textField(app, "ui.settings.server", "settings.server", m_serverUrl, &m_findings, "server", url);
+    // Before the code field is drawn: Tab into it shows the code just read.
+    takeEnrollmentText(app, m_serverUrl, m_editingUrl, editingUrl, "server");
     textField(app, "ui.settings.enrollment_code", "settings.enrollment", m_enrollmentCode, &m_findings,
-              "enrollment", {.helpKey = "ui.settings.enrollment_help"});
+              "enrollment", {.helpKey = "ui.settings.enrollment_help", .editing = &editingCode});
+    takeEnrollmentText(app, m_enrollmentCode, m_editingCode, editingCode, "enrollment");
     if (ctx.sync && button(app, "sync.ui.enroll", true, "settings.enroll"))
         enroll(ctx);
     textField(app, "ui.settings.idle_minutes", "settings.idle", m_idleMinutes, &m_findings, "idle",
               {.helpKey = "ui.settings.idle_help", .flags = ImGuiInputTextFlags_CharsDecimal, .width = 120});
     ImGui::Spacing();
-    ImGui::Checkbox(app.tr("ui.settings.kiosk"), &m_kiosk);
+    checkbox(app, "ui.settings.kiosk", "settings.kiosk", m_kiosk);
     helpMarker(app, "ui.settings.kiosk_help");
     textField(app, "ui.settings.kiosk_pin", "settings.kiosk_pin", m_kioskPin, &m_findings, "kiosk_pin",
               {.helpKey = "ui.settings.kiosk_pin_help",

@@ -14,9 +14,14 @@ public:
 private:
     void load(const app::Settings& s);
     void enroll(Context& ctx);
+    // A field just left holding the enrollment text (zhuxue-enroll:URL#CODE, the QR code's text)
+    // fills the address and the code from it, or says what is wrong with it.
+    void takeEnrollmentText(app::App& app, const std::string& field, bool& wasEditing, bool editing,
+                            const char* findingField);
     bool m_loaded = false;
     std::string m_serverUrl, m_enrollmentCode, m_kioskPin, m_idleMinutes;
     bool m_largeText = false, m_kiosk = false;
+    bool m_editingUrl = false, m_editingCode = false; // as of the last frame
     core::Findings m_findings;
     std::string m_status;
 };

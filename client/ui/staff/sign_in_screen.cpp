@@ -1,5 +1,6 @@
 #include "sign_in_screen.hpp"
 
+#include "client/app/startup_trace.hpp"
 #include "client/ui/widgets/fields.hpp"
 
 #include <imgui.h>
@@ -46,6 +47,7 @@ void SignInScreen::submit(Context& ctx) {
                 return;
             }
             c->account = *result;
+            app::startupMark("signed in");
             c->history.clear();
             c->screen = ScreenId::Home;
             if (m_locked && result->user == user) { // back to the work the lock interrupted
@@ -100,8 +102,8 @@ void SignInScreen::draw(Context& ctx) {
         ImGui::EndChild();
         return;
     }
-    if (ImGui::IsWindowAppearing())
-        ImGui::SetKeyboardFocusHere();
+    if (ImGui::IsWindowAppearing()) // after the idle lock the name is fixed: the password takes the keys
+        ImGui::SetKeyboardFocusHere(m_locked ? 1 : 0);
     textField(ctx.app, "ui.signin.user", "signin.user", m_user, nullptr, {},
               {.helpKey = "ui.signin.user_help", .flags = m_locked ? ImGuiInputTextFlags_ReadOnly : 0});
     if (firstRun)

@@ -1,5 +1,6 @@
 #include "staff_client.hpp"
 
+#include "client/app/startup_trace.hpp"
 #include "client/ui/widgets/fields.hpp"
 #include "sync/engine/device_sync_store.hpp"
 #include "sync/engine/sync_engine.hpp"
@@ -63,6 +64,7 @@ void StaffClient::installStores(OpenedStores opened) {
     if (m_readStore)
         m_readStore->setAccess(access);
     m_storesReady = true;
+    app::startupMark("stores open");
 }
 
 StaffClient::StaffClient(app::App& app, const std::filesystem::path& dataDir,
@@ -79,16 +81,22 @@ StaffClient::StaffClient(app::App& app, const std::filesystem::path& dataDir,
         installStores(openStores(dataDir));
         return;
     }
-    // The worker's first job: every later job (a sign-in among them) runs after it, and its
-    // result is posted to the main-thread queue before theirs.
+    // The worker's first job, queued once the first frame is on screen (with a county on the
+    // device the open takes long enough to delay that frame on a busy two-core laptop): every
+    // later job (a sign-in among them) runs after it, and its result is posted to the main-thread
+    // queue before theirs.
     std::weak_ptr<int> alive = m_alive;
-    m_worker->run([this, alive, dataDir, app = &app] {
-        auto opened = std::make_shared<OpenedStores>(openStores(dataDir));
-        app->queue().post([this, alive, opened] {
-            if (!alive.expired())
-                installStores(std::move(*opened));
+    app.afterFirstFrame([this, alive, dataDir, app = &app] {
+        if (alive.expired())
+            return;
+        m_worker->run([this, alive, dataDir, app] {
+            auto opened = std::make_shared<OpenedStores>(openStores(dataDir));
+            app->queue().post([this, alive, opened] {
+                if (!alive.expired())
+                    installStores(std::move(*opened));
+            });
+            app->wake();
         });
-        app->wake();
     });
 }
 
@@ -191,6 +199,8 @@ void StaffClient::draw() {
     if (!m_ctx.account && m_ctx.screen != ScreenId::SignIn)
         m_ctx.screen = ScreenId::SignIn;
     ImGui::BeginChild("##screen", ImVec2(0, 0), false);
+    m_ctx.entered = m_ctx.screen != m_drawnScreen;
+    m_drawnScreen = m_ctx.screen;
     switch (m_ctx.screen) {
     case ScreenId::SignIn: m_signIn.draw(m_ctx); break;
     case ScreenId::Home: m_home.draw(m_ctx); break;

@@ -76,6 +76,7 @@ private:
     ConflictsScreen m_conflicts;
     DashboardScreen m_dashboard;
     double m_lastInput = 0;
+    std::optional<ScreenId> m_drawnScreen; // the screen drawn last frame
     std::optional<std::pair<std::string, store::Role>> m_accessFor; // whose access is applied
     uint64_t m_syncedVersion = 0; // dataVersion the sync worker was last told about
     bool m_storesReady = false;

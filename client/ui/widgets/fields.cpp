@@ -1,8 +1,10 @@
 #include "fields.hpp"
 
 #include "client/app/app.hpp"
+#include "client/app/keyboard.hpp"
 #include "client/core/text/line_break.hpp"
 
+#include <imgui_internal.h>
 #include <imgui_stdlib.h>
 
 #include <algorithm>
@@ -12,6 +14,8 @@ namespace zhuxue::ui {
 namespace {
 int g_multilineActiveFrame = -10; // Enter belongs to a multi-line field while one is edited
 ImGuiContext* g_multilineContext = nullptr; // ...of this ImGui context (frame numbers are per context)
+ImGuiID g_focusedButton = 0; // the button that had keyboard focus when last drawn
+ImGuiContext* g_focusedButtonContext = nullptr;
 const ImVec4 kError(0.75f, 0.10f, 0.10f, 1.0f);
 const ImVec4 kWarning(0.70f, 0.45f, 0.00f, 1.0f);
 // Text wrapped to the space left on the line by the Chinese line-breaking rules (no "。" alone
@@ -110,6 +114,8 @@ bool textField(app::App& app, const char* labelKey, const char* id, std::string&
     bool changed = options.hintKey
                        ? ImGui::InputTextWithHint(widgetId.c_str(), app.tr(options.hintKey), &value, options.flags)
                        : ImGui::InputText(widgetId.c_str(), &value, options.flags);
+    if (options.editing)
+        *options.editing = ImGui::IsItemActive();
     app.see(value); // pasted or loaded text joins the atlas too
     if (findings && !field.empty())
         findingsFor(app, *findings, field);
@@ -132,16 +138,78 @@ bool multilineField(app::App& app, const char* labelKey, const char* id, std::st
     return changed;
 }
 
+namespace {
+// Keyboard focus is on the last item, with its focus frame shown (not merely clicked).
+bool keyboardFocused() {
+    ImGuiContext& g = *ImGui::GetCurrentContext();
+    return ImGui::IsItemFocused() && !g.NavDisableHighlight;
+}
+
+// Draws a widget as a Tab stop. ImGui hides the focus frame when Tab lands on an "inputable"
+// item (it expects a text field that shows a cursor); a checkbox or button shows it, so that the
+// person sees where Space will act.
+template <class Draw> bool tabStop(Draw draw) {
+    ImGui::PushItemFlag(ImGuiItemFlags_Inputable, true);
+    bool result = draw();
+    ImGui::PopItemFlag();
+    ImGuiContext& g = *ImGui::GetCurrentContext();
+    if (g.NavJustMovedToId != 0 && g.NavJustMovedToId == ImGui::GetItemID()) {
+        g.NavDisableHighlight = false;
+        g.NavDisableMouseHover = true;
+    }
+    return result;
+}
+
+bool enterKeyPressed() {
+    return ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) ||
+           ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter), false);
+}
+} // namespace
+
 bool button(app::App& app, const char* labelKey, bool enabled, const char* id) {
     std::string label = app.tr(labelKey);
     if (id)
         label += std::string("##") + id;
     if (!enabled)
         ImGui::BeginDisabled();
-    bool pressed = ImGui::Button(label.c_str());
+    bool pressed = tabStop([&] { return ImGui::Button(label.c_str()); });
+    if (enabled && keyboardFocused()) {
+        g_focusedButton = ImGui::GetItemID();
+        g_focusedButtonContext = ImGui::GetCurrentContext();
+        pressed = pressed || enterKeyPressed();
+    }
     if (!enabled)
         ImGui::EndDisabled();
     return pressed && enabled;
+}
+
+bool checkboxLabelled(const char* label, bool* value) {
+    return tabStop([&] { return ImGui::Checkbox(label, value); });
+}
+
+bool radioLabelled(const char* label, int* value, int option) {
+    return tabStop([&] { return ImGui::RadioButton(label, value, option); });
+}
+
+bool radioLabelled(const char* label, bool active) {
+    return tabStop([&] { return ImGui::RadioButton(label, active); });
+}
+
+bool checkbox(app::App& app, const char* labelKey, const char* id, bool& value) {
+    std::string label = std::string(app.tr(labelKey)) + "##" + id;
+    return checkboxLabelled(label.c_str(), &value);
+}
+
+bool radio(app::App& app, const char* labelKey, const char* id, int& value, int option) {
+    std::string label = std::string(app.tr(labelKey)) + "##" + id;
+    return radioLabelled(label.c_str(), &value, option);
+}
+
+void focusNextIf(bool& flag) {
+    if (!flag)
+        return;
+    ImGui::SetKeyboardFocusHere();
+    flag = false;
 }
 
 void heading(app::App& app, const char* key) {
@@ -159,13 +227,13 @@ bool enterPressed() {
     int frame = ImGui::GetFrameCount();
     bool multiline = g_multilineContext == ImGui::GetCurrentContext() &&
                      g_multilineActiveFrame >= frame - 1 && g_multilineActiveFrame <= frame;
-    return !multiline &&
-           (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) ||
-            ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter), false));
+    // A button with keyboard focus takes Enter itself (button()).
+    ImGuiContext& g = *ImGui::GetCurrentContext();
+    bool onButton = g_focusedButtonContext == &g && g.NavId != 0 && g.NavId == g_focusedButton &&
+                    !g.NavDisableHighlight;
+    return !multiline && !onButton && enterKeyPressed();
 }
 
-bool escapePressed() {
-    return !ImGui::GetIO().WantTextInput && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false);
-}
+bool escapePressed() { return app::escapePressed(); }
 
 } // namespace zhuxue::ui

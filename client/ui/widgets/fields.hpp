@@ -30,6 +30,7 @@ struct FieldOptions {
     const char* hintKey = nullptr;   // i18n key of the grey hint inside an empty field
     ImGuiInputTextFlags flags = 0;
     float width = 0;                 // 0: the column width
+    bool* editing = nullptr;         // when set: whether the field is being edited this frame
 };
 
 // A labelled single-line text field with id `id` (the driver finds it as "##<id>"); findings
@@ -43,12 +44,27 @@ bool multilineField(app::App& app, const char* labelKey, const char* id, std::st
 void findingsFor(app::App& app, const core::Findings& findings, std::string_view field);
 // A help marker "(?)" with the text as tooltip.
 void helpMarker(app::App& app, const char* helpKey);
-// A button that can be disabled; returns true when pressed.
+// A button that can be disabled; returns true when pressed (click, or Space/Enter while it has
+// keyboard focus). Buttons, checkboxes and radio buttons made here are Tab stops like text fields
+// (client/app/keyboard.hpp): Tab walks a form in drawing order, Space toggles or presses.
 bool button(app::App& app, const char* labelKey, bool enabled = true, const char* id = nullptr);
+// A checkbox labelled with the text of labelKey, found by the driver as "##<id>".
+bool checkbox(app::App& app, const char* labelKey, const char* id, bool& value);
+// One choice of a radio group: value becomes option when chosen.
+bool radio(app::App& app, const char* labelKey, const char* id, int& value, int option);
+// ImGui's Checkbox and RadioButton with a ready label ("text##id"), as Tab stops like the above.
+bool checkboxLabelled(const char* label, bool* value);
+bool radioLabelled(const char* label, int* value, int option);
+bool radioLabelled(const char* label, bool active);
+// Gives keyboard focus to the next widget when flag is set, and clears it (a screen or a step
+// just opened: its first field takes the typing).
+void focusNextIf(bool& flag);
 // A heading in the screen's title style.
 void heading(app::App& app, const char* key);
 
-// Enter pressed while no text field is being edited (Enter continues); Esc likewise (goes back).
+// Enter pressed while no multi-line field is edited and no button has keyboard focus (Enter then
+// presses that button): Enter continues. Esc, also from a text field (which keeps what was typed;
+// client/app/keyboard.hpp): goes back.
 bool enterPressed();
 bool escapePressed();
 

@@ -150,7 +150,7 @@ bool FormView::drawField(app::App& app, const FieldDef& f, const FormEvaluation&
                     if (opt.score)
                         l += "（" + opt.score->toString() + "）";
                     app.see(l);
-                    if (ImGui::RadioButton((l + "##" + id + "." + opt.id).c_str(), on) && !on) {
+                    if (radioLabelled((l + "##" + id + "." + opt.id).c_str(), on) && !on) {
                         answers[f.id] = opt.id;
                         changed = true;
                     }
@@ -165,7 +165,7 @@ bool FormView::drawField(app::App& app, const FieldDef& f, const FormEvaluation&
                 bool on = std::find(arr.begin(), arr.end(), opt.id) != arr.end();
                 std::string l = text(app, opt.label);
                 app.see(l);
-                if (ImGui::Checkbox((l + "##" + id + "." + opt.id).c_str(), &on)) {
+                if (checkboxLabelled((l + "##" + id + "." + opt.id).c_str(), &on)) {
                     json next = json::array();
                     for (const auto& o2 : f.options) // keep the form's order
                         if (o2.id == opt.id ? on : std::find(arr.begin(), arr.end(), o2.id) != arr.end())
