@@ -306,17 +306,19 @@ Status writeRemote(Store::Impl& impl, std::span<const RemoteApply> changes, bool
 // rewrote the chain's head (the same reasons as Store::Impl::batching).
 Status finishRemote(Store::Impl& impl, const Touched& touched) {
     const bool wasBatching = impl.batching;
-    impl.batching = true;
+    impl.batching = true; // appendAudit hashes each entry onto impl.batchAuditHead
     for (const auto& [id, e] : touched) {
         const auto& [type, county, fields] = e;
         if (auto st = impl.appendAudit("sync", type, id, county, fields, "sync"); !st) {
             impl.batching = wasBatching;
+            if (!wasBatching) // rolled back with the transaction: the head was never written
+                impl.batchAuditHead.reset();
             return st;
         }
     }
     impl.batching = wasBatching;
-    if (!wasBatching)
-        if (auto st = impl.chainAudit(); !st)
+    if (!wasBatching) // the chain's new head, written once for the page (a Batch does it at commit)
+        if (auto st = impl.finishAuditChain(); !st)
             return st;
     for (const auto& [id, e] : touched)
         if (std::get<0>(e) == RecordType::Student)
