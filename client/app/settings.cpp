@@ -5,8 +5,6 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
-#include <fcntl.h>
-#include <unistd.h>
 
 namespace zhuxue::app {
 namespace fs = std::filesystem;
@@ -44,21 +42,8 @@ Status Settings::save(const fs::path& file) const {
                         {"font_size", fontSize},      {"large_text", largeText},
                         {"kiosk", kiosk},             {"idle_lock_seconds", idleLockSeconds},
                         {"enrollment_code", enrollmentCode}, {"kiosk_pin", kioskPin}};
-    std::string text = j.dump(2) + "\n";
-    if (auto st = ensureDir(file.parent_path()); !st)
-        return st;
-    fs::path tmp = file;
-    tmp += ".tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return Error("settings.save_failed", {{"path", file.string()}}, "open");
-    bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-    ok = ok && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok || std::rename(tmp.c_str(), file.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        return Error("settings.save_failed", {{"path", file.string()}}, "write");
-    }
+    if (auto st = writeFileDurably(file, j.dump(2) + "\n"); !st)
+        return Error("settings.save_failed", {{"path", file.string()}}, st.error().detail);
     return {};
 }
 

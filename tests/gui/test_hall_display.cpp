@@ -65,10 +65,21 @@ TEST_CASE("calls appear per window and are announced once each") {
     f.issue("first_loan");
     f.issue("first_loan");
     f.issue("renewal");
+    // Who is next: the waiting tickets per service, under the windows, in the hall's order.
+    auto waiting = [&](const std::string& service) {
+        auto it = f.display->waiting().find(service);
+        return it == f.display->waiting().end() ? -1 : it->second;
+    };
+    REQUIRE(f.d->frameUntil([&] { return waiting("first_loan") == 2 && waiting("renewal") == 1; }));
+    f.d->frame(2);
+    CHECK(f.d->sawText("生源地信用助学贷款 · 叫号"));
+    CHECK(f.d->sawText("首次贷款 等候 2 人    续贷 等候 1 人    还款、延期 等候 0 人    咨询 等候 0 人"));
     REQUIRE(f.staff.act(3, "next").ok());
     REQUIRE(f.d->frameUntil([&] { return f.showing(3, "A001"); }));
     f.d->frame(2);
     CHECK(f.d->sawText("A001"));
+    CHECK(waiting("first_loan") == 1);
+    CHECK(f.d->sawText("首次贷款 等候 1 人    续贷 等候 1 人    还款、延期 等候 0 人    咨询 等候 0 人"));
     REQUIRE(f.display->announced().size() == 1);
     CHECK(f.display->announced()[0] == "请 A001 号到 3 号窗口");
 

@@ -37,8 +37,8 @@ TEST_CASE("call next, recall, skip and transfer from the staff home screen") {
     REQUIRE(f.d->frameUntil([&] { return f.d->sawText("第 2 次叫号"); }));
     auto calls = kiosk.calls();
     REQUIRE(calls.ok());
-    REQUIRE(calls->size() == 1);
-    CHECK((*calls)[0].calls == 2);
+    REQUIRE(calls->calls.size() == 1);
+    CHECK(calls->calls[0].calls == 2);
 
     // Transfer A001 to window 2 (the first other window); it waits first in line there.
     REQUIRE(f.d->click("##queue.transfer"));

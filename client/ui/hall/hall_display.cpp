@@ -85,11 +85,12 @@ HallDisplay::~HallDisplay() {
     }
 }
 
-void HallDisplay::apply(const std::vector<HallTicket>& calls) {
+void HallDisplay::apply(const HallCalls& answer) {
+    m_waiting = answer.waiting;
     std::map<int, HallTicket> now;
     int64_t maxSeq = m_lastSeq;
     std::vector<HallTicket> fresh;
-    for (const auto& t : calls) {
+    for (const auto& t : answer.calls) {
         now[t.window] = t;
         if (m_lastSeq >= 0 && t.callSeq > m_lastSeq)
             fresh.push_back(t);
@@ -154,7 +155,7 @@ void HallDisplay::draw() {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
     ImGui::Begin("##hall", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                         ImGuiWindowFlags_NoSavedSettings);
-    ImGui::TextUnformatted(m_app.tr("kiosk.title"));
+    dataText(m_app, m_app.tr("hall.display.title"));
     if (!m_connected) {
         ImGui::SameLine();
         ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "  %s", m_app.tr("hall.display.offline"));
@@ -191,6 +192,23 @@ void HallDisplay::draw() {
         }
         ImGui::EndChild();
         ImGui::PopStyleColor();
+    }
+    // Who is next: how many wait for each service, in the hall's order.
+    if (m_hall && m_connected) {
+        ImGui::Separator();
+        const std::string lang = m_app.settings().language == "en" ? "en" : "zh-CN";
+        std::string line;
+        for (const auto& s : m_hall->services) {
+            auto n = m_waiting.find(s.id);
+            auto name = s.name.count(lang) ? s.name.at(lang) : s.id;
+            if (!line.empty())
+                line += "    ";
+            line += cat.format("hall.display.waiting",
+                               {{"service", name}, {"n", std::to_string(n == m_waiting.end() ? 0 : n->second)}});
+        }
+        ImGui::SetWindowFontScale(1.2f);
+        dataText(m_app, line);
+        ImGui::SetWindowFontScale(1.0f);
     }
     ImGui::End();
     ImGui::PopStyleColor(2);

@@ -33,19 +33,21 @@ public:
     // For tests.
     bool connected() const { return m_connected; }
     const std::map<int, HallTicket>& current() const { return m_current; }
+    const std::map<std::string, int>& waiting() const { return m_waiting; }
     // Every sentence announced (spoken, or only recorded where espeak-ng is missing).
     const std::vector<std::string>& announced() const { return m_announced; }
     int spoken() const { return m_spoken; }
 
 private:
     void poll();
-    void apply(const std::vector<HallTicket>& calls);
+    void apply(const HallCalls& calls);
     void speakNext();
 
     app::App& m_app;
     std::filesystem::path m_dataDir;
     std::optional<zhuxue::hall::HallConfig> m_hall;
     std::map<int, HallTicket> m_current; // window -> ticket being served
+    std::map<std::string, int> m_waiting; // service id -> tickets waiting
     int m_latestWindow = 0;
     int64_t m_lastSeq = -1; // -1 until the first answer: calls made before start are not spoken
     bool m_connected = false;

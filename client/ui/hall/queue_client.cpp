@@ -195,13 +195,17 @@ Result<std::optional<HallTicket>> QueueClient::act(int window, const std::string
     return std::optional<HallTicket>(ticketFromJson((*j)["ticket"]));
 }
 
-Result<std::vector<HallTicket>> QueueClient::calls() {
+Result<HallCalls> QueueClient::calls() {
     auto j = call("GET", "/v1/queue/calls");
     if (!j)
         return j.error();
-    std::vector<HallTicket> out;
+    HallCalls out;
     for (const auto& t : (*j)["calls"])
-        out.push_back(ticketFromJson(t));
+        out.calls.push_back(ticketFromJson(t));
+    if (auto w = j->find("waiting"); w != j->end() && w->is_object())
+        for (const auto& [service, n] : w->items())
+            if (n.is_number_integer())
+                out.waiting[service] = n.get<int>();
     return out;
 }
 

@@ -7,6 +7,7 @@
 #include "sync/engine/http_client.hpp"
 
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -54,6 +55,13 @@ Status writeHallLink(const std::filesystem::path& dataDir, const HallLink& link)
 Result<HallLink> enrollHallDevice(const std::filesystem::path& dataDir, const std::string& url,
                                   const std::string& code, const std::string& name);
 
+// What the hall display shows: the ticket being served at each window (with its call sequence
+// number) and how many tickets wait per service id.
+struct HallCalls {
+    std::vector<HallTicket> calls;
+    std::map<std::string, int> waiting;
+};
+
 class QueueClient {
 public:
     explicit QueueClient(HallLink link);
@@ -62,7 +70,7 @@ public:
                              int64_t issuedAt = 0, const std::string& day = {});
     // what: next, recall, skip, transfer (to = target window). nullopt: nobody waiting / no call.
     Result<std::optional<HallTicket>> act(int window, const std::string& what, int to = 0);
-    Result<std::vector<HallTicket>> calls();
+    Result<HallCalls> calls();
     Result<std::vector<HallTicket>> tickets();
     Result<std::vector<HallAppointment>> appointments(const std::string& day = {});
     Result<std::vector<SlotDay>> slots(const std::string& township);
