@@ -51,18 +51,18 @@ fs::path keepAside(const fs::path& db) {
     return kept;
 }
 
-Status applySettings(Db& db) {
+Status applySettings(Db& db, int cacheKiB) {
     // journal_mode answers with a row; exec ignores it.
     for (const char* sql :
          {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000",
           "PRAGMA synchronous=FULL", "PRAGMA cell_size_check=ON", "PRAGMA trusted_schema=OFF",
-          // 32 MiB of page cache (default 2 MiB): an import's transaction touches the record,
-          // outbox, field-version, audit and search pages of thousands of rows; with the small
-          // cache SQLite spilled dirty pages to the WAL mid-transaction (a third of the time).
-          "PRAGMA cache_size=-32768", "PRAGMA temp_store=MEMORY"})
+          "PRAGMA temp_store=MEMORY"})
         if (auto st = db.exec(sql); !st)
             return st;
-    return {};
+    // 32 MiB of page cache by default (SQLite's is 2 MiB): an import's transaction touches the
+    // record, outbox, field-version, audit and search pages of thousands of rows; with the small
+    // cache SQLite spilled dirty pages to the WAL mid-transaction (a third of the time).
+    return db.exec("PRAGMA cache_size=-" + std::to_string(std::max(cacheKiB, 1024)));
 }
 
 // "ok" rows mean healthy; anything else is a list of problems.
@@ -135,7 +135,7 @@ Result<Db> openDatabase(const fs::path& dataDir, const OpenOptions& options) {
                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, options.vfs);
         if (!opened)
             return opened;
-        if (auto st = applySettings(*opened); !st)
+        if (auto st = applySettings(*opened, options.cacheKiB); !st)
             return st.error();
         if (existed && options.check != OpenCheck::None) {
             std::error_code sizeEc;
@@ -282,7 +282,7 @@ Status restoreDatabase(const fs::path& dataDir, const fs::path& backupFile,
         return sqliteError(rc, "restore", dst->raw());
     if (fin != SQLITE_OK)
         return sqliteError(fin, "restore", dst->raw());
-    if (auto st = applySettings(*dst); !st)
+    if (auto st = applySettings(*dst, options.cacheKiB); !st)
         return st;
     return migrate(*dst);
 }

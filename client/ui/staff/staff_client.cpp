@@ -30,9 +30,13 @@ struct StaffClient::OpenedStores {
 
 StaffClient::OpenedStores StaffClient::openStores(const std::filesystem::path& dataDir) {
     OpenedStores out;
-    if (auto s = store::Store::open(dataDir)) {
+    // The screens read a page of rows at a time and save one family at a time: 8 MiB of page
+    // cache each is plenty (the sync worker keeps its own 32 MiB connection for pulled pages).
+    store::OpenOptions screens;
+    screens.cacheKiB = 8 * 1024;
+    if (auto s = store::Store::open(dataDir, screens)) {
         out.store = std::move(*s);
-        if (auto r = store::Store::open(dataDir))
+        if (auto r = store::Store::open(dataDir, screens))
             out.readStore = std::move(*r);
     } else {
         out.error = s.error();
