@@ -59,3 +59,22 @@ TEST_CASE("call next, recall, skip and transfer from the staff home screen") {
     if ((*slots)[0].day == booked->day && booked->day == (*kiosk.tickets())[0].day)
         CHECK(f.d->frameUntil([&] { return f.d->sawText("08:30  Y001  首次贷款  水田坝乡"); }));
 }
+
+TEST_CASE("a laptop linked while the client runs starts calling numbers without a restart") {
+    StaffFixture f;
+    TempDir serverDir;
+    ServerProcess server(serverDir / "server");
+    f.addAccount("li", store::Role::Admin);
+    f.signIn("li");
+    REQUIRE(f.d->frameUntil([&] { return f.d->exists("##queue"); }));
+    REQUIRE(f.d->click("##queue"));
+    REQUIRE(f.d->frameUntil([&] { return f.d->sawText("这台电脑还没有连接大厅服务器"); }));
+    CHECK(!f.d->exists("##queue.next"));
+
+    // Linked now (the hall link file, as zhuxue-cli writes it); the panel looks again by itself.
+    ui::hall::QueueClient kiosk(linkDevice(server, serverDir / "kiosk", 21));
+    REQUIRE(kiosk.issue("", "first_loan", "").ok());
+    linkDevice(server, f.dir.path(), 20);
+    REQUIRE(f.d->frameUntil([&] { return f.d->exists("##queue.next"); }, std::chrono::seconds(15)));
+    REQUIRE(f.d->frameUntil([&] { return f.d->sawText("A001"); }));
+}

@@ -264,6 +264,12 @@ void QueuePanel::draw(Context& ctx) {
     if (!ImGui::CollapsingHeader((std::string(app.tr("hall.panel.title")) + "##queue").c_str()))
         return;
     if (!m_link.usable()) {
+        // Enrolled meanwhile (settings screen, zhuxue-cli enroll, the hall link file)? Look
+        // again on the worker now and then: no restart needed to start calling numbers.
+        if (!m_loading && ImGui::GetTime() - m_linkCheckedAt > kRefreshSeconds) {
+            m_linkCheckedAt = ImGui::GetTime();
+            load(ctx);
+        }
         dataTextWrapped(app, app.tr("hall.panel.not_linked"));
         return;
     }

@@ -43,6 +43,7 @@ private:
     bool m_busy = false;       // an action (next, recall, ...) is on its way
     bool m_refreshing = false; // the lists are being fetched
     double m_refreshedAt = -1e9;
+    double m_linkCheckedAt = 0; // when the worker last looked for an enrollment, while unlinked
 
     // The family of the called ticket or opened appointment.
     enum class Family { None, Loading, Shown, Missing, Failed };
