@@ -220,3 +220,42 @@ TEST_CASE("a volunteer guides the family but cannot check materials or record th
     REQUIRE(apps->size() == 1);
     CHECK(apps->front().status == LoanStatus::Applied);
 }
+
+TEST_CASE("first loan: a field is checked when left, and its message goes as soon as it is fixed") {
+    StaffFixture f;
+    f.addAccount("li", store::Role::Staff);
+    f.signIn("li");
+    REQUIRE(f.d->click("##home.first_loan"));
+    auto& d = *f.d;
+
+    // Consent: Next names both missing confirmations; ticking one takes its message away at once.
+    REQUIRE(d.click("##loan.next"));
+    REQUIRE(d.sawText("学生还没有确认同意"));
+    REQUIRE(d.sawText("共同借款人还没有确认同意"));
+    REQUIRE(d.click("##loan.consent_student"));
+    d.frame(2);
+    CHECK_FALSE(d.sawText("学生还没有确认同意"));
+    CHECK(d.sawText("共同借款人还没有确认同意"));
+    REQUIRE(d.click("##loan.consent_co"));
+    REQUIRE(d.click("##loan.next"));
+    REQUIRE(d.exists("##loan.student_id"));
+
+    // A wrong check character is reported when the field is left, before Next; the fields not
+    // reached yet are not called missing.
+    std::string studentId = validId("42052720080315122");
+    std::string wrongId = studentId.substr(0, 17) + (studentId[17] == '1' ? "2" : "1");
+    REQUIRE(d.typeInto("##loan.student_id", wrongId));
+    d.frame(2);
+    CHECK_MESSAGE(d.sawText("第18位校验码应为"), f.shown());
+    CHECK_FALSE(d.sawText("请填写乡镇"));
+    CHECK_FALSE(d.sawText("请填写学生姓名"));
+    // Fixing it clears the message while typing, without Next.
+    REQUIRE(d.click("##loan.student_id"));
+    d.press(ImGuiKey_Backspace);
+    d.type(studentId.substr(17));
+    d.frame(2);
+    CHECK_FALSE(d.sawText("第18位校验码应为"));
+    // Next still names every missing field.
+    REQUIRE(d.click("##loan.next"));
+    CHECK(d.sawText("请填写乡镇"));
+}

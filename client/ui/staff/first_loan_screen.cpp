@@ -9,6 +9,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <fstream>
@@ -218,6 +219,30 @@ core::Findings FirstLoanScreen::check(Context& ctx, Step step) {
     }
     }
     return f;
+}
+
+// Findings follow the typing. A text field left after an edit is checked at once (only that
+// field: one not reached yet is not called missing before Next). While findings show, each edit
+// re-checks the fields shown, so a fixed field clears as it is fixed.
+void FirstLoanScreen::followTyping(Context& ctx) {
+    if (m_step == Step::Review)
+        return; // nothing to type; its findings are the save's
+    const std::string_view left = fieldLeftAfterEditThisFrame();
+    if (left.empty() && (m_findings.empty() || !fieldEditedThisFrame()))
+        return;
+    core::Findings now = check(ctx, m_step);
+    core::Findings shown;
+    for (const core::Finding& f : now.all()) {
+        bool wasShown = std::any_of(m_findings.all().begin(), m_findings.all().end(),
+                                    [&](const core::Finding& s) { return s.field == f.field; });
+        if (!wasShown && f.field != left)
+            continue;
+        if (f.severity == core::Severity::Error)
+            shown.error(f.field, f.message);
+        else
+            shown.warning(f.field, f.message);
+    }
+    m_findings = std::move(shown);
 }
 
 void FirstLoanScreen::next(Context& ctx) {
@@ -686,6 +711,7 @@ void FirstLoanScreen::draw(Context& ctx) {
     case Step::Review: drawReview(ctx); break;
     case Step::Signed: drawSigned(ctx); break;
     }
+    followTyping(ctx);
     ImGui::EndChild();
     ImGui::Separator();
     if (!m_status.empty())

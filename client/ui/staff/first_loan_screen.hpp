@@ -29,6 +29,7 @@ private:
     void start(Context& ctx);
     core::Findings check(Context& ctx, Step step);
     void next(Context& ctx);
+    void followTyping(Context& ctx);
     void drawConsent(Context& ctx);
     void drawStudent(Context& ctx);
     void drawCoBorrower(Context& ctx);

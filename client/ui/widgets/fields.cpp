@@ -16,6 +16,16 @@ int g_multilineActiveFrame = -10; // Enter belongs to a multi-line field while o
 ImGuiContext* g_multilineContext = nullptr; // ...of this ImGui context (frame numbers are per context)
 ImGuiID g_focusedButton = 0; // the button that had keyboard focus when last drawn
 ImGuiContext* g_focusedButtonContext = nullptr;
+// The last frame in which a field was edited, and in which one was left after an edit (Tab, a
+// click elsewhere), of the context that drew it (frame numbers are per context).
+struct FrameMark {
+    ImGuiContext* context = nullptr;
+    int frame = -10;
+    void set() { context = ImGui::GetCurrentContext(), frame = ImGui::GetFrameCount(); }
+    bool now() const { return context == ImGui::GetCurrentContext() && frame == ImGui::GetFrameCount(); }
+};
+FrameMark g_edited, g_left;
+std::string g_leftField; // the findings field of the text field left (g_left)
 const ImVec4 kError(0.75f, 0.10f, 0.10f, 1.0f);
 const ImVec4 kWarning(0.70f, 0.45f, 0.00f, 1.0f);
 // Text wrapped to the space left on the line by the Chinese line-breaking rules (no "。" alone
@@ -116,6 +126,12 @@ bool textField(app::App& app, const char* labelKey, const char* id, std::string&
                        : ImGui::InputText(widgetId.c_str(), &value, options.flags);
     if (options.editing)
         *options.editing = ImGui::IsItemActive();
+    if (changed)
+        g_edited.set();
+    if (ImGui::IsItemDeactivatedAfterEdit() && !field.empty()) {
+        g_left.set();
+        g_leftField = field;
+    }
     app.see(value); // pasted or loaded text joins the atlas too
     if (findings && !field.empty())
         findingsFor(app, *findings, field);
@@ -151,6 +167,8 @@ bool keyboardFocused() {
 template <class Draw> bool tabStop(Draw draw) {
     ImGui::PushItemFlag(ImGuiItemFlags_Inputable, true);
     bool result = draw();
+    if (result && ImGui::IsItemEdited()) // a checkbox ticked, a radio chosen (not a button pressed)
+        g_edited.set();
     ImGui::PopItemFlag();
     ImGuiContext& g = *ImGui::GetCurrentContext();
     if (g.NavJustMovedToId != 0 && g.NavJustMovedToId == ImGui::GetItemID()) {
@@ -181,6 +199,14 @@ bool button(app::App& app, const char* labelKey, bool enabled, const char* id) {
     if (!enabled)
         ImGui::EndDisabled();
     return pressed && enabled;
+}
+
+bool fieldEditedThisFrame() {
+    return g_edited.now();
+}
+
+std::string_view fieldLeftAfterEditThisFrame() {
+    return g_left.now() ? std::string_view(g_leftField) : std::string_view();
 }
 
 bool checkboxLabelled(const char* label, bool* value) {

@@ -56,6 +56,12 @@ bool radio(app::App& app, const char* labelKey, const char* id, int& value, int 
 bool checkboxLabelled(const char* label, bool* value);
 bool radioLabelled(const char* label, int* value, int option);
 bool radioLabelled(const char* label, bool active);
+// Whether a field, checkbox or radio made here was edited in this frame; and the findings field
+// (textField's `field`) of a text field left after an edit in this frame (Tab, a click elsewhere),
+// else empty. A form checks a field when it is left, and re-checks while findings show so that
+// a fixed field clears as it is fixed.
+bool fieldEditedThisFrame();
+std::string_view fieldLeftAfterEditThisFrame();
 // Gives keyboard focus to the next widget when flag is set, and clears it (a screen or a step
 // just opened: its first field takes the typing).
 void focusNextIf(bool& flag);
