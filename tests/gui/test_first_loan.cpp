@@ -166,6 +166,12 @@ TEST_CASE("first loan: consent, student, co-borrower, school, amount, materials,
     CHECK(f.ctx().screen == ui::ScreenId::Family);
     d.frame(2);
     CHECK(d.sawText("4205272026000123"));
+    // Its history: each status change, who made it and when, the last one the certificate.
+    CHECK_FALSE(d.sawText("li："));
+    REQUIRE(d.click("办理历史"));
+    d.frame(2);
+    CHECK_MESSAGE(d.sawText("li：材料已审核 → 合同已预签"), f.shown());
+    CHECK(d.sawText("→ 受理证明已出具"));
 }
 
 TEST_CASE("a volunteer guides the family but cannot check materials or record the contract") {

@@ -61,16 +61,21 @@ void seed(StaffFixture& f) {
     e.note = "继续攻读硕士";
     REQUIRE(f.store().save(e, store::Actor{"seed"}).ok());
 }
+
+// A county with the four borrowers, someone signed in, the post-loan lists loaded.
+void openLists(StaffFixture& f, const char* user, store::Role role) {
+    seed(f);
+    f.addAccount(user, role);
+    f.signIn(user);
+    REQUIRE(f.d->click("##home.post_loan"));
+    REQUIRE(f.d->frameUntil([&] { return f.d->exists("##post.graduation.0"); }));
+}
 } // namespace
 
 TEST_CASE("post-loan: lists and the reminder export") {
     StaffFixture f;
-    seed(f);
-    f.addAccount("li", store::Role::Staff);
-    f.signIn("li");
+    openLists(f, "li", store::Role::Staff);
     auto& d = *f.d;
-    REQUIRE(d.click("##home.post_loan"));
-    REQUIRE(d.frameUntil([&] { return d.exists("##post.graduation.0"); }));
     CHECK(d.exists("龚𪚥"));
     CHECK_FALSE(d.exists("刘䶮"));
     CHECK(d.sawText("13800138001"));
@@ -107,16 +112,29 @@ TEST_CASE("post-loan: lists and the reminder export") {
     REQUIRE(d.click("龚𪚥"));
     d.frame();
     CHECK(f.ctx().screen == ui::ScreenId::Family);
+    // The family page says what is due: her graduation confirmation this year.
+    d.frame(2);
+    CHECK_MESSAGE(d.sawText(std::to_string(thisYear()) + " 年毕业：请登录学生在线服务系统完成毕业确认"),
+                  f.shown());
+    CHECK_FALSE(d.sawText("今年应还款："));
+}
+
+TEST_CASE("post-loan: a family page shows the repayment due and the deferral asked for") {
+    StaffFixture f;
+    openLists(f, "li", store::Role::Staff);
+    auto& d = *f.d;
+    REQUIRE(d.click("覃明"));
+    d.frame(2);
+    REQUIRE(f.ctx().screen == ui::ScreenId::Family);
+    CHECK_MESSAGE(d.sawText("今年应还款：请在 12 月 20 日前存足今年应还本息"), f.shown());
+    CHECK(d.sawText("2026-03-02 本金延期 继续攻读硕士"));
+    CHECK_FALSE(d.sawText("年毕业："));
 }
 
 TEST_CASE("post-loan: volunteers see no phone numbers and cannot export") {
     StaffFixture f;
-    seed(f);
-    f.addAccount("wang", store::Role::Volunteer);
-    f.signIn("wang");
+    openLists(f, "wang", store::Role::Volunteer);
     auto& d = *f.d;
-    REQUIRE(d.click("##home.post_loan"));
-    REQUIRE(d.frameUntil([&] { return d.exists("##post.graduation.0"); }));
     CHECK_FALSE(d.sawText("13800138001"));
     // The button is there but disabled, with the store's reason beside it; clicking does nothing.
     REQUIRE(d.exists("##post.export"));

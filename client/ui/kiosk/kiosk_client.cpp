@@ -6,6 +6,7 @@
 #include "client/core/ids.hpp"
 #include "client/store/paths.hpp"
 #include "client/ui/widgets/fields.hpp"
+#include "client/ui/widgets/local_time.hpp"
 #include "keypad.hpp"
 #include "ticket_pdf.hpp"
 
@@ -22,24 +23,6 @@ void wipeString(std::string& s) {
     std::fill(s.begin(), s.end(), '\0');
     s.clear();
     s.shrink_to_fit();
-}
-
-std::string localDayText(int64_t ms) {
-    std::time_t t = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    char buf[64];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
-}
-
-std::string localTimeText(int64_t ms) {
-    std::time_t t = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    char buf[64];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-    return buf;
 }
 
 std::filesystem::path hallConfigFile() {

@@ -1,10 +1,14 @@
 #include "family_screen.hpp"
 
 #include "client/core/money.hpp"
+#include "client/core/post_loan_due.hpp"
 #include "client/ui/widgets/fields.hpp"
+#include "client/ui/widgets/local_time.hpp"
 #include "client/ui/widgets/masking.hpp"
 
 #include <imgui.h>
+
+#include <algorithm>
 
 namespace zhuxue::ui {
 
@@ -22,6 +26,7 @@ template <class T> void keep(Result<std::vector<T>> r, std::vector<T>& into, std
 }
 
 std::string money(Fen f) { return core::formatMoney(f, {.currencySign = true}); }
+
 } // namespace
 
 void FamilyScreen::load(Context& ctx) {
@@ -37,6 +42,8 @@ void FamilyScreen::load(Context& ctx) {
     m_assessments.clear();
     m_visits.clear();
     m_attachments.clear();
+    m_events.clear();
+    m_changes.clear();
     if (!ctx.store)
         return;
     store::Store& db = *ctx.store;
@@ -59,7 +66,17 @@ void FamilyScreen::load(Context& ctx) {
         std::vector<Contract> cs;
         keep(db.list<Contract>("application_id", a.id), cs, m_error, ctx.app);
         m_contracts.insert(m_contracts.end(), cs.begin(), cs.end());
+        std::vector<PostLoanEvent> es;
+        keep(db.list<PostLoanEvent>("application_id", a.id), es, m_error, ctx.app);
+        m_events.insert(m_events.end(), es.begin(), es.end());
+        std::vector<StatusChange> ss;
+        keep(db.list<StatusChange>("application_id", a.id), ss, m_error, ctx.app);
+        m_changes.insert(m_changes.end(), ss.begin(), ss.end());
     }
+    std::stable_sort(m_changes.begin(), m_changes.end(),
+                     [](const StatusChange& a, const StatusChange& b) { return a.atMs < b.atMs; });
+    std::stable_sort(m_events.begin(), m_events.end(),
+                     [](const PostLoanEvent& a, const PostLoanEvent& b) { return a.eventDate < b.eventDate; });
     keep(db.list<HardshipAssessment>("student_id", ctx.student), m_assessments, m_error, ctx.app);
     keep(db.list<HomeVisit>("student_id", ctx.student), m_visits, m_error, ctx.app);
     keep(db.list<Attachment>("owner_id", ctx.student), m_attachments, m_error, ctx.app);
@@ -181,6 +198,47 @@ void FamilyScreen::draw(Context& ctx) {
         for (const auto& a : m_attachments)
             dataText(app, a.fileName + " (" + a.mime + ")");
         if (m_attachments.empty())
+            ImGui::TextDisabled("%s", app.tr("ui.common.none"));
+    }
+    if (ImGui::CollapsingHeader(app.tr("ui.family.reminders"), ImGuiTreeNodeFlags_DefaultOpen)) {
+        bool any = false;
+        for (const auto& a : m_applications) {
+            auto due = core::postLoanDue(a.status, s.enrollmentYear, s.programYears, localYear());
+            if (!due)
+                continue;
+            any = true;
+            if (due->due == core::PostLoanDue::GraduationConfirmation)
+                dataTextWrapped(app, app.texts().current().format(
+                                         "ui.family.due_graduation", {{"year", std::to_string(due->graduationYear)}}));
+            else
+                dataTextWrapped(app, app.tr("ui.family.due_repayment"));
+        }
+        for (const auto& e : m_events) {
+            any = true;
+            std::string line = app.texts().current().format(
+                "ui.family.event_line",
+                {{"date", e.eventDate}, {"kind", codeText(app, "ui.post_kind", toCode(e.kind))}});
+            if (e.amountFen > 0)
+                line += " " + money(e.amountFen);
+            if (withheld(RecordType::PostLoanEvent, "note"))
+                line += " " + staffOnly;
+            else if (!e.note.empty())
+                line += " " + e.note;
+            dataTextWrapped(app, line);
+        }
+        if (!any)
+            ImGui::TextDisabled("%s", app.tr("ui.common.none"));
+    }
+    if (ImGui::CollapsingHeader(app.tr("ui.family.history"))) {
+        for (const auto& c : m_changes)
+            dataTextWrapped(app, app.texts().current().format(
+                                     "ui.family.history_line",
+                                     {{"when", localTimeText(c.atMs)},
+                                      {"user", c.byUser},
+                                      {"from", codeText(app, "ui.status", toCode(c.from))},
+                                      {"to", codeText(app, "ui.status", toCode(c.to))},
+                                      {"reason", withheld(RecordType::StatusChange, "reason") ? staffOnly : c.reason}}));
+        if (m_changes.empty())
             ImGui::TextDisabled("%s", app.tr("ui.common.none"));
     }
     ImGui::Spacing();

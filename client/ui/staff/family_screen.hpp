@@ -1,6 +1,8 @@
 #pragma once
 // A family's page: the student, household and its members, co-borrowers, applications with their
-// status, contracts, assessments, home visits and attachments. Read from the store when the page
+// status, contracts, assessments, home visits, attachments, what is due after the loan (graduation
+// confirmation, this year's repayment, post-loan events) and the applications' history (each
+// status change: when, who, from, to, why). Read from the store when the page
 // opens (indexed lookups by id: well under a frame), kept until the student changes.
 // ID numbers show first 6 + last 4 and bank accounts last 4 until staff choose "show in full"
 // (audited, for this student only); fields the store withholds from a volunteer (access.hpp)
@@ -28,6 +30,8 @@ private:
     std::vector<HardshipAssessment> m_assessments;
     std::vector<HomeVisit> m_visits;
     std::vector<Attachment> m_attachments;
+    std::vector<PostLoanEvent> m_events;  // of its applications
+    std::vector<StatusChange> m_changes;  // of its applications, oldest first
     std::string m_error;
     Uuid m_revealedFor; // the student whose numbers staff chose to see in full
 };

@@ -1,6 +1,7 @@
 #include "post_loan_screen.hpp"
 
 #include "client/core/money.hpp"
+#include "client/core/post_loan_due.hpp"
 #include "client/ui/widgets/fields.hpp"
 #include "family_screen.hpp"
 
@@ -47,24 +48,22 @@ void PostLoanScreen::reload(Context& ctx) {
             return std::optional<Student>();
         };
         Status st = db->forEach<LoanApplication>([&](const LoanApplication& a) {
+            if (!core::postLoanDueMayApply(a.status))
+                return true;
             Item item;
             item.studentId = a.studentId;
             item.amountFen = a.amountFen;
             item.status = a.status;
-            if (a.status == LoanStatus::Disbursed || a.status == LoanStatus::InStudy) {
-                auto s = fill(item);
-                int graduation = s && s->enrollmentYear && s->programYears ? s->enrollmentYear + s->programYears : 0;
-                if (graduation == 0 || graduation > year)
-                    return true;
+            auto s = fill(item);
+            auto due = core::postLoanDue(a.status, s ? s->enrollmentYear : 0, s ? s->programYears : 0, year);
+            if (!due)
+                return true;
+            if (due->due == core::PostLoanDue::GraduationConfirmation) {
                 item.due = Due::Graduation;
-                item.detail = std::to_string(graduation);
-                loaded->items.push_back(std::move(item));
-            } else if (a.status == LoanStatus::Grace || a.status == LoanStatus::Repaying ||
-                       a.status == LoanStatus::Overdue || a.status == LoanStatus::GraduationConfirmed) {
-                fill(item);
+                item.detail = std::to_string(due->graduationYear);
+            } else
                 item.due = Due::Repayment;
-                loaded->items.push_back(std::move(item));
-            }
+            loaded->items.push_back(std::move(item));
             return true;
         });
         if (st)

@@ -1,0 +1,15 @@
+#pragma once
+// Times as the person at the screen reads them: the computer's local time zone (a county office
+// sets China Standard Time), "2026-12-06" and "2026-12-06 14:03".
+#include "client/core/records.hpp"
+
+#include <string>
+
+namespace zhuxue::ui {
+
+std::string localDayText(UnixMs ms);
+std::string localTimeText(UnixMs ms);
+// The local calendar year now.
+int localYear();
+
+} // namespace zhuxue::ui
