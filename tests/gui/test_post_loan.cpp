@@ -4,6 +4,7 @@
 // see no phone numbers and cannot export.
 #include "staff_fixture.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <fstream>
 #include <sstream>
@@ -123,10 +124,27 @@ TEST_CASE("post-loan: a family page shows the repayment due and the deferral ask
     StaffFixture f;
     openLists(f, "li", store::Role::Staff);
     auto& d = *f.d;
+    // 覃明 borrowed twice (each school year's loan is its own application).
+    std::optional<LoanApplication> first;
+    REQUIRE(f.store().forEach<LoanApplication>([&](const LoanApplication& a) {
+        if (a.status == LoanStatus::Grace)
+            first = a;
+        return true;
+    }).ok());
+    REQUIRE(first);
+    LoanApplication second = *first;
+    second.id = newUuidV7();
+    second.kind = ApplicationKind::Renewal;
+    second.schoolYear += 1;
+    REQUIRE(f.store().save(second, store::Actor{"seed"}).ok());
     REQUIRE(d.click("覃明"));
     d.frame(2);
     REQUIRE(f.ctx().screen == ui::ScreenId::Family);
     CHECK_MESSAGE(d.sawText("今年应还款：请在 12 月 20 日前存足今年应还本息"), f.shown());
+    // A second loan of the same family does not say it twice.
+    auto shown = d.shownText();
+    CHECK(std::count_if(shown.begin(), shown.end(),
+                        [](const std::string& t) { return t.find("今年应还款：") != std::string::npos; }) == 1);
     CHECK(d.sawText("2026-03-02 本金延期 继续攻读硕士"));
     CHECK_FALSE(d.sawText("年毕业："));
 }

@@ -201,18 +201,22 @@ void FamilyScreen::draw(Context& ctx) {
             ImGui::TextDisabled("%s", app.tr("ui.common.none"));
     }
     if (ImGui::CollapsingHeader(app.tr("ui.family.reminders"), ImGuiTreeNodeFlags_DefaultOpen)) {
-        bool any = false;
+        // One line per thing due: a student with a loan each year confirms graduation once.
+        std::vector<std::string> due;
         for (const auto& a : m_applications) {
-            auto due = core::postLoanDue(a.status, s.enrollmentYear, s.programYears, localYear());
-            if (!due)
+            auto d = core::postLoanDue(a.status, s.enrollmentYear, s.programYears, localYear());
+            if (!d)
                 continue;
-            any = true;
-            if (due->due == core::PostLoanDue::GraduationConfirmation)
-                dataTextWrapped(app, app.texts().current().format(
-                                         "ui.family.due_graduation", {{"year", std::to_string(due->graduationYear)}}));
-            else
-                dataTextWrapped(app, app.tr("ui.family.due_repayment"));
+            std::string line = d->due == core::PostLoanDue::GraduationConfirmation
+                                   ? app.texts().current().format("ui.family.due_graduation",
+                                                                  {{"year", std::to_string(d->graduationYear)}})
+                                   : std::string(app.tr("ui.family.due_repayment"));
+            if (std::find(due.begin(), due.end(), line) == due.end())
+                due.push_back(std::move(line));
         }
+        for (const auto& line : due)
+            dataTextWrapped(app, line);
+        bool any = !due.empty();
         for (const auto& e : m_events) {
             any = true;
             std::string line = app.texts().current().format(
