@@ -115,3 +115,25 @@ TEST_CASE("assessment: a priority group is identified directly; a draft is kept 
     REQUIRE(saved->size() == 1); // the same record, updated
     CHECK(nlohmann::json::parse(saved->front().answersJson)["family_structure"] == "both_parents");
 }
+
+TEST_CASE("assessment: a refused submit scrolls to the first field that needs an answer") {
+    StaffFixture f;
+    Student s = seedStudent(f, "谭艳馨");
+    f.addAccount("li", store::Role::Staff);
+    f.signIn("li");
+    openAssessment(f, s);
+    auto& d = *f.d;
+    auto visible = [&](std::string_view label) {
+        const auto* item = d.find(label);
+        return item && item->min.y >= item->clipMin.y && item->max.y <= item->clipMax.y;
+    };
+    // The last question answered first: the view is at the bottom of the form.
+    REQUIRE(d.click("##assess.commitment.agreed"));
+    d.frame(2);
+    REQUIRE(visible("##assess.commitment.agreed"));
+    REQUIRE_FALSE(visible("##assess.family_structure.single_parent"));
+    REQUIRE(d.click("##assess.submit"));
+    d.frame(3);
+    CHECK(d.sawText("还有"));
+    CHECK_MESSAGE(visible("##assess.family_structure.single_parent"), d.describe());
+}

@@ -72,6 +72,7 @@ void AssessmentScreen::save(Context& ctx, bool submit) {
         return;
     if (submit && !m_eval.complete()) {
         m_status = ctx.app.texts().current().format("ui.assess.incomplete", {{"count", std::to_string(m_eval.findings.errorCount())}});
+        m_view.revealFirstError();
         return;
     }
     const auto& form = m_forms[m_form];

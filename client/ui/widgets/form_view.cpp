@@ -82,9 +82,26 @@ bool FormView::textInput(app::App& app, const FieldDef& f, json& answers, const 
     return changed;
 }
 
+namespace {
+// An error about this field or, for a repeat group, about one of its rows.
+bool hasErrorAt(const core::Findings& findings, const std::string& path) {
+    for (const auto& f : findings.all())
+        if (f.severity == core::Severity::Error &&
+            (f.field == path || (f.field.size() > path.size() && f.field.compare(0, path.size(), path) == 0 &&
+                                 f.field[path.size()] == '[')))
+            return true;
+    return false;
+}
+} // namespace
+
 bool FormView::drawField(app::App& app, const FieldDef& f, const FormEvaluation& ev, json& answers,
                          const std::string& path, const std::string& id, bool inTable) {
     bool changed = false;
+    if (m_revealError && !inTable && hasErrorAt(ev.findings, path)) {
+        // The field's top near the top of the view, its label and the red note below it visible.
+        ImGui::SetScrollFromPosY(ImGui::GetCursorScreenPos().y - ImGui::GetWindowPos().y, 0.1f);
+        m_revealError = false;
+    }
     if (!inTable) {
         if (f.type == FieldType::Note) {
             ImGui::Spacing();

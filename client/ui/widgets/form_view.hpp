@@ -29,6 +29,9 @@ public:
     bool draw(app::App& app, const core::forms::FormDefinition& form,
               const core::forms::FormEvaluation& evaluation, const std::string& prefix);
     const nlohmann::json& answers() const { return m_answers; }
+    // The next draw scrolls the first field with an error into view (a submit that was refused:
+    // "see the red notes" must not leave the person hunting for them).
+    void revealFirstError() { m_revealError = true; }
     // Signature fields whose pad holds strokes, by field id.
     std::map<std::string, SignaturePad>& signatures() { return m_pads; }
     // The answer of a signature field is the SHA-256 of its saved PNG.
@@ -43,6 +46,7 @@ private:
     nlohmann::json m_answers = nlohmann::json::object();
     std::map<std::string, std::string> m_buffers; // typed text by path, kept while typing
     std::map<std::string, SignaturePad> m_pads;
+    bool m_revealError = false;
 };
 
 // A form's level id as the record's HardshipLevel: the standard ids (particularly_difficult,
