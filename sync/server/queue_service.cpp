@@ -83,7 +83,7 @@ struct QueueRoutes {
         }
         auto j = nlohmann::json::parse(req.body.empty() ? std::string("{}") : req.body, nullptr, false);
         if (j.is_discarded() || !j.is_object()) {
-            send(res, 400, errorBody(Error("sync.error.bad_json", {}, "the body is not a JSON object")));
+            send(res, 400, errorBody(Error("sync.error.malformed_json", {}, "the body is not a JSON object")));
             return std::nullopt;
         }
         return j;
@@ -117,7 +117,7 @@ struct QueueRoutes {
             t.localCode = j->value("local_code", "");
             t.issuedAt = j->value("issued_at", int64_t{0});
         } catch (const std::exception& e) {
-            return send(res, 400, errorBody(Error("sync.error.bad_json", {}, e.what())));
+            return send(res, 400, errorBody(Error("sync.error.malformed_json", {}, e.what())));
         }
         std::string day = j->value("day", today());
         if (weekdayOf(day) == 0)
@@ -210,7 +210,7 @@ struct QueueRoutes {
             a.day = j->value("day", "");
             a.time = j->value("time", "");
         } catch (const std::exception& e) {
-            return send(res, 400, errorBody(Error("sync.error.bad_json", {}, e.what())));
+            return send(res, 400, errorBody(Error("sync.error.malformed_json", {}, e.what())));
         }
         a.device = dev->id;
         auto r = store->book(a, today(), nowMs());

@@ -7,7 +7,9 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <fstream>
+#include <regex>
 
 using namespace zhuxue;
 
@@ -55,4 +57,45 @@ TEST_CASE("every module's texts load, and a key defined in two files is refused"
 TEST_CASE("a malformed catalogue is an error, not a crash") {
     CHECK_FALSE(Catalog::fromJson("{not json", "en").ok());
     CHECK_FALSE(Catalog::fromJson("[1,2]", "en").ok());
+}
+
+// Every message the client can show has a text: an Error key named in the client's code (or sent
+// by the server's sync and hall routes, which the client shows), and every "ui." key. A key
+// ending in "." is a prefix the code completes (codeText), checked by its own tests.
+TEST_CASE("every message key the code names has a text") {
+    Catalog zh = load("zh-CN");
+    const auto& entries = zh.entries();
+    auto known = [&](const std::string& key) {
+        if (entries.count(key))
+            return true;
+        auto after = entries.lower_bound(key + ".");
+        return after != entries.end() && after->first.rfind(key + ".", 0) == 0; // a prefix composed on
+    };
+    const std::filesystem::path root = assetsDir().parent_path();
+    const std::regex errorKey(R"re(Error[({]\s*"([a-z0-9_.]*[a-z0-9_])")re");
+    const std::regex uiKey(R"re("(ui\.[a-z0-9_.]*[a-z0-9_])")re");
+    std::size_t checked = 0;
+    for (const char* dir : {"client", "sync/engine", "sync/server"}) {
+        for (const auto& entry : std::filesystem::recursive_directory_iterator(root / dir)) {
+            const auto ext = entry.path().extension();
+            if (ext != ".cpp" && ext != ".hpp")
+                continue;
+            std::ifstream in(entry.path());
+            std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            const bool server = std::string(dir) == "sync/server";
+            for (const std::regex* re : {&errorKey, &uiKey}) {
+                for (std::sregex_iterator it(text.begin(), text.end(), *re), end; it != end; ++it) {
+                    std::string key = (*it)[1];
+                    // The server's own console messages are its own; what it sends the client
+                    // (sync.*, hall.*) the client shows.
+                    if (server && key.rfind("sync.", 0) != 0 && key.rfind("hall.", 0) != 0)
+                        continue;
+                    ++checked;
+                    CHECK_MESSAGE(known(key), entry.path().lexically_relative(root).string(), " names ", key,
+                                  ", which has no text in assets/i18n/zh-CN");
+                }
+            }
+        }
+    }
+    CHECK(checked > 300); // the scan found the code
 }
