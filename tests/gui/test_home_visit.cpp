@@ -95,3 +95,45 @@ TEST_CASE("home visit: members, photo, signature") {
     CHECK(photos == 1);
     CHECK(signatures == 1);
 }
+
+TEST_CASE("home visit: a household that lists the student as a member counts the student once") {
+    StaffFixture f;
+    store::Actor who{"seed"};
+    Household h;
+    h.id = newUuidV7();
+    h.county = "420527";
+    Student s;
+    s.id = newUuidV7();
+    s.county = "420527";
+    s.name = "谭艳馨";
+    s.idNumber = "420527200803151227";
+    s.householdId = h.id;
+    zhuxue::test::consentStudent(f.store(), s.county, s.id);
+    REQUIRE(f.store().save(h, who).ok());
+    REQUIRE(f.store().save(s, who).ok());
+    // As the demo county and some school lists record a family: the student is a member (本人).
+    for (auto [name, relation, id, income] :
+         {std::tuple{"谭艳馨", "本人", "420527200803151227", Fen{0}},
+          std::tuple{"谭建阳", "父亲", "", Fen{3'510'000}}}) {
+        HouseholdMember m;
+        m.id = newUuidV7();
+        m.county = "420527";
+        m.householdId = h.id;
+        m.name = name;
+        m.relation = relation;
+        m.idNumber = id;
+        m.annualIncomeFen = income;
+        REQUIRE(f.store().save(m, who).ok());
+    }
+    f.addAccount("li", store::Role::Staff);
+    f.signIn("li");
+    f.ctx().openFamily(s.id);
+    f.d->frame(2);
+    auto& d = *f.d;
+    REQUIRE(d.click("##family.visit"));
+    d.frame(2);
+    // Two people, ¥35,100 a year: ¥17,550 a head (not three people at ¥11,700).
+    CHECK_MESSAGE(d.sawText("家庭人口 2 人，人均年收入 ¥17,550.00"), f.shown());
+    CHECK(d.exists("##visit.member0.name"));
+    CHECK_FALSE(d.exists("##visit.member1.name"));
+}

@@ -2,7 +2,9 @@
 
 #include "client/core/date.hpp"
 #include "client/core/money.hpp"
+#include "client/core/resident_id.hpp"
 #include "client/ui/widgets/fields.hpp"
+#include "client/ui/widgets/local_time.hpp"
 #include "family_screen.hpp"
 
 #include <imgui.h>
@@ -17,12 +19,14 @@ namespace zhuxue::ui {
 
 namespace {
 std::string todayIso() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
+    return localDayText(systemNowMs());
+}
+
+// A member record of the student him- or herself: the same ID number, or "本人" with the name.
+bool isTheStudent(const HouseholdMember& m, const Student& s) {
+    if (!m.idNumber.empty() && !s.idNumber.empty())
+        return core::normalizeResidentId(m.idNumber) == core::normalizeResidentId(s.idNumber);
+    return m.relation == "本人" && m.name == s.name;
 }
 
 std::string mimeFor(const std::filesystem::path& p) {
@@ -58,11 +62,17 @@ void HomeVisitScreen::start(Context& ctx) {
             if (auto h = ctx.store->get<Household>(m_student->householdId); h && *h)
                 m_household = **h;
             if (auto ms = ctx.store->list<HouseholdMember>("household_id", m_student->householdId))
-                for (const auto& m : *ms)
+                for (const auto& m : *ms) {
+                    // The table lists the others: the student is counted once, as "plus the
+                    // student" below, even where a list (the demo county, a school's form)
+                    // also recorded him or her as a member (本人).
+                    if (isTheStudent(m, *m_student))
+                        continue;
                     m_members.push_back({m.id, m.name, m.relation, m.birthYear ? std::to_string(m.birthYear) : "",
                                          m.occupation,
                                          core::formatMoney(m.annualIncomeFen, {.grouping = false, .alwaysCents = false}),
                                          m.health, m.ableToWork, m.inSchool});
+                }
         }
     }
 }
