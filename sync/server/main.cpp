@@ -407,6 +407,13 @@ int main(int argc, char** argv) {
     // httplib writes a response's headers and body separately; with Nagle on, the body waits for
     // the device's delayed ACK of the headers (up to 40 ms a request on Linux).
     server->set_tcp_nodelay(true);
+    // httplib's default sets SO_REUSEPORT, with which a second zhuxue-server on the same port
+    // starts "listening" too and the kernel splits the devices between the two. SO_REUSEADDR
+    // alone: a restart need not wait for old connections, a second listener is refused.
+    server->set_socket_options([](socket_t sock) {
+        int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     server->set_read_timeout(30, 0);
     server->set_write_timeout(30, 0);
 

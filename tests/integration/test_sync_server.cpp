@@ -436,3 +436,15 @@ TEST_CASE("unknown tokens from one address are rate-limited with 429 and Retry-A
     auto m = raw("GET", s.url() + "/v1/metrics", "");
     CHECK(m.body.find("zhuxue_auth_failures_total 30") != std::string::npos);
 }
+
+TEST_CASE("a second server on a port already served is refused, not started beside the first") {
+    TempDir tmp("zhuxue-sync-port");
+    ServerProcess first(tmp / "first");
+    auto [rc, out] = runShell(binPath("zhuxue-server").string() + " serve --listen 127.0.0.1 --port " +
+                              std::to_string(first.port()) + " --data-dir " + (tmp / "second").string() +
+                              " 2>&1");
+    CHECK(rc == 1);
+    CHECK_MESSAGE(out.find("无法监听") != std::string::npos, out);
+    CHECK(out.find("端口被占用") != std::string::npos);
+    CHECK(first.running());
+}
