@@ -314,6 +314,12 @@ void ReviewScreen::draw(Context& ctx) {
     ImGui::EndChild();
     ImGui::SameLine();
     ImGui::BeginChild("##review.detail", ImVec2(0, -ImGui::GetFrameHeightWithSpacing() * 2), true);
+    // What the last action did (or why it was refused), where the eyes are: above the file and
+    // its buttons, not under the lists.
+    if (!m_status.empty()) {
+        dataTextWrapped(app, m_status);
+        ImGui::Separator();
+    }
     if (m_selectedApp >= 0 && ctx.store)
         drawApplication(ctx, m_apps[static_cast<size_t>(m_selectedApp)]);
     else if (m_selectedAssessment >= 0 && ctx.store)
@@ -321,8 +327,6 @@ void ReviewScreen::draw(Context& ctx) {
     else
         dataTextDisabled(app, app.tr("ui.review.pick"));
     ImGui::EndChild();
-    if (!m_status.empty())
-        dataTextWrapped(app, m_status);
     if (button(app, "ui.common.back", true, "review.back") || escapePressed())
         ctx.back();
 }
