@@ -59,7 +59,14 @@ TEST_CASE("review: a volunteer sees pending files but cannot decide") {
     f.signIn("wang");
     openReview(f);
     auto& d = *f.d;
+    CHECK(d.sawText("贷款申请待审核（1）"));
+    CHECK(d.sawText("困难认定待评议（1）"));
+    REQUIRE(d.click("##review.tab.assessments"));
+    d.frame(2);
     CHECK(d.exists("##review.assessment.0"));
+    CHECK_FALSE(d.exists("##review.app.0")); // one list at a time
+    REQUIRE(d.click("##review.tab.applications"));
+    d.frame(2);
     REQUIRE(d.click("##review.app.0"));
     REQUIRE(d.typeInto("##review.reason", "看起来没问题"));
     REQUIRE(d.click("##review.pass"));
@@ -105,6 +112,8 @@ TEST_CASE("review: three-party entries, then the level is decided") {
     f.signIn("li");
     openReview(f);
     auto& d = *f.d;
+    REQUIRE(d.click("##review.tab.assessments"));
+    d.frame(2);
     REQUIRE(d.click("##review.assessment.0"));
     // Deciding before any entry is refused.
     REQUIRE(d.typeInto("##review.reason", "三方会审一致"));

@@ -93,7 +93,7 @@ TEST_CASE("roles: a volunteer sees 仅工作人员可见 instead of incomes and 
     auto& d = *f.d;
     CHECK(d.sawText("龚𪚥"));
     CHECK(d.sawText("家庭年收入 仅工作人员可见 · 困难群体 仅工作人员可见"));
-    CHECK(d.sawText("年收入 仅工作人员可见 · 健康 仅工作人员可见"));
+    CHECK(d.sawText("年收入 仅工作人员可见 · 健康状况：仅工作人员可见"));
     CHECK(d.sawText("结算账户 仅工作人员可见"));
     CHECK_FALSE(d.sawText("23,456"));
     CHECK_FALSE(d.sawText("12,345"));

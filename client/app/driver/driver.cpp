@@ -146,8 +146,11 @@ const ItemInfo* Driver::reach(std::string_view label) {
     }
     // Scroll its window until the item is inside the visible area (long forms).
     for (int attempt = 0; attempt < 4; ++attempt) {
-        bool visible = item->min.y >= item->clipMin.y && item->max.y <= item->clipMax.y + 1 &&
-                       item->min.x >= item->clipMin.x - 1;
+        // Inside the visible area, give or take the item spacing a selectable row spans
+        // beyond its window's edge when the window has no padding (a list in a child window).
+        const ImVec2 slack{ImGui::GetStyle().ItemSpacing.x + 1, ImGui::GetStyle().ItemSpacing.y + 1};
+        bool visible = item->min.y >= item->clipMin.y - slack.y && item->max.y <= item->clipMax.y + slack.y &&
+                       item->min.x >= item->clipMin.x - slack.x;
         if (visible)
             return item;
         ImGuiWindow* w = ImGui::FindWindowByName(item->window.c_str());

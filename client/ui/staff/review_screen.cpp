@@ -272,45 +272,64 @@ void ReviewScreen::draw(Context& ctx) {
         dataTextWrapped(app, m_error);
     float listWidth = ImGui::GetFontSize() * 16;
     ImGui::BeginChild("##review.lists", ImVec2(listWidth, -ImGui::GetFrameHeightWithSpacing() * 2), true);
-    ImGui::TextUnformatted(app.tr("ui.review.applications"));
-    ImGui::Separator();
-    for (size_t i = 0; i < m_apps.size(); ++i) {
-        const auto& r = m_apps[i];
-        app.see(r.student);
-        if (ImGui::Selectable((r.student + " · " + codeText(app, "ui.kind", toCode(r.application.kind)) +
-                               "##review.app." + std::to_string(i))
-                                  .c_str(),
-                              m_selectedApp == static_cast<int>(i))) {
-            m_selectedApp = static_cast<int>(i);
-            m_selectedAssessment = -1;
-            m_reason.clear();
+    // Two lists of hundreds each in a county: one tab each, with its count, instead of one scroll
+    // where the assessments start below the last application.
+    if (ImGui::BeginTabBar("##review.tabs")) {
+        std::string appsTab = app.texts().current().format("ui.review.tab_applications", {{"count", std::to_string(m_apps.size())}}) +
+                              "###review.tab.applications";
+        app.see(appsTab);
+        if (ImGui::BeginTabItem(appsTab.c_str())) {
+            ImGui::BeginChild("##review.apps_list");
+            for (size_t i = 0; i < m_apps.size(); ++i) {
+                const auto& r = m_apps[i];
+                app.see(r.student);
+                if (ImGui::Selectable((r.student + " · " + codeText(app, "ui.kind", toCode(r.application.kind)) +
+                                       "##review.app." + std::to_string(i))
+                                          .c_str(),
+                                      m_selectedApp == static_cast<int>(i))) {
+                    m_selectedApp = static_cast<int>(i);
+                    m_selectedAssessment = -1;
+                    m_reason.clear();
+                    m_status.clear();
+                }
+            }
+            if (m_apps.empty())
+                ImGui::TextDisabled("%s", app.tr(m_loading ? "ui.common.working" : "ui.common.none"));
+            ImGui::EndChild();
+            ImGui::EndTabItem();
         }
-    }
-    if (m_apps.empty())
-        ImGui::TextDisabled("%s", app.tr(m_loading ? "ui.common.working" : "ui.common.none"));
-    ImGui::Spacing();
-    ImGui::TextUnformatted(app.tr("ui.review.assessments"));
-    ImGui::Separator();
-    for (size_t i = 0; i < m_assessments.size(); ++i) {
-        const auto& r = m_assessments[i];
-        app.see(r.student);
-        if (ImGui::Selectable((r.student + " · " + codeText(app, "ui.level", toCode(r.assessment.level)) +
-                               "##review.assessment." + std::to_string(i))
-                                  .c_str(),
-                              m_selectedAssessment == static_cast<int>(i))) {
-            m_selectedAssessment = static_cast<int>(i);
-            m_selectedApp = -1;
-            m_reason.clear();
-            m_finalLevel = levelIndex(r.assessment.level);
-            m_entryLevel = m_finalLevel;
-            m_entries.clear();
-            if (ctx.store) // a handful of rows by an indexed parent id
-                if (auto e = ctx.store->list<DemocraticReview>("assessment_id", r.assessment.id))
-                    m_entries = std::move(*e);
+        std::string assessTab = app.texts().current().format("ui.review.tab_assessments",
+                                                             {{"count", std::to_string(m_assessments.size())}}) +
+                                "###review.tab.assessments";
+        app.see(assessTab);
+        if (ImGui::BeginTabItem(assessTab.c_str())) {
+            ImGui::BeginChild("##review.assessments_list");
+            for (size_t i = 0; i < m_assessments.size(); ++i) {
+                const auto& r = m_assessments[i];
+                app.see(r.student);
+                if (ImGui::Selectable((r.student + " · " + codeText(app, "ui.level", toCode(r.assessment.level)) +
+                                       "##review.assessment." + std::to_string(i))
+                                          .c_str(),
+                                      m_selectedAssessment == static_cast<int>(i))) {
+                    m_selectedAssessment = static_cast<int>(i);
+                    m_selectedApp = -1;
+                    m_reason.clear();
+                    m_status.clear();
+                    m_finalLevel = levelIndex(r.assessment.level);
+                    m_entryLevel = m_finalLevel;
+                    m_entries.clear();
+                    if (ctx.store) // a handful of rows by an indexed parent id
+                        if (auto e = ctx.store->list<DemocraticReview>("assessment_id", r.assessment.id))
+                            m_entries = std::move(*e);
+                }
+            }
+            if (m_assessments.empty())
+                ImGui::TextDisabled("%s", app.tr(m_loading ? "ui.common.working" : "ui.common.none"));
+            ImGui::EndChild();
+            ImGui::EndTabItem();
         }
+        ImGui::EndTabBar();
     }
-    if (m_assessments.empty())
-        ImGui::TextDisabled("%s", app.tr(m_loading ? "ui.common.working" : "ui.common.none"));
     ImGui::EndChild();
     ImGui::SameLine();
     ImGui::BeginChild("##review.detail", ImVec2(0, -ImGui::GetFrameHeightWithSpacing() * 2), true);
