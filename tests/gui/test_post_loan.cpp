@@ -137,6 +137,11 @@ TEST_CASE("post-loan: a family page shows the repayment due and the deferral ask
     second.kind = ApplicationKind::Renewal;
     second.schoolYear += 1;
     REQUIRE(f.store().save(second, store::Actor{"seed"}).ok());
+    ++f.ctx().dataVersion; // the lists read the store again
+    REQUIRE(d.frameUntil([&] { return d.exists("##post.repayment.1"); }));
+    d.frame(4);
+    // One row per borrower (向秭归 and 覃明), not one per yearly loan.
+    CHECK_FALSE(d.exists("##post.repayment.2"));
     REQUIRE(d.click("覃明"));
     d.frame(2);
     REQUIRE(f.ctx().screen == ui::ScreenId::Family);

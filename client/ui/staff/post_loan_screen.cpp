@@ -8,6 +8,7 @@
 #include <imgui.h>
 
 #include <ctime>
+#include <map>
 
 namespace zhuxue::ui {
 
@@ -47,6 +48,9 @@ void PostLoanScreen::reload(Context& ctx) {
             }
             return std::optional<Student>();
         };
+        // A borrower with a loan each school year is one person to remind: one row per student
+        // and thing due, with the yearly amounts added up.
+        std::map<std::pair<int, std::string>, std::size_t> rowOf;
         Status st = db->forEach<LoanApplication>([&](const LoanApplication& a) {
             if (!core::postLoanDueMayApply(a.status))
                 return true;
@@ -63,6 +67,12 @@ void PostLoanScreen::reload(Context& ctx) {
                 item.detail = std::to_string(due->graduationYear);
             } else
                 item.due = Due::Repayment;
+            auto key = std::make_pair(static_cast<int>(item.due), a.studentId.str());
+            if (auto seen = rowOf.find(key); seen != rowOf.end()) {
+                loaded->items[seen->second].amountFen += item.amountFen;
+                return true;
+            }
+            rowOf.emplace(key, loaded->items.size());
             loaded->items.push_back(std::move(item));
             return true;
         });

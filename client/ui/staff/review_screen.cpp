@@ -270,7 +270,7 @@ void ReviewScreen::draw(Context& ctx) {
     heading(app, "ui.review.title");
     if (!m_error.empty())
         dataTextWrapped(app, m_error);
-    float listWidth = ImGui::GetFontSize() * 16;
+    float listWidth = ImGui::GetFontSize() * 18;
     ImGui::BeginChild("##review.lists", ImVec2(listWidth, -ImGui::GetFrameHeightWithSpacing() * 2), true);
     // Two lists of hundreds each in a county: one tab each, with its count, instead of one scroll
     // where the assessments start below the last application.
