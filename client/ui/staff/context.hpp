@@ -18,7 +18,7 @@ class SyncEngine;
 
 namespace zhuxue::ui {
 
-enum class ScreenId { SignIn, Home, Search, Family, FirstLoan, HomeVisit, Settings, Assessment, Review, Calculator, PostLoan, Conflicts, Dashboard };
+enum class ScreenId { SignIn, Home, Search, Family, FirstLoan, HomeVisit, Settings, Assessment, Review, Calculator, PostLoan, Conflicts, Dashboard, Accounts };
 
 // What a role may do. Volunteers guide families through forms; staff do casework; admins also
 // manage accounts and device settings.

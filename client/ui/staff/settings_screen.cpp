@@ -119,6 +119,10 @@ void SettingsScreen::draw(Context& ctx) {
             ctx.back();
         return;
     }
+    // Who may sign in on this device: make staff and volunteer accounts, lift lockouts.
+    if (ctx.can(Permission::ManageAccounts) && button(app, "ui.accounts.open", ctx.accounts != nullptr, "settings.accounts"))
+        ctx.go(ScreenId::Accounts);
+    ImGui::Spacing();
     bool editingUrl = false, editingCode = false;
     FieldOptions url{.helpKey = "ui.settings.server_help", .hintKey = "ui.settings.server_hint", .editing = &editingUrl};
     textField(app, "ui.settings.server", "settings.server", m_serverUrl, &m_findings, "server", url);

@@ -213,6 +213,7 @@ void StaffClient::draw() {
     case ScreenId::FirstLoan: m_firstLoan.draw(m_ctx); break;
     case ScreenId::HomeVisit: m_homeVisit.draw(m_ctx); break;
     case ScreenId::Settings: m_settings.draw(m_ctx); break;
+    case ScreenId::Accounts: m_accountsScreen.draw(m_ctx); break;
     case ScreenId::Assessment: m_assessment.draw(m_ctx); break;
     case ScreenId::Review: m_review.draw(m_ctx); break;
     case ScreenId::Calculator: m_calculator.draw(m_ctx); break;

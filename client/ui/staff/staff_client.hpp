@@ -2,6 +2,7 @@
 // The staff and volunteer client: opens the device's store and accounts, holds every screen and
 // the navigation between them, locks after idle time, and draws one frame. main.cpp runs it in
 // a window; the GUI tests run it headless through the automation driver.
+#include "accounts_screen.hpp"
 #include "assessment_screen.hpp"
 #include "calculator_screen.hpp"
 #include "conflicts_screen.hpp"
@@ -69,6 +70,7 @@ private:
     FirstLoanScreen m_firstLoan;
     HomeVisitScreen m_homeVisit;
     SettingsScreen m_settings;
+    AccountsScreen m_accountsScreen;
     AssessmentScreen m_assessment;
     ReviewScreen m_review;
     CalculatorScreen m_calculator;
