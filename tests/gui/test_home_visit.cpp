@@ -137,3 +137,54 @@ TEST_CASE("home visit: a household that lists the student as a member counts the
     CHECK(d.exists("##visit.member0.name"));
     CHECK_FALSE(d.exists("##visit.member1.name"));
 }
+
+TEST_CASE("home visit: photos chosen from a folder by clicking, no path typed") {
+    StaffFixture f;
+    store::Actor who{"seed"};
+    Student s;
+    s.id = newUuidV7();
+    s.county = "420527";
+    s.name = "向秭归";
+    zhuxue::test::consentStudent(f.store(), s.county, s.id);
+    REQUIRE(f.store().save(s, who).ok());
+    // A laptop whose Pictures folder holds the card's photos in a folder with a Chinese name.
+    fs::path home = f.dir / "home";
+    fs::create_directories(home / "Pictures" / "家访 茅坪镇");
+    std::ofstream(home / "Pictures" / "家访 茅坪镇" / "房屋.jpg", std::ios::binary) << "\xFF\xD8\xFF\xE0 bytes";
+    std::ofstream(home / "Pictures" / "家访 茅坪镇" / "说明.txt") << "not a photo";
+    std::string oldHome = std::getenv("HOME") ? std::getenv("HOME") : "";
+    setenv("HOME", home.c_str(), 1);
+
+    f.addAccount("li", store::Role::Staff);
+    f.signIn("li");
+    f.ctx().openFamily(s.id);
+    f.d->frame(2);
+    auto& d = *f.d;
+    REQUIRE(d.click("##family.visit"));
+    REQUIRE(d.typeInto("##visit.observations", "砖房三间")); // scrolls down to the photos
+    d.frame(2);
+    REQUIRE_MESSAGE(d.click("##visit.choose_photos"), d.why());
+    // It opens at Pictures; the folder, then the photo (the text file is not offered).
+    REQUIRE(d.frameUntil([&] { return d.sawText("[文件夹] 家访 茅坪镇"); }));
+    REQUIRE(d.click("##visit.picker.entry.0"));
+    REQUIRE(d.frameUntil([&] { return d.sawText("房屋.jpg  (1 KB)"); }));
+    CHECK_FALSE(d.sawText("说明.txt"));
+    REQUIRE(d.click("##visit.picker.entry.0"));
+    d.frame(2);
+    CHECK(d.sawText("· 房屋.jpg"));
+    REQUIRE(d.click("##visit.picker.close"));
+    REQUIRE(d.drag("##visit.sign_guardian", {{0.1f, 0.5f}, {0.5f, 0.8f}, {0.8f, 0.3f}}));
+    REQUIRE(d.click("##visit.save"));
+    CHECK(d.sawText("家访记录已保存"));
+    setenv("HOME", oldHome.c_str(), 1);
+
+    auto visits = f.store().list<HomeVisit>("student_id", s.id);
+    REQUIRE(visits.ok());
+    REQUIRE(visits->size() == 1);
+    auto files = f.store().list<Attachment>("owner_id", visits->front().id);
+    REQUIRE(files.ok());
+    bool photo = false;
+    for (const auto& a : *files)
+        photo |= a.fileName == "房屋.jpg" && a.kind == AttachmentKind::Photo;
+    CHECK(photo);
+}

@@ -10,6 +10,7 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <ctime>
@@ -319,6 +320,15 @@ void HomeVisitScreen::draw(Context& ctx) {
     ImGui::Spacing();
     ImGui::TextUnformatted(app.tr("ui.visit.photos"));
     helpMarker(app, "ui.visit.photos_help");
+    // From a folder, a camera card or a phone on USB, by clicking; or a path typed or pasted.
+    if (ctx.worker && !m_picker.isOpen() && button(app, "ui.visit.choose_photos", true, "visit.choose_photos"))
+        m_picker.open(app, *ctx.worker);
+    if (ctx.worker)
+        if (auto chosen = m_picker.draw(app, *ctx.worker, "visit.picker")) {
+            std::string path = chosen->string();
+            if (std::find(m_photos.begin(), m_photos.end(), path) == m_photos.end())
+                m_photos.push_back(path);
+        }
     textField(app, "ui.visit.photo_path", "visit.photo_path", m_photoPath, &m_findings, "visit.photo");
     if (button(app, "ui.visit.add_photo", !m_photoPath.empty(), "visit.add_photo")) {
         m_findings = {};
@@ -330,8 +340,14 @@ void HomeVisitScreen::draw(Context& ctx) {
             m_findings.error("visit.photo", Error("ui.visit.no_such_file", {{"path", m_photoPath}}));
         }
     }
-    for (const auto& p : m_photos)
-        dataTextDisabled(app, "· " + std::filesystem::path(p).filename().string());
+    for (size_t i = 0; i < m_photos.size(); ++i) {
+        dataTextDisabled(app, "· " + std::filesystem::path(m_photos[i]).filename().string());
+        ImGui::SameLine();
+        if (button(app, "ui.visit.remove_photo", true, ("visit.remove_photo." + std::to_string(i)).c_str())) {
+            m_photos.erase(m_photos.begin() + static_cast<std::ptrdiff_t>(i));
+            break;
+        }
+    }
 
     ImGui::Spacing();
     ImGui::TextUnformatted(app.tr("ui.visit.visitor_signature"));

@@ -7,6 +7,7 @@
 #include "context.hpp"
 
 #include "client/core/findings.hpp"
+#include "client/ui/widgets/file_picker.hpp"
 #include "client/ui/widgets/signature_pad.hpp"
 
 namespace zhuxue::ui {
@@ -35,6 +36,7 @@ private:
     int m_method = 0, m_level = 0;
     std::vector<MemberDraft> m_members;
     std::vector<std::string> m_photos; // files chosen, attached on save
+    FilePicker m_picker{{".jpg", ".jpeg", ".png", ".pdf"}};
     SignaturePad m_visitorSign, m_guardianSign;
     core::Findings m_findings;
     std::string m_status;
