@@ -146,6 +146,7 @@ TEST_CASE("screenshots of the main screens on a real window") {
         coId += core::residentIdCheckChar(coId);
         REQUIRE(d.typeInto("##loan.co_id", coId));
         REQUIRE(d.typeInto("##loan.co_phone", "13900139000"));
+        shot("first_loan_co_borrower"); // the ID number left: first 6 + last 4
         REQUIRE(d.click("##loan.next"));
         REQUIRE(d.click("##loan.next"));
         REQUIRE_MESSAGE(d.typeInto("##loan.tuition", "5000"), d.why());

@@ -31,6 +31,10 @@ struct FieldOptions {
     ImGuiInputTextFlags flags = 0;
     float width = 0;                 // 0: the column width
     bool* editing = nullptr;         // when set: whether the field is being edited this frame
+    // When set: the field shows mask(value) while it is not being edited (an ID number as first 6
+    // + last 4, client/ui/widgets/masking.hpp) and the value itself while it is; findings and the
+    // caller's value stay the real text.
+    std::string (*mask)(const std::string&) = nullptr;
 };
 
 // A labelled single-line text field with id `id` (the driver finds it as "##<id>"); findings
