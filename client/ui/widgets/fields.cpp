@@ -200,18 +200,24 @@ bool enterKeyPressed() {
 }
 } // namespace
 
+bool buttonLabelled(const char* label, const ImVec2& size) {
+    bool pressed = tabStop([&] { return ImGui::Button(label, size); });
+    const bool enabled = !(ImGui::GetItemFlags() & ImGuiItemFlags_Disabled);
+    if (enabled && keyboardFocused()) {
+        g_focusedButton = ImGui::GetItemID();
+        g_focusedButtonContext = ImGui::GetCurrentContext();
+        pressed = pressed || enterKeyPressed();
+    }
+    return pressed && enabled;
+}
+
 bool button(app::App& app, const char* labelKey, bool enabled, const char* id) {
     std::string label = app.tr(labelKey);
     if (id)
         label += std::string("##") + id;
     if (!enabled)
         ImGui::BeginDisabled();
-    bool pressed = tabStop([&] { return ImGui::Button(label.c_str()); });
-    if (enabled && keyboardFocused()) {
-        g_focusedButton = ImGui::GetItemID();
-        g_focusedButtonContext = ImGui::GetCurrentContext();
-        pressed = pressed || enterKeyPressed();
-    }
+    bool pressed = buttonLabelled(label.c_str());
     if (!enabled)
         ImGui::EndDisabled();
     return pressed && enabled;
