@@ -2,6 +2,7 @@
 
 #include "client/core/date.hpp"
 #include "client/core/money.hpp"
+#include "client/store/visit_assignments.hpp"
 #include "client/ui/widgets/fields.hpp"
 #include "family_screen.hpp"
 
@@ -16,15 +17,6 @@
 namespace zhuxue::ui {
 
 namespace {
-std::string todayIso() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
-}
-
 std::string mimeFor(const std::filesystem::path& p) {
     std::string ext = p.extension().string();
     for (auto& c : ext)
@@ -173,6 +165,8 @@ void HomeVisitScreen::save(Context& ctx) {
             st = batch.save(m);
     if (st)
         st = batch.save(v);
+    if (st) // the family's home-visit assignments (家访任务) are done by this visit
+        st = store::completeVisitAssignments(*ctx.store, batch, s.id, v.id, ctx.actor(), systemNowMs());
     if (st)
         st = batch.commit();
     if (!st) {
