@@ -24,7 +24,7 @@ std::optional<E> reverse(const CodeTable<E, N>& t, std::string_view code) {
     return std::nullopt;
 }
 
-constexpr CodeTable<RecordType, 15> kRecordTypes{{
+constexpr CodeTable<RecordType, 16> kRecordTypes{{
     {RecordType::Student, "student"},
     {RecordType::Household, "household"},
     {RecordType::HouseholdMember, "household_member"},
@@ -39,6 +39,7 @@ constexpr CodeTable<RecordType, 15> kRecordTypes{{
     {RecordType::Attachment, "attachment"},
     {RecordType::PostLoanEvent, "post_loan_event"},
     {RecordType::Consent, "consent"},
+    {RecordType::VisitAssignment, "visit_assignment"},
     {RecordType::AuditEntry, "audit_entry"},
 }};
 constexpr CodeTable<Gender, 3> kGenders{

@@ -42,6 +42,7 @@ enum class RecordType {
     Attachment,
     PostLoanEvent,
     Consent,
+    VisitAssignment,
     AuditEntry,
 };
 
@@ -321,6 +322,24 @@ struct Consent {
     std::string evidenceSha256; // signature or scanned form (attachment), empty when none
     UnixMs withdrawnMs = 0;     // 0 = in force
     std::string withdrawnBy;
+};
+
+// 家访任务: staff give the home visit of a family to a staff member or volunteer account, due by
+// a date. Open while visitId is nil; the visit saved for that student completes it (the home
+// visit screen does, in the visit's own transaction). Only staff create or change one; the
+// assignee completes it (store/access.hpp).
+struct VisitAssignment {
+    Uuid id;
+    std::string county;
+    Uuid studentId;
+    std::string assignee;     // account user name (sign-in name) of who visits
+    std::string assigneeName; // that account's display name when assigned
+    IsoDate dueDate;
+    std::string assignedBy; // staff user
+    UnixMs assignedMs = 0;
+    Uuid visitId;           // the HomeVisit that completed it; nil while open
+    UnixMs completedMs = 0;
+    std::string completedBy;
 };
 
 // Who did what, on which device, when. Append-only; written by the store with every change.

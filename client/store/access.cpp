@@ -106,6 +106,14 @@ Status mayDecide(Access access, RecordType type, std::string_view statusBefore,
     return {};
 }
 
+Status mayAssign(Access access, bool creating, std::string_view field) {
+    if (access != Access::Volunteer)
+        return {};
+    if (!creating && (field == "visit_id" || field == "completed_ms" || field == "completed_by"))
+        return {};
+    return accessDenied(access, "assign");
+}
+
 Error accessDenied(Access access, std::string_view action) {
     Names role = roleName(access);
     Names what{"查看记录", "read records"};
@@ -120,6 +128,9 @@ Error accessDenied(Access access, std::string_view action) {
         needed = {"工作人员或管理员", "staff or administrator"};
     } else if (action == "decide") {
         what = {"审核材料、评议或决定申请", "check materials, review or decide applications"};
+        needed = {"工作人员或管理员", "staff or administrator"};
+    } else if (action == "assign") {
+        what = {"分派家访任务", "assign home visits"};
         needed = {"工作人员或管理员", "staff or administrator"};
     } else if (action == "withheld") {
         what = {"修改仅工作人员可见的内容", "change what only staff may see"};

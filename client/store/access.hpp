@@ -80,8 +80,13 @@ bool mayExport(Access access);       // Staff, Admin, System
 Status mayDecide(Access access, RecordType type, std::string_view statusBefore,
                  std::string_view statusAfter);
 
-// access.denied: what was refused (`action`: "read", "write", "export", "withheld", "sign" or
-// "decide"), for whom and which role is needed, with each named in Chinese (*_zh) and English
+// Home-visit assignments (VisitAssignment records): staff give and change them; a volunteer may
+// only complete one (the fields visit_id, completed_ms, completed_by of an existing assignment):
+// access.denied "assign" for creating one or changing `field` otherwise. Ok for other levels.
+Status mayAssign(Access access, bool creating, std::string_view field);
+
+// access.denied: what was refused (`action`: "read", "write", "export", "withheld", "sign",
+// "decide" or "assign"), for whom and which role is needed, with each named in Chinese (*_zh) and English
 // (*_en) for the catalogues.
 Error accessDenied(Access access, std::string_view action);
 

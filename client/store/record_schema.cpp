@@ -365,6 +365,23 @@ template <> struct Def<Consent> {
     }
 };
 
+template <> struct Def<VisitAssignment> {
+    static constexpr RecordType type = RecordType::VisitAssignment;
+    static std::vector<FieldDef<VisitAssignment>> fields() {
+        using R = VisitAssignment;
+        return {fd("county", &R::county),
+                fd("student_id", &R::studentId, false, "student"),
+                fd("assignee", &R::assignee),
+                fd("assignee_name", &R::assigneeName),
+                fd("due_date", &R::dueDate),
+                fd("assigned_by", &R::assignedBy),
+                fd("assigned_ms", &R::assignedMs),
+                fd("visit_id", &R::visitId),
+                fd("completed_ms", &R::completedMs),
+                fd("completed_by", &R::completedBy)};
+    }
+};
+
 template <class R> const std::vector<FieldDef<R>>& defs() {
     static const std::vector<FieldDef<R>> d = Def<R>::fields();
     return d;
@@ -399,6 +416,7 @@ struct Registry {
         add<Attachment>();
         add<PostLoanEvent>();
         add<Consent>();
+        add<VisitAssignment>();
     }
     template <class R> void add() {
         specs.push_back(makeSpec<R>());
@@ -417,12 +435,12 @@ const Registry& registry() {
     return r;
 }
 
-constexpr std::array<RecordType, 14> kSynced{
+constexpr std::array<RecordType, 15> kSynced{
     RecordType::Student,          RecordType::Household,          RecordType::HouseholdMember,
     RecordType::CoBorrower,       RecordType::LoanApplication,    RecordType::StatusChange,
     RecordType::Contract,         RecordType::MaterialsChecklist, RecordType::HardshipAssessment,
     RecordType::DemocraticReview, RecordType::HomeVisit,          RecordType::Attachment,
-    RecordType::PostLoanEvent,    RecordType::Consent};
+    RecordType::PostLoanEvent,    RecordType::Consent,            RecordType::VisitAssignment};
 
 } // namespace
 
@@ -496,6 +514,7 @@ ZHUXUE_RECORD(HomeVisit)
 ZHUXUE_RECORD(Attachment)
 ZHUXUE_RECORD(PostLoanEvent)
 ZHUXUE_RECORD(Consent)
+ZHUXUE_RECORD(VisitAssignment)
 #undef ZHUXUE_RECORD
 
 } // namespace zhuxue::store

@@ -373,6 +373,11 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
         };
         if (auto may = mayDecide(a, t.type, code(base), code(values)); !may)
             return may;
+        if (t.type == RecordType::VisitAssignment)
+            for (std::size_t i = 0; i < values.size(); ++i)
+                if (!*existing || values[i] != base[i])
+                    if (auto may = mayAssign(a, !*existing, t.fields[i].name); !may)
+                        return may;
     }
     std::vector<std::size_t> changed;
     for (std::size_t i = 0; i < values.size(); ++i)
@@ -961,6 +966,7 @@ ZHUXUE_STORE_RECORD(HomeVisit)
 ZHUXUE_STORE_RECORD(Attachment)
 ZHUXUE_STORE_RECORD(PostLoanEvent)
 ZHUXUE_STORE_RECORD(Consent)
+ZHUXUE_STORE_RECORD(VisitAssignment)
 #undef ZHUXUE_STORE_RECORD
 
 } // namespace zhuxue::store

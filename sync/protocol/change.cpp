@@ -14,7 +14,7 @@ const std::vector<std::string>& recordTypes() {
         "democratic_review", "form_definition",     "hardship_assessment", "home_visit",
         "household",         "household_member",    "loan_application", "loan_contract",
         "materials_checklist", "notice",            "post_loan_event",  "queue_ticket",
-        "review_round",      "status_change",       "student",
+        "review_round",      "status_change",       "student",          "visit_assignment",
     };
     return types;
 }

@@ -61,6 +61,19 @@ struct StaffFixture {
         REQUIRE(client->accounts()->create(user, user + " 老师", role, password).ok());
     }
 
+    // A student of 秭归县 (茅坪镇 秭归村) whose consent is recorded, saved by the office.
+    Student seedStudent(const char* name) {
+        Student s;
+        s.id = newUuidV7();
+        s.county = "420527";
+        s.name = name;
+        s.township = "茅坪镇";
+        s.village = "秭归村";
+        zhuxue::test::consentStudent(store(), s.county, s.id);
+        REQUIRE(store().save(s, store::Actor{"seed"}).ok());
+        return s;
+    }
+
     // Signs in through the sign-in screen, as a person would.
     void signIn(const std::string& user, const std::string& password = "correct horse") {
         d->frame(); // the screen notices the accounts

@@ -7,18 +7,6 @@ using namespace zhuxue;
 using namespace zhuxue::test;
 
 namespace {
-Student seedStudent(StaffFixture& f, const char* name) {
-    Student s;
-    s.id = newUuidV7();
-    s.county = "420527";
-    s.name = name;
-    s.township = "茅坪镇";
-    s.village = "秭归村";
-    zhuxue::test::consentStudent(f.store(), s.county, s.id);
-    REQUIRE(f.store().save(s, store::Actor{"seed"}).ok());
-    return s;
-}
-
 void openAssessment(StaffFixture& f, const Student& s) {
     f.ctx().openFamily(s.id);
     f.d->frame(2);
@@ -30,7 +18,7 @@ void openAssessment(StaffFixture& f, const Student& s) {
 
 TEST_CASE("assessment: scored answers give a live score, a level, and a submitted record") {
     StaffFixture f;
-    Student s = seedStudent(f, "向𪚥");
+    Student s = f.seedStudent("向𪚥");
     f.addAccount("li", store::Role::Staff);
     f.signIn("li");
     openAssessment(f, s);
@@ -83,7 +71,7 @@ TEST_CASE("assessment: scored answers give a live score, a level, and a submitte
 
 TEST_CASE("assessment: a priority group is identified directly; a draft is kept and reopened") {
     StaffFixture f;
-    Student s = seedStudent(f, "覃䶮");
+    Student s = f.seedStudent("覃䶮");
     f.addAccount("wang", store::Role::Volunteer);
     f.signIn("wang");
     openAssessment(f, s);
@@ -118,7 +106,7 @@ TEST_CASE("assessment: a priority group is identified directly; a draft is kept 
 
 TEST_CASE("assessment: a refused submit scrolls to the first field that needs an answer") {
     StaffFixture f;
-    Student s = seedStudent(f, "谭艳馨");
+    Student s = f.seedStudent("谭艳馨");
     f.addAccount("li", store::Role::Staff);
     f.signIn("li");
     openAssessment(f, s);

@@ -3,6 +3,7 @@
 #include "staff_fixture.hpp"
 
 #include "client/core/resident_id.hpp"
+#include "client/ui/widgets/masking.hpp"
 #include "tests/support/consent.hpp"
 
 #include <fstream>
@@ -120,6 +121,7 @@ TEST_CASE("first loan: consent, student, co-borrower, school, amount, materials,
     REQUIRE(cos.ok());
     REQUIRE(cos->size() == 1);
     CHECK(cos->front().name == "刘𪚥");
+    CHECK(cos->front().idNumber == validId("42052719750315002")); // typed into a masked field
     CHECK(a.coBorrowerId == cos->front().id);
     // The two consents, recorded with the application: who, which text (its hash), how, by whom.
     auto consents = db.list<Consent>("student_id", s.id);
@@ -264,4 +266,70 @@ TEST_CASE("first loan: a field is checked when left, and its message goes as soo
     // Next still names every missing field.
     REQUIRE(d.click("##loan.next"));
     CHECK(d.sawText("请填写乡镇"));
+}
+
+TEST_CASE("ID number fields show first 6 + last 4 while not being edited, the whole number while edited") {
+    StaffFixture f;
+    f.addAccount("li", store::Role::Staff);
+    f.signIn("li");
+    auto& d = *f.d;
+    REQUIRE(d.click("##home.first_loan"));
+    REQUIRE(d.click("##loan.consent_student"));
+    REQUIRE(d.click("##loan.consent_co"));
+    REQUIRE(d.click("##loan.next"));
+    const std::string studentId = validId("42052720051127003");
+    const std::string middle = studentId.substr(6, 8); // the birth date and sequence digits
+    auto showsWhole = [&] { return d.sawText(studentId) || d.sawText(middle); };
+
+    REQUIRE(d.typeInto("##loan.student_name", "覃䶮"));
+    REQUIRE(d.typeInto("##loan.student_id", studentId)); // leaves the field with Tab
+    CHECK(d.focused().find("##loan.student_phone") != std::string::npos);
+    CHECK_MESSAGE(d.sawText(ui::maskIdNumber(studentId)), f.shown());
+    CHECK_MESSAGE(!showsWhole(), f.shown());
+
+    // Back into the field with Shift+Tab: the whole number, to edit.
+    d.press(ImGuiKey_Tab, false, true);
+    CHECK(d.focused().find("##loan.student_id") != std::string::npos);
+    CHECK_MESSAGE(d.sawText(studentId), f.shown());
+    d.press(ImGuiKey_Tab);
+    CHECK_MESSAGE(!showsWhole(), f.shown());
+
+    // A click shows it whole too, and what is typed then replaces the real value, not the mask:
+    // a wrong check character is found in the real value after the field is left.
+    REQUIRE(d.click("##loan.student_id"));
+    CHECK_MESSAGE(d.sawText(studentId), f.shown());
+    d.press(ImGuiKey_End);
+    d.press(ImGuiKey_Backspace);
+    d.type(studentId.back() == '1' ? "2" : "1");
+    d.press(ImGuiKey_Tab);
+    CHECK_MESSAGE(!showsWhole(), f.shown());
+    REQUIRE(d.typeInto("##loan.student_phone", "13800138002"));
+    REQUIRE(d.typeInto("##loan.township", "茅坪镇"));
+    REQUIRE(d.click("##loan.next"));
+    CHECK(d.exists("##loan.student_name")); // still on this step
+    CHECK_MESSAGE(d.sawText("校验"), f.shown());
+    CHECK_MESSAGE(!showsWhole(), f.shown()); // the reason is given without the number
+
+    // Fixed through the masked field: the step continues; the co-borrower's number is masked too.
+    REQUIRE(d.click("##loan.student_id"));
+    d.press(ImGuiKey_End);
+    d.press(ImGuiKey_Backspace);
+    d.type(std::string(1, studentId.back()));
+    d.press(ImGuiKey_Enter);
+    REQUIRE_MESSAGE(d.exists("##loan.co_name"), d.describe(), f.shown());
+    const std::string coId = validId("42052719781009004");
+    REQUIRE(d.typeInto("##loan.co_id", coId));
+    CHECK(d.sawText(ui::maskIdNumber(coId)));
+    CHECK_FALSE(d.sawText(coId.substr(6, 8)));
+    REQUIRE(d.click("##loan.co_id"));
+    CHECK(d.sawText(coId));
+
+    // Back to the student's step: still the real number behind the mask.
+    d.press(ImGuiKey_Tab);
+    REQUIRE(d.click("##loan.previous"));
+    REQUIRE(d.exists("##loan.student_id"));
+    CHECK(d.sawText(ui::maskIdNumber(studentId)));
+    CHECK_FALSE(showsWhole());
+    REQUIRE(d.click("##loan.student_id"));
+    CHECK(d.sawText(studentId));
 }

@@ -2,6 +2,8 @@
 // photo from a file and the guardian's signature drawn on the pad, all in the store.
 #include "staff_fixture.hpp"
 
+#include "client/store/visit_assignments.hpp"
+
 #include <fstream>
 
 namespace fs = std::filesystem;
@@ -33,7 +35,7 @@ TEST_CASE("home visit: members, photo, signature") {
 
     // Saving without the guardian's signature is refused with the reason.
     REQUIRE(d.click("##visit.save"));
-    CHECK(d.sawText("签字"));
+    CHECK_MESSAGE(d.sawText("签字"), f.shown());
     CHECK(f.store().list<HomeVisit>("student_id", s.id)->empty());
 
     REQUIRE(d.typeInto("##visit.visitors", "李文（县资助中心），王芳（班主任）"));
@@ -187,4 +189,88 @@ TEST_CASE("home visit: photos chosen from a folder by clicking, no path typed") 
     for (const auto& a : *files)
         photo |= a.fileName == "房屋.jpg" && a.kind == AttachmentKind::Photo;
     CHECK(photo);
+}
+
+TEST_CASE("home-visit assignment: staff assign on the family page, the assignee's home lists it, the visit completes it") {
+    StaffFixture f;
+    store::Actor who{"seed"};
+    Student a = f.seedStudent("向秭归"), b = f.seedStudent("覃明");
+    VisitAssignment old; // given earlier, long overdue
+    old.id = newUuidV7();
+    old.county = "420527";
+    old.studentId = b.id;
+    old.assignee = "xiao";
+    old.assigneeName = "xiao 老师";
+    old.dueDate = "2020-01-06";
+    old.assignedBy = "li";
+    REQUIRE(f.store().save(old, who).ok());
+    f.addAccount("li", store::Role::Staff);
+    f.addAccount("xiao", store::Role::Volunteer);
+    auto& d = *f.d;
+
+    // Staff, on the family page: who and by when, with the reason when either is missing or wrong.
+    f.signIn("li");
+    f.ctx().openFamily(a.id);
+    d.frame(2);
+    CHECK_MESSAGE(d.sawText("还没有分派家访"), f.shown());
+    REQUIRE_MESSAGE(d.click("##family.assign"), d.why());
+    CHECK(d.sawText("请先在上面选一位去家访的人"));
+    REQUIRE_MESSAGE(d.click("##family.assign_to.xiao"), d.describe());
+    REQUIRE(d.typeInto("##family.assign_due", "2020-01-01"));
+    REQUIRE(d.click("##family.assign"));
+    CHECK_MESSAGE(d.sawText("截止日期 2020-01-01 已经过去"), f.shown());
+    REQUIRE(d.typeInto("##family.assign_due", "2099-02-30"));
+    REQUIRE(d.click("##family.assign"));
+    CHECK(d.sawText("不是有效日期"));
+    CHECK(store::openVisitAssignmentsOf(f.store(), a.id)->empty()); // nothing stored from bad input
+    REQUIRE(d.typeInto("##family.assign_due", "2099-03-01"));
+    REQUIRE(d.click("##family.assign"));
+    d.frame(2);
+    CHECK_MESSAGE(d.sawText("已分派给 xiao 老师，请于 2099-03-01 前家访"), f.shown());
+    CHECK(d.sawText("xiao 老师 · 请于 2099-03-01 前家访（li 分派）"));
+    auto given = store::openVisitAssignmentsOf(f.store(), a.id);
+    REQUIRE(given->size() == 1);
+    CHECK(given->front().assignee == "xiao");
+    CHECK(given->front().assignedBy == "li");
+    REQUIRE(d.click("##nav.sign_out"));
+
+    // The volunteer's home: both visits, the overdue one first; the volunteer cannot assign.
+    f.signIn("xiao");
+    REQUIRE_MESSAGE(d.frameUntil([&] { return d.sawText("家访任务：2 项"); }), f.shown());
+    const auto* first = d.find("##home.task.0");
+    const auto* second = d.find("##home.task.1");
+    REQUIRE(first);
+    REQUIRE(second);
+    CHECK_MESSAGE(first->label.find("覃明 · 已逾期（应于 2020-01-06 前家访）") == 0, first->label);
+    CHECK_MESSAGE(second->label.find("向秭归 · 请于 2099-03-01 前家访") == 0, second->label);
+
+    // It opens the visit form for that family; saving the visit completes the assignment.
+    REQUIRE(d.click("##home.task.1"));
+    CHECK(f.ctx().screen == ui::ScreenId::HomeVisit);
+    CHECK(f.ctx().student == a.id);
+    REQUIRE_MESSAGE(d.exists("##visit.date"), d.describe());
+    CHECK(d.sawText("向秭归"));
+    REQUIRE(d.drag("##visit.sign_guardian", {{0.1f, 0.5f}, {0.3f, 0.2f}, {0.5f, 0.8f}, {0.8f, 0.3f}}));
+    REQUIRE(d.click("##visit.save"));
+    CHECK_MESSAGE(d.sawText("家访记录已保存"), f.shown());
+    d.press(ImGuiKey_Escape);
+    d.frame();
+    CHECK(f.ctx().screen == ui::ScreenId::Home);
+    REQUIRE_MESSAGE(d.frameUntil([&] { return d.sawText("家访任务：1 项"); }), f.shown());
+    CHECK_FALSE(d.exists("##home.task.1"));
+    REQUIRE(d.find("##home.task.0"));
+    CHECK(d.find("##home.task.0")->label.find("覃明") == 0);
+    auto done = f.store().get<VisitAssignment>(given->front().id);
+    REQUIRE(done.ok());
+    CHECK_FALSE((*done)->visitId.isNil());
+    CHECK((*done)->completedBy == "xiao");
+    auto visits = f.store().list<HomeVisit>("student_id", a.id);
+    REQUIRE(visits->size() == 1);
+    CHECK((*done)->visitId == visits->front().id);
+
+    f.ctx().openFamily(b.id);
+    d.frame(2);
+    CHECK(d.sawText("xiao 老师 · 已逾期，应于 2020-01-06 前家访（li 分派）"));
+    CHECK_FALSE(d.exists("##family.assign"));
+    CHECK_FALSE(d.exists("##family.assign_to.li"));
 }

@@ -195,6 +195,52 @@ TEST_CASE("just asking: policy card, then a number for the enquiry windows") {
     CHECK(f.showsAnywhere("4、5"));
 }
 
+TEST_CASE("just asking, by keys only: Tab walks the kiosk's buttons in order, Enter and Space press") {
+    KioskFixture f;
+    auto& d = *f.d;
+    auto focusedOn = [&](const std::string& id) { return d.focused().find(id) != std::string::npos; };
+    // Tab until the button has keyboard focus (a screen's stops: 员工 at the top, then the step's).
+    auto tabTo = [&](const std::string& id) {
+        for (int i = 0; i < 30 && !focusedOn(id); ++i)
+            d.press(ImGuiKey_Tab);
+        REQUIRE_MESSAGE(focusedOn(id), "focused: ", d.focused(), "\n", d.describe());
+    };
+    tabTo("##kiosk.choose.first_loan");
+    d.press(ImGuiKey_Tab);
+    CHECK(focusedOn("##kiosk.choose.renewal"));
+    d.press(ImGuiKey_Tab);
+    CHECK(focusedOn("##kiosk.choose.repayment"));
+    d.press(ImGuiKey_Tab);
+    CHECK(focusedOn("##kiosk.choose.enquiry"));
+    d.press(ImGuiKey_Tab, false, true); // Shift+Tab goes back one
+    CHECK(focusedOn("##kiosk.choose.repayment"));
+    d.press(ImGuiKey_Tab);
+    REQUIRE(focusedOn("##kiosk.choose.enquiry"));
+    d.press(ImGuiKey_Enter);
+    d.frame(2);
+    REQUIRE(f.kiosk->step() == Step::Card);
+
+    tabTo("##kiosk.next"); // past 返回 on the policy card
+    d.press(ImGuiKey_Enter);
+    d.frame(2);
+    REQUIRE(f.kiosk->step() == Step::Materials);
+    tabTo("##kiosk.next");
+    d.press(ImGuiKey_Enter);
+    d.frame(2);
+    REQUIRE(f.kiosk->step() == Step::Take);
+    CHECK_FALSE(d.exists("##kiosk.take.book"));
+    tabTo("##kiosk.take.now");
+    d.press(ImGuiKey_Space);
+    REQUIRE(d.frameUntil([&] { return f.kiosk->step() == Step::Ticket; }));
+    CHECK(f.kiosk->ticket()->code == "D001");
+    d.frame(2);
+    tabTo("##kiosk.ticket.done");
+    d.press(ImGuiKey_Enter);
+    d.frame(2);
+    CHECK(f.kiosk->step() == Step::Choose);
+    CHECK(f.kiosk->holdsNothing());
+}
+
 TEST_CASE("server down: the family's details wait sealed on the kiosk and reach staff later") {
     // The kiosk met its server once (it knows the seal key), then the server went away.
     KioskFixture f;

@@ -56,6 +56,17 @@ void seed(store::Store& db) {
             std::vector<store::RemoteApply> batch{r};
             REQUIRE(db.applyRemote(batch).ok());
         }
+        if (i < 2) { // home visits given to the person who signs in: one overdue, one due later
+            VisitAssignment va;
+            va.id = newUuidV7();
+            va.county = "420527";
+            va.studentId = s.id;
+            va.assignee = "li";
+            va.assigneeName = "李文";
+            va.dueDate = i == 0 ? "2025-11-20" : "2099-01-15";
+            va.assignedBy = "zhou";
+            REQUIRE(db.save(va, who).ok());
+        }
         if (i < 4) { // files for review and post-loan lists
             LoanApplication a;
             a.id = newUuidV7();
@@ -146,6 +157,7 @@ TEST_CASE("screenshots of the main screens on a real window") {
         coId += core::residentIdCheckChar(coId);
         REQUIRE(d.typeInto("##loan.co_id", coId));
         REQUIRE(d.typeInto("##loan.co_phone", "13900139000"));
+        shot("first_loan_co_borrower"); // the ID number left: first 6 + last 4
         REQUIRE(d.click("##loan.next"));
         REQUIRE(d.click("##loan.next"));
         REQUIRE_MESSAGE(d.typeInto("##loan.tuition", "5000"), d.why());

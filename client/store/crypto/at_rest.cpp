@@ -14,7 +14,7 @@ constexpr RecordType kRecordTables[] = {
     RecordType::CoBorrower,        RecordType::LoanApplication, RecordType::StatusChange,
     RecordType::Contract,          RecordType::MaterialsChecklist, RecordType::HardshipAssessment,
     RecordType::DemocraticReview,  RecordType::HomeVisit,    RecordType::Attachment,
-    RecordType::PostLoanEvent,     RecordType::Consent};
+    RecordType::PostLoanEvent,     RecordType::Consent,      RecordType::VisitAssignment};
 
 Result<std::optional<std::string>> meta(Db& db, const char* key) {
     return db.queryText(std::string("SELECT value FROM meta WHERE key = '") + key + "'");

@@ -23,7 +23,7 @@ bool keypad(app::App& app, const char* id, std::string& value, const KeypadOptio
                 ImGui::SameLine();
             if (key == "<") {
                 std::string label = std::string(app.tr("kiosk.keypad.delete")) + "##kp.delete";
-                if (ImGui::Button(label.c_str(), ImVec2(o.keyWidth, keyHeight)) && !value.empty()) {
+                if (buttonLabelled(label.c_str(), ImVec2(o.keyWidth, keyHeight)) && !value.empty()) {
                     value.pop_back();
                     changed = true;
                 }
@@ -33,7 +33,7 @@ bool keypad(app::App& app, const char* id, std::string& value, const KeypadOptio
             if (!enabled)
                 ImGui::BeginDisabled();
             std::string label = key + "##kp" + key;
-            if (ImGui::Button(label.c_str(), ImVec2(o.keyWidth, keyHeight)) && enabled &&
+            if (buttonLabelled(label.c_str(), ImVec2(o.keyWidth, keyHeight)) && enabled &&
                 value.size() < o.maxLength) {
                 value += key;
                 changed = true;
@@ -43,7 +43,7 @@ bool keypad(app::App& app, const char* id, std::string& value, const KeypadOptio
         }
     }
     std::string clear = std::string(app.tr("kiosk.keypad.clear")) + "##kp.clear";
-    if (ImGui::Button(clear.c_str(), ImVec2(o.keyWidth * 3 + ImGui::GetStyle().ItemSpacing.x * 2, std::max(keyHeight * 0.8f, minHeight))) &&
+    if (buttonLabelled(clear.c_str(), ImVec2(o.keyWidth * 3 + ImGui::GetStyle().ItemSpacing.x * 2, std::max(keyHeight * 0.8f, minHeight))) &&
         !value.empty()) {
         value.assign(value.size(), '\0');
         value.clear();

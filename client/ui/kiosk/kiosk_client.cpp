@@ -273,7 +273,7 @@ void KioskClient::draw() {
     float staffW = ImGui::CalcTextSize(m_app.tr("kiosk.staff")).x + 40;
     ImGui::SameLine(io.DisplaySize.x - staffW - 16);
     std::string staff = std::string(m_app.tr("kiosk.staff")) + "##kiosk.staff";
-    if (ImGui::Button(staff.c_str(), ImVec2(staffW, 56))) {
+    if (buttonLabelled(staff.c_str(), ImVec2(staffW, 56))) {
         m_pinOpen = true;
         m_pinWrong = false;
     }

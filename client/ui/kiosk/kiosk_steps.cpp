@@ -48,7 +48,7 @@ const ImVec4 kGreen(0.05f, 0.45f, 0.15f, 1.0f);
 
 bool KioskClient::bigButton(const char* labelKey, const char* id, float width) {
     std::string label = std::string(m_app.tr(labelKey)) + "##" + id;
-    return ImGui::Button(label.c_str(), ImVec2(width, 84));
+    return buttonLabelled(label.c_str(), ImVec2(width, 84));
 }
 
 void KioskClient::navigation(bool showNext, bool nextEnabled) {
@@ -104,7 +104,7 @@ void KioskClient::drawChoose() {
         std::string key = std::string("kiosk.choose.") + s;
         std::string id = std::string("kiosk.choose.") + s;
         std::string label = std::string(m_app.tr(key)) + "##" + id;
-        if (ImGui::Button(label.c_str(), ImVec2(-FLT_MIN, 110)))
+        if (buttonLabelled(label.c_str(), ImVec2(-FLT_MIN, 110)))
             startService(s);
     }
     ImGui::EndDisabled();
@@ -227,7 +227,7 @@ void KioskClient::drawConsent() {
     auto accept = [&](const char* key, const char* id, UnixMs& at) {
         std::string label = std::string(m_app.tr(key)) +
                             (at ? std::string(" [") + m_app.tr("kiosk.consent.accepted") + "]" : std::string()) + "##" + id;
-        if (ImGui::Button(label.c_str(), ImVec2(width, 84))) {
+        if (buttonLabelled(label.c_str(), ImVec2(width, 84))) {
             at = at ? 0 : systemNowMs();
             m_draft.consentVersion = m_consentText->version;
             m_draft.consentLanguage = lang;
@@ -406,10 +406,10 @@ void KioskClient::drawTake() {
     ImGui::Dummy(ImVec2(0, 12));
     if (m_waiting)
         ImGui::BeginDisabled();
-    if (ImGui::Button((std::string(m_app.tr("kiosk.take.now")) + "##kiosk.take.now").c_str(), ImVec2(-FLT_MIN, 110)))
+    if (buttonLabelled((std::string(m_app.tr("kiosk.take.now")) + "##kiosk.take.now").c_str(), ImVec2(-FLT_MIN, 110)))
         takeNumber();
     if (m_hall && !m_hall->townships.empty() && m_draft.service != "enquiry" &&
-        ImGui::Button((std::string(m_app.tr("kiosk.take.book")) + "##kiosk.take.book").c_str(), ImVec2(-FLT_MIN, 110)))
+        buttonLabelled((std::string(m_app.tr("kiosk.take.book")) + "##kiosk.take.book").c_str(), ImVec2(-FLT_MIN, 110)))
         go(Step::Township);
     if (m_waiting) {
         ImGui::EndDisabled();
@@ -434,7 +434,7 @@ void KioskClient::drawTownship() {
         m_app.see(name);
         if (col++ % 3)
             ImGui::SameLine();
-        if (ImGui::Button((name + "##kiosk.township." + t.code).c_str(), ImVec2(w, 90))) {
+        if (buttonLabelled((name + "##kiosk.township." + t.code).c_str(), ImVec2(w, 90))) {
             m_draft.township = t.code;
             go(Step::Slot);
             loadSlots();
@@ -456,7 +456,7 @@ void KioskClient::drawSlot() {
             if (chosen)
                 ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.20f, 0.45f, 0.80f, 1));
             std::string label = m_slots[i].day.substr(5) + "##kiosk.day." + m_slots[i].day;
-            if (ImGui::Button(label.c_str(), ImVec2(150, 72)))
+            if (buttonLabelled(label.c_str(), ImVec2(150, 72)))
                 m_slotDay = static_cast<int>(i);
             if (chosen)
                 ImGui::PopStyleColor();
@@ -471,7 +471,7 @@ void KioskClient::drawSlot() {
                 ImGui::SameLine();
             if (left <= 0)
                 ImGui::BeginDisabled();
-            if (ImGui::Button(label.c_str(), ImVec2(260, 72)) && left > 0)
+            if (buttonLabelled(label.c_str(), ImVec2(260, 72)) && left > 0)
                 book(day.day, time);
             if (left <= 0)
                 ImGui::EndDisabled();

@@ -24,8 +24,12 @@ enum class ScreenId { SignIn, Home, Search, Family, FirstLoan, HomeVisit, Settin
 // manage accounts and device settings.
 // DecideReviews: approve or reject files in review (评议); SeeIncomes: incomes and phone numbers in
 // lists; Export: lists that leave the device.
-enum class Permission { EditRecords, SignContracts, DecideReviews, SeeIncomes, Export, ManageAccounts, ChangeSettings };
+// AssignVisits: give a family's home visit to someone (家访任务).
+enum class Permission { EditRecords, SignContracts, DecideReviews, SeeIncomes, Export, AssignVisits, ManageAccounts, ChangeSettings };
 bool allowed(store::Role role, Permission p);
+
+// Today on this computer's calendar, "YYYY-MM-DD" (visit dates, due dates, review entries).
+std::string todayIso();
 
 // Details that start a first loan or renewal pre-filled (what a family entered at the kiosk): the
 // screen takes them once, staff still confirm every step, consent included.

@@ -4,6 +4,7 @@
 #include "client/reports/roster_source.hpp"
 #include "client/reports/table.hpp"
 #include "client/store/store.hpp"
+#include "context.hpp"
 
 #include <imgui.h>
 
@@ -14,15 +15,6 @@
 namespace zhuxue::ui {
 
 namespace {
-
-std::string todayIso() {
-    std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&now, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
-}
 
 std::string money(Fen fen) { return "¥" + reports::formatFen(fen); }
 

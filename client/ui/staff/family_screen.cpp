@@ -80,6 +80,7 @@ void FamilyScreen::load(Context& ctx) {
     keep(db.list<HardshipAssessment>("student_id", ctx.student), m_assessments, m_error, ctx.app);
     keep(db.list<HomeVisit>("student_id", ctx.student), m_visits, m_error, ctx.app);
     keep(db.list<Attachment>("owner_id", ctx.student), m_attachments, m_error, ctx.app);
+    m_assign.load(ctx, *m_student);
 }
 
 void FamilyScreen::draw(Context& ctx) {
@@ -194,6 +195,7 @@ void FamilyScreen::draw(Context& ctx) {
         if (m_visits.empty())
             ImGui::TextDisabled("%s", app.tr("ui.common.none"));
     }
+    m_assign.draw(ctx, s);
     if (ImGui::CollapsingHeader(app.tr("ui.family.attachments"))) {
         for (const auto& a : m_attachments)
             dataText(app, a.fileName + " (" + a.mime + ")");

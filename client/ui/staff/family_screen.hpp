@@ -8,6 +8,7 @@
 // (audited, for this student only); fields the store withholds from a volunteer (access.hpp)
 // read "仅工作人员可见".
 #include "context.hpp"
+#include "visit_assign_panel.hpp"
 
 namespace zhuxue::ui {
 
@@ -34,6 +35,7 @@ private:
     std::vector<StatusChange> m_changes;  // of its applications, oldest first
     std::string m_error;
     Uuid m_revealedFor; // the student whose numbers staff chose to see in full
+    VisitAssignPanel m_assign; // who visits the family by when; staff give the visit
 };
 
 // "ui.status.<code>" etc.: the current language's name of a code.

@@ -487,7 +487,9 @@ void FirstLoanScreen::drawStudent(Context& ctx) {
     textField(app, "ui.loan.student_name", "loan.student_name", m_name, &m_findings, "student.name",
               {.helpKey = "ui.loan.student_name_help"});
     textField(app, "ui.loan.id_number", "loan.student_id", m_idNumber, &m_findings, "student.id_number",
-              {.helpKey = "ui.loan.id_number_help", .flags = ImGuiInputTextFlags_CharsNoBlank});
+              {.helpKey = "ui.loan.id_number_help",
+               .flags = ImGuiInputTextFlags_CharsNoBlank,
+               .mask = maskIdNumber});
     textField(app, "ui.loan.phone", "loan.student_phone", m_phone, &m_findings, "student.phone",
               {.helpKey = "ui.loan.phone_help"});
     textField(app, "ui.loan.township", "loan.township", m_township, &m_findings, "student.township",
@@ -506,7 +508,9 @@ void FirstLoanScreen::drawCoBorrower(Context& ctx) {
     textField(app, "ui.loan.co_relation", "loan.co_relation", m_coRelation, &m_findings, "co_borrower.relation",
               {.helpKey = "ui.loan.co_relation_help"});
     textField(app, "ui.loan.id_number", "loan.co_id", m_coIdNumber, &m_findings, "co_borrower.id_number",
-              {.helpKey = "ui.loan.id_number_help", .flags = ImGuiInputTextFlags_CharsNoBlank});
+              {.helpKey = "ui.loan.id_number_help",
+               .flags = ImGuiInputTextFlags_CharsNoBlank,
+               .mask = maskIdNumber});
     findingsFor(app, m_findings, "co_borrower.birth_date");
     textField(app, "ui.loan.phone", "loan.co_phone", m_coPhone, &m_findings, "co_borrower.phone");
     checkbox(app, "ui.loan.co_proxy", "loan.co_proxy", m_coProxy);

@@ -2,6 +2,7 @@
 #include "queue_panel.hpp"
 
 #include "client/core/version.hpp"
+#include "client/store/visit_assignments.hpp"
 #include "client/ui/widgets/fields.hpp"
 
 #include <imgui.h>
@@ -55,12 +56,17 @@ void HomeScreen::refresh(Context& ctx) {
 
 void HomeScreen::countWork(Context& ctx) {
     double now = ImGui::GetTime();
+    const std::string user = ctx.account ? ctx.account->user : std::string();
     if (!ctx.readStore || !ctx.worker || m_counting ||
-        (m_countedVersion == ctx.dataVersion && now - m_countedAt < 60.0))
+        (m_countedVersion == ctx.dataVersion && m_countedFor == user && now - m_countedAt < 60.0))
         return;
+    if (m_countedFor != user)
+        m_work.reset(); // another person's tasks are not shown, not even for a frame
     m_counting = true;
     m_countedVersion = ctx.dataVersion;
+    m_countedFor = user;
     m_countedAt = now;
+    const std::string today = todayIso();
     store::Store* db = ctx.readStore;
     app::App* app = &ctx.app;
     std::time_t t = std::time(nullptr);
@@ -91,6 +97,12 @@ void HomeScreen::countWork(Context& ctx) {
                     ++w.remindersDue;
             return true;
         });
+        if (auto mine = store::openVisitAssignments(*db, user); mine && !user.empty())
+            for (const auto& a : *mine) {
+                auto s = db->get<Student>(a.studentId);
+                w.tasks.push_back({a.studentId, s && *s ? (*s)->name : std::string(), a.dueDate,
+                                   !a.dueDate.empty() && a.dueDate < today});
+            }
         app->queue().post([=, this] {
             m_counting = false;
             m_work = w;
@@ -142,6 +154,23 @@ void HomeScreen::draw(Context& ctx) {
                 if (ImGui::Selectable(label.c_str(), false) && ctx.store)
                     ctx.go(to);
             };
+            // Home visits given to me: each opens the visit form for that family.
+            dataText(app, app.texts().current().format("ui.home.tasks", {{"count", std::to_string(m_work->tasks.size())}}));
+            for (std::size_t i = 0; i < m_work->tasks.size(); ++i) {
+                const auto& t = m_work->tasks[i];
+                std::string text = app.texts().current().format(t.overdue ? "ui.home.task_overdue" : "ui.home.task",
+                                                                {{"name", t.name}, {"date", t.dueDate}});
+                app.see(text);
+                if (t.overdue)
+                    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.75f, 0.10f, 0.10f, 1.0f));
+                bool open = buttonLabelled((text + "##home.task." + std::to_string(i)).c_str());
+                if (t.overdue)
+                    ImGui::PopStyleColor();
+                if (open && ctx.store) {
+                    ctx.student = t.studentId;
+                    ctx.go(ScreenId::HomeVisit);
+                }
+            }
             work("ui.home.work_visits", m_work->visitsDue, ScreenId::Review, "home.work.visits");
             work("ui.home.work_review", m_work->awaitingReview, ScreenId::Review, "home.work.review");
             work("ui.home.work_reminders", m_work->remindersDue, ScreenId::PostLoan, "home.work.reminders");

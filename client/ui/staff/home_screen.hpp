@@ -20,10 +20,18 @@ private:
         int visitsDue = 0;   // assessed as in hardship this year, no home visit yet
         int awaitingReview = 0;
         int remindersDue = 0; // graduation confirmations and repayments due this year
+        // 家访任务 given to the signed-in person, earliest due date first (overdue lead).
+        struct Task {
+            Uuid studentId;
+            std::string name, dueDate;
+            bool overdue = false;
+        };
+        std::vector<Task> tasks;
     };
     std::optional<Work> m_work;
     bool m_counting = false;
     uint64_t m_countedVersion = ~uint64_t{0};
+    std::string m_countedFor; // the signed-in user the work was counted for
     double m_countedAt = -1e9;
 };
 

@@ -3,8 +3,8 @@
 #include "client/core/date.hpp"
 #include "client/core/money.hpp"
 #include "client/core/resident_id.hpp"
+#include "client/store/visit_assignments.hpp"
 #include "client/ui/widgets/fields.hpp"
-#include "client/ui/widgets/local_time.hpp"
 #include "family_screen.hpp"
 
 #include <imgui.h>
@@ -19,10 +19,6 @@
 namespace zhuxue::ui {
 
 namespace {
-std::string todayIso() {
-    return localDayText(systemNowMs());
-}
-
 // A member record of the student him- or herself: the same ID number, or "本人" with the name.
 bool isTheStudent(const HouseholdMember& m, const Student& s) {
     if (!m.idNumber.empty() && !s.idNumber.empty())
@@ -184,6 +180,8 @@ void HomeVisitScreen::save(Context& ctx) {
             st = batch.save(m);
     if (st)
         st = batch.save(v);
+    if (st) // the family's home-visit assignments (家访任务) are done by this visit
+        st = store::completeVisitAssignments(*ctx.store, batch, s.id, v.id, ctx.actor(), systemNowMs());
     if (st)
         st = batch.commit();
     if (!st) {

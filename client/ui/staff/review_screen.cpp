@@ -22,15 +22,6 @@ int levelIndex(HardshipLevel l) {
     return 3;
 }
 
-std::string todayIso() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
-}
-
 std::optional<int> count(const std::string& s) {
     if (s.empty())
         return 0;

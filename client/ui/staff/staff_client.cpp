@@ -2,12 +2,19 @@
 
 #include "client/app/startup_trace.hpp"
 #include "client/ui/widgets/fields.hpp"
+#include "client/ui/widgets/local_time.hpp"
 #include "sync/engine/device_sync_store.hpp"
 #include "sync/engine/sync_engine.hpp"
 
 #include <imgui.h>
 
+#include <ctime>
+
 namespace zhuxue::ui {
+
+std::string todayIso() {
+    return localDayText(systemNowMs());
+}
 
 bool allowed(store::Role role, Permission p) {
     switch (p) {
@@ -15,7 +22,8 @@ bool allowed(store::Role role, Permission p) {
     case Permission::SignContracts:
     case Permission::DecideReviews:
     case Permission::SeeIncomes:
-    case Permission::Export: return role != store::Role::Volunteer;
+    case Permission::Export:
+    case Permission::AssignVisits: return role != store::Role::Volunteer;
     case Permission::ManageAccounts:
     case Permission::ChangeSettings: return role == store::Role::Admin;
     }
@@ -202,7 +210,12 @@ void StaffClient::draw() {
     topBar();
     if (!m_ctx.account && m_ctx.screen != ScreenId::SignIn)
         m_ctx.screen = ScreenId::SignIn;
-    ImGui::BeginChild("##screen", ImVec2(0, 0), false);
+    // One scrolling area per screen: a screen opens where it was left (or at the top), not
+    // scrolled as far as the screen before it was.
+    ImGui::PushID(static_cast<int>(m_ctx.screen));
+    const ImGuiID screenArea = ImGui::GetID("##screen");
+    ImGui::PopID();
+    ImGui::BeginChild(screenArea, ImVec2(0, 0), false);
     m_ctx.entered = m_ctx.screen != m_drawnScreen;
     m_drawnScreen = m_ctx.screen;
     switch (m_ctx.screen) {

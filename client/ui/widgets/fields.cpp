@@ -110,6 +110,19 @@ void helpMarker(app::App& app, const char* helpKey) {
     }
 }
 
+// The first frame of editing a masked field: the edit buffer (and what Esc would restore) becomes
+// the real value, all of it selected as when a field is entered with Tab.
+static int unmaskOnEdit(ImGuiInputTextCallbackData* data) {
+    const auto& value = *static_cast<const std::string*>(data->UserData);
+    data->DeleteChars(0, data->BufTextLen);
+    data->InsertChars(0, value.data(), value.data() + value.size());
+    data->SelectAll();
+    ImGuiInputTextState& state = ImGui::GetCurrentContext()->InputTextState;
+    state.InitialTextA.resize(static_cast<int>(value.size()) + 1);
+    std::copy(value.c_str(), value.c_str() + value.size() + 1, state.InitialTextA.Data);
+    return 0;
+}
+
 static void fieldLabel(app::App& app, const char* labelKey, const FieldOptions& options) {
     ImGui::TextUnformatted(app.tr(labelKey));
     helpMarker(app, options.helpKey);
@@ -121,9 +134,29 @@ bool textField(app::App& app, const char* labelKey, const char* id, std::string&
     fieldLabel(app, labelKey, options);
     ImGui::SetNextItemWidth(options.width > 0 ? options.width : -FLT_MIN);
     std::string widgetId = std::string("##") + id;
-    bool changed = options.hintKey
-                       ? ImGui::InputTextWithHint(widgetId.c_str(), app.tr(options.hintKey), &value, options.flags)
-                       : ImGui::InputText(widgetId.c_str(), &value, options.flags);
+    auto input = [&](std::string& text, ImGuiInputTextFlags flags, ImGuiInputTextCallback callback, void* data) {
+        return options.hintKey ? ImGui::InputTextWithHint(widgetId.c_str(), app.tr(options.hintKey), &text,
+                                                          flags, callback, data)
+                               : ImGui::InputText(widgetId.c_str(), &text, flags, callback, data);
+    };
+    bool changed = false;
+    const bool masked = options.mask && !value.empty() && ImGui::GetActiveID() != ImGui::GetID(widgetId.c_str());
+    if (masked) {
+        // Drawn with the masked text. A click or Tab that starts editing copies the text shown
+        // into ImGui's edit buffer in this same call: the callback puts the value there instead,
+        // before anything is typed or drawn.
+        std::string shown = options.mask(value);
+        changed = input(shown, options.flags | ImGuiInputTextFlags_CallbackAlways, unmaskOnEdit, &value);
+        if (ImGui::IsItemActive()) {
+            changed = shown != value;
+            value = std::move(shown);
+        } else {
+            changed = false;
+            app.see(shown);
+        }
+    } else {
+        changed = input(value, options.flags, nullptr, nullptr);
+    }
     if (options.editing)
         *options.editing = ImGui::IsItemActive();
     if (changed)
@@ -132,7 +165,8 @@ bool textField(app::App& app, const char* labelKey, const char* id, std::string&
         g_left.set();
         g_leftField = field;
     }
-    app.see(value); // pasted or loaded text joins the atlas too
+    if (!masked || ImGui::IsItemActive())
+        app.see(value); // pasted or loaded text joins the atlas too
     if (findings && !field.empty())
         findingsFor(app, *findings, field);
     ImGui::PopID();
@@ -184,18 +218,24 @@ bool enterKeyPressed() {
 }
 } // namespace
 
+bool buttonLabelled(const char* label, const ImVec2& size) {
+    bool pressed = tabStop([&] { return ImGui::Button(label, size); });
+    const bool enabled = !(ImGui::GetItemFlags() & ImGuiItemFlags_Disabled);
+    if (enabled && keyboardFocused()) {
+        g_focusedButton = ImGui::GetItemID();
+        g_focusedButtonContext = ImGui::GetCurrentContext();
+        pressed = pressed || enterKeyPressed();
+    }
+    return pressed && enabled;
+}
+
 bool button(app::App& app, const char* labelKey, bool enabled, const char* id) {
     std::string label = app.tr(labelKey);
     if (id)
         label += std::string("##") + id;
     if (!enabled)
         ImGui::BeginDisabled();
-    bool pressed = tabStop([&] { return ImGui::Button(label.c_str()); });
-    if (enabled && keyboardFocused()) {
-        g_focusedButton = ImGui::GetItemID();
-        g_focusedButtonContext = ImGui::GetCurrentContext();
-        pressed = pressed || enterKeyPressed();
-    }
+    bool pressed = buttonLabelled(label.c_str());
     if (!enabled)
         ImGui::EndDisabled();
     return pressed && enabled;

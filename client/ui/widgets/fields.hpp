@@ -31,6 +31,10 @@ struct FieldOptions {
     ImGuiInputTextFlags flags = 0;
     float width = 0;                 // 0: the column width
     bool* editing = nullptr;         // when set: whether the field is being edited this frame
+    // When set: the field shows mask(value) while it is not being edited (an ID number as first 6
+    // + last 4, client/ui/widgets/masking.hpp) and the value itself while it is; findings and the
+    // caller's value stay the real text.
+    std::string (*mask)(const std::string&) = nullptr;
 };
 
 // A labelled single-line text field with id `id` (the driver finds it as "##<id>"); findings
@@ -48,6 +52,9 @@ void helpMarker(app::App& app, const char* helpKey);
 // keyboard focus). Buttons, checkboxes and radio buttons made here are Tab stops like text fields
 // (client/app/keyboard.hpp): Tab walks a form in drawing order, Space toggles or presses.
 bool button(app::App& app, const char* labelKey, bool enabled = true, const char* id = nullptr);
+// ImGui's Button with a ready label ("text##id") and size, as a Tab stop like the above (the
+// kiosk's large buttons and keypad).
+bool buttonLabelled(const char* label, const ImVec2& size = ImVec2(0, 0));
 // A checkbox labelled with the text of labelKey, found by the driver as "##<id>".
 bool checkbox(app::App& app, const char* labelKey, const char* id, bool& value);
 // One choice of a radio group: value becomes option when chosen.
