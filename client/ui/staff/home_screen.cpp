@@ -1,6 +1,8 @@
 #include "home_screen.hpp"
+
 #include "queue_panel.hpp"
 
+#include "client/core/post_loan_due.hpp"
 #include "client/core/version.hpp"
 #include "client/store/visit_assignments.hpp"
 #include "client/ui/widgets/fields.hpp"
@@ -86,17 +88,20 @@ void HomeScreen::countWork(Context& ctx) {
                            a.level != HardshipLevel::None && !visited.count(a.studentId.str());
             return true;
         });
+        // Reminders are counted in people, as the post-loan lists show them: a borrower with a
+        // loan each school year is one person to remind.
+        std::set<std::string> toRemind;
         (void)db->forEach<LoanApplication>([&](const LoanApplication& a) {
             w.awaitingReview += a.status == LoanStatus::Applied;
-            if (a.status == LoanStatus::Grace || a.status == LoanStatus::Repaying || a.status == LoanStatus::Overdue ||
-                a.status == LoanStatus::GraduationConfirmed)
-                ++w.remindersDue;
-            else if (a.status == LoanStatus::Disbursed || a.status == LoanStatus::InStudy)
-                if (auto s = db->get<Student>(a.studentId); s && *s && (*s)->enrollmentYear && (*s)->programYears &&
-                                                             (*s)->enrollmentYear + (*s)->programYears <= year)
-                    ++w.remindersDue;
+            if (!core::postLoanDueMayApply(a.status) || toRemind.count(a.studentId.str()))
+                return true;
+            auto s = db->get<Student>(a.studentId);
+            const bool known = s && *s;
+            if (core::postLoanDue(a.status, known ? (*s)->enrollmentYear : 0, known ? (*s)->programYears : 0, year))
+                toRemind.insert(a.studentId.str());
             return true;
         });
+        w.remindersDue = static_cast<int>(toRemind.size());
         if (auto mine = store::openVisitAssignments(*db, user); mine && !user.empty())
             for (const auto& a : *mine) {
                 auto s = db->get<Student>(a.studentId);
