@@ -52,9 +52,10 @@ fs::path keepAside(const fs::path& db) {
 }
 
 Status applySettings(Db& db, int cacheKiB) {
-    // journal_mode answers with a row; exec ignores it.
+    // journal_mode answers with a row; exec ignores it. The busy timeout first: switching a
+    // file to WAL takes a lock another connection opening it at the same moment may hold.
     for (const char* sql :
-         {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000",
+         {"PRAGMA busy_timeout=5000", "PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",
           "PRAGMA synchronous=FULL", "PRAGMA cell_size_check=ON", "PRAGMA trusted_schema=OFF",
           "PRAGMA temp_store=MEMORY"})
         if (auto st = db.exec(sql); !st)

@@ -288,9 +288,18 @@ Status migrate(Db& db, int target) {
     for (const auto& m : allMigrations()) {
         if (m.version <= version || m.version > target)
             continue;
-        Transaction tx(db);
+        Transaction tx(db); // BEGIN IMMEDIATE: one connection migrates at a time
         if (!tx.begun())
             return tx.begun();
+        // Another connection (the sync worker's, a second program on the same data directory)
+        // may have applied it while this one waited for the lock: read the version again.
+        auto now = db.queryInt("PRAGMA user_version");
+        if (!now)
+            return now.error();
+        if (static_cast<int>(now->value_or(0)) >= m.version) {
+            version = static_cast<int>(now->value_or(0));
+            continue;
+        }
         for (auto step : m.steps)
             if (auto st = db.exec(step); !st)
                 return st;

@@ -11,6 +11,8 @@
 #include <sqlite3.h>
 
 #include <set>
+#include <thread>
+#include <vector>
 
 using namespace zhuxue;
 using namespace zhuxue::store;
@@ -104,6 +106,33 @@ TEST_CASE("the device store opens every earlier schema version with its data int
         CHECK(names == std::set<std::string>(std::begin(kNames), std::end(kNames)));
         CHECK((*store)->search("覃秭归")->size() == 1); // the search index was built for old rows too
         CHECK((*store)->check()->empty());
+    }
+}
+
+TEST_CASE("connections opening an old database at the same moment all open it, migrated once") {
+    // The staff client opens its screen connections while its sync worker opens its own: after an
+    // upgrade the first start failed with "table ... already exists" for the one that lost the
+    // race (seen by hand). Four connections at once, several times over.
+    for (int round = 0; round < 5; ++round) {
+        CAPTURE(round);
+        test::TempDir dir("zhuxue-migrate-race");
+        buildDeviceAt(dir.path(), 6);
+        std::vector<std::thread> threads;
+        std::vector<std::string> errors(4);
+        for (int i = 0; i < 4; ++i)
+            threads.emplace_back([&, i] {
+                auto store = Store::open(dir.path());
+                if (!store)
+                    errors[static_cast<size_t>(i)] = store.error().key + " " + store.error().detail;
+            });
+        for (auto& t : threads)
+            t.join();
+        for (const auto& e : errors)
+            CHECK_MESSAGE(e.empty(), e);
+        auto store = Store::open(dir.path());
+        REQUIRE(store.ok());
+        CHECK(*(*store)->db().queryInt("PRAGMA user_version") == latestSchemaVersion());
+        CHECK(*(*store)->count(RecordType::Student) == 3);
     }
 }
 
