@@ -131,26 +131,58 @@ Status appendFileDurably(const fs::path& file, std::string_view bytes) {
     return err == 0 ? Status() : writeError(file, step, err);
 }
 
-Status writeFileDurably(const fs::path& file, std::string_view bytes) {
+namespace {
+// A temporary beside `file` holding `bytes` (not yet fsynced); its path, or the error (nothing
+// left behind).
+Result<fs::path> writeTemporary(const fs::path& file, std::string_view bytes) {
     if (auto st = ensureDir(folderOf(file)); !st)
-        return st;
+        return st.error();
     // Unique per writer, so two processes saving the same file never share a temporary.
     fs::path tmp = file;
     tmp += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(++tmpCounter());
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
         return writeError(file, "open", errno);
-    if (int err = writeAll(fd, bytes); err != 0) {
-        ::close(fd);
-        ::unlink(tmp.c_str());
-        return writeError(file, "write", err);
+    const char* step = "write";
+    int err = writeAll(fd, bytes);
+    if (::close(fd) != 0 && err == 0) {
+        step = "close";
+        err = errno;
     }
-    if (::close(fd) != 0) {
-        int err = errno;
+    if (err != 0) {
         ::unlink(tmp.c_str());
-        return writeError(file, "close", err);
+        return writeError(file, step, err);
     }
-    return commitFileDurably(tmp, file);
+    return tmp;
+}
+} // namespace
+
+Status writeFileDurably(const fs::path& file, std::string_view bytes) {
+    auto tmp = writeTemporary(file, bytes);
+    if (!tmp)
+        return tmp.error();
+    return commitFileDurably(*tmp, file);
+}
+
+Result<bool> createFileDurably(const fs::path& file, std::string_view bytes) {
+    auto tmp = writeTemporary(file, bytes);
+    if (!tmp)
+        return tmp.error();
+    if (int e = syncPath(*tmp, O_RDONLY); e != 0) {
+        ::unlink(tmp->c_str());
+        return writeError(file, "fsync", e);
+    }
+    // link(2), unlike rename(2), refuses to replace an existing name.
+    int rc = ::link(tmp->c_str(), file.c_str());
+    int err = rc == 0 ? 0 : errno;
+    ::unlink(tmp->c_str());
+    if (err == EEXIST)
+        return false;
+    if (err != 0)
+        return writeError(file, "link", err);
+    if (int e = syncPath(folderOf(file), O_RDONLY | O_DIRECTORY); e != 0)
+        return writeError(file, "fsync folder", e);
+    return true;
 }
 
 } // namespace zhuxue

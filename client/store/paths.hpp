@@ -22,6 +22,10 @@ Result<std::string> readTextFile(const std::filesystem::path& file);
 // owner-only (0600). Errors: fs.disk_full (no space left) or fs.write_failed, with {path} and the
 // system's reason in the detail; the old file is then unchanged and no temporary is left.
 Status writeFileDurably(const std::filesystem::path& file, std::string_view bytes);
+// Creates `file` holding `bytes` only when it does not exist yet, durably as writeFileDurably
+// (the whole file or none appears, the name lasts). True when this call made it; false when a file
+// of that name was already there (another process was first): it is left as it was.
+Result<bool> createFileDurably(const std::filesystem::path& file, std::string_view bytes);
 // Appends `bytes` to `file` (made owner-only when new) and fsyncs it before returning: a piece
 // of a resumable download. Errors as writeFileDurably; a crash may leave a partial tail, which
 // the caller's framing must detect.

@@ -90,3 +90,19 @@ TEST_CASE("pieces appended one after another are all there, owner-only") {
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.error().key == "fs.write_failed");
 }
+
+TEST_CASE("a file created only when absent: the first writer's content stays") {
+    test::TempDir dir;
+    fs::path file = dir / "keys" / "device.key";
+    auto first = createFileDurably(file, "first key");
+    REQUIRE(first.ok());
+    CHECK(*first);
+    auto second = createFileDurably(file, "second key");
+    REQUIRE(second.ok());
+    CHECK_FALSE(*second); // someone was first: left as it was
+    CHECK(test::fileBytes(file) == "first key");
+    CHECK(namesIn(dir / "keys") == std::vector<std::string>{"device.key"}); // no temporary left
+    struct stat st {};
+    REQUIRE(::stat(file.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+}

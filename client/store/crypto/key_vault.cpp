@@ -215,7 +215,21 @@ Result<bool> KeyVault::loadDeviceKey(const fs::path& dataDir) {
 }
 
 Status KeyVault::createDeviceKey(const fs::path& dataDir) {
-    return writeDeviceKey(dataDir, SecretKey::random());
+    // Two connections opening a new data directory at once must end with one key: a key that
+    // lost a race and still sealed values would leave them unreadable for good.
+    SecretKey k = SecretKey::random();
+    auto p = deviceKeyPath(dataDir);
+    auto made = createFileDurably(p, {reinterpret_cast<const char*>(k.data()), kKeyBytes});
+    if (!made)
+        return Error("store.io_error", {{"path", p.string()}}, made.error().detail);
+    if (*made) {
+        unlock(dataDir, k);
+        return {};
+    }
+    auto loaded = loadDeviceKey(dataDir); // the other one's
+    if (!loaded)
+        return loaded.error();
+    return {};
 }
 
 Status KeyVault::writeDeviceKey(const fs::path& dataDir, const SecretKey& k) {
