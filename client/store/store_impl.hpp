@@ -57,6 +57,17 @@ struct Store::Impl {
     Result<Stmt*> selectByIdStmt(const TableSpec& t);
     Result<Stmt*> outboxInsert(std::size_t rows);
     Result<Stmt*> versionUpsert(std::size_t rows);
+    // Field versions of a record created on this device (no row before the write) are one
+    // field_version row: field = '*' + the names of the fields its creation logged, comma-
+    // separated; change_id = the creation's id. It stands for each named field until that field
+    // gets its own row (a later local or remote change); the outbox keeps one change per field,
+    // whose id is fieldChangeId(creation id, field). A county's import creates ~100,000 records:
+    // one version row each instead of one per field halves what the change log writes.
+    static Uuid fieldChangeId(const Uuid& recordChange, std::string_view field);
+    // The version of one field (its own row, else the creation row naming it); all of a record's
+    // fields with a version, by field name.
+    Result<std::optional<FieldVersion>> versionOf(const Uuid& recordId, std::string_view field);
+    Result<std::vector<FieldVersion>> versionsOf(const Uuid& recordId);
     // Writes a record inside an open transaction; `action` goes to the audit ("create"/"update"
     // is chosen automatically when empty). Field `forceField` is logged as a change even when
     // its value did not change (conflict resolution).
