@@ -486,8 +486,12 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
     if (auto st = appendAudit(act, t.type, id, county, summary, who.user); !st)
         return st;
     if (batching) {
-        if (t.type == RecordType::Student)
-            searchPending.insert(id);
+        if (t.type == RecordType::Student) {
+            bool exact = true;
+            for (std::size_t i = 0; i < values.size() && exact; ++i)
+                exact = valueFits(t.fields[i].kind, values[i]);
+            searchPending[id] = exact ? std::optional<FieldValues>(std::move(values)) : std::nullopt;
+        }
         return {};
     }
     if (t.type == RecordType::Student)
@@ -497,8 +501,8 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
 }
 
 Status Store::Impl::finishBatch() {
-    for (const Uuid& id : searchPending)
-        if (auto st = updateSearch(id); !st)
+    for (const auto& [id, stored] : searchPending)
+        if (auto st = updateSearch(id, stored ? &*stored : nullptr); !st)
             return st;
     searchPending.clear();
     if (auto st = finishAuditChain(); !st)

@@ -6,6 +6,8 @@
 #include <array>
 #include <atomic>
 #include <nlohmann/json.hpp>
+#include <map>
+#include <optional>
 #include <set>
 
 namespace zhuxue::store {
@@ -82,11 +84,14 @@ struct Store::Impl {
     // once at commit instead of per record: every statement that follows an FTS5 write inside a
     // transaction makes FTS5 flush its pending terms (statement savepoints), and linking each
     // audit entry re-read and rewrote the chain's head, which made a 20,000-row import crawl.
+    // searchPending: the students a batch wrote, with the values it stored when they read back
+    // as written (every value fits its field), so commit need not read and decrypt them again.
     bool batching = false;
-    std::set<Uuid> searchPending;
+    std::map<Uuid, std::optional<FieldValues>> searchPending;
     Status finishBatch();
-    // Rebuilds the search rows of one student (by id) from its current row.
-    Status updateSearch(const Uuid& studentId);
+    // Rebuilds the search rows of one student (by id) from its current row, or from `stored`
+    // when the caller has the values just written.
+    Status updateSearch(const Uuid& studentId, const FieldValues* stored = nullptr);
     Status rebuildSearchIfStale();
     Result<std::vector<SearchHit>> search(std::string_view query, int limit);
     std::string lookupFor(const std::string& idNumber) const;
