@@ -490,7 +490,8 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
             bool exact = true;
             for (std::size_t i = 0; i < values.size() && exact; ++i)
                 exact = valueFits(t.fields[i].kind, values[i]);
-            searchPending[id] = exact ? std::optional<FieldValues>(std::move(values)) : std::nullopt;
+            searchPending[id] =
+                exact ? std::optional<FieldValues>(std::move(values)) : std::nullopt;
         }
         return {};
     }
