@@ -19,30 +19,37 @@ namespace {
 constexpr const char* kColumns =
     "seq, id, county, at_ms, user, device, action, record_type, record_id, summary, prev_hash, hash";
 
-void put(std::string& out, std::string_view field) {
+// Each field goes into the hash as "<length>:<bytes>", straight into the hash state (an import
+// hashes one entry per record: building the message as one string first cost as much as hashing).
+void put(crypto_hash_sha256_state& state, std::string_view field) {
     char len[24];
-    std::snprintf(len, sizeof len, "%zu:", field.size());
-    out += len;
-    out += field;
+    int n = std::snprintf(len, sizeof len, "%zu:", field.size());
+    crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(len),
+                              static_cast<unsigned long long>(n));
+    crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(field.data()),
+                              field.size());
 }
 
 std::string hashOf(const std::string& prev, const Uuid& id, std::string_view county,
                    std::int64_t atMs, std::string_view user, const Uuid& device,
                    std::string_view action, std::string_view recordType, const Uuid& recordId,
                    std::string_view summary) {
-    std::string msg;
-    put(msg, prev);
-    put(msg, id.str());
-    put(msg, county);
-    put(msg, std::to_string(atMs));
-    put(msg, user);
-    put(msg, device.str());
-    put(msg, action);
-    put(msg, recordType);
-    put(msg, recordId.isNil() ? std::string("-") : recordId.str());
-    put(msg, summary);
+    crypto_hash_sha256_state state;
+    crypto_hash_sha256_init(&state);
+    char at[24];
+    int atLen = std::snprintf(at, sizeof at, "%lld", static_cast<long long>(atMs));
+    put(state, prev);
+    put(state, id.str());
+    put(state, county);
+    put(state, std::string_view(at, static_cast<std::size_t>(atLen)));
+    put(state, user);
+    put(state, device.str());
+    put(state, action);
+    put(state, recordType);
+    put(state, recordId.isNil() ? std::string("-") : recordId.str());
+    put(state, summary);
     unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(msg.data()), msg.size());
+    crypto_hash_sha256_final(&state, h);
     char hex[2 * sizeof h + 1];
     sodium_bin2hex(hex, sizeof hex, h, sizeof h);
     return hex;

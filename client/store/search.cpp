@@ -124,13 +124,18 @@ SearchDocument buildSearchDocument(const Student& s, const FieldCodec& codec) {
     return d;
 }
 
-Status Store::Impl::updateSearch(const Uuid& studentId) {
-    auto values = readValues(tableSpec(RecordType::Student), studentId);
-    if (!values)
-        return values.error();
-    if (!*values)
-        return {};
-    Student s = fromValues<Student>(studentId, **values);
+Status Store::Impl::updateSearch(const Uuid& studentId, const FieldValues* stored) {
+    std::optional<FieldValues> read;
+    if (!stored) {
+        auto values = readValues(tableSpec(RecordType::Student), studentId);
+        if (!values)
+            return values.error();
+        if (!*values)
+            return {};
+        read = std::move(**values);
+        stored = &*read;
+    }
+    Student s = fromValues<Student>(studentId, *stored);
     SearchDocument d = buildSearchDocument(s, codec);
     auto rowid = db.cached("SELECT rowid FROM student WHERE id = ?");
     if (!rowid)

@@ -414,32 +414,27 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
     // The versions the changed fields had, to record as each change's base.
     std::map<std::string, Hlc, std::less<>> versions;
     if (*existing) {
-        auto vs = db.cached("SELECT field, hlc FROM field_version WHERE record_id = ?");
+        auto vs = versionsOf(id);
         if (!vs)
             return vs.error();
-        (*vs)->bind(1, id);
-        while (true) {
-            auto r = (*vs)->step();
-            if (!r)
-                return r.error();
-            if (!*r)
-                break;
-            versions[(*vs)->text(0)] = Hlc{static_cast<std::uint64_t>((*vs)->i64(1))};
-        }
+        for (const FieldVersion& v : *vs)
+            versions.emplace(v.field, v.hlc);
     }
 
-    // One stamp for the record's changes (they are one edit); one change id per field. The
-    // values, ids and names are bound by reference: they live in these locals until both
-    // statements have run.
+    // One stamp for the record's changes (they are one edit); one change id per field (derived
+    // from one creation id when the record is new: see fieldChangeId). The values, ids and names
+    // are bound by reference: they live in these locals until the statements have run.
     const Hlc stamp = clock.send();
     const auto hlc = static_cast<std::int64_t>(stamp.value);
     const std::string& county = values[0].get_ref<const std::string&>();
+    const bool created = !*existing;
+    const Uuid creation = created ? newUuidV7() : Uuid();
     std::vector<Uuid> changeIds(changed.size());
     std::vector<std::string> logged(changed.size());
     std::string summary;
     for (std::size_t k = 0; k < changed.size(); ++k) {
         const FieldSpec& f = t.fields[changed[k]];
-        changeIds[k] = newUuidV7();
+        changeIds[k] = created ? fieldChangeId(creation, f.name) : newUuidV7();
         logged[k] = values[changed[k]].dump();
         if (f.sensitive)
             logged[k] = codec.encode(t.table, f.name, logged[k]);
@@ -452,11 +447,7 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
         auto ob = outboxInsert(n);
         if (!ob)
             return ob.error();
-        auto fv = versionUpsert(n);
-        if (!fv)
-            return fv.error();
         Stmt& o = **ob;
-        Stmt& v = **fv;
         for (std::size_t r = 0; r < n; ++r) {
             const std::size_t k = from + r;
             const std::string_view name = t.fields[changed[k]].name;
@@ -468,12 +459,31 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
                 o.bind(oc + 9, static_cast<std::int64_t>(it->second.value));
             else
                 o.bindNull(oc + 9);
-            const int vc = static_cast<int>(r) * 5;
-            v.bindRef(vc + 1, id).bindRef(vc + 2, name).bind(vc + 3, hlc);
-            v.bindRef(vc + 4, device).bindRef(vc + 5, changeIds[k]);
         }
         if (auto st = o.run(); !st)
             return st;
+        if (created)
+            continue;
+        auto fv = versionUpsert(n);
+        if (!fv)
+            return fv.error();
+        Stmt& v = **fv;
+        for (std::size_t r = 0; r < n; ++r) {
+            const std::size_t k = from + r;
+            const int vc = static_cast<int>(r) * 5;
+            v.bindRef(vc + 1, id).bindRef(vc + 2, t.fields[changed[k]].name).bind(vc + 3, hlc);
+            v.bindRef(vc + 4, device).bindRef(vc + 5, changeIds[k]);
+        }
+        if (auto st = v.run(); !st)
+            return st;
+    }
+    if (created) { // one version row for the whole creation: '*' + the logged field names
+        auto fv = versionUpsert(1);
+        if (!fv)
+            return fv.error();
+        const std::string names = "*" + summary;
+        Stmt& v = **fv;
+        v.bindRef(1, id).bindRef(2, names).bind(3, hlc).bindRef(4, device).bindRef(5, creation);
         if (auto st = v.run(); !st)
             return st;
     }
@@ -481,8 +491,13 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
     if (auto st = appendAudit(act, t.type, id, county, summary, who.user); !st)
         return st;
     if (batching) {
-        if (t.type == RecordType::Student)
-            searchPending.insert(id);
+        if (t.type == RecordType::Student) {
+            bool exact = true;
+            for (std::size_t i = 0; i < values.size() && exact; ++i)
+                exact = valueFits(t.fields[i].kind, values[i]);
+            searchPending[id] =
+                exact ? std::optional<FieldValues>(std::move(values)) : std::nullopt;
+        }
         return {};
     }
     if (t.type == RecordType::Student)
@@ -492,8 +507,8 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
 }
 
 Status Store::Impl::finishBatch() {
-    for (const Uuid& id : searchPending)
-        if (auto st = updateSearch(id); !st)
+    for (const auto& [id, stored] : searchPending)
+        if (auto st = updateSearch(id, stored ? &*stored : nullptr); !st)
             return st;
     searchPending.clear();
     if (auto st = finishAuditChain(); !st)

@@ -5,7 +5,9 @@
 //  (a) writes the record row,
 //  (b) appends one outbox entry per changed field (change id UUIDv7, record type and id, county,
 //      field, new value as JSON text, HLC, device id, and the HLC of the value it replaced),
-//  (c) updates the field_version table (record id, field -> hlc, device, change id),
+//  (c) updates the field_version table (record id, field -> hlc, device, change id; a record
+//      created by the write gets one row standing for all its logged fields, whose change ids
+//      are derived from one creation id: see Store::Impl::fieldChangeId),
 //  (d) appends an audit entry (who, device, when, what: field names, never sensitive values).
 // When save() returns ok the change is on disk (WAL, synchronous=FULL). When it returns an error
 // nothing of it was written.

@@ -6,6 +6,8 @@
 #include <array>
 #include <atomic>
 #include <nlohmann/json.hpp>
+#include <map>
+#include <optional>
 #include <set>
 
 namespace zhuxue::store {
@@ -57,6 +59,17 @@ struct Store::Impl {
     Result<Stmt*> selectByIdStmt(const TableSpec& t);
     Result<Stmt*> outboxInsert(std::size_t rows);
     Result<Stmt*> versionUpsert(std::size_t rows);
+    // Field versions of a record created on this device (no row before the write) are one
+    // field_version row: field = '*' + the names of the fields its creation logged, comma-
+    // separated; change_id = the creation's id. It stands for each named field until that field
+    // gets its own row (a later local or remote change); the outbox keeps one change per field,
+    // whose id is fieldChangeId(creation id, field). A county's import creates ~100,000 records:
+    // one version row each instead of one per field halves what the change log writes.
+    static Uuid fieldChangeId(const Uuid& recordChange, std::string_view field);
+    // The version of one field (its own row, else the creation row naming it); all of a record's
+    // fields with a version, by field name.
+    Result<std::optional<FieldVersion>> versionOf(const Uuid& recordId, std::string_view field);
+    Result<std::vector<FieldVersion>> versionsOf(const Uuid& recordId);
     // Writes a record inside an open transaction; `action` goes to the audit ("create"/"update"
     // is chosen automatically when empty). Field `forceField` is logged as a change even when
     // its value did not change (conflict resolution).
@@ -71,11 +84,14 @@ struct Store::Impl {
     // once at commit instead of per record: every statement that follows an FTS5 write inside a
     // transaction makes FTS5 flush its pending terms (statement savepoints), and linking each
     // audit entry re-read and rewrote the chain's head, which made a 20,000-row import crawl.
+    // searchPending: the students a batch wrote, with the values it stored when they read back
+    // as written (every value fits its field), so commit need not read and decrypt them again.
     bool batching = false;
-    std::set<Uuid> searchPending;
+    std::map<Uuid, std::optional<FieldValues>> searchPending;
     Status finishBatch();
-    // Rebuilds the search rows of one student (by id) from its current row.
-    Status updateSearch(const Uuid& studentId);
+    // Rebuilds the search rows of one student (by id) from its current row, or from `stored`
+    // when the caller has the values just written.
+    Status updateSearch(const Uuid& studentId, const FieldValues* stored = nullptr);
     Status rebuildSearchIfStale();
     Result<std::vector<SearchHit>> search(std::string_view query, int limit);
     std::string lookupFor(const std::string& idNumber) const;

@@ -2,6 +2,11 @@
 // quarantine. The merge decision is made by sync/protocol; this file only stores its outcome.
 #include "store_impl.hpp"
 
+#include <sodium.h>
+
+#include <algorithm>
+#include <cstring>
+
 namespace zhuxue::store {
 
 namespace {
@@ -94,38 +99,125 @@ Status Store::markAcknowledged(std::span<const Uuid> changeIds,
 
 Result<std::optional<FieldVersion>> Store::fieldVersion(const Uuid& recordId,
                                                         std::string_view field) {
-    auto st = m_impl->db.cached(
+    return m_impl->versionOf(recordId, field);
+}
+
+Result<std::vector<FieldVersion>> Store::fieldVersions(const Uuid& recordId) {
+    return m_impl->versionsOf(recordId);
+}
+
+// ---- field versions ---------------------------------------------------------------------------
+
+namespace {
+// The field names a creation row's field ("*name,name,...") stands for.
+std::vector<std::string_view> createdFields(std::string_view created) {
+    std::vector<std::string_view> out;
+    std::string_view names = created.substr(1);
+    while (!names.empty()) {
+        std::size_t comma = names.find(',');
+        out.push_back(names.substr(0, comma));
+        if (comma == std::string_view::npos)
+            break;
+        names.remove_prefix(comma + 1);
+    }
+    return out;
+}
+} // namespace
+
+Uuid Store::Impl::fieldChangeId(const Uuid& recordChange, std::string_view field) {
+    // The creation id's time and counter (bytes 0-7: UUIDv7, unique per id made in this
+    // process), then 62 bits of SipHash-2-4 over the creation id and the field name (a fixed
+    // key: the inputs are our own field names, only distinctness matters): the same change id
+    // every time it is read, different for every field. SipHash, not BLAKE2b: an import derives
+    // ~1,000,000 of these.
+    static const unsigned char kKey[crypto_shorthash_KEYBYTES] = {'z', 'h', 'u', 'x', 'u', 'e',
+                                                                  '.', 'f', 'i', 'e', 'l', 'd'};
+    unsigned char msg[16 + 256];
+    const std::size_t n = std::min(field.size(), sizeof msg - 16);
+    std::memcpy(msg, recordChange.bytes.data(), 16);
+    std::memcpy(msg + 16, field.data(), n);
+    unsigned char h[crypto_shorthash_BYTES];
+    crypto_shorthash(h, msg, 16 + n, kKey);
+    Uuid id = recordChange;
+    for (std::size_t i = 0; i < sizeof h; ++i)
+        id.bytes[8 + i] = h[i];
+    id.bytes[8] = static_cast<std::uint8_t>(0x80 | (id.bytes[8] & 0x3f));
+    return id;
+}
+
+Result<std::optional<FieldVersion>> Store::Impl::versionOf(const Uuid& recordId,
+                                                           std::string_view field) {
+    auto own = db.cached(
         "SELECT hlc, device, change_id FROM field_version WHERE record_id = ? AND field = ?");
-    if (!st)
-        return st.error();
-    Stmt& s = **st;
+    if (!own)
+        return own.error();
+    Stmt& s = **own;
     s.bind(1, recordId).bind(2, field);
     auto row = s.step();
     if (!row)
         return row.error();
-    if (!*row)
+    if (*row) {
+        FieldVersion v{recordId, std::string(field), hlcAt(s, 0), s.uuid(1), s.uuid(2)};
+        s.reset();
+        return std::optional<FieldVersion>(std::move(v));
+    }
+    auto created = db.cached("SELECT field, hlc, device, change_id FROM field_version"
+                             " WHERE record_id = ? AND field >= '*' AND field < '+'");
+    if (!created)
+        return created.error();
+    Stmt& c = **created;
+    c.bind(1, recordId);
+    auto crow = c.step();
+    if (!crow)
+        return crow.error();
+    if (!*crow)
         return std::optional<FieldVersion>();
-    FieldVersion v{recordId, std::string(field), hlcAt(s, 0), s.uuid(1), s.uuid(2)};
-    s.reset();
-    return std::optional<FieldVersion>(std::move(v));
+    std::optional<FieldVersion> out;
+    const std::string names = c.text(0);
+    const auto fields = createdFields(names);
+    if (std::ranges::find(fields, field) != fields.end())
+        out = FieldVersion{recordId, std::string(field), hlcAt(c, 1), c.uuid(2),
+                           fieldChangeId(c.uuid(3), field)};
+    c.reset();
+    return out;
 }
 
-Result<std::vector<FieldVersion>> Store::fieldVersions(const Uuid& recordId) {
-    auto st = m_impl->db.cached(
-        "SELECT field, hlc, device, change_id FROM field_version WHERE record_id = ?");
+Result<std::vector<FieldVersion>> Store::Impl::versionsOf(const Uuid& recordId) {
+    auto st =
+        db.cached("SELECT field, hlc, device, change_id FROM field_version WHERE record_id = ?");
     if (!st)
         return st.error();
     Stmt& s = **st;
     s.bind(1, recordId);
     std::vector<FieldVersion> out;
+    std::optional<FieldVersion> created;
     while (true) {
         auto row = s.step();
         if (!row)
             return row.error();
         if (!*row)
-            return out;
-        out.push_back(FieldVersion{recordId, s.text(0), hlcAt(s, 1), s.uuid(2), s.uuid(3)});
+            break;
+        FieldVersion v{recordId, s.text(0), hlcAt(s, 1), s.uuid(2), s.uuid(3)};
+        if (v.field.starts_with('*'))
+            created = std::move(v);
+        else
+            out.push_back(std::move(v));
     }
+    if (created) {
+        const std::size_t own = out.size();
+        for (std::string_view name : createdFields(created->field)) {
+            bool has = false;
+            for (std::size_t i = 0; i < own && !has; ++i)
+                has = out[i].field == name;
+            if (!has)
+                out.push_back(FieldVersion{recordId, std::string(name), created->hlc,
+                                           created->device,
+                                           fieldChangeId(created->changeId, name)});
+        }
+        std::sort(out.begin(), out.end(),
+                  [](const FieldVersion& a, const FieldVersion& b) { return a.field < b.field; });
+    }
+    return out;
 }
 
 namespace {
@@ -133,21 +225,14 @@ namespace {
 // Keeps both sides of a concurrent edit: the value this device holds now and the remote one.
 Status insertConflict(Store::Impl& impl, const TableSpec& t, int field, const RemoteChange& c,
                       const FieldValues* local) {
-    auto version =
-        impl.db.cached("SELECT hlc, device FROM field_version WHERE record_id = ? AND field = ?");
+    auto version = impl.versionOf(c.recordId, c.field);
     if (!version)
         return version.error();
-    Stmt& v = **version;
-    v.bind(1, c.recordId).bind(2, c.field);
-    auto row = v.step();
-    if (!row)
-        return row.error();
     std::optional<std::int64_t> localHlc;
     Uuid localDevice;
-    if (*row) {
-        localHlc = v.i64(0);
-        localDevice = v.uuid(1);
-        v.reset();
+    if (*version) {
+        localHlc = static_cast<std::int64_t>((*version)->hlc.value);
+        localDevice = (*version)->device;
     }
     auto st = impl.db.cached(
         "INSERT INTO conflict(id, record_type, record_id, county, field, local_value, local_hlc,"

@@ -129,6 +129,46 @@ TEST_CASE("two device stores and a server converge, conflicts are kept and resol
     CHECK(*fa == *fb);
 }
 
+TEST_CASE("records created in one batch push field by field and merge like any other") {
+    TempDir tmp("zhuxue-sync-batch");
+    ServerAndTwoDevices env(tmp.path());
+    auto& [server, a, b] = env;
+    Student s = makeStudent("张三"), t = makeStudent("李四");
+    {
+        auto batch = a->store().batch(kStaff);
+        for (const Student* x : {&s, &t}) {
+            REQUIRE(
+                batch.save(test::consentOf(ConsentParty::Student, x->county, x->id, x->id)).ok());
+            REQUIRE(batch.save(*x).ok());
+        }
+        REQUIRE(batch.commit().ok());
+    }
+    CHECK(syncNow(*a).pushed > 0);
+    CHECK(a->counts()->pending == 0); // the server acknowledged every field's change
+    syncNow(*b);
+    CHECK(name(*b, t.id) == "李四");
+    Student tb = **b->store().get<Student>(t.id);
+    CHECK(tb.phone == "13812345678");
+    // B holds each field with the version A's creation gave it.
+    for (const char* f : {"name", "phone", "township"})
+        CHECK((*b->store().fieldVersion(s.id, f))->changeId ==
+              (*a->store().fieldVersion(s.id, f))->changeId);
+
+    // B edits one field of t: no conflict, A takes it. Both edit s's name: a conflict on both.
+    tb.township = "归州镇";
+    REQUIRE(test::saveConsented(b->store(), tb, kStaff).ok());
+    editNamesConcurrently(*a, *b, s, "张叁", "张三丰");
+    CHECK((*a->store().get<Student>(t.id))->township == "归州镇");
+    CHECK(name(*a, s.id) == name(*b, s.id));
+    CHECK(a->counts()->conflicts == 1);
+    CHECK(b->counts()->conflicts == 1);
+    auto conflicts = a->store().openConflicts();
+    REQUIRE(conflicts->size() == 1);
+    CHECK(conflicts->front().field == "name");
+    CHECK(a->counts()->pending == 0);
+    CHECK(b->counts()->pending == 0);
+}
+
 TEST_CASE("a change outside the device's counties goes to the store's quarantine with the reason") {
     TempDir tmp("zhuxue-sync-device-scope");
     ServerProcess server(tmp / "server");

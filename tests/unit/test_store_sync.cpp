@@ -6,6 +6,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <set>
+
 using namespace zhuxue;
 using namespace zhuxue::store;
 
@@ -22,6 +25,15 @@ RemoteChange remote(RecordType t, const Uuid& record, std::string field, std::st
                     const DeviceId& device) {
     return RemoteChange{newUuidV7(),      t,   record, "420527", std::move(field),
                         std::move(value), hlc, device};
+}
+
+Student student(std::string name, std::string phone = {}) {
+    Student s;
+    s.id = newUuidV7();
+    s.county = "420527";
+    s.name = std::move(name);
+    s.phone = std::move(phone);
+    return s;
 }
 } // namespace
 
@@ -111,11 +123,7 @@ TEST_CASE("bad remote changes are refused and nothing of the batch is applied") 
 TEST_CASE("concurrent edits are kept as conflicts and resolved as a new change") {
     test::TempDir dir;
     auto store = openStore(dir.path());
-    Student s;
-    s.id = newUuidV7();
-    s.county = "420527";
-    s.name = "张三";
-    s.phone = "13800000000";
+    Student s = student("张三", "13800000000");
     REQUIRE(test::saveConsented(*store, s, kStaff).ok());
     auto local = *store->fieldVersion(s.id, "phone");
     DeviceId other = newDeviceId();
@@ -193,4 +201,94 @@ TEST_CASE("refused changes go to quarantine with the reason and can be requeued 
     auto stats = *store->stats();
     CHECK(stats.quarantined == 1);
     CHECK(stats.pendingChanges == 0);
+}
+
+TEST_CASE("records created in a batch: every logged field has the version its change carries") {
+    test::TempDir dir;
+    auto store = openStore(dir.path());
+    Student s = student("张三", "13800000000");
+    s.township = "茅坪镇";
+    const Student other = student("李四");
+    {
+        Batch b = store->batch(kStaff);
+        REQUIRE(b.save(test::consentOf(ConsentParty::Student, s.county, s.id, s.id)).ok());
+        REQUIRE(b.save(s).ok());
+        REQUIRE(b.save(other).ok());
+        REQUIRE(b.commit().ok());
+    }
+    auto pending = *store->pendingChanges(1000);
+    std::vector<OutboxChange> ofS;
+    std::set<Uuid> ids;
+    for (const OutboxChange& c : pending) {
+        ids.insert(c.changeId);
+        if (c.recordId == s.id)
+            ofS.push_back(c);
+    }
+    CHECK(ids.size() == pending.size()); // one id per field change, none shared
+    std::vector<std::string> fields;
+    for (const OutboxChange& c : ofS) {
+        fields.push_back(c.field);
+        CHECK_FALSE(c.base.has_value());
+        auto v = *store->fieldVersion(s.id, c.field);
+        REQUIRE(v.has_value());
+        CHECK(v->changeId == c.changeId);
+        CHECK(v->hlc == c.hlc);
+        CHECK(v->device == store->deviceId());
+    }
+    std::sort(fields.begin(), fields.end());
+    CHECK(fields == std::vector<std::string>{"county", "name", "phone", "township"});
+    auto all = *store->fieldVersions(s.id);
+    REQUIRE(all.size() == 4);
+    CHECK(all[2].field == "phone");
+    CHECK(all[2].changeId == ofS[2].changeId);
+    // A field the creation did not log has no version: a remote value for it is no conflict.
+    CHECK_FALSE(store->fieldVersion(s.id, "village")->has_value());
+    CHECK_FALSE(store->fieldVersion(s.id, "nope")->has_value());
+
+    // Read again for a second push: the same changes, byte for byte.
+    auto again = *store->pendingChanges(1000);
+    REQUIRE(again.size() == pending.size());
+    for (std::size_t i = 0; i < again.size(); ++i) {
+        CHECK(again[i].changeId == pending[i].changeId);
+        CHECK(again[i].valueJson == pending[i].valueJson);
+    }
+    std::vector<Uuid> acked(ids.begin(), ids.end());
+    REQUIRE(store->markAcknowledged(acked).ok());
+    CHECK(*store->pendingCount() == 0);
+    CHECK((*store->fieldVersion(s.id, "name"))->changeId == all[1].changeId);
+
+    // An edit of one field: its change names the creation's stamp as base and gets its own
+    // version; the other fields keep the creation's.
+    const Hlc created = all[0].hlc;
+    s.phone = "13900000000";
+    REQUIRE(store->save(s, kStaff).ok());
+    auto edit = *store->pendingChanges(10);
+    REQUIRE(edit.size() == 1);
+    CHECK(edit[0].field == "phone");
+    CHECK(edit[0].base == created);
+    CHECK((*store->fieldVersion(s.id, "phone"))->changeId == edit[0].changeId);
+    CHECK((*store->fieldVersion(s.id, "name"))->changeId == all[1].changeId);
+    CHECK(store->fieldVersions(s.id)->size() == 4);
+
+    // Concurrent remote edits: the conflict keeps the creation's stamp and device as the local
+    // side; a written remote value takes over that field's version only.
+    DeviceId device = newDeviceId();
+    auto lose = remote(RecordType::Student, s.id, "name", "\"张叁\"",
+                       Hlc::make(created.millis() - 1, 0), device);
+    auto win = remote(RecordType::Student, s.id, "township", "\"归州镇\"",
+                      Hlc::make(created.millis() + 1, 0), device);
+    std::vector<RemoteApply> page{{lose, ApplyMode::ConflictOnly},
+                                  {win, ApplyMode::WriteAndConflict}};
+    REQUIRE(store->applyRemote(page).ok());
+    auto conflicts = *store->openConflicts();
+    REQUIRE(conflicts.size() == 2);
+    CHECK(conflicts[0].field == "name");
+    CHECK(conflicts[0].localHlc == created);
+    CHECK(conflicts[0].localDevice == store->deviceId());
+    CHECK(conflicts[0].localValueJson == "\"张三\"");
+    CHECK(conflicts[1].localValueJson == "\"茅坪镇\"");
+    CHECK((*store->get<Student>(s.id))->township == "归州镇");
+    CHECK((*store->fieldVersion(s.id, "township"))->changeId == win.changeId);
+    CHECK((*store->fieldVersion(s.id, "name"))->changeId == all[1].changeId);
+    CHECK(store->check()->empty());
 }
