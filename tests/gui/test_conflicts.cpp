@@ -106,3 +106,54 @@ TEST_CASE("quarantine: the server's reason, send again or give up") {
     d.frame();
     CHECK(f.ctx().screen == ui::ScreenId::Home);
 }
+
+TEST_CASE("conflicts: money reads as yuan, a merged amount is typed in yuan, and the family is named") {
+    StaffFixture f;
+    store::Actor who{"seed"};
+    Household h;
+    h.id = newUuidV7();
+    h.county = "420527";
+    Student s;
+    s.id = newUuidV7();
+    s.county = "420527";
+    s.name = "谭艳馨";
+    s.householdId = h.id;
+    zhuxue::test::consentStudent(f.store(), s.county, s.id);
+    REQUIRE(f.store().save(h, who).ok());
+    REQUIRE(f.store().save(s, who).ok());
+    h.annualIncomeFen = 4'200'000; // sensitive: once the student's consent covers the household
+    REQUIRE(f.store().save(h, who).ok());
+    store::RemoteApply r;
+    r.change.changeId = newUuidV7();
+    r.change.recordType = RecordType::Household;
+    r.change.recordId = h.id;
+    r.change.county = h.county;
+    r.change.field = "annual_income_fen";
+    r.change.valueJson = "3800000";
+    r.change.hlc = Hlc::make(1'795'000'000'000ULL, 0);
+    r.change.device = newDeviceId();
+    r.mode = store::ApplyMode::ConflictOnly;
+    std::vector<store::RemoteApply> batch{r};
+    REQUIRE(f.store().applyRemote(batch).ok());
+
+    f.addAccount("li", store::Role::Staff);
+    f.signIn("li");
+    auto& d = *f.d;
+    REQUIRE(d.click("##home.conflicts"));
+    d.frame(2);
+    CHECK_MESSAGE(d.sawText("谭艳馨家 · 家庭"), f.shown()); // whose household
+    CHECK(d.sawText("¥42,000.00"));
+    CHECK(d.sawText("¥38,000.00"));
+    CHECK_FALSE(d.sawText("4200000"));
+
+    REQUIRE(d.typeInto("##conflict.0.merged", "四万"));
+    REQUIRE(d.click("##conflict.0.merge"));
+    d.frame(2);
+    CHECK(d.sawText("金额 四万 读不出来"));
+    CHECK(f.store().openConflicts()->size() == 1);
+    REQUIRE(d.typeInto("##conflict.0.merged", "40000"));
+    REQUIRE(d.click("##conflict.0.merge"));
+    d.frame(2);
+    CHECK((*f.store().get<Household>(h.id))->annualIncomeFen == 4'000'000);
+    CHECK(f.store().openConflicts()->empty());
+}

@@ -1,5 +1,6 @@
 #include "conflicts_screen.hpp"
 
+#include "client/core/money.hpp"
 #include "client/ui/widgets/fields.hpp"
 #include "family_screen.hpp"
 
@@ -11,8 +12,14 @@
 namespace zhuxue::ui {
 
 namespace {
-// A stored JSON value as a person reads it: strings without quotes, the rest as written.
-std::string readable(const std::string& valueJson) {
+// Money is stored as integer fen in fields named *_fen.
+bool isMoneyField(std::string_view field) {
+    return field.size() > 4 && field.substr(field.size() - 4) == "_fen";
+}
+
+// A stored JSON value as a person reads it: strings without quotes, money as ¥ with yuan and fen,
+// the rest as written.
+std::string readable(const std::string& valueJson, std::string_view field) {
     auto v = nlohmann::json::parse(valueJson, nullptr, false);
     if (v.is_discarded())
         return valueJson;
@@ -20,12 +27,21 @@ std::string readable(const std::string& valueJson) {
         return v.get<std::string>();
     if (v.is_null())
         return "—";
+    if (isMoneyField(field) && v.is_number_integer())
+        return core::formatMoney(v.get<Fen>(), {.currencySign = true});
     return v.dump();
 }
 
-// What a person typed as a value of the same JSON kind as the two sides.
-std::string asJson(const std::string& typed, const std::string& sample) {
+// What a person typed as a value of the same JSON kind as the two sides; money typed in yuan
+// ("42000", "42,000.50") is stored in fen. Nothing when it cannot be read as one.
+std::optional<std::string> asJson(const std::string& typed, const std::string& sample, std::string_view field) {
     auto s = nlohmann::json::parse(sample, nullptr, false);
+    if (isMoneyField(field) && (s.is_discarded() || s.is_number_integer() || s.is_null())) {
+        auto fen = core::parseMoney(typed);
+        if (!fen)
+            return std::nullopt;
+        return nlohmann::json(*fen).dump();
+    }
     if (!s.is_discarded() && !s.is_string()) {
         auto v = nlohmann::json::parse(typed, nullptr, false);
         if (!v.is_discarded())
@@ -67,9 +83,60 @@ std::string ConflictsScreen::recordLabel(Context& ctx, RecordType type, const Uu
     if (auto it = m_names.find(key); it != m_names.end())
         return it->second;
     std::string label = std::string(ctx.app.tr(("ui.conflicts.type." + std::string(toCode(type))).c_str()));
-    if (type == RecordType::Student && ctx.store)
-        if (auto s = ctx.store->get<Student>(id); s && *s)
-            label += " " + (*s)->name;
+    // Whose file it is: the student's name, for the records that belong to one (a household by
+    // its students), so that two families' conflicts on the same field can be told apart.
+    auto studentName = [&](const Uuid& studentId) -> std::string {
+        if (auto st = ctx.store->get<Student>(studentId); st && *st)
+            return (*st)->name;
+        return {};
+    };
+    auto householdNames = [&](const Uuid& householdId) -> std::string {
+        std::string names;
+        if (auto ss = ctx.store->list<Student>("household_id", householdId))
+            for (const auto& st : *ss)
+                names += (names.empty() ? "" : "、") + st.name;
+        return names;
+    };
+    std::string who, detail;
+    if (ctx.store) {
+        switch (type) {
+        case RecordType::Student: who = studentName(id); break;
+        case RecordType::Household: who = householdNames(id); break;
+        case RecordType::HouseholdMember:
+            if (auto m = ctx.store->get<HouseholdMember>(id); m && *m) {
+                detail = (*m)->name;
+                who = householdNames((*m)->householdId);
+            }
+            break;
+        case RecordType::CoBorrower:
+            if (auto r = ctx.store->get<CoBorrower>(id); r && *r) {
+                detail = (*r)->name;
+                who = studentName((*r)->studentId);
+            }
+            break;
+        case RecordType::LoanApplication:
+            if (auto r = ctx.store->get<LoanApplication>(id); r && *r)
+                who = studentName((*r)->studentId);
+            break;
+        case RecordType::HardshipAssessment:
+            if (auto r = ctx.store->get<HardshipAssessment>(id); r && *r)
+                who = studentName((*r)->studentId);
+            break;
+        case RecordType::HomeVisit:
+            if (auto r = ctx.store->get<HomeVisit>(id); r && *r)
+                who = studentName((*r)->studentId);
+            break;
+        default: break;
+        }
+    }
+    if (type == RecordType::Student)
+        label += who.empty() ? "" : " " + who;
+    else {
+        if (!detail.empty())
+            label += " " + detail;
+        if (!who.empty())
+            label = ctx.app.texts().current().format("ui.conflicts.of_family", {{"family", who}}) + " · " + label;
+    }
     return m_names[key] = label;
 }
 
@@ -98,12 +165,12 @@ void ConflictsScreen::drawConflict(Context& ctx, const store::Conflict& c, size_
         ImGui::TableHeadersRow();
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
-        dataTextWrapped(app, readable(c.localValueJson));
+        dataTextWrapped(app, readable(c.localValueJson, c.field));
         dataTextDisabled(app, who(ctx, c.localDevice, c.localHlc ? static_cast<UnixMs>(c.localHlc->millis()) : c.createdMs));
         if (button(app, "ui.conflicts.keep_local", may, ("conflict." + id + ".local").c_str()))
             resolve(c.localValueJson);
         ImGui::TableNextColumn();
-        dataTextWrapped(app, readable(c.remoteValueJson));
+        dataTextWrapped(app, readable(c.remoteValueJson, c.field));
         dataTextDisabled(app, who(ctx, c.remoteDevice, static_cast<UnixMs>(c.remoteHlc.millis())));
         if (button(app, "ui.conflicts.keep_remote", may, ("conflict." + id + ".remote").c_str()))
             resolve(c.remoteValueJson);
@@ -112,8 +179,12 @@ void ConflictsScreen::drawConflict(Context& ctx, const store::Conflict& c, size_
     std::string& merged = m_merged[c.id.str()];
     textField(app, "ui.conflicts.merged", ("conflict." + id + ".merged").c_str(), merged, nullptr, {},
               {.helpKey = "ui.conflicts.merged_help"});
-    if (button(app, "ui.conflicts.keep_merged", may && !merged.empty(), ("conflict." + id + ".merge").c_str()))
-        resolve(asJson(merged, c.localValueJson));
+    if (button(app, "ui.conflicts.keep_merged", may && !merged.empty(), ("conflict." + id + ".merge").c_str())) {
+        if (auto value = asJson(merged, c.localValueJson, c.field))
+            resolve(*value);
+        else
+            m_status = message(app, Error("ui.conflicts.bad_money", {{"value", merged}}));
+    }
     ImGui::Separator();
     ImGui::PopID();
 }
@@ -124,7 +195,7 @@ void ConflictsScreen::drawQuarantined(Context& ctx, const store::QuarantinedChan
     ImGui::PushID(1000 + static_cast<int>(i));
     const auto& c = q.change;
     dataText(app, recordLabel(ctx, c.recordType, c.recordId) + " · " + codeText(app, "ui.conflicts.field", c.field) +
-                      " = " + readable(c.valueJson));
+                      " = " + readable(c.valueJson, c.field));
     std::string reason = app.tr(q.reasonKey);
     if (!q.reasonDetail.empty())
         reason += "（" + q.reasonDetail + "）";
