@@ -74,6 +74,25 @@ struct StaffFixture {
         return s;
     }
 
+    // A household of 秭归县 and its student (ID number given or none), consent recorded, saved by
+    // the office in the order the consent rule asks: household, then student.
+    std::pair<Household, Student> seedFamily(const char* name, const char* idNumber = "") {
+        store::Actor who{"seed"};
+        Household h;
+        h.id = newUuidV7();
+        h.county = "420527";
+        Student s;
+        s.id = newUuidV7();
+        s.county = "420527";
+        s.name = name;
+        s.idNumber = idNumber;
+        s.householdId = h.id;
+        zhuxue::test::consentStudent(store(), s.county, s.id);
+        REQUIRE(store().save(h, who).ok());
+        REQUIRE(store().save(s, who).ok());
+        return {h, s};
+    }
+
     // Signs in through the sign-in screen, as a person would.
     void signIn(const std::string& user, const std::string& password = "correct horse") {
         d->frame(); // the screen notices the accounts

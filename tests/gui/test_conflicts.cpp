@@ -110,17 +110,7 @@ TEST_CASE("quarantine: the server's reason, send again or give up") {
 TEST_CASE("conflicts: money reads as yuan, a merged amount is typed in yuan, and the family is named") {
     StaffFixture f;
     store::Actor who{"seed"};
-    Household h;
-    h.id = newUuidV7();
-    h.county = "420527";
-    Student s;
-    s.id = newUuidV7();
-    s.county = "420527";
-    s.name = "谭艳馨";
-    s.householdId = h.id;
-    zhuxue::test::consentStudent(f.store(), s.county, s.id);
-    REQUIRE(f.store().save(h, who).ok());
-    REQUIRE(f.store().save(s, who).ok());
+    auto [h, s] = f.seedFamily("谭艳馨");
     h.annualIncomeFen = 4'200'000; // sensitive: once the student's consent covers the household
     REQUIRE(f.store().save(h, who).ok());
     store::RemoteApply r;

@@ -101,18 +101,7 @@ TEST_CASE("home visit: members, photo, signature") {
 TEST_CASE("home visit: a household that lists the student as a member counts the student once") {
     StaffFixture f;
     store::Actor who{"seed"};
-    Household h;
-    h.id = newUuidV7();
-    h.county = "420527";
-    Student s;
-    s.id = newUuidV7();
-    s.county = "420527";
-    s.name = "谭艳馨";
-    s.idNumber = "420527200803151227";
-    s.householdId = h.id;
-    zhuxue::test::consentStudent(f.store(), s.county, s.id);
-    REQUIRE(f.store().save(h, who).ok());
-    REQUIRE(f.store().save(s, who).ok());
+    auto [h, s] = f.seedFamily("谭艳馨", "420527200803151227");
     // As the demo county and some school lists record a family: the student is a member (本人).
     for (auto [name, relation, id, income] :
          {std::tuple{"谭艳馨", "本人", "420527200803151227", Fen{0}},
@@ -142,13 +131,7 @@ TEST_CASE("home visit: a household that lists the student as a member counts the
 
 TEST_CASE("home visit: photos chosen from a folder by clicking, no path typed") {
     StaffFixture f;
-    store::Actor who{"seed"};
-    Student s;
-    s.id = newUuidV7();
-    s.county = "420527";
-    s.name = "向秭归";
-    zhuxue::test::consentStudent(f.store(), s.county, s.id);
-    REQUIRE(f.store().save(s, who).ok());
+    Student s = f.seedStudent("向秭归");
     // A laptop whose Pictures folder holds the card's photos in a folder with a Chinese name.
     fs::path home = f.dir / "home";
     fs::create_directories(home / "Pictures" / "家访 茅坪镇");

@@ -3,6 +3,7 @@
 #include "client/app/form_files.hpp"
 #include "client/store/paths.hpp"
 #include "client/ui/widgets/fields.hpp"
+#include "client/ui/widgets/local_time.hpp"
 #include "family_screen.hpp"
 
 #include <imgui.h>
@@ -12,13 +13,6 @@
 namespace zhuxue::ui {
 
 namespace {
-int currentYear() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    return tm.tm_year + 1900;
-}
-
 double points(const core::forms::Decimal& d) {
     return static_cast<double>(d.units()) / static_cast<double>(core::forms::Decimal::fromInt(1).units());
 }
@@ -56,7 +50,7 @@ void AssessmentScreen::start(Context& ctx) {
     nlohmann::json answers = nlohmann::json::object();
     if (auto list = ctx.store->list<HardshipAssessment>("student_id", ctx.student))
         for (const auto& a : *list)
-            if (a.schoolYear == currentYear() && a.status == AssessmentStatus::Draft)
+            if (a.schoolYear == localYear() && a.status == AssessmentStatus::Draft)
                 for (size_t i = 0; i < m_forms.size(); ++i)
                     if (m_forms[i].id == a.formId) {
                         pick = i;
@@ -80,7 +74,7 @@ void AssessmentScreen::save(Context& ctx, bool submit) {
     a.id = m_savedId.isNil() ? newUuidV7() : m_savedId;
     a.county = m_student->county;
     a.studentId = m_student->id;
-    a.schoolYear = currentYear();
+    a.schoolYear = localYear();
     a.formId = form.id;
     a.formVersion = form.version;
     a.status = submit ? AssessmentStatus::Submitted : AssessmentStatus::Draft;

@@ -4,6 +4,7 @@
 #include "client/core/validation.hpp"
 #include "client/store/paths.hpp"
 #include "client/ui/widgets/fields.hpp"
+#include "client/ui/widgets/local_time.hpp"
 
 #include <imgui.h>
 
@@ -12,13 +13,6 @@
 namespace zhuxue::ui {
 
 namespace {
-core::Date today() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    return {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
-}
-
 std::optional<int> whole(const std::string& s, int min, int max) {
     if (s.empty() || s.size() > 3 || s.find_first_not_of("0123456789") != std::string::npos)
         return std::nullopt;
@@ -50,7 +44,7 @@ const core::Policy* CalculatorScreen::policy(Context& ctx) {
         else
             m_policyError = message(ctx.app, p.error());
     }
-    return m_policies ? m_policies->forDate(today()) : nullptr;
+    return m_policies ? m_policies->forDate(localToday()) : nullptr;
 }
 
 void CalculatorScreen::recompute(Context& ctx) {
@@ -71,7 +65,7 @@ void CalculatorScreen::recompute(Context& ctx) {
         m_findings.error("years", Error("ui.calc.bad_years"));
         return;
     }
-    core::Date now = today();
+    core::Date now = localToday();
     if (!m_tuition.empty()) {
         auto tuition = core::parseMoney(m_tuition);
         auto room = core::parseMoney(m_accommodation.empty() ? "0" : m_accommodation);

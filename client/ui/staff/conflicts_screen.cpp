@@ -2,6 +2,7 @@
 
 #include "client/core/money.hpp"
 #include "client/ui/widgets/fields.hpp"
+#include "client/ui/widgets/local_time.hpp"
 #include "family_screen.hpp"
 
 #include <imgui.h>
@@ -50,14 +51,6 @@ std::optional<std::string> asJson(const std::string& typed, const std::string& s
     return nlohmann::json(typed).dump();
 }
 
-std::string timeText(UnixMs ms) {
-    std::time_t t = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-    return buf;
-}
 } // namespace
 
 void ConflictsScreen::load(Context& ctx) {
@@ -144,7 +137,7 @@ std::string ConflictsScreen::who(Context& ctx, const DeviceId& device, UnixMs at
     bool here = ctx.store && device == ctx.store->deviceId();
     std::string dev = here ? ctx.tr("ui.conflicts.this_device")
                            : ctx.app.texts().current().format("ui.conflicts.device", {{"id", device.str().substr(0, 8)}});
-    return dev + " · " + timeText(at);
+    return dev + " · " + localTimeText(at);
 }
 
 void ConflictsScreen::drawConflict(Context& ctx, const store::Conflict& c, size_t i) {
@@ -200,7 +193,7 @@ void ConflictsScreen::drawQuarantined(Context& ctx, const store::QuarantinedChan
     if (!q.reasonDetail.empty())
         reason += "（" + q.reasonDetail + "）";
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.75f, 0.10f, 0.10f, 1.0f));
-    dataTextWrapped(app, app.texts().current().format("ui.conflicts.server_said", {{"reason", reason}, {"at", timeText(q.atMs)}}));
+    dataTextWrapped(app, app.texts().current().format("ui.conflicts.server_said", {{"reason", reason}, {"at", localTimeText(q.atMs)}}));
     ImGui::PopStyleColor();
     bool may = ctx.can(Permission::EditRecords);
     if (c.recordType == RecordType::Student) {

@@ -5,6 +5,7 @@
 #include "client/core/resident_id.hpp"
 #include "client/store/paths.hpp"
 #include "client/ui/widgets/fields.hpp"
+#include "client/ui/widgets/local_time.hpp"
 #include "client/ui/widgets/masking.hpp"
 
 #include <imgui.h>
@@ -17,13 +18,6 @@
 namespace zhuxue::ui {
 
 namespace {
-core::Date today() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    return {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
-}
-
 UnixMs nowMs() {
     using namespace std::chrono;
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -57,7 +51,7 @@ const core::Policy* FirstLoanScreen::policy(Context& ctx) {
         else
             m_policyError = message(ctx.app, p.error());
     }
-    return m_policies ? m_policies->forDate(today()) : nullptr;
+    return m_policies ? m_policies->forDate(localToday()) : nullptr;
 }
 
 void FirstLoanScreen::start(Context& ctx) {
@@ -131,7 +125,7 @@ core::MaterialFacts FirstLoanScreen::materialFacts() const {
 core::Findings FirstLoanScreen::check(Context& ctx, Step step) {
     app::App& app = ctx.app;
     core::Findings f;
-    core::Date now = today();
+    core::Date now = localToday();
     switch (step) {
     case Step::Consent: {
         if (!m_consentText)
@@ -267,7 +261,7 @@ void FirstLoanScreen::next(Context& ctx) {
 void FirstLoanScreen::save(Context& ctx) {
     if (!ctx.store)
         return;
-    core::Date now = today();
+    core::Date now = localToday();
     Student s = m_existing.value_or(Student{});
     if (s.id.isNil()) {
         s.id = newUuidV7();
@@ -383,7 +377,7 @@ void FirstLoanScreen::saveContract(Context& ctx) {
     k.applicationId = m_applicationId;
     k.contractNumber = m_contractNumber;
     k.certificateCode = m_certificateCode;
-    k.signingDate = today().iso();
+    k.signingDate = localToday().iso();
     k.amountFen = *core::parseMoney(m_amount);
     k.termYears = std::stoi(m_term);
     k.preSigned = true;
@@ -442,7 +436,7 @@ void FirstLoanScreen::recompute(Context& ctx) {
     auto term = wholeNumber(m_term, 1, 40);
     if (!amount || !term || *amount <= 0)
         return;
-    core::Date now = today();
+    core::Date now = localToday();
     // Money reaches the school about a month after signing, then once a year.
     core::Date first = core::Date::fromDayNumber(now.dayNumber() + 30);
     core::Date graduation = *core::Date::make(now.year + remaining, 6, 30);

@@ -6,6 +6,7 @@
 #include "client/core/version.hpp"
 #include "client/store/visit_assignments.hpp"
 #include "client/ui/widgets/fields.hpp"
+#include "client/ui/widgets/local_time.hpp"
 
 #include <imgui.h>
 
@@ -30,12 +31,7 @@ namespace {
 std::string formatTime(int64_t t, const app::App& app) {
     if (t == 0)
         return app.tr("sync.never");
-    std::time_t tt = static_cast<std::time_t>(t);
-    std::tm tm{};
-    localtime_r(&tt, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-    return buf;
+    return localTimeText(t * 1000);
 }
 
 std::int64_t countOf(const store::StoreStats& s, RecordType type) {
@@ -71,10 +67,7 @@ void HomeScreen::countWork(Context& ctx) {
     const std::string today = todayIso();
     store::Store* db = ctx.readStore;
     app::App* app = &ctx.app;
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    int year = tm.tm_year + 1900;
+    const int year = localYear();
     ctx.worker->run([=, this] {
         Work w;
         std::set<std::string> visited;

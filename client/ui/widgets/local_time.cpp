@@ -23,11 +23,22 @@ std::string localTimeText(UnixMs ms) {
     return formatLocal(ms, "%Y-%m-%d %H:%M");
 }
 
-int localYear() {
+namespace {
+std::tm localNow() {
     std::time_t t = std::time(nullptr);
     std::tm tm{};
     localtime_r(&t, &tm);
-    return tm.tm_year + 1900;
+    return tm;
+}
+} // namespace
+
+int localYear() {
+    return localNow().tm_year + 1900;
+}
+
+core::Date localToday() {
+    std::tm tm = localNow();
+    return {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 }
 
 } // namespace zhuxue::ui
