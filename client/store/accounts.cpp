@@ -2,6 +2,7 @@
 
 #include "crypto/key_vault.hpp"
 #include "crypto/password_box.hpp"
+#include "database.hpp"
 #include "paths.hpp"
 
 #include <sodium.h>
@@ -57,8 +58,16 @@ Result<std::unique_ptr<Accounts>> Accounts::open(const std::filesystem::path& da
     auto db = Db::open(path(dataDir).string(), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     if (!db)
         return db.error();
-    for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                            "CREATE TABLE IF NOT EXISTS account ("
+    // The staff client and its sync worker open this file at the same time: both wait for each
+    // other, and the table is made or extended by one of them at a time.
+    if (auto st = useWalWaiting(*db); !st)
+        return st.error();
+    if (auto st = db->exec("PRAGMA synchronous=FULL"); !st)
+        return st.error();
+    Transaction tx(*db);
+    if (!tx.begun())
+        return tx.begun().error();
+    for (const char* sql : {"CREATE TABLE IF NOT EXISTS account ("
                             " user TEXT PRIMARY KEY, display_name TEXT NOT NULL, role TEXT NOT NULL,"
                             " pw_hash TEXT NOT NULL, failed INTEGER NOT NULL DEFAULT 0,"
                             " locked_until INTEGER NOT NULL DEFAULT 0,"
@@ -82,6 +91,8 @@ Result<std::unique_ptr<Accounts>> Accounts::open(const std::filesystem::path& da
             if (auto st = db->exec(std::string("ALTER TABLE account ADD COLUMN ") + name + " " + type); !st)
                 return st.error();
     }
+    if (auto st = tx.commit(); !st)
+        return st.error();
     auto n = db->queryInt("SELECT count(*) FROM account");
     if (!n)
         return n.error();

@@ -4,9 +4,11 @@
 #include "schema.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <ctime>
 #include <sqlite3.h>
 #include <system_error>
+#include <thread>
 
 namespace zhuxue::store {
 namespace fs = std::filesystem;
@@ -52,12 +54,12 @@ fs::path keepAside(const fs::path& db) {
 }
 
 Status applySettings(Db& db, int cacheKiB) {
-    // journal_mode answers with a row; exec ignores it. The busy timeout first: switching a
-    // file to WAL takes a lock another connection opening it at the same moment may hold.
-    for (const char* sql :
-         {"PRAGMA busy_timeout=5000", "PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",
-          "PRAGMA synchronous=FULL", "PRAGMA cell_size_check=ON", "PRAGMA trusted_schema=OFF",
-          "PRAGMA temp_store=MEMORY"})
+    if (auto st = useWalWaiting(db); !st)
+        return st;
+    // journal_mode answers with a row; exec ignores it.
+    for (const char* sql : {"PRAGMA foreign_keys=ON", "PRAGMA synchronous=FULL",
+                            "PRAGMA cell_size_check=ON", "PRAGMA trusted_schema=OFF",
+                            "PRAGMA temp_store=MEMORY"})
         if (auto st = db.exec(sql); !st)
             return st;
     // 32 MiB of page cache by default (SQLite's is 2 MiB): an import's transaction touches the
@@ -97,6 +99,24 @@ bool isDamage(const Error& e) {
 }
 
 } // namespace
+
+// A file still in rollback mode (an old device, a restored backup) is switched to WAL by the
+// first connection that opens it. The switch reads the file, then writes its header: a second
+// connection doing the same at that moment is refused at once (SQLite does not wait when a
+// reader asks to write, to avoid a deadlock), so it waits here and tries again; once the first
+// one has switched, the pragma finds WAL and does nothing.
+Status useWalWaiting(Db& db) {
+    if (auto st = db.exec("PRAGMA busy_timeout=5000"); !st)
+        return st;
+    constexpr auto kPatience = std::chrono::seconds(5);
+    auto until = std::chrono::steady_clock::now() + kPatience;
+    for (int attempt = 0;; ++attempt) {
+        auto st = db.exec("PRAGMA journal_mode=WAL");
+        if (st || st.error().key != "store.busy" || std::chrono::steady_clock::now() >= until)
+            return st;
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::min(1 + attempt, 20)));
+    }
+}
 
 fs::path databasePath(const fs::path& dataDir) {
     return dataDir / "zhuxue.db";

@@ -46,6 +46,11 @@ std::filesystem::path attachmentsDir(const std::filesystem::path& dataDir);
 
 // Opens the database (creating data dir and file as needed), applies the connection settings,
 // checks integrity and runs pending migrations.
+// Waits for other connections (busy timeout) and switches the file to WAL, retrying when
+// another connection is switching it at the same moment. Every connection to a device file
+// starts with this.
+Status useWalWaiting(Db& db);
+
 Result<Db> openDatabase(const std::filesystem::path& dataDir, const OpenOptions& options = {});
 
 // PRAGMA quick_check over the whole file; the problems found (empty = ok).

@@ -202,9 +202,9 @@ Status Db::exec(std::string_view sql) {
     char* msg = nullptr;
     int rc = sqlite3_exec(m_db, s.c_str(), nullptr, nullptr, &msg);
     if (rc != SQLITE_OK) {
-        std::string what = msg ? msg : s;
+        // The statement, not the message: sqliteError adds SQLite's message itself.
         sqlite3_free(msg);
-        return sqliteError(rc, what, m_db);
+        return sqliteError(rc, s, m_db);
     }
     return {};
 }
