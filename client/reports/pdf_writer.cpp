@@ -206,7 +206,7 @@ private:
         return h + 2 * kPadY;
     }
 
-    double tableTop() const { return kMargin + 22 + 16; }
+    double tableTop(size_t page = 1) const { return kMargin + 22 + 16 + (page == 0 ? m_prefaceTotal : 0); }
     double bottomLimit() const { return m_pageH - kMargin - 16; }
 
     void paginate() {
@@ -214,15 +214,22 @@ private:
         m_rowH.resize(m_table.rows.size());
         for (size_t i = 0; i < m_table.rows.size(); ++i)
             m_rowH[i] = rowHeight(m_table.rows[i]);
+        m_prefaceH.resize(m_table.preface.size());
+        for (size_t k = 0; k < m_table.preface.size(); ++k) {
+            m_prefaceH[k] = measure(m_table.preface[k], m_pageW - 2 * kMargin, m_regular.get()) + 2;
+            m_prefaceTotal += m_prefaceH[k];
+        }
+        if (!m_table.preface.empty())
+            m_prefaceTotal += 6;
         const double avail = bottomLimit() - tableTop() - m_headerH;
         Page page{0, 0, 0, 0};
-        double used = 0;
+        double used = m_prefaceTotal; // the first page starts lower
         for (size_t i = 0; i < m_table.rows.size(); ++i) {
             double need = m_rowH[i];
             // A group heading stays with its first row.
             if (m_table.rows[i].kind == RowKind::GroupHeader && i + 1 < m_rowH.size())
                 need += m_rowH[i + 1];
-            if (used > 0 && used + need > avail) {
+            if (i > page.firstRow && used + need > avail) {
                 page.endRow = i;
                 m_pages.push_back(page);
                 page = Page{i, i, 0, 0};
@@ -233,7 +240,7 @@ private:
         page.endRow = m_table.rows.size();
         // Footnotes follow the table, on further pages when they do not fit.
         double notesAvail = bottomLimit() - tableTop();
-        double y = used + m_headerH + 6;
+        double y = used + m_headerH + 6; // below tableTop(), the preface included on the first page
         m_noteH.resize(m_table.footnotes.size());
         for (size_t k = 0; k < m_table.footnotes.size(); ++k) {
             m_noteH[k] = measure(m_table.footnotes[k], m_pageW - 2 * kMargin, m_regular.get()) + 2;
@@ -307,6 +314,13 @@ private:
         drawText(m_table.subtitle, kMargin, kMargin + 22, contentW, m_small.get(), PANGO_ALIGN_RIGHT);
 
         double y = tableTop();
+        if (p == 0) {
+            for (size_t k = 0; k < m_table.preface.size(); ++k) {
+                drawText(m_table.preface[k], kMargin, y, contentW, m_regular.get(), PANGO_ALIGN_LEFT);
+                y += m_prefaceH[k];
+            }
+            y = tableTop(0);
+        }
         if (page.endRow > page.firstRow || page.firstNote == 0) {
             fillRect(kMargin, y, tableW, m_headerH, 0.85, 0.88, 0.95);
             double x = kMargin;
@@ -371,7 +385,8 @@ private:
     FontPtr m_regular, m_bold, m_title, m_small;
     double m_pageW = kA4W, m_pageH = kA4H;
     double m_lineH = 12, m_headerH = 16;
-    std::vector<double> m_widths, m_rowH, m_noteH;
+    std::vector<double> m_widths, m_rowH, m_noteH, m_prefaceH;
+    double m_prefaceTotal = 0;
     std::vector<Page> m_pages;
     std::unordered_map<std::string, LayoutPtr> m_layouts;
 };

@@ -168,19 +168,20 @@ Status writeXlsx(const Table& table, const std::filesystem::path& out) {
     worksheet_set_footer(ws, "&C\xE7\xAC\xAC &P \xE9\xA1\xB5 \xE5\x85\xB1 &N \xE9\xA1\xB5"); // 第 &P 页 共 &N 页
 
     lxw_row_t r = 0;
-    worksheet_set_row(ws, r, 28, nullptr);
-    if (lastCol > 0)
-        worksheet_merge_range(ws, r, 0, r, lastCol, table.title.c_str(), f.title);
-    else
-        worksheet_write_string(ws, r, 0, table.title.c_str(), f.title);
-    ++r;
-    if (!table.subtitle.empty()) {
+    // One text across every column of row r, then the next row.
+    auto wholeRow = [&](const std::string& text, lxw_format* fmt) {
         if (lastCol > 0)
-            worksheet_merge_range(ws, r, 0, r, lastCol, table.subtitle.c_str(), f.subtitle);
+            worksheet_merge_range(ws, r, 0, r, lastCol, text.c_str(), fmt);
         else
-            worksheet_write_string(ws, r, 0, table.subtitle.c_str(), f.subtitle);
+            worksheet_write_string(ws, r, 0, text.c_str(), fmt);
         ++r;
-    }
+    };
+    worksheet_set_row(ws, r, 28, nullptr);
+    wholeRow(table.title, f.title);
+    if (!table.subtitle.empty())
+        wholeRow(table.subtitle, f.subtitle);
+    for (const std::string& line : table.preface)
+        wholeRow(line, f.footnote);
     const lxw_row_t headerRow = r;
     for (size_t c = 0; c < table.columns.size(); ++c)
         worksheet_write_string(ws, r, lxw_col_t(c), table.columns[c].title.c_str(), f.header);
@@ -191,12 +192,7 @@ Status writeXlsx(const Table& table, const std::filesystem::path& out) {
     lxw_datetime dt{};
     for (const Row& row : table.rows) {
         if (row.kind == RowKind::GroupHeader) {
-            std::string label = row.cells.empty() ? std::string() : cellText(row.cells[0], ColumnType::Text);
-            if (lastCol > 0)
-                worksheet_merge_range(ws, r, 0, r, lastCol, label.c_str(), f.group);
-            else
-                worksheet_write_string(ws, r, 0, label.c_str(), f.group);
-            ++r;
+            wholeRow(row.cells.empty() ? std::string() : cellText(row.cells[0], ColumnType::Text), f.group);
             continue;
         }
         lxw_format* const* fmts = row.kind == RowKind::Data ? f.cell : row.kind == RowKind::Subtotal ? f.sub : f.total;
@@ -223,13 +219,8 @@ Status writeXlsx(const Table& table, const std::filesystem::path& out) {
 
     if (!table.footnotes.empty())
         ++r;
-    for (const std::string& note : table.footnotes) {
-        if (lastCol > 0)
-            worksheet_merge_range(ws, r, 0, r, lastCol, note.c_str(), f.footnote);
-        else
-            worksheet_write_string(ws, r, 0, note.c_str(), f.footnote);
-        ++r;
-    }
+    for (const std::string& note : table.footnotes)
+        wholeRow(note, f.footnote);
 
     lxw_error err = workbook_close(wb);
     if (err != LXW_NO_ERROR) {

@@ -5,6 +5,7 @@
 #include "client/core/resident_id.hpp"
 #include "client/ui/widgets/masking.hpp"
 #include "tests/support/consent.hpp"
+#include "tests/support/process.hpp"
 
 #include <fstream>
 #include <set>
@@ -159,10 +160,22 @@ TEST_CASE("first loan: consent, student, co-borrower, school, amount, materials,
     auto after = db.get<LoanApplication>(a.id);
     REQUIRE(after.ok());
     CHECK((*after)->status == LoanStatus::CertificateIssued);
-    std::ifstream summary(f.dir / "printouts" / "loan-4205272026000123.txt");
-    std::string text((std::istreambuf_iterator<char>(summary)), std::istreambuf_iterator<char>());
+    // The receipt (A4 PDF, written on the worker) as pdftotext reads it: the borrower, the
+    // contract and the repayment plan year by year, the ID number masked.
+    auto receipt = f.dir / "printouts" / "loan-4205272026000123.pdf";
+    REQUIRE(d.frameUntil([&] { return d.sawText("回执已保存到"); }));
+    auto [rc, text] = test::runShell("pdftotext -enc UTF-8 '" + receipt.string() + "' -");
+    REQUIRE(rc == 0);
+    CHECK(text.find("生源地信用助学贷款办理回执") != std::string::npos);
     CHECK(text.find("刘䶮") != std::string::npos);
     CHECK(text.find("K7Q2-9XPA") != std::string::npos);
+    CHECK(text.find("宜昌市秭归县学生资助管理中心") != std::string::npos);
+    CHECK(text.find(ui::maskIdNumber(studentId)) != std::string::npos);
+    CHECK(text.find(studentId) == std::string::npos);
+    CHECK(text.find("还本付息") != std::string::npos); // the plan's repayment years
+    CHECK(text.find("合计") != std::string::npos);
+    std::filesystem::copy_file(receipt, test::artifactPath("gui_first_loan_receipt.pdf"),
+                               std::filesystem::copy_options::overwrite_existing);
 
     REQUIRE(d.click("##loan.to_family"));
     CHECK(f.ctx().screen == ui::ScreenId::Family);

@@ -204,6 +204,34 @@ TEST_CASE("PDF: A4 pages, header repeated, page numbers, wrapped cells, rare cha
     CHECK(flat.find("九里村完全小学附属幼儿园（分校区）教学点") != std::string::npos);
 }
 
+TEST_CASE("preface lines: under the title of the first page, before the table, in PDF and XLSX") {
+    test::TempDir dir;
+    Table t = sampleTable(120);
+    t.preface = {"学生：" + kRareName + "　身份证号：420527********002X", "合同编号：4205272026000123"};
+    auto pdf = dir / "receipt.pdf";
+    REQUIRE(writePdf(t, pdf).ok());
+    auto [rc, text] = test::runShell("pdftotext -enc UTF-8 '" + pdf.string() + "' -");
+    REQUIRE(rc == 0);
+    auto firstPageEnd = text.find('\f');
+    REQUIRE(firstPageEnd != std::string::npos);
+    auto line = text.find("合同编号：4205272026000123");
+    CHECK(line < firstPageEnd);
+    CHECK(text.find("合同编号：4205272026000123", firstPageEnd) == std::string::npos); // first page only
+    CHECK(text.find("学生：" + kRareName) < line);
+    CHECK(line < text.find("发放日期")); // before the table's header
+    CHECK(line < text.find("秭归县第一中学")); // and its first row
+
+    auto xlsx = dir / "receipt.xlsx";
+    REQUIRE(writeXlsx(t, xlsx).ok());
+    json r = python("import json,sys,openpyxl\n"
+                    "ws=openpyxl.load_workbook(sys.argv[1]).active\n"
+                    "print(json.dumps([[c.value for c in r] for r in ws.iter_rows(max_row=5)]))\n",
+                    xlsx);
+    CHECK(r[2][0] == t.preface[0]);
+    CHECK(r[3][0] == t.preface[1]);
+    CHECK(r[4] == json({"序号", "姓名", "学校", "发放日期", "金额（元）"}));
+}
+
 TEST_CASE("a failed export leaves no file behind") {
     test::TempDir dir;
     Table t = sampleTable();

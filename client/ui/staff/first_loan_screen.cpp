@@ -7,13 +7,15 @@
 #include "client/ui/widgets/fields.hpp"
 #include "client/ui/widgets/local_time.hpp"
 #include "client/ui/widgets/masking.hpp"
+#include "loan_printout.hpp"
+
+#include "client/reports/writers.hpp"
 
 #include <imgui.h>
 
 #include <algorithm>
 #include <chrono>
 #include <ctime>
-#include <fstream>
 
 namespace zhuxue::ui {
 
@@ -395,23 +397,55 @@ void FirstLoanScreen::saveContract(Context& ctx) {
     }
     m_contractSaved = true;
     ++ctx.dataVersion;
-    // The printable summary: plain UTF-8 text anyone can print from the file manager.
-    std::filesystem::path dir = ctx.dataDir / "printouts";
-    (void)ensureDir(dir);
-    m_summaryPath = (dir / ("loan-" + m_contractNumber + ".txt")).string();
-    std::ofstream out(m_summaryPath);
-    out << ctx.app.tr("ui.loan.summary_title") << "\n\n";
-    auto line = [&](const char* key, const std::string& value) { out << ctx.app.tr(key) << "：" << value << "\n"; };
-    line("ui.loan.student_name", m_name);
-    line("ui.loan.university", m_university + " " + m_major);
-    line("ui.loan.co_name", m_coName + "（" + m_coRelation + "）");
-    line("ui.loan.amount", money(k.amountFen));
-    line("ui.loan.term", m_term);
-    line("ui.loan.contract_number", m_contractNumber);
-    line("ui.loan.certificate_code", m_certificateCode);
-    line("ui.loan.signing_date", k.signingDate);
-    out.close();
-    (void)ctx.store->audit("print", RecordType::Contract, k.id, k.county, "loan summary printed", ctx.actor());
+    m_status = ctx.tr("ui.loan.contract_saved");
+    m_contract = k;
+    writePrintout(ctx, k);
+}
+
+void FirstLoanScreen::writePrintout(Context& ctx, const Contract& k) {
+    if (!ctx.worker)
+        return;
+    recompute(ctx); // the plan for the amount and term signed
+    LoanPrintout p;
+    p.county = ctx.county;
+    p.studentName = m_name;
+    p.studentIdNumber = m_idNumber;
+    p.university = m_university;
+    p.major = m_major;
+    p.coName = m_coName;
+    p.coRelation = m_coRelation;
+    p.amountPerYearFen = k.amountFen;
+    p.termYears = k.termYears;
+    p.contractNumber = k.contractNumber;
+    p.certificateCode = k.certificateCode;
+    p.signingDate = k.signingDate;
+    p.schedule = m_schedule;
+    reports::Table table = loanPrintoutTable(ctx.app, p);
+    reports::PageTexts page;
+    page.pageOfPages = ctx.tr("reports.page_of_pages");
+    page.printedAt = ctx.app.texts().current().format("reports.printed_on", {{"date", localTimeText(nowMs())}});
+    std::string path = (ctx.dataDir / "printouts" / ("loan-" + k.contractNumber + ".pdf")).string();
+    m_printing = true;
+    m_printError.clear();
+    app::App* app = &ctx.app;
+    store::Store* db = ctx.store;
+    store::Actor who = ctx.actor();
+    ctx.worker->run([=, this, table = std::move(table)] {
+        Status st = ensureDir(std::filesystem::path(path).parent_path());
+        if (st)
+            st = reports::writePdf(table, path, page);
+        app->queue().post([=, this] {
+            m_printing = false;
+            if (!st) {
+                m_printError = message(*app, st.error());
+                return;
+            }
+            m_summaryPath = path;
+            // The receipt leaves the device with a family's data: the audit says who printed it.
+            (void)db->audit("print", RecordType::Contract, k.id, k.county, "loan receipt written", who);
+        });
+        app->wake();
+    });
     m_status = ctx.tr("ui.loan.contract_saved");
 }
 
@@ -672,8 +706,17 @@ void FirstLoanScreen::drawSigned(Context& ctx) {
               "contract.number", {.helpKey = "ui.loan.contract_number_help", .flags = ro});
     textField(app, "ui.loan.certificate_code", "loan.certificate_code", m_certificateCode, &m_findings,
               "contract.certificate_code", {.helpKey = "ui.loan.certificate_code_help", .flags = ro});
-    if (m_contractSaved && !m_summaryPath.empty())
+    if (!m_contractSaved)
+        return;
+    if (m_printing)
+        ImGui::TextUnformatted(app.tr("ui.loan.printout_writing"));
+    else if (!m_summaryPath.empty())
         dataTextWrapped(app, app.texts().current().format("ui.loan.summary_written", {{"path", m_summaryPath}}));
+    else if (!m_printError.empty()) {
+        dataTextWrapped(app, m_printError);
+        if (button(app, "ui.loan.printout_retry", true, "loan.printout_retry"))
+            writePrintout(ctx, m_contract);
+    }
 }
 
 void FirstLoanScreen::draw(Context& ctx) {

@@ -40,6 +40,7 @@ private:
     void drawSigned(Context& ctx);
     void save(Context& ctx);
     void saveContract(Context& ctx);
+    void writePrintout(Context& ctx, const Contract& k);
     const core::Policy* policy(Context& ctx);
     core::MaterialFacts materialFacts() const;
     void recompute(Context& ctx);
@@ -77,7 +78,11 @@ private:
 
     // After confirm.
     Uuid m_studentId, m_applicationId;
-    std::string m_contractNumber, m_certificateCode, m_summaryPath;
+    std::string m_contractNumber, m_certificateCode;
+    Contract m_contract;     // as recorded, for the receipt
+    std::string m_summaryPath; // the receipt (PDF), once written
+    bool m_printing = false;   // the worker is writing it
+    std::string m_printError;  // why it could not be written
     bool m_contractSaved = false;
     std::optional<core::PolicySet> m_policies;
     std::string m_policyError;

@@ -1,0 +1,82 @@
+#include "loan_printout.hpp"
+
+#include "client/core/divisions.hpp"
+#include "client/core/money.hpp"
+#include "client/ui/widgets/masking.hpp"
+
+namespace zhuxue::ui {
+
+namespace {
+
+const char* phaseKey(core::SchedulePhase phase) {
+    switch (phase) {
+    case core::SchedulePhase::Study:
+        return "ui.calc.phase_study";
+    case core::SchedulePhase::Graduation:
+        return "ui.calc.phase_graduation";
+    case core::SchedulePhase::Grace:
+        return "ui.calc.phase_grace";
+    default:
+        return "ui.calc.phase_repayment";
+    }
+}
+
+} // namespace
+
+reports::Table loanPrintoutTable(app::App& app, const LoanPrintout& p) {
+    const auto& texts = app.texts().current();
+    reports::Table t;
+    t.title = app.tr("ui.loan.summary_title");
+    auto division = core::lookupDivision(p.county);
+    std::string place = division ? std::string(division->prefecture) + std::string(division->county) : p.county;
+    t.county = texts.format("ui.loan.printout_office", {{"county", place}});
+    t.subtitle = app.tr("ui.loan.contract_number") + std::string("：") + p.contractNumber;
+    auto fact = [&](const char* key, const std::string& value) {
+        return app.tr(key) + std::string("：") + value;
+    };
+    auto money = [](core::Fen f) { return core::formatMoney(f, {.currencySign = true}); };
+    t.preface = {
+        fact("ui.loan.student_name", p.studentName) + "　" + fact("ui.loan.id_number", maskIdNumber(p.studentIdNumber)),
+        fact("ui.loan.university", p.university) + "　" + fact("ui.loan.major", p.major),
+        fact("ui.loan.co_name", p.coName) + "　" + fact("ui.loan.co_relation", p.coRelation),
+        texts.format("ui.loan.printout_terms", {{"amount", money(p.amountPerYearFen)},
+                                                {"term", std::to_string(p.termYears)},
+                                                {"date", p.signingDate}}),
+        fact("ui.loan.contract_number", p.contractNumber) + "　" +
+            fact("ui.loan.certificate_code", p.certificateCode),
+    };
+    using reports::ColumnType;
+    t.columns = {{app.tr("ui.calc.year"), ColumnType::Integer},
+                 {app.tr("ui.loan.printout_due"), ColumnType::Date},
+                 {app.tr("ui.calc.phase"), ColumnType::Text},
+                 {app.tr("ui.calc.disbursed"), ColumnType::MoneyFen},
+                 {app.tr("ui.calc.state_interest"), ColumnType::MoneyFen},
+                 {app.tr("ui.calc.interest"), ColumnType::MoneyFen},
+                 {app.tr("ui.calc.principal"), ColumnType::MoneyFen},
+                 {app.tr("ui.calc.student_pays"), ColumnType::MoneyFen},
+                 {app.tr("ui.calc.balance"), ColumnType::MoneyFen}};
+    if (!p.schedule) {
+        t.footnotes.push_back(app.tr("ui.loan.printout_no_plan"));
+        return t;
+    }
+    const core::Schedule& s = *p.schedule;
+    core::Fen lent = 0;
+    for (const auto& y : s.years) {
+        lent += y.disbursed;
+        t.rows.push_back({reports::RowKind::Data, 0,
+                          {int64_t(y.year), y.dueDate.iso(), std::string(app.tr(phaseKey(y.phase))),
+                           int64_t(y.disbursed), int64_t(y.governmentInterest), int64_t(y.studentInterest),
+                           int64_t(y.principal), int64_t(y.studentPays()), int64_t(y.balanceEnd)}});
+    }
+    t.rows.push_back({reports::RowKind::Total, 0,
+                      {std::string(app.tr("ui.loan.printout_total")), std::monostate{}, std::monostate{},
+                       int64_t(lent), int64_t(s.totalGovernmentInterest), int64_t(s.totalStudentInterest),
+                       int64_t(s.totalPrincipal), int64_t(s.totalStudentPays), std::monostate{}}});
+    t.footnotes.push_back(texts.format("ui.calc.summary", {{"subsidy_end", s.subsidyEnd.iso()},
+                                                          {"first_year", std::to_string(s.firstPrincipalYear)},
+                                                          {"end", s.termEnd.iso()}}));
+    t.footnotes.push_back(app.tr("ui.loan.printout_note"));
+    return t;
+}
+
+} // namespace zhuxue::ui
