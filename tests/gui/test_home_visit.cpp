@@ -210,7 +210,7 @@ TEST_CASE("home-visit assignment: staff assign on the family page, the assignee'
     REQUIRE(d.click("##family.assign"));
     d.frame(2);
     CHECK_MESSAGE(d.sawText("已分派给 xiao 老师，请于 2099-03-01 前家访"), f.shown());
-    CHECK(d.sawText("xiao 老师 · 请于 2099-03-01 前家访（li 分派）"));
+    CHECK(d.sawText("xiao 老师 · 请于 2099-03-01 前家访（li 老师 分派）")); // who assigned, by name
     auto given = store::openVisitAssignmentsOf(f.store(), a.id);
     REQUIRE(given->size() == 1);
     CHECK(given->front().assignee == "xiao");
@@ -253,7 +253,7 @@ TEST_CASE("home-visit assignment: staff assign on the family page, the assignee'
 
     f.ctx().openFamily(b.id);
     d.frame(2);
-    CHECK(d.sawText("xiao 老师 · 已逾期，应于 2020-01-06 前家访（li 分派）"));
+    CHECK(d.sawText("xiao 老师 · 已逾期，应于 2020-01-06 前家访（li 老师 分派）"));
     CHECK_FALSE(d.exists("##family.assign"));
     CHECK_FALSE(d.exists("##family.assign_to.li"));
 }

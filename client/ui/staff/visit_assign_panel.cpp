@@ -22,11 +22,15 @@ void VisitAssignPanel::load(Context& ctx, const Student& student) {
         if (auto today = core::Date::parse(todayIso()))
             m_due = core::Date::fromDayNumber(today->dayNumber() + 14).iso();
     m_accounts.clear();
-    if (ctx.can(Permission::AssignVisits) && ctx.accounts) {
+    m_names.clear();
+    if (ctx.accounts) {
         if (auto all = ctx.accounts->list()) {
-            for (auto& a : *all)
-                if (!a.disabled)
+            for (auto& a : *all) {
+                if (!a.displayName.empty())
+                    m_names[a.user] = a.displayName; // who assigned, by name
+                if (!a.disabled && ctx.can(Permission::AssignVisits))
                     m_accounts.push_back(std::move(a));
+            }
             std::sort(m_accounts.begin(), m_accounts.end(),
                       [](const store::Account& x, const store::Account& y) { return x.user < y.user; });
         } else {
@@ -68,6 +72,11 @@ void VisitAssignPanel::assign(Context& ctx, const Student& student) {
     ++ctx.dataVersion; // the page reloads; sync pushes it
 }
 
+std::string VisitAssignPanel::nameOf(const std::string& user) const {
+    auto it = m_names.find(user);
+    return it == m_names.end() ? user : it->second;
+}
+
 void VisitAssignPanel::draw(Context& ctx, const Student& student) {
     app::App& app = ctx.app;
     if (!ImGui::CollapsingHeader(app.tr("ui.assign.title"), ImGuiTreeNodeFlags_DefaultOpen))
@@ -80,7 +89,7 @@ void VisitAssignPanel::draw(Context& ctx, const Student& student) {
         dataText(app, app.texts().current().format(overdue ? "ui.assign.line_overdue" : "ui.assign.line",
                                                    {{"name", a.assigneeName.empty() ? a.assignee : a.assigneeName},
                                                     {"date", a.dueDate},
-                                                    {"by", a.assignedBy}}));
+                                                    {"by", nameOf(a.assignedBy)}}));
         if (overdue)
             ImGui::PopStyleColor();
     }

@@ -6,6 +6,8 @@
 #include "client/core/findings.hpp"
 #include "context.hpp"
 
+#include <map>
+
 namespace zhuxue::ui {
 
 class VisitAssignPanel {
@@ -18,7 +20,10 @@ private:
     void assign(Context& ctx, const Student& student);
 
     std::vector<VisitAssignment> m_open;
+    std::string nameOf(const std::string& user) const;
+
     std::vector<store::Account> m_accounts; // enabled accounts of this device, by user name
+    std::map<std::string, std::string> m_names; // user name → display name, for "assigned by"
     int m_to = -1;                          // index into m_accounts
     std::string m_due;
     core::Findings m_findings;
