@@ -43,13 +43,13 @@ struct Table {
     std::string title;    // e.g. "2025年 分项目资助花名册"
     std::string subtitle; // filters and date, e.g. "项目：国家助学金　状态：已发放"
     std::string county;   // printed in the page header
+    std::vector<Column> columns;
+    std::vector<Row> rows;
+    std::vector<std::string> footnotes;
     // Lines under the title on the first page, before the table: whose document it is (a loan
     // receipt's borrower, contract and amount). XLSX writes them below the subtitle; CSV leaves
     // them out, as it does the title.
     std::vector<std::string> preface;
-    std::vector<Column> columns;
-    std::vector<Row> rows;
-    std::vector<std::string> footnotes;
 };
 
 // "1,234.50" from 123450 fen (negative amounts keep their sign).

@@ -199,7 +199,7 @@ TEST_CASE("review roster: township → village → school by pinyin, subtotals a
             CHECK(std::get<int64_t>(r.cells[0]) == expect++);
     // The 茅坪镇 subtotal carries its three amounts.
     for (const auto& r : t.rows)
-        if (r.kind == RowKind::Subtotal && labelsOf(Table{{}, {}, {}, t.columns, {r}, {}}, RowKind::Subtotal)[0] == "茅坪镇 小计 3 人")
+        if (r.kind == RowKind::Subtotal && labelsOf(Table{{}, {}, {}, t.columns, {r}, {}, {}}, RowKind::Subtotal)[0] == "茅坪镇 小计 3 人")
             CHECK(std::get<int64_t>(r.cells[amountCol]) == 450000);
 }
 
