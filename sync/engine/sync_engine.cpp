@@ -299,6 +299,8 @@ Result<SyncReport> syncOnce(SyncStore& store, SyncClient& client, const SyncOpti
         if (auto a = store.applyRemote(page->changes, page->cursor); !a)
             return finish(a.error()); // a page in flight is awaited (and dropped) on return
         report.pulled += count;
+        if (board && count > 0)
+            board->update([&](SyncStatus& s) { s.pulledTotal += count; });
         if (!page->more)
             break;
     }

@@ -22,6 +22,9 @@ struct SyncStatus {
     int64_t blobsPendingDown = 0; // attachment records whose file is not on this device yet
     int64_t recordsDone = 0, recordsTotal = 0;
     int64_t bytesDone = 0;
+    // Changes pulled and applied since the worker started: screens that count records (home's
+    // "my work") count again when it grows, instead of waiting for their own timer.
+    int64_t pulledTotal = 0;
     std::string lastErrorKey; // i18n key of the last error, empty when none
 };
 

@@ -4,6 +4,8 @@
 // continues where they were; Esc goes back.
 #include "staff_fixture.hpp"
 
+#include <thread>
+
 #include <ctime>
 
 using namespace zhuxue;
@@ -64,6 +66,31 @@ TEST_CASE("home: my work counts and the dashboard") {
     CHECK(d.sawText("待家访核实：1 户"));
     CHECK(d.sawText("到期提醒（毕业确认、还款）：1 人"));
     CHECK(d.exists("##home.conflicts"));
+
+    // Sync pulls a colleague's new application: home counts again at once, not a minute later.
+    sync::SyncStatusBoard board;
+    f.ctx().board = &board;
+    d.frame(2);
+    LoanApplication pulled;
+    pulled.id = newUuidV7();
+    pulled.county = "420527";
+    pulled.studentId = f.seedStudent("覃明").id;
+    pulled.kind = ApplicationKind::FirstLoan;
+    pulled.status = LoanStatus::Applied;
+    pulled.schoolYear = thisYear();
+    pulled.amountFen = 800'000;
+    REQUIRE(f.store().save(pulled, who).ok());
+    d.frame(10);
+    CHECK(d.sawText("待评议的档案：3 份")); // nothing said it changed
+    board.update([](sync::SyncStatus& s) { s.pulledTotal += 2; });
+    // At most 300 frames (5 s of the client's clock, well inside its one-minute recount) while
+    // the worker counts.
+    for (int i = 0; i < 300 && !d.sawText("待评议的档案：4 份"); ++i) {
+        d.frame();
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    CHECK_MESSAGE(d.sawText("待评议的档案：4 份"), f.shown());
+    f.ctx().board = nullptr;
 
     REQUIRE_MESSAGE(d.click("##home.work.review"), d.why(), d.describe());
     d.frame();

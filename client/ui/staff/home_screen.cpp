@@ -55,13 +55,17 @@ void HomeScreen::refresh(Context& ctx) {
 void HomeScreen::countWork(Context& ctx) {
     double now = ImGui::GetTime();
     const std::string user = ctx.account ? ctx.account->user : std::string();
+    // Saved here (dataVersion), pulled by sync (pulledTotal), or a minute old: count again.
+    const int64_t pulled = ctx.board ? ctx.board->snapshot().pulledTotal : 0;
     if (!ctx.readStore || !ctx.worker || m_counting ||
-        (m_countedVersion == ctx.dataVersion && m_countedFor == user && now - m_countedAt < 60.0))
+        (m_countedVersion == ctx.dataVersion && m_countedPulled == pulled && m_countedFor == user &&
+         now - m_countedAt < 60.0))
         return;
     if (m_countedFor != user)
         m_work.reset(); // another person's tasks are not shown, not even for a frame
     m_counting = true;
     m_countedVersion = ctx.dataVersion;
+    m_countedPulled = pulled;
     m_countedFor = user;
     m_countedAt = now;
     const std::string today = todayIso();

@@ -31,6 +31,7 @@ private:
     std::optional<Work> m_work;
     bool m_counting = false;
     uint64_t m_countedVersion = ~uint64_t{0};
+    int64_t m_countedPulled = 0; // the sync board's pulledTotal when last counted
     std::string m_countedFor; // the signed-in user the work was counted for
     double m_countedAt = -1e9;
 };
