@@ -432,17 +432,25 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
     std::vector<Uuid> changeIds(changed.size());
     std::vector<std::string> logged(changed.size());
     std::string summary;
+    bool sensitive = false; // a created record's values are sealed together (appendCreatedChange)
     for (std::size_t k = 0; k < changed.size(); ++k) {
         const FieldSpec& f = t.fields[changed[k]];
-        changeIds[k] = created ? fieldChangeId(creation, f.name) : newUuidV7();
         logged[k] = values[changed[k]].dump();
-        if (f.sensitive)
-            logged[k] = codec.encode(t.table, f.name, logged[k]);
+        sensitive |= f.sensitive;
+        if (!created) {
+            changeIds[k] = newUuidV7();
+            if (f.sensitive)
+                logged[k] = codec.encode(t.table, f.name, logged[k]);
+        }
         if (!summary.empty())
             summary += ",";
         summary += f.name;
     }
-    for (std::size_t from = 0; from < changed.size(); from += kRowsPerInsert) {
+    if (created)
+        if (auto st = appendCreatedChange(t, id, county, creation, summary, logged, sensitive, hlc);
+            !st)
+            return st;
+    for (std::size_t from = 0; !created && from < changed.size(); from += kRowsPerInsert) {
         const std::size_t n = std::min(kRowsPerInsert, changed.size() - from);
         auto ob = outboxInsert(n);
         if (!ob)
@@ -462,8 +470,6 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
         }
         if (auto st = o.run(); !st)
             return st;
-        if (created)
-            continue;
         auto fv = versionUpsert(n);
         if (!fv)
             return fv.error();
@@ -846,7 +852,7 @@ Result<StoreStats> Store::stats() {
         out = n->value_or(0);
         return {};
     };
-    if (auto st = q("SELECT count(*) FROM outbox", s.pendingChanges); !st)
+    if (auto st = q(kPendingCountSql, s.pendingChanges); !st)
         return st.error();
     if (auto st = q("SELECT count(*) FROM conflict WHERE resolved_ms IS NULL", s.openConflicts);
         !st)

@@ -251,6 +251,10 @@ public:
     // Oldest pending changes first, at most `limit`.
     Result<std::vector<OutboxChange>> pendingChanges(int limit);
     Result<std::int64_t> pendingCount();
+    // For each record created on this device whose creation is still pending: the change id of
+    // the last of its fields still pending (they go out in field order, so when that one has
+    // been read for a push, so were the others).
+    Result<std::vector<Uuid>> pendingCreationTails();
     // The server stored these changes: they leave the outbox. Unknown ids are ignored, so an
     // acknowledgement delivered twice is harmless. `after` (the sync engine's bookkeeping) runs
     // in the same transaction.
