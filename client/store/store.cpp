@@ -41,6 +41,12 @@ std::string upsertSql(const TableSpec& t) {
            ") ON CONFLICT(id) DO UPDATE SET " + updates;
 }
 
+// The same columns without the upsert: a record with this id already there fails the statement.
+std::string insertSql(const TableSpec& t) {
+    std::string sql = upsertSql(t);
+    return sql.substr(0, sql.find(" ON CONFLICT"));
+}
+
 std::string selectSql(const TableSpec& t, std::string_view where) {
     return "SELECT id" + columnList(t) + " FROM " + std::string(t.table) + " " + std::string(where);
 }
@@ -228,6 +234,17 @@ Result<Stmt*> Store::Impl::upsertStmt(const TableSpec& t) {
     return p;
 }
 
+Result<Stmt*> Store::Impl::insertStmt(const TableSpec& t) {
+    Stmt*& p = tableStmts[static_cast<std::size_t>(t.type)].insert;
+    if (!p) {
+        auto st = db.cached(insertSql(t));
+        if (!st)
+            return st.error();
+        p = *st;
+    }
+    return p;
+}
+
 Result<Stmt*> Store::Impl::selectByIdStmt(const TableSpec& t) {
     Stmt*& p = tableStmts[static_cast<std::size_t>(t.type)].selectById;
     if (!p) {
@@ -334,7 +351,8 @@ Status Store::Impl::appendAudit(std::string_view action, RecordType type, const 
 }
 
 Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldValues& given,
-                                const Actor& who, std::string_view action, int forceField) {
+                                const Actor& who, std::string_view action, int forceField,
+                                bool fresh) {
     if (auto st = mayWrite(); !st)
         return st;
     if (id.isNil() || given.size() != t.fields.size())
@@ -343,7 +361,13 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
         return Error(
             "store.bad_county",
             {{"county", given[0].is_string() ? given[0].get<std::string>() : given[0].dump()}});
-    auto existing = readValues(t, id);
+    Result<std::optional<FieldValues>> existing = std::optional<FieldValues>();
+    if (fresh) {
+        if (auto k = requireKey(); !k)
+            return k;
+    } else {
+        existing = readValues(t, id);
+    }
     if (!existing)
         return existing.error();
     const FieldValues& base = *existing ? **existing : defaultValues(t.type);
@@ -393,7 +417,7 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
         }
     }
 
-    auto up = upsertStmt(t);
+    auto up = fresh ? insertStmt(t) : upsertStmt(t);
     if (!up)
         return up.error();
     Stmt& u = **up;
@@ -922,12 +946,19 @@ Batch::~Batch() {
 }
 
 template <class R> Status Batch::save(const R& record) {
+    return write(tableSpec(recordTypeOf<R>()), record.id, toValues(record), false);
+}
+
+template <class R> Status Batch::create(const R& record) {
+    return write(tableSpec(recordTypeOf<R>()), record.id, toValues(record), true);
+}
+
+Status Batch::write(const TableSpec& t, const Uuid& id, const FieldValues& values, bool fresh) {
     if (!m_failed)
         return m_failed;
     if (!m_tx)
         return Error("store.batch_closed");
-    auto st = m_store->m_impl->writeRecord(tableSpec(recordTypeOf<R>()), record.id,
-                                           toValues(record), m_who);
+    auto st = m_store->m_impl->writeRecord(t, id, values, m_who, {}, -1, fresh);
     if (!st)
         m_failed = st; // a failed write poisons the batch: commit must not save the rest
     return st;
@@ -972,7 +1003,8 @@ Status Batch::commit() {
     template Result<std::optional<R>> Store::get<R>(const Uuid&);                                  \
     template Result<std::vector<R>> Store::list<R>(std::string_view, const Uuid&);                 \
     template Status Store::forEach<R>(const std::function<bool(const R&)>&);                       \
-    template Status Batch::save<R>(const R&);
+    template Status Batch::save<R>(const R&);                                                  \
+    template Status Batch::create<R>(const R&);
 ZHUXUE_STORE_RECORD(Student)
 ZHUXUE_STORE_RECORD(Household)
 ZHUXUE_STORE_RECORD(HouseholdMember)

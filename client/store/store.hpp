@@ -160,12 +160,18 @@ public:
     Batch(const Batch&) = delete;
     Batch& operator=(const Batch&) = delete;
     template <class R> Status save(const R& record);
+    // Saves a record whose id the caller made just now (newUuidV7; an import's new families):
+    // written without reading it first. Everything else is as save() does (change log, audit,
+    // consent rule); when a record with that id exists nothing of it is overwritten: the write
+    // fails and the batch with it.
+    template <class R> Status create(const R& record);
     Status changeStatus(const Uuid& applicationId, LoanStatus to, const std::string& reason);
     Status commit();
 
 private:
     friend class Store;
     Batch(Store& store, Actor who);
+    Status write(const TableSpec& t, const Uuid& id, const FieldValues& values, bool fresh);
     Store* m_store;
     Actor m_who;
     std::unique_ptr<Transaction> m_tx;

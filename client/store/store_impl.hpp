@@ -51,12 +51,14 @@ struct Store::Impl {
     static constexpr std::size_t kRowsPerInsert = 32;
     struct TableStatements {
         Stmt* upsert = nullptr;
+        Stmt* insert = nullptr; // plain INSERT: Batch::create
         Stmt* selectById = nullptr;
     };
     std::array<TableStatements, static_cast<std::size_t>(RecordType::AuditEntry) + 1> tableStmts;
     std::array<Stmt*, kRowsPerInsert + 1> outboxInserts{};
     std::array<Stmt*, kRowsPerInsert + 1> versionUpserts{};
     Result<Stmt*> upsertStmt(const TableSpec& t);
+    Result<Stmt*> insertStmt(const TableSpec& t);
     Result<Stmt*> selectByIdStmt(const TableSpec& t);
     Result<Stmt*> outboxInsert(std::size_t rows);
     Result<Stmt*> versionUpsert(std::size_t rows);
@@ -89,9 +91,11 @@ struct Store::Impl {
     Status takeCreatedFields(std::span<const Uuid> changeIds, std::vector<OutboxChange>* taken);
     // Writes a record inside an open transaction; `action` goes to the audit ("create"/"update"
     // is chosen automatically when empty). Field `forceField` is logged as a change even when
-    // its value did not change (conflict resolution).
+    // its value did not change (conflict resolution). `fresh`: the caller made the id just now
+    // (Batch::create): no read before the write, a plain INSERT that fails if the id exists.
     Status writeRecord(const TableSpec& t, const Uuid& id, const FieldValues& values,
-                       const Actor& who, std::string_view action = {}, int forceField = -1);
+                       const Actor& who, std::string_view action = {}, int forceField = -1,
+                       bool fresh = false);
     Status changeStatusInTx(const Uuid& applicationId, LoanStatus to, const std::string& reason,
                             const Actor& who);
     Status appendAudit(std::string_view action, RecordType type, const Uuid& recordId,
