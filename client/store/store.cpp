@@ -518,7 +518,9 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
             return st;
     }
     std::string_view act = !action.empty() ? action : (*existing ? "update" : "create");
-    if (auto st = appendAudit(act, t.type, id, county, summary, who.user); !st)
+    if (auditGroup)
+        auditGroup->push_back({t.type, id, county, std::string(act), std::move(summary)});
+    else if (auto st = appendAudit(act, t.type, id, county, summary, who.user); !st)
         return st;
     if (batching) {
         if (t.type == RecordType::Student) {
@@ -534,6 +536,34 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
         if (auto st = updateSearch(id); !st)
             return st;
     return saveClock();
+}
+
+Status Store::Impl::endAuditGroup(const std::string& user) {
+    if (!auditGroup)
+        return {};
+    std::vector<AuditLine> lines = std::move(*auditGroup);
+    auditGroup.reset();
+    if (lines.empty())
+        return {};
+    // One entry for the group: the first record's type and id (an import: the student), and
+    // every record with its action and the fields it logged:
+    // "create student <id>: county,name,...; create co_borrower <id>: ...".
+    std::string summary;
+    char idText[36];
+    for (const AuditLine& l : lines) {
+        if (!summary.empty())
+            summary += "; ";
+        l.id.format(idText);
+        summary += l.action;
+        summary += ' ';
+        summary += toCode(l.type);
+        summary += ' ';
+        summary.append(idText, sizeof idText);
+        summary += ": ";
+        summary += l.fields;
+    }
+    const AuditLine& first = lines.front();
+    return appendAudit("group", first.type, first.id, first.county, summary, user);
 }
 
 Status Store::Impl::finishBatch() {
@@ -931,6 +961,7 @@ Batch::Batch(Store& store, Actor who)
     m_store->m_impl->searchPending.clear();
     m_store->m_impl->batchAuditHead.reset();
     m_store->m_impl->consentPending.clear();
+    m_store->m_impl->auditGroup.reset();
 }
 
 Batch::Batch(Batch&& o) noexcept
@@ -942,6 +973,7 @@ Batch::~Batch() {
         m_store->m_impl->batching = false;
         m_store->m_impl->searchPending.clear();
         m_store->m_impl->batchAuditHead.reset();
+        m_store->m_impl->auditGroup.reset();
     }
 }
 
@@ -964,6 +996,22 @@ Status Batch::write(const TableSpec& t, const Uuid& id, const FieldValues& value
     return st;
 }
 
+void Batch::beginAuditGroup() {
+    if (m_tx && !m_store->m_impl->auditGroup)
+        m_store->m_impl->auditGroup.emplace();
+}
+
+Status Batch::endAuditGroup() {
+    if (!m_failed)
+        return m_failed;
+    if (!m_tx)
+        return Error("store.batch_closed");
+    auto st = m_store->m_impl->endAuditGroup(m_who.user);
+    if (!st)
+        m_failed = st;
+    return st;
+}
+
 Status Batch::changeStatus(const Uuid& applicationId, LoanStatus to, const std::string& reason) {
     if (!m_failed)
         return m_failed;
@@ -979,6 +1027,11 @@ Status Batch::commit() {
     if (!m_tx)
         return Error("store.batch_closed");
     Store::Impl& impl = *m_store->m_impl;
+    // An open audit group is written before the chain is closed: no record goes unaudited.
+    if (m_failed)
+        if (auto st = impl.endAuditGroup(m_who.user); !st)
+            m_failed = st;
+    impl.auditGroup.reset();
     impl.batching = false;
     // Checked at commit, not per save: a batch may save the data and the consent in any order.
     if (m_failed)

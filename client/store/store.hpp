@@ -165,6 +165,12 @@ public:
     // consent rule); when a record with that id exists nothing of it is overwritten: the write
     // fails and the batch with it.
     template <class R> Status create(const R& record);
+    // Records written between beginAuditGroup() and endAuditGroup() share ONE audit entry
+    // (action "group"; record type and id of the first; summary: each record's action, type, id
+    // and logged fields, e.g. "create student <id>: county,name; create consent <id>: ...").
+    // An import writes one per family instead of five. commit() ends a group left open.
+    void beginAuditGroup();
+    Status endAuditGroup();
     Status changeStatus(const Uuid& applicationId, LoanStatus to, const std::string& reason);
     Status commit();
 

@@ -101,6 +101,17 @@ struct Store::Impl {
     Status appendAudit(std::string_view action, RecordType type, const Uuid& recordId,
                        std::string_view county, std::string_view summary, const std::string& user);
     Status saveClock();
+    // Batch::beginAuditGroup: while set, writeRecord adds each record's audit line here instead
+    // of writing an entry; endAuditGroup writes them as one entry.
+    struct AuditLine {
+        RecordType type;
+        Uuid id;
+        std::string county;
+        std::string action;
+        std::string fields;
+    };
+    std::optional<std::vector<AuditLine>> auditGroup;
+    Status endAuditGroup(const std::string& user);
     // Inside a Batch, the search rows, the audit chain's hashes and the saved clock are written
     // once at commit instead of per record: every statement that follows an FTS5 write inside a
     // transaction makes FTS5 flush its pending terms (statement savepoints), and linking each

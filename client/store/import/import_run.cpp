@@ -79,6 +79,7 @@ Result<ImportResult> importPreApplications(store::Store& store, const Sheet& she
     store::Batch batch = store.batch(who);
     // Every record of the plan is new (the planner made its id): created without a read first.
     for (const PlannedRow& row : result.plan.rows) {
+        batch.beginAuditGroup(); // one audit entry per family, naming each of its records
         if (auto st = batch.create(row.student); !st)
             return st.error();
         if (row.coBorrower)
@@ -88,6 +89,8 @@ Result<ImportResult> importPreApplications(store::Store& store, const Sheet& she
             if (auto st = batch.create(c); !st)
                 return st.error();
         if (auto st = batch.create(row.application); !st)
+            return st.error();
+        if (auto st = batch.endAuditGroup(); !st)
             return st.error();
     }
     if (auto st = batch.commit(); !st)
