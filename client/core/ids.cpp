@@ -74,15 +74,18 @@ bool Uuid::isNil() const {
     return std::all_of(bytes.begin(), bytes.end(), [](std::uint8_t b) { return b == 0; });
 }
 
-std::string Uuid::str() const {
-    std::string s;
-    s.reserve(36);
+void Uuid::format(char* out) const {
     for (int i = 0; i < 16; ++i) {
         if (i == 4 || i == 6 || i == 8 || i == 10)
-            s.push_back('-');
-        s.push_back(kHex[bytes[i] >> 4]);
-        s.push_back(kHex[bytes[i] & 15]);
+            *out++ = '-';
+        *out++ = kHex[bytes[i] >> 4];
+        *out++ = kHex[bytes[i] & 15];
     }
+}
+
+std::string Uuid::str() const {
+    std::string s(36, '\0');
+    format(s.data());
     return s;
 }
 

@@ -25,6 +25,8 @@ struct Uuid {
     int version() const { return bytes[6] >> 4; }
     // Canonical 8-4-4-4-12 lowercase form.
     std::string str() const;
+    // The same 36 characters into `out`, without allocating (hashing many ids).
+    void format(char* out) const;
     // Accepts the canonical form in either case; nullopt for anything else.
     static std::optional<Uuid> parse(std::string_view text);
 

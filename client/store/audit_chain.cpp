@@ -10,6 +10,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include <charconv>
 #include <cstdio>
 
 namespace zhuxue::store {
@@ -23,9 +24,10 @@ constexpr const char* kColumns =
 // hashes one entry per record: building the message as one string first cost as much as hashing).
 void put(crypto_hash_sha256_state& state, std::string_view field) {
     char len[24];
-    int n = std::snprintf(len, sizeof len, "%zu:", field.size());
+    char* end = std::to_chars(len, len + sizeof len - 1, field.size()).ptr;
+    *end++ = ':';
     crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(len),
-                              static_cast<unsigned long long>(n));
+                              static_cast<unsigned long long>(end - len));
     crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(field.data()),
                               field.size());
 }
@@ -37,16 +39,22 @@ std::string hashOf(const std::string& prev, const Uuid& id, std::string_view cou
     crypto_hash_sha256_state state;
     crypto_hash_sha256_init(&state);
     char at[24];
-    int atLen = std::snprintf(at, sizeof at, "%lld", static_cast<long long>(atMs));
+    const char* atEnd = std::to_chars(at, at + sizeof at, atMs).ptr;
+    // Ids as their canonical text, formatted on the stack (an import hashes one entry per record).
+    auto text = [](const Uuid& u, char (&buf)[36]) {
+        u.format(buf);
+        return std::string_view(buf, sizeof buf);
+    };
+    char idText[36], deviceText[36], recordText[36];
     put(state, prev);
-    put(state, id.str());
+    put(state, text(id, idText));
     put(state, county);
-    put(state, std::string_view(at, static_cast<std::size_t>(atLen)));
+    put(state, std::string_view(at, static_cast<std::size_t>(atEnd - at)));
     put(state, user);
-    put(state, device.str());
+    put(state, text(device, deviceText));
     put(state, action);
     put(state, recordType);
-    put(state, recordId.isNil() ? std::string("-") : recordId.str());
+    put(state, recordId.isNil() ? std::string_view("-") : text(recordId, recordText));
     put(state, summary);
     unsigned char h[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_final(&state, h);

@@ -261,6 +261,17 @@ const std::vector<Migration>& allMigrations() {
              "CREATE INDEX visit_assignment_student ON visit_assignment(student_id)",
              "CREATE INDEX visit_assignment_assignee ON visit_assignment(assignee, completed_ms)",
          }},
+        {9,
+         "the outbox keeps one row per record created on this device",
+         {
+             // From this version a record created here is one outbox row (field '*' + the field
+             // names, the values packed and sealed together; store_impl.hpp) that is pushed as
+             // the same field changes as before. Rows already pending stay as they are and are
+             // pushed unchanged. No table changes: the version itself is the point, so a program
+             // from before cannot open the file and push '*' as if it were a field.
+             "INSERT INTO meta(key, value) VALUES('outbox_creation_rows', '1')"
+             " ON CONFLICT(key) DO UPDATE SET value = '1'",
+         }},
     };
     return kMigrations;
 }

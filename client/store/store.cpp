@@ -41,6 +41,12 @@ std::string upsertSql(const TableSpec& t) {
            ") ON CONFLICT(id) DO UPDATE SET " + updates;
 }
 
+// The same columns without the upsert: a record with this id already there fails the statement.
+std::string insertSql(const TableSpec& t) {
+    std::string sql = upsertSql(t);
+    return sql.substr(0, sql.find(" ON CONFLICT"));
+}
+
 std::string selectSql(const TableSpec& t, std::string_view where) {
     return "SELECT id" + columnList(t) + " FROM " + std::string(t.table) + " " + std::string(where);
 }
@@ -228,6 +234,17 @@ Result<Stmt*> Store::Impl::upsertStmt(const TableSpec& t) {
     return p;
 }
 
+Result<Stmt*> Store::Impl::insertStmt(const TableSpec& t) {
+    Stmt*& p = tableStmts[static_cast<std::size_t>(t.type)].insert;
+    if (!p) {
+        auto st = db.cached(insertSql(t));
+        if (!st)
+            return st.error();
+        p = *st;
+    }
+    return p;
+}
+
 Result<Stmt*> Store::Impl::selectByIdStmt(const TableSpec& t) {
     Stmt*& p = tableStmts[static_cast<std::size_t>(t.type)].selectById;
     if (!p) {
@@ -334,7 +351,8 @@ Status Store::Impl::appendAudit(std::string_view action, RecordType type, const 
 }
 
 Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldValues& given,
-                                const Actor& who, std::string_view action, int forceField) {
+                                const Actor& who, std::string_view action, int forceField,
+                                bool fresh) {
     if (auto st = mayWrite(); !st)
         return st;
     if (id.isNil() || given.size() != t.fields.size())
@@ -343,7 +361,13 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
         return Error(
             "store.bad_county",
             {{"county", given[0].is_string() ? given[0].get<std::string>() : given[0].dump()}});
-    auto existing = readValues(t, id);
+    Result<std::optional<FieldValues>> existing = std::optional<FieldValues>();
+    if (fresh) {
+        if (auto k = requireKey(); !k)
+            return k;
+    } else {
+        existing = readValues(t, id);
+    }
     if (!existing)
         return existing.error();
     const FieldValues& base = *existing ? **existing : defaultValues(t.type);
@@ -393,7 +417,7 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
         }
     }
 
-    auto up = upsertStmt(t);
+    auto up = fresh ? insertStmt(t) : upsertStmt(t);
     if (!up)
         return up.error();
     Stmt& u = **up;
@@ -432,17 +456,25 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
     std::vector<Uuid> changeIds(changed.size());
     std::vector<std::string> logged(changed.size());
     std::string summary;
+    bool sensitive = false; // a created record's values are sealed together (appendCreatedChange)
     for (std::size_t k = 0; k < changed.size(); ++k) {
         const FieldSpec& f = t.fields[changed[k]];
-        changeIds[k] = created ? fieldChangeId(creation, f.name) : newUuidV7();
         logged[k] = values[changed[k]].dump();
-        if (f.sensitive)
-            logged[k] = codec.encode(t.table, f.name, logged[k]);
+        sensitive |= f.sensitive;
+        if (!created) {
+            changeIds[k] = newUuidV7();
+            if (f.sensitive)
+                logged[k] = codec.encode(t.table, f.name, logged[k]);
+        }
         if (!summary.empty())
             summary += ",";
         summary += f.name;
     }
-    for (std::size_t from = 0; from < changed.size(); from += kRowsPerInsert) {
+    if (created)
+        if (auto st = appendCreatedChange(t, id, county, creation, summary, logged, sensitive, hlc);
+            !st)
+            return st;
+    for (std::size_t from = 0; !created && from < changed.size(); from += kRowsPerInsert) {
         const std::size_t n = std::min(kRowsPerInsert, changed.size() - from);
         auto ob = outboxInsert(n);
         if (!ob)
@@ -462,8 +494,6 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
         }
         if (auto st = o.run(); !st)
             return st;
-        if (created)
-            continue;
         auto fv = versionUpsert(n);
         if (!fv)
             return fv.error();
@@ -488,7 +518,9 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
             return st;
     }
     std::string_view act = !action.empty() ? action : (*existing ? "update" : "create");
-    if (auto st = appendAudit(act, t.type, id, county, summary, who.user); !st)
+    if (auditGroup)
+        auditGroup->push_back({t.type, id, county, std::string(act), std::move(summary)});
+    else if (auto st = appendAudit(act, t.type, id, county, summary, who.user); !st)
         return st;
     if (batching) {
         if (t.type == RecordType::Student) {
@@ -504,6 +536,34 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
         if (auto st = updateSearch(id); !st)
             return st;
     return saveClock();
+}
+
+Status Store::Impl::endAuditGroup(const std::string& user) {
+    if (!auditGroup)
+        return {};
+    std::vector<AuditLine> lines = std::move(*auditGroup);
+    auditGroup.reset();
+    if (lines.empty())
+        return {};
+    // One entry for the group: the first record's type and id (an import: the student), and
+    // every record with its action and the fields it logged:
+    // "create student <id>: county,name,...; create co_borrower <id>: ...".
+    std::string summary;
+    char idText[36];
+    for (const AuditLine& l : lines) {
+        if (!summary.empty())
+            summary += "; ";
+        l.id.format(idText);
+        summary += l.action;
+        summary += ' ';
+        summary += toCode(l.type);
+        summary += ' ';
+        summary.append(idText, sizeof idText);
+        summary += ": ";
+        summary += l.fields;
+    }
+    const AuditLine& first = lines.front();
+    return appendAudit("group", first.type, first.id, first.county, summary, user);
 }
 
 Status Store::Impl::finishBatch() {
@@ -846,7 +906,7 @@ Result<StoreStats> Store::stats() {
         out = n->value_or(0);
         return {};
     };
-    if (auto st = q("SELECT count(*) FROM outbox", s.pendingChanges); !st)
+    if (auto st = q(kPendingCountSql, s.pendingChanges); !st)
         return st.error();
     if (auto st = q("SELECT count(*) FROM conflict WHERE resolved_ms IS NULL", s.openConflicts);
         !st)
@@ -901,6 +961,7 @@ Batch::Batch(Store& store, Actor who)
     m_store->m_impl->searchPending.clear();
     m_store->m_impl->batchAuditHead.reset();
     m_store->m_impl->consentPending.clear();
+    m_store->m_impl->auditGroup.reset();
 }
 
 Batch::Batch(Batch&& o) noexcept
@@ -912,18 +973,42 @@ Batch::~Batch() {
         m_store->m_impl->batching = false;
         m_store->m_impl->searchPending.clear();
         m_store->m_impl->batchAuditHead.reset();
+        m_store->m_impl->auditGroup.reset();
     }
 }
 
 template <class R> Status Batch::save(const R& record) {
+    return write(tableSpec(recordTypeOf<R>()), record.id, toValues(record), false);
+}
+
+template <class R> Status Batch::create(const R& record) {
+    return write(tableSpec(recordTypeOf<R>()), record.id, toValues(record), true);
+}
+
+Status Batch::write(const TableSpec& t, const Uuid& id, const FieldValues& values, bool fresh) {
     if (!m_failed)
         return m_failed;
     if (!m_tx)
         return Error("store.batch_closed");
-    auto st = m_store->m_impl->writeRecord(tableSpec(recordTypeOf<R>()), record.id,
-                                           toValues(record), m_who);
+    auto st = m_store->m_impl->writeRecord(t, id, values, m_who, {}, -1, fresh);
     if (!st)
         m_failed = st; // a failed write poisons the batch: commit must not save the rest
+    return st;
+}
+
+void Batch::beginAuditGroup() {
+    if (m_tx && !m_store->m_impl->auditGroup)
+        m_store->m_impl->auditGroup.emplace();
+}
+
+Status Batch::endAuditGroup() {
+    if (!m_failed)
+        return m_failed;
+    if (!m_tx)
+        return Error("store.batch_closed");
+    auto st = m_store->m_impl->endAuditGroup(m_who.user);
+    if (!st)
+        m_failed = st;
     return st;
 }
 
@@ -942,6 +1027,11 @@ Status Batch::commit() {
     if (!m_tx)
         return Error("store.batch_closed");
     Store::Impl& impl = *m_store->m_impl;
+    // An open audit group is written before the chain is closed: no record goes unaudited.
+    if (m_failed)
+        if (auto st = impl.endAuditGroup(m_who.user); !st)
+            m_failed = st;
+    impl.auditGroup.reset();
     impl.batching = false;
     // Checked at commit, not per save: a batch may save the data and the consent in any order.
     if (m_failed)
@@ -966,7 +1056,8 @@ Status Batch::commit() {
     template Result<std::optional<R>> Store::get<R>(const Uuid&);                                  \
     template Result<std::vector<R>> Store::list<R>(std::string_view, const Uuid&);                 \
     template Status Store::forEach<R>(const std::function<bool(const R&)>&);                       \
-    template Status Batch::save<R>(const R&);
+    template Status Batch::save<R>(const R&);                                                  \
+    template Status Batch::create<R>(const R&);
 ZHUXUE_STORE_RECORD(Student)
 ZHUXUE_STORE_RECORD(Household)
 ZHUXUE_STORE_RECORD(HouseholdMember)

@@ -160,12 +160,24 @@ public:
     Batch(const Batch&) = delete;
     Batch& operator=(const Batch&) = delete;
     template <class R> Status save(const R& record);
+    // Saves a record whose id the caller made just now (newUuidV7; an import's new families):
+    // written without reading it first. Everything else is as save() does (change log, audit,
+    // consent rule); when a record with that id exists nothing of it is overwritten: the write
+    // fails and the batch with it.
+    template <class R> Status create(const R& record);
+    // Records written between beginAuditGroup() and endAuditGroup() share ONE audit entry
+    // (action "group"; record type and id of the first; summary: each record's action, type, id
+    // and logged fields, e.g. "create student <id>: county,name; create consent <id>: ...").
+    // An import writes one per family instead of five. commit() ends a group left open.
+    void beginAuditGroup();
+    Status endAuditGroup();
     Status changeStatus(const Uuid& applicationId, LoanStatus to, const std::string& reason);
     Status commit();
 
 private:
     friend class Store;
     Batch(Store& store, Actor who);
+    Status write(const TableSpec& t, const Uuid& id, const FieldValues& values, bool fresh);
     Store* m_store;
     Actor m_who;
     std::unique_ptr<Transaction> m_tx;
@@ -251,6 +263,10 @@ public:
     // Oldest pending changes first, at most `limit`.
     Result<std::vector<OutboxChange>> pendingChanges(int limit);
     Result<std::int64_t> pendingCount();
+    // For each record created on this device whose creation is still pending: the change id of
+    // the last of its fields still pending (they go out in field order, so when that one has
+    // been read for a push, so were the others).
+    Result<std::vector<Uuid>> pendingCreationTails();
     // The server stored these changes: they leave the outbox. Unknown ids are ignored, so an
     // acknowledgement delivered twice is harmless. `after` (the sync engine's bookkeeping) runs
     // in the same transaction.

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 
 namespace zhuxue::store {
 
@@ -50,12 +51,14 @@ struct Store::Impl {
     static constexpr std::size_t kRowsPerInsert = 32;
     struct TableStatements {
         Stmt* upsert = nullptr;
+        Stmt* insert = nullptr; // plain INSERT: Batch::create
         Stmt* selectById = nullptr;
     };
     std::array<TableStatements, static_cast<std::size_t>(RecordType::AuditEntry) + 1> tableStmts;
     std::array<Stmt*, kRowsPerInsert + 1> outboxInserts{};
     std::array<Stmt*, kRowsPerInsert + 1> versionUpserts{};
     Result<Stmt*> upsertStmt(const TableSpec& t);
+    Result<Stmt*> insertStmt(const TableSpec& t);
     Result<Stmt*> selectByIdStmt(const TableSpec& t);
     Result<Stmt*> outboxInsert(std::size_t rows);
     Result<Stmt*> versionUpsert(std::size_t rows);
@@ -70,16 +73,45 @@ struct Store::Impl {
     // fields with a version, by field name.
     Result<std::optional<FieldVersion>> versionOf(const Uuid& recordId, std::string_view field);
     Result<std::vector<FieldVersion>> versionsOf(const Uuid& recordId);
+    // The outbox keeps a record created on this device the same way (store_sync.cpp): ONE row,
+    // change_id = the creation's id, field = '*' + the logged field names, value = the fields'
+    // JSON texts, each as "<length>:<json>", sealed as a whole by the codec (context
+    // "<table>.*") when any of them is sensitive; base_hlc NULL (a new record has none).
+    // pendingChanges expands it into the field changes a per-field outbox held: change id
+    // fieldChangeId(creation, field), same hlc, device and value text. Acknowledging or
+    // quarantining one of those ids takes its field out of the row (the row goes with the last).
+    // An import of 20,000 families wrote ~1,100,000 outbox rows before, 100,000 now.
+    Status appendCreatedChange(const TableSpec& t, const Uuid& recordId, std::string_view county,
+                               const Uuid& creation, std::string_view names,
+                               std::span<const std::string> values, bool sealed,
+                               std::int64_t hlc);
+    // Removes the fields whose change ids are `changeIds` from the creation rows holding them;
+    // ids no creation row holds are ignored. `taken` (when given) receives those fields as
+    // changes (valueJson plain JSON).
+    Status takeCreatedFields(std::span<const Uuid> changeIds, std::vector<OutboxChange>* taken);
     // Writes a record inside an open transaction; `action` goes to the audit ("create"/"update"
     // is chosen automatically when empty). Field `forceField` is logged as a change even when
-    // its value did not change (conflict resolution).
+    // its value did not change (conflict resolution). `fresh`: the caller made the id just now
+    // (Batch::create): no read before the write, a plain INSERT that fails if the id exists.
     Status writeRecord(const TableSpec& t, const Uuid& id, const FieldValues& values,
-                       const Actor& who, std::string_view action = {}, int forceField = -1);
+                       const Actor& who, std::string_view action = {}, int forceField = -1,
+                       bool fresh = false);
     Status changeStatusInTx(const Uuid& applicationId, LoanStatus to, const std::string& reason,
                             const Actor& who);
     Status appendAudit(std::string_view action, RecordType type, const Uuid& recordId,
                        std::string_view county, std::string_view summary, const std::string& user);
     Status saveClock();
+    // Batch::beginAuditGroup: while set, writeRecord adds each record's audit line here instead
+    // of writing an entry; endAuditGroup writes them as one entry.
+    struct AuditLine {
+        RecordType type;
+        Uuid id;
+        std::string county;
+        std::string action;
+        std::string fields;
+    };
+    std::optional<std::vector<AuditLine>> auditGroup;
+    Status endAuditGroup(const std::string& user);
     // Inside a Batch, the search rows, the audit chain's hashes and the saved clock are written
     // once at commit instead of per record: every statement that follows an FTS5 write inside a
     // transaction makes FTS5 flush its pending terms (statement savepoints), and linking each
@@ -126,6 +158,12 @@ struct Store::Impl {
     Status sealPlaintext();
     bool sealChecked = false;
 };
+
+// The number of field changes waiting in the outbox: a creation row ('*' + names) counts one
+// per field it still holds.
+inline constexpr const char* kPendingCountSql =
+    "SELECT coalesce(sum(CASE WHEN substr(field, 1, 1) = '*'"
+    " THEN length(field) - length(replace(field, ',', '')) + 1 ELSE 1 END), 0) FROM outbox";
 
 // true when `v` has the JSON type field kind `k` expects (null allowed for Id fields).
 bool valueFits(FieldKind k, const json& v);

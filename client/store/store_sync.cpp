@@ -34,6 +34,118 @@ OutboxChange readChange(Store::Impl& impl, const Stmt& s, int c) {
     return ch;
 }
 
+// The field names a creation row's field ("*name,name,...") stands for (field_version and
+// outbox rows alike).
+std::vector<std::string_view> createdFields(std::string_view created) {
+    std::vector<std::string_view> out;
+    std::string_view names = created.substr(1);
+    while (!names.empty()) {
+        std::size_t comma = names.find(',');
+        out.push_back(names.substr(0, comma));
+        if (comma == std::string_view::npos)
+            break;
+        names.remove_prefix(comma + 1);
+    }
+    return out;
+}
+
+// A creation row's values: each field's JSON text as "<length>:<json>" (exact bytes back, no
+// JSON parse and re-dump that could change a number's spelling).
+std::string packValues(std::span<const std::string> values) {
+    std::size_t n = 0;
+    for (const std::string& v : values)
+        n += v.size() + 8;
+    std::string out;
+    out.reserve(n);
+    for (const std::string& v : values) {
+        out += std::to_string(v.size());
+        out += ':';
+        out += v;
+    }
+    return out;
+}
+
+std::optional<std::vector<std::string>> unpackValues(std::string_view packed) {
+    std::vector<std::string> out;
+    while (!packed.empty()) {
+        std::size_t colon = packed.find(':');
+        if (colon == std::string_view::npos || colon == 0 || colon > 10)
+            return std::nullopt;
+        std::size_t len = 0;
+        for (char c : packed.substr(0, colon)) {
+            if (c < '0' || c > '9')
+                return std::nullopt;
+            len = len * 10 + static_cast<std::size_t>(c - '0');
+        }
+        packed.remove_prefix(colon + 1);
+        if (len > packed.size())
+            return std::nullopt;
+        out.emplace_back(packed.substr(0, len));
+        packed.remove_prefix(len);
+    }
+    return out;
+}
+
+bool isCreation(std::string_view field) {
+    return !field.empty() && field[0] == '*';
+}
+
+// A creation row of the outbox, unpacked (Store::Impl::appendCreatedChange).
+struct CreationRow {
+    std::int64_t seq = 0;
+    Uuid creation;
+    RecordType recordType = RecordType::Student;
+    Uuid recordId;
+    std::string county;
+    std::vector<std::string> names;
+    std::vector<std::string> values; // plain JSON texts, one per name
+    Hlc hlc;
+    DeviceId device;
+    bool sealed = false;
+    bool changed = false;
+};
+
+// Reads "seq, kOutboxColumns" at column 0 of a creation row. Values that cannot be opened (a
+// damaged file) read as null, like per-field rows (decodeLogged).
+CreationRow readCreation(Store::Impl& impl, const Stmt& s) {
+    CreationRow r;
+    r.seq = s.i64(0);
+    r.creation = s.uuid(1);
+    r.recordType = fromCode<RecordType>(s.text(2)).value_or(RecordType::Student);
+    r.recordId = s.uuid(3);
+    r.county = s.text(4);
+    const std::string field = s.text(5);
+    for (std::string_view name : createdFields(field))
+        r.names.emplace_back(name);
+    const std::string stored = s.text(6);
+    r.sealed = FieldCodec::sealed(stored);
+    auto plain = impl.codec.decode(toCode(r.recordType), "*", stored);
+    std::optional<std::vector<std::string>> values;
+    if (plain)
+        values = unpackValues(*plain);
+    if (values && values->size() == r.names.size())
+        r.values = std::move(*values);
+    else
+        r.values.assign(r.names.size(), "null");
+    r.hlc = hlcAt(s, 7);
+    r.device = s.uuid(8);
+    return r;
+}
+
+OutboxChange creationChange(const CreationRow& r, std::size_t k) {
+    OutboxChange ch;
+    ch.seq = r.seq;
+    ch.changeId = Store::Impl::fieldChangeId(r.creation, r.names[k]);
+    ch.recordType = r.recordType;
+    ch.recordId = r.recordId;
+    ch.county = r.county;
+    ch.field = r.names[k];
+    ch.valueJson = r.values[k];
+    ch.hlc = r.hlc;
+    ch.device = r.device;
+    return ch;
+}
+
 bool isSynced(RecordType t) {
     for (RecordType s : syncedRecordTypes())
         if (s == t)
@@ -48,6 +160,7 @@ Result<std::vector<OutboxChange>> Store::pendingChanges(int limit) {
         return a.error();
     if (auto k = m_impl->requireKey(); !k)
         return k.error();
+    // LIMIT counts rows; a creation row holds several changes, so never more rows than that.
     auto st = m_impl->db.cached(std::string("SELECT seq, ") + kOutboxColumns +
                                 " FROM outbox ORDER BY seq LIMIT ?");
     if (!st)
@@ -61,19 +174,54 @@ Result<std::vector<OutboxChange>> Store::pendingChanges(int limit) {
             return row.error();
         if (!*row)
             return out;
+        if (out.size() >= static_cast<std::size_t>(std::max(limit, 0))) {
+            s.reset();
+            return out;
+        }
+        const Access access = m_impl->access.load();
+        auto add = [&](OutboxChange ch) {
+            if (withheldFrom(access, ch.recordType, ch.field))
+                ch.valueJson = "null";
+            out.push_back(std::move(ch));
+        };
+        if (isCreation(s.text(5))) {
+            const CreationRow r = readCreation(*m_impl, s);
+            for (std::size_t k = 0; k < r.names.size() && out.size() < static_cast<std::size_t>(limit);
+                 ++k)
+                add(creationChange(r, k));
+            continue;
+        }
         OutboxChange ch = readChange(*m_impl, s, 1);
         ch.seq = s.i64(0);
-        if (withheldFrom(m_impl->access.load(), ch.recordType, ch.field))
-            ch.valueJson = "null";
-        out.push_back(std::move(ch));
+        add(std::move(ch));
     }
 }
 
 Result<std::int64_t> Store::pendingCount() {
-    auto n = m_impl->db.queryInt("SELECT count(*) FROM outbox");
+    auto n = m_impl->db.queryInt(kPendingCountSql);
     if (!n)
         return n.error();
     return n->value_or(0);
+}
+
+Result<std::vector<Uuid>> Store::pendingCreationTails() {
+    auto st = m_impl->db.cached("SELECT change_id, field FROM outbox"
+                                " WHERE substr(field, 1, 1) = '*' ORDER BY seq");
+    if (!st)
+        return st.error();
+    Stmt& s = **st;
+    std::vector<Uuid> out;
+    while (true) {
+        auto row = s.step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            return out;
+        const std::string field = s.text(1);
+        const auto names = createdFields(field);
+        if (!names.empty())
+            out.push_back(Impl::fieldChangeId(s.uuid(0), names.back()));
+    }
 }
 
 Status Store::markAcknowledged(std::span<const Uuid> changeIds,
@@ -86,11 +234,17 @@ Status Store::markAcknowledged(std::span<const Uuid> changeIds,
     auto st = m_impl->db.cached("DELETE FROM outbox WHERE change_id = ?");
     if (!st)
         return st.error();
+    std::vector<Uuid> fromCreations;
     for (const Uuid& id : changeIds) {
         (*st)->bind(1, id);
         if (auto r = (*st)->run(); !r)
             return r;
+        if (m_impl->db.changes() == 0)
+            fromCreations.push_back(id);
     }
+    if (!fromCreations.empty())
+        if (auto r = m_impl->takeCreatedFields(fromCreations, nullptr); !r)
+            return r;
     if (after)
         if (auto r = after(); !r)
             return r;
@@ -106,23 +260,100 @@ Result<std::vector<FieldVersion>> Store::fieldVersions(const Uuid& recordId) {
     return m_impl->versionsOf(recordId);
 }
 
-// ---- field versions ---------------------------------------------------------------------------
+// ---- creation rows of the outbox ----------------------------------------------------------------
 
-namespace {
-// The field names a creation row's field ("*name,name,...") stands for.
-std::vector<std::string_view> createdFields(std::string_view created) {
-    std::vector<std::string_view> out;
-    std::string_view names = created.substr(1);
-    while (!names.empty()) {
-        std::size_t comma = names.find(',');
-        out.push_back(names.substr(0, comma));
-        if (comma == std::string_view::npos)
-            break;
-        names.remove_prefix(comma + 1);
-    }
-    return out;
+Status Store::Impl::appendCreatedChange(const TableSpec& t, const Uuid& recordId,
+                                        std::string_view county, const Uuid& creation,
+                                        std::string_view names,
+                                        std::span<const std::string> values, bool sealed,
+                                        std::int64_t hlc) {
+    std::string packed = packValues(values);
+    if (sealed)
+        packed = codec.encode(t.table, "*", packed);
+    const std::string field = "*" + std::string(names);
+    auto ob = outboxInsert(1);
+    if (!ob)
+        return ob.error();
+    Stmt& o = **ob;
+    o.bindRef(1, creation).bindRef(2, t.table).bindRef(3, recordId).bindRef(4, county);
+    o.bindRef(5, field).bindRef(6, packed).bind(7, hlc).bindRef(8, device).bindNull(9);
+    return o.run();
 }
-} // namespace
+
+Status Store::Impl::takeCreatedFields(std::span<const Uuid> changeIds,
+                                      std::vector<OutboxChange>* taken) {
+    // A field's change id keeps the creation id's first 8 bytes (fieldChangeId): the creation
+    // rows that can hold it are found by that prefix on the change_id index, then by the hash.
+    auto find = db.cached(std::string("SELECT seq, ") + kOutboxColumns +
+                          " FROM outbox WHERE change_id BETWEEN ? AND ?"
+                          " AND substr(field, 1, 1) = '*'");
+    if (!find)
+        return find.error();
+    std::map<std::int64_t, CreationRow> rows;
+    for (const Uuid& id : changeIds) {
+        std::array<std::uint8_t, 16> lo{}, hi{};
+        std::copy_n(id.bytes.begin(), 8, lo.begin());
+        std::copy_n(id.bytes.begin(), 8, hi.begin());
+        std::fill(hi.begin() + 8, hi.end(), 0xff);
+        Stmt& f = **find;
+        f.bindBlob(1, lo.data(), 16).bindBlob(2, hi.data(), 16);
+        std::vector<std::int64_t> candidates;
+        while (true) {
+            auto row = f.step();
+            if (!row)
+                return row.error();
+            if (!*row)
+                break;
+            const std::int64_t seq = f.i64(0);
+            candidates.push_back(seq);
+            if (!rows.contains(seq))
+                rows.emplace(seq, readCreation(*this, f));
+        }
+        f.reset();
+        for (std::int64_t seq : candidates) {
+            CreationRow& r = rows.at(seq);
+            std::size_t k = 0;
+            while (k < r.names.size() && fieldChangeId(r.creation, r.names[k]) != id)
+                ++k;
+            if (k == r.names.size())
+                continue;
+            if (taken)
+                taken->push_back(creationChange(r, k));
+            r.names.erase(r.names.begin() + static_cast<std::ptrdiff_t>(k));
+            r.values.erase(r.values.begin() + static_cast<std::ptrdiff_t>(k));
+            r.changed = true;
+            break;
+        }
+    }
+    auto del = db.cached("DELETE FROM outbox WHERE seq = ?");
+    auto up = db.cached("UPDATE outbox SET field = ?, value = ? WHERE seq = ?");
+    if (!del)
+        return del.error();
+    if (!up)
+        return up.error();
+    for (auto& [seq, r] : rows) {
+        if (!r.changed)
+            continue;
+        if (r.names.empty()) {
+            (*del)->bind(1, seq);
+            if (auto st = (*del)->run(); !st)
+                return st;
+            continue;
+        }
+        std::string field = "*";
+        for (const std::string& n : r.names)
+            field += (field.size() > 1 ? "," : "") + n;
+        std::string packed = packValues(r.values);
+        if (r.sealed)
+            packed = codec.encode(toCode(r.recordType), "*", packed);
+        (*up)->bind(1, field).bind(2, packed).bind(3, seq);
+        if (auto st = (*up)->run(); !st)
+            return st;
+    }
+    return {};
+}
+
+// ---- field versions ---------------------------------------------------------------------------
 
 Uuid Store::Impl::fieldChangeId(const Uuid& recordChange, std::string_view field) {
     // The creation id's time and counter (bytes 0-7: UUIDv7, unique per id made in this
@@ -567,12 +798,40 @@ Status Store::quarantine(std::span<const Uuid> changeIds, const Error& reason) {
         return move.error();
     if (!del)
         return del.error();
+    std::vector<Uuid> fromCreations;
     for (const Uuid& id : changeIds) {
         (*move)->bind(1, reason.key).bind(2, reason.detail).bind(3, systemNowMs()).bind(4, id);
         if (auto st = (*move)->run(); !st)
             return st;
         (*del)->bind(1, id);
         if (auto st = (*del)->run(); !st)
+            return st;
+        if (m_impl->db.changes() == 0)
+            fromCreations.push_back(id);
+    }
+    if (fromCreations.empty())
+        return tx.commit();
+    // A field of a creation row becomes a quarantine row of its own, as it would have been.
+    std::vector<OutboxChange> taken;
+    if (auto st = m_impl->takeCreatedFields(fromCreations, &taken); !st)
+        return st;
+    auto put = m_impl->db.cached(std::string("INSERT INTO quarantine(") + kOutboxColumns +
+                                 ", reason_key, reason_detail, at_ms)"
+                                 " VALUES(?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)"
+                                 " ON CONFLICT(change_id) DO UPDATE SET"
+                                 " reason_key = excluded.reason_key,"
+                                 " reason_detail = excluded.reason_detail,"
+                                 " at_ms = excluded.at_ms, resolved_ms = NULL, resolution = NULL");
+    if (!put)
+        return put.error();
+    for (const OutboxChange& c : taken) {
+        const TableSpec& t = tableSpec(c.recordType);
+        Stmt& p = **put;
+        p.bind(1, c.changeId).bind(2, t.table).bind(3, c.recordId).bind(4, c.county);
+        p.bind(5, c.field).bind(6, m_impl->encodeLogged(t, c.field, c.valueJson));
+        p.bind(7, static_cast<std::int64_t>(c.hlc.value)).bind(8, c.device);
+        p.bind(9, reason.key).bind(10, reason.detail).bind(11, systemNowMs());
+        if (auto st = p.run(); !st)
             return st;
     }
     return tx.commit();

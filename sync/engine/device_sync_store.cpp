@@ -351,11 +351,33 @@ Result<Change> DeviceSyncStore::foldLocal(const store::OutboxChange& o,
 }
 
 Status DeviceSyncStore::foldUnfolded(std::map<Key, FieldState>& cache) {
-    auto n = m_store->db().queryInt("SELECT count(*) FROM outbox WHERE change_id NOT IN"
-                                    " (SELECT change_id FROM sync_outbox_base)");
+    // A creation row (one per record created here) stands for all its fields: it is folded when
+    // its last field is.
+    auto n = m_store->db().queryInt("SELECT count(*) FROM outbox WHERE substr(field, 1, 1) <> '*'"
+                                    " AND change_id NOT IN (SELECT change_id FROM sync_outbox_base)");
     if (!n)
         return n.error();
-    if (n->value_or(0) == 0)
+    bool unfolded = n->value_or(0) > 0;
+    if (!unfolded) {
+        auto tails = m_store->pendingCreationTails();
+        if (!tails)
+            return tails.error();
+        auto known = m_store->db().cached("SELECT 1 FROM sync_outbox_base WHERE change_id = ?");
+        if (!known)
+            return known.error();
+        for (const Uuid& id : *tails) {
+            (*known)->bind(1, id);
+            auto row = (*known)->step();
+            if (!row)
+                return row.error();
+            (*known)->reset();
+            if (!*row) {
+                unfolded = true;
+                break;
+            }
+        }
+    }
+    if (!unfolded)
         return {};
     auto all = m_store->pendingChanges(std::numeric_limits<int>::max());
     if (!all)
@@ -512,8 +534,10 @@ Result<SyncCounts> DeviceSyncStore::counts() {
         into = n->value_or(0);
         return {};
     };
-    if (auto st = count("SELECT count(*) FROM outbox", c.pending); !st)
-        return st.error();
+    auto pending = m_store->pendingCount(); // a creation row holds one change per field
+    if (!pending)
+        return pending.error();
+    c.pending = *pending;
     if (auto st = count("SELECT count(*) FROM conflict WHERE resolved_ms IS NULL", c.conflicts);
         !st)
         return st.error();

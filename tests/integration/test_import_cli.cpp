@@ -82,9 +82,31 @@ TEST_CASE("a list with one wrong row imports nothing, then the good rows with --
     auto pending = (*store)->pendingCount();
     REQUIRE(pending.ok());
     CHECK(*pending > 0);
+    // One audit entry per imported family (user, device, time), naming each record it created
+    // with the fields it logged.
     auto audit = (*store)->auditTrail(0, 100);
     REQUIRE(audit.ok());
-    CHECK(audit->size() >= 6);
+    std::vector<AuditEntry> families;
+    for (const AuditEntry& a : *audit)
+        if (a.action == "group")
+            families.push_back(a);
+    REQUIRE(families.size() == 2);
+    for (const AuditEntry& a : families) {
+        CHECK(a.recordType == RecordType::Student);
+        CHECK(a.deviceId == (*store)->deviceId());
+        CHECK(a.atMs > 0);
+        CHECK(a.summary.find("create student " + a.recordId.str() + ": county,name") !=
+              std::string::npos);
+        auto apps = (*store)->list<LoanApplication>("student_id", a.recordId);
+        REQUIRE(apps.ok());
+        REQUIRE(apps->size() == 1);
+        CHECK(a.summary.find("create loan_application " + apps->front().id.str()) !=
+              std::string::npos);
+        CHECK(a.summary.find("create co_borrower " + apps->front().coBorrowerId.str()) !=
+              std::string::npos);
+        CHECK(a.summary.find("create consent ") != std::string::npos);
+    }
+    CHECK((*store)->check()->empty());
     auto hits = (*store)->search("zs");
     REQUIRE(hits.ok());
     REQUIRE_FALSE(hits->empty());

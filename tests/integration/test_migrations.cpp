@@ -110,6 +110,50 @@ TEST_CASE("the device store opens every earlier schema version with its data int
     }
 }
 
+TEST_CASE("changes pending in a version 8 outbox are pushed unchanged after the upgrade") {
+    test::TempDir dir("zhuxue-migrate-outbox");
+    buildDeviceAt(dir.path(), 8);
+    {
+        // Two field changes of one student as version 8 logged them: one row per field.
+        Raw raw(databasePath(dir.path()));
+        raw.exec("INSERT INTO outbox(change_id, record_type, record_id, county, field, value, hlc,"
+                 " device, base_hlc) VALUES"
+                 " (x'0190000000007000800000000000c001', 'student', x'0190000000007000800000000000aa01',"
+                 "  '420527', 'county', '\"420527\"', 1000, x'0190000000007000800000000000dd01', NULL),"
+                 " (x'0190000000007000800000000000c002', 'student', x'0190000000007000800000000000aa01',"
+                 "  '420527', 'name', '\"王𬌗\"', 1000, x'0190000000007000800000000000dd01', 900)");
+    }
+    auto store = Store::open(dir.path());
+    REQUIRE_MESSAGE(store.ok(), (store.ok() ? "" : store.error().key + " " + store.error().detail));
+    CHECK(*(*store)->db().queryInt("PRAGMA user_version") == latestSchemaVersion());
+    CHECK(*(*store)->pendingCount() == 2);
+    auto pending = (*store)->pendingChanges(100);
+    REQUIRE(pending.ok());
+    REQUIRE(pending->size() == 2);
+    CHECK((*pending)[0].changeId.str() == "01900000-0000-7000-8000-00000000c001");
+    CHECK((*pending)[0].field == "county");
+    CHECK((*pending)[0].valueJson == "\"420527\"");
+    CHECK((*pending)[1].field == "name");
+    CHECK((*pending)[1].valueJson == "\"王𬌗\"");
+    CHECK((*pending)[1].hlc.value == 1000);
+    REQUIRE((*pending)[1].base.has_value());
+    CHECK((*pending)[1].base->value == 900);
+    CHECK((*pending)[1].device.str() == "01900000-0000-7000-8000-00000000dd01");
+    // A record created after the upgrade joins them as one row, read after them.
+    Student s;
+    s.id = newUuidV7();
+    s.county = "420527";
+    s.name = "覃秭归";
+    REQUIRE((*store)->save(s, {"李老师"}).ok());
+    auto all = (*store)->pendingChanges(100);
+    REQUIRE(all->size() == 4);
+    CHECK((*all)[2].recordId == s.id);
+    CHECK((*all)[3].valueJson == "\"覃秭归\"");
+    std::vector<Uuid> ids{(*pending)[0].changeId, (*pending)[1].changeId};
+    REQUIRE((*store)->markAcknowledged(ids).ok());
+    CHECK(*(*store)->pendingCount() == 2);
+}
+
 TEST_CASE("connections opening an old database at the same moment all open it, migrated once") {
     // The staff client opens its screen connections while its sync worker opens its own: after an
     // upgrade the first start failed with "table ... already exists" for the one that lost the

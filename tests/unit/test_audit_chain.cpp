@@ -132,3 +132,43 @@ TEST_CASE("a batch after entries written before the chain existed links them fir
     CHECK(mentions(problems(*store), "audit entry 1 was changed"));
     crypto::KeyVault::lock(dir.path());
 }
+
+TEST_CASE("records written as a group share one chained entry that names each of them") {
+    test::TempDir dir;
+    auto store = storeWithTrail(dir.path());
+    const Student a = student("覃一"), b = student("覃二"), c = student("覃三");
+    {
+        Batch batch = store->batch(kStaff);
+        batch.beginAuditGroup();
+        REQUIRE(batch.create(a).ok());
+        REQUIRE(batch.create(b).ok());
+        REQUIRE(batch.endAuditGroup().ok());
+        batch.beginAuditGroup();
+        REQUIRE(batch.create(c).ok());
+        REQUIRE(batch.commit().ok()); // ends the open group
+    }
+    auto trail = *store->auditTrail(5, 100);
+    REQUIRE(trail.size() == 2);
+    CHECK(trail[0].action == "group");
+    CHECK(trail[0].user == "李老师");
+    CHECK(trail[0].deviceId == store->deviceId());
+    CHECK(trail[0].recordId == a.id);
+    CHECK(trail[0].summary == "create student " + a.id.str() + ": county,name; create student " +
+                                  b.id.str() + ": county,name");
+    CHECK(trail[1].recordId == c.id);
+    CHECK(trail[1].summary == "create student " + c.id.str() + ": county,name");
+    CHECK(problems(*store).empty());
+    // A rolled-back group leaves no entry.
+    {
+        Batch batch = store->batch(kStaff);
+        batch.beginAuditGroup();
+        REQUIRE(batch.create(student("覃四")).ok());
+    }
+    CHECK(store->auditTrail(0, 100)->size() == 7);
+    // Naming one record less is tampering like any other edit.
+    REQUIRE(store->db()
+                .exec("UPDATE audit_entry SET summary = 'create student " + a.id.str() +
+                      ": county,name' WHERE seq = 6")
+                .ok());
+    CHECK(mentions(problems(*store), "audit entry 6 was changed"));
+}

@@ -4,6 +4,7 @@
 // first unlock.
 #include "client/store/accounts.hpp"
 #include "client/store/crypto/key_vault.hpp"
+#include "client/store/crypto/password_box.hpp"
 #include "client/store/store.hpp"
 #include "tests/support/consent.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -11,9 +12,12 @@
 #include <doctest/doctest.h>
 
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <iterator>
+#include <set>
 
 using namespace zhuxue;
 using namespace zhuxue::store;
@@ -83,6 +87,59 @@ TEST_CASE("sensitive values and attachments are ciphertext on disk and plain thr
     CHECK_FALSE(contains(raw, kNote));
     CHECK_FALSE(contains(raw, "身份证正面"));
     CHECK(contains(raw, "张三")); // names stay in clear for search
+    crypto::KeyVault::lock(dir.path());
+}
+
+TEST_CASE("sealed values never share a nonce, also across a fork") {
+    test::TempDir dir;
+    auto store = Store::open(dir.path());
+    REQUIRE(store.ok());
+    // The 24-byte nonce leads each sealed value ("zx1:" + base64(nonce, ciphertext, tag)).
+    auto nonceOf = [](const std::string& sealed) {
+        std::vector<unsigned char> raw;
+        REQUIRE(sealed.starts_with("zx1:"));
+        REQUIRE(crypto::fromBase64(std::string_view(sealed).substr(4), raw));
+        REQUIRE(raw.size() > 24);
+        return std::string(raw.begin(), raw.begin() + 24);
+    };
+    auto seal = [&] {
+        auto s = crypto::KeyVault::seal(dir.path(), "student.phone", kPhone);
+        REQUIRE(s.ok());
+        return *s;
+    };
+    std::set<std::string> nonces;
+    for (int i = 0; i < 1000; ++i)
+        nonces.insert(nonceOf(seal()));
+    CHECK(nonces.size() == 1000);
+    // A child process goes on sealing with the same key: its nonces must not be the ones its
+    // parent uses next.
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        close(fds[0]);
+        auto s = crypto::KeyVault::seal(dir.path(), "student.phone", kPhone);
+        std::string out = s.ok() ? *s : std::string();
+        (void)!write(fds[1], out.data(), out.size());
+        _exit(s.ok() ? 0 : 1);
+    }
+    close(fds[1]);
+    const std::string parentNext = nonceOf(seal());
+    std::string fromChild;
+    char buf[512];
+    for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;)
+        fromChild.append(buf, static_cast<std::size_t>(n));
+    close(fds[0]);
+    int status = 0;
+    REQUIRE(waitpid(child, &status, 0) == child);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
+    CHECK(nonceOf(fromChild) != parentNext);
+    CHECK_FALSE(nonces.contains(nonceOf(fromChild)));
+    auto opened = crypto::KeyVault::open(dir.path(), "student.phone", fromChild);
+    REQUIRE(opened.ok());
+    CHECK(*opened == kPhone);
     crypto::KeyVault::lock(dir.path());
 }
 

@@ -290,3 +290,43 @@ TEST_CASE("attachments are stored by SHA-256 and verified when read") {
     CHECK(store->readAttachment(a->sha256).error().key == "store.attachment_damaged");
     CHECK(store->readAttachment("../../etc/passwd").error().key == "store.attachment_missing");
 }
+
+TEST_CASE("a batch creates records it made without reading them first, never over an existing one") {
+    test::TempDir dir;
+    auto store = openStore(dir.path());
+    Student kept = makeStudent("谭艳馨");
+    kept.idNumber.clear();
+    kept.phone.clear();
+    REQUIRE(store->save(kept, kStaff).ok());
+    const auto pendingBefore = *store->pendingCount();
+    Student fresh = makeStudent("向子涵");
+    fresh.idNumber.clear();
+    fresh.phone.clear();
+    {
+        // The same id again: refused, and the batch with it; nothing of it is written.
+        Batch b = store->batch(kStaff);
+        REQUIRE(b.create(fresh).ok());
+        Student clash = kept;
+        clash.name = "覃改名";
+        CHECK_FALSE(b.create(clash).ok());
+        CHECK_FALSE(b.commit().ok());
+    }
+    CHECK((*store->get<Student>(kept.id))->name == "谭艳馨");
+    CHECK_FALSE(store->get<Student>(fresh.id)->has_value());
+    CHECK(*store->pendingCount() == pendingBefore);
+    {
+        Batch b = store->batch(kStaff);
+        REQUIRE(b.create(fresh).ok());
+        REQUIRE(b.commit().ok());
+    }
+    CHECK((*store->get<Student>(fresh.id))->name == "向子涵");
+    // Logged and audited like a save.
+    CHECK(*store->pendingCount() > pendingBefore);
+    CHECK((*store->fieldVersion(fresh.id, "name")).has_value());
+    auto trail = *store->auditTrail(0, 100);
+    REQUIRE_FALSE(trail.empty());
+    CHECK(trail.back().recordId == fresh.id);
+    CHECK(trail.back().action == "create");
+    CHECK(store->search("向子涵")->size() == 1);
+    CHECK(store->check()->empty());
+}

@@ -292,3 +292,110 @@ TEST_CASE("records created in a batch: every logged field has the version its ch
     CHECK((*store->fieldVersion(s.id, "name"))->changeId == all[1].changeId);
     CHECK(store->check()->empty());
 }
+
+TEST_CASE("a record created here is one outbox row, pushed as the same field changes") {
+    test::TempDir dir;
+    auto store = openStore(dir.path());
+    Student s = student("覃𪚥", "13812345678");
+    s.idNumber = "42052720050101002X";
+    s.township = "茅坪镇";
+    test::consentStudent(*store, s.county, s.id);
+    std::vector<Uuid> consentIds;
+    const auto consentPending = *store->pendingChanges(1000);
+    for (const OutboxChange& c : consentPending)
+        consentIds.push_back(c.changeId);
+    REQUIRE(store->markAcknowledged(consentIds).ok());
+    REQUIRE(store->save(s, kStaff).ok());
+
+    auto rows = [&] {
+        auto st = store->db().prepare("SELECT count(*) FROM outbox");
+        REQUIRE(st.ok());
+        REQUIRE(*st->step());
+        return st->i64(0);
+    };
+    CHECK(rows() == 1);
+    // The values are sealed together: no ID number or phone in clear in the row.
+    {
+        auto st = store->db().prepare("SELECT field, value FROM outbox");
+        REQUIRE(st.ok());
+        REQUIRE(*st->step());
+        CHECK(st->text(0) == "*county,name,id_number,phone,township");
+        CHECK(st->text(1).find("13812345678") == std::string::npos);
+        CHECK(st->text(1).find("42052720050101002X") == std::string::npos);
+        CHECK(st->text(1).find("茅坪镇") == std::string::npos);
+    }
+
+    // Pushed as one change per field, each with the id its field version names.
+    auto pending = *store->pendingChanges(1000);
+    REQUIRE(pending.size() == 5);
+    CHECK(*store->pendingCount() == 5);
+    CHECK(store->stats()->pendingChanges == 5);
+    std::vector<std::string> fields;
+    for (const OutboxChange& c : pending) {
+        fields.push_back(c.field);
+        CHECK(c.recordId == s.id);
+        CHECK(c.recordType == RecordType::Student);
+        CHECK(c.county == "420527");
+        CHECK(c.device == store->deviceId());
+        CHECK_FALSE(c.base.has_value());
+        CHECK(c.hlc == pending[0].hlc);
+        auto v = *store->fieldVersion(s.id, c.field);
+        REQUIRE(v.has_value());
+        CHECK(v->changeId == c.changeId);
+    }
+    CHECK(fields == std::vector<std::string>{"county", "name", "id_number", "phone", "township"});
+    CHECK(pending[1].valueJson == "\"覃𪚥\"");
+    CHECK(pending[2].valueJson == "\"42052720050101002X\"");
+    CHECK(pending[3].valueJson == "\"13812345678\"");
+    // A push batch may end inside a record.
+    auto three = *store->pendingChanges(3);
+    REQUIRE(three.size() == 3);
+    CHECK(three[2].changeId == pending[2].changeId);
+    auto tails = *store->pendingCreationTails();
+    REQUIRE(tails.size() == 1);
+    CHECK(tails[0] == pending[4].changeId);
+
+    // Acknowledged fields leave; the others are read again byte for byte.
+    REQUIRE(store->markAcknowledged(std::vector<Uuid>{pending[0].changeId, pending[2].changeId})
+                .ok());
+    CHECK(*store->pendingCount() == 3);
+    CHECK(rows() == 1);
+    auto rest = *store->pendingChanges(1000);
+    REQUIRE(rest.size() == 3);
+    for (std::size_t i = 0; i < 3; ++i) {
+        const OutboxChange& want = pending[std::vector<std::size_t>{1, 3, 4}[i]];
+        CHECK(rest[i].changeId == want.changeId);
+        CHECK(rest[i].field == want.field);
+        CHECK(rest[i].valueJson == want.valueJson);
+        CHECK(rest[i].hlc == want.hlc);
+    }
+    // Acknowledged twice: harmless.
+    REQUIRE(store->markAcknowledged(std::vector<Uuid>{pending[0].changeId}).ok());
+    CHECK(*store->pendingCount() == 3);
+
+    // One field refused for good: quarantined on its own with its value, and requeued as such.
+    REQUIRE(store->quarantine(std::vector<Uuid>{pending[3].changeId}, Error("sync.invalid")).ok());
+    CHECK(*store->pendingCount() == 2);
+    auto q = *store->listQuarantine();
+    REQUIRE(q.size() == 1);
+    CHECK(q[0].change.changeId == pending[3].changeId);
+    CHECK(q[0].change.field == "phone");
+    CHECK(q[0].change.valueJson == "\"13812345678\"");
+    CHECK(q[0].change.hlc == pending[3].hlc);
+    REQUIRE(store->requeueQuarantined(pending[3].changeId, kStaff).ok());
+    CHECK(*store->pendingCount() == 3);
+
+    std::vector<Uuid> all;
+    const auto left = *store->pendingChanges(1000);
+    for (const OutboxChange& c : left)
+        all.push_back(c.changeId);
+    std::sort(all.begin(), all.end());
+    std::vector<Uuid> want{pending[1].changeId, pending[3].changeId, pending[4].changeId};
+    std::sort(want.begin(), want.end());
+    CHECK(all == want);
+    REQUIRE(store->markAcknowledged(all).ok());
+    CHECK(*store->pendingCount() == 0);
+    CHECK(rows() == 0);
+    CHECK(store->pendingCreationTails()->empty());
+    CHECK(store->check()->empty());
+}

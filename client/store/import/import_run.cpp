@@ -77,16 +77,20 @@ Result<ImportResult> importPreApplications(store::Store& store, const Sheet& she
         return result;
 
     store::Batch batch = store.batch(who);
+    // Every record of the plan is new (the planner made its id): created without a read first.
     for (const PlannedRow& row : result.plan.rows) {
-        if (auto st = batch.save(row.student); !st)
+        batch.beginAuditGroup(); // one audit entry per family, naming each of its records
+        if (auto st = batch.create(row.student); !st)
             return st.error();
         if (row.coBorrower)
-            if (auto st = batch.save(*row.coBorrower); !st)
+            if (auto st = batch.create(*row.coBorrower); !st)
                 return st.error();
         for (const Consent& c : nationalSystemConsents(row, who))
-            if (auto st = batch.save(c); !st)
+            if (auto st = batch.create(c); !st)
                 return st.error();
-        if (auto st = batch.save(row.application); !st)
+        if (auto st = batch.create(row.application); !st)
+            return st.error();
+        if (auto st = batch.endAuditGroup(); !st)
             return st.error();
     }
     if (auto st = batch.commit(); !st)
