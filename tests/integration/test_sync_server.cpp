@@ -222,9 +222,13 @@ TEST_CASE("tokens expire") {
     s->kill9();
     // The same server 31 days later.
     setenv("ASAN_OPTIONS", "verify_asan_link_order=0", 1);
-    Process later({"faketime", "-f", "+31d", binPath("zhuxue-server").string(), "--port",
-                   std::to_string(s->port()), "--data-dir", (tmp / "server").string()},
-                  {}, syncLogDir());
+    // libfaketime preloaded into the server itself: the faketime wrapper forks, so killing the
+    // wrapper at the end left the server running (one leaked process per test run).
+    Process later({binPath("zhuxue-server").string(), "--port", std::to_string(s->port()), "--data-dir",
+                   (tmp / "server").string()},
+                  {{"LD_PRELOAD", "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"},
+                   {"FAKETIME", "+31d"}},
+                  syncLogDir());
     REQUIRE(waitUntil([&] { return raw("GET", s->url() + "/v1/health", "").status == 200; },
                       std::chrono::seconds(20)));
     auto r = raw("GET", s->url() + "/v1/pull", "", {{"Authorization", "Bearer " + dev.token}});
