@@ -1,6 +1,7 @@
 #include "first_loan_screen.hpp"
 
 #include "client/app/policy_files.hpp"
+#include "client/core/ids.hpp"
 #include "client/core/money.hpp"
 #include "client/core/resident_id.hpp"
 #include "client/store/paths.hpp"
@@ -20,10 +21,6 @@
 namespace zhuxue::ui {
 
 namespace {
-UnixMs nowMs() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 std::optional<int> wholeNumber(const std::string& s, int min, int max) {
     if (s.empty() || s.size() > 3 || s.find_first_not_of("0123456789") != std::string::npos)
@@ -314,7 +311,7 @@ void FirstLoanScreen::save(Context& ctx) {
     a.remainingStudyYears = std::stoi(m_remainingYears);
     a.termYears = std::stoi(m_term);
     a.renewalMode = m_kind == 1 ? RenewalMode::OnSite : RenewalMode::None;
-    a.createdMs = nowMs();
+    a.createdMs = systemNowMs();
 
     MaterialsChecklist list;
     list.id = newUuidV7();
@@ -423,7 +420,7 @@ void FirstLoanScreen::writePrintout(Context& ctx, const Contract& k) {
     reports::Table table = loanPrintoutTable(ctx.app, p);
     reports::PageTexts page;
     page.pageOfPages = ctx.tr("reports.page_of_pages");
-    page.printedAt = ctx.app.texts().current().format("reports.printed_on", {{"date", localTimeText(nowMs())}});
+    page.printedAt = ctx.app.texts().current().format("reports.printed_on", {{"date", localTimeText(systemNowMs())}});
     std::string path = (ctx.dataDir / "printouts" / ("loan-" + k.contractNumber + ".pdf")).string();
     m_printing = true;
     m_printError.clear();
@@ -497,10 +494,10 @@ void FirstLoanScreen::drawConsent(Context& ctx) {
     ImGui::EndChild();
     focusNextIf(m_focusStep);
     if (checkbox(app, "ui.loan.consent_student", "loan.consent_student", m_studentConsents))
-        m_studentConsentMs = m_studentConsents ? nowMs() : 0;
+        m_studentConsentMs = m_studentConsents ? systemNowMs() : 0;
     findingsFor(app, m_findings, "consent.student");
     if (checkbox(app, "ui.loan.consent_co", "loan.consent_co", m_coConsents))
-        m_coConsentMs = m_coConsents ? nowMs() : 0;
+        m_coConsentMs = m_coConsents ? systemNowMs() : 0;
     findingsFor(app, m_findings, "consent.co_borrower");
     findingsFor(app, m_findings, "consent.text");
 }

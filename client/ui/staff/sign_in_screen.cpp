@@ -1,6 +1,7 @@
 #include "sign_in_screen.hpp"
 
 #include "client/app/startup_trace.hpp"
+#include "client/core/ids.hpp"
 #include "client/ui/widgets/fields.hpp"
 
 #include <imgui.h>
@@ -8,13 +9,6 @@
 #include <chrono>
 
 namespace zhuxue::ui {
-
-namespace {
-UnixMs nowMs() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-} // namespace
 
 void SignInScreen::lockFor(const std::string& user, ScreenId screen, std::vector<ScreenId> history,
                            std::string why) {
@@ -36,7 +30,7 @@ void SignInScreen::submit(Context& ctx) {
     app::App* app = &ctx.app;
     Context* c = &ctx;
     ctx.worker->run([=, this, user = m_user, password = m_password] {
-        auto result = accounts->signIn(user, password, nowMs());
+        auto result = accounts->signIn(user, password, systemNowMs());
         app->queue().post([=, this] {
             if (alive.expired())
                 return;
