@@ -69,13 +69,16 @@ cmd_test() {
     install_missing "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}"
     prepare_imgui_source
     say "AddressSanitizer + UBSan 构建，运行非界面测试 sanitizer build, non-GUI tests (build-asan/)"
-    configure_and_build "$ROOT/build-asan" -DZHUXUE_SANITIZE=ON -DZHUXUE_BUILD_GUI=OFF
+    # Each test program is built once: unit, fuzz and integration tests here, under the
+    # sanitizers; GUI, package and benchmark tests in the full build below.
+    configure_and_build "$ROOT/build-asan" -DZHUXUE_SANITIZE=ON -DZHUXUE_BUILD_GUI=OFF \
+        "-DZHUXUE_TEST_KINDS=unit;fuzz;integration"
     (cd "$ROOT/build-asan" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
         LSAN_OPTIONS=suppressions="$ROOT/tests/sanitizer/lsan.supp":print_suppressions=0 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        ctest --output-on-failure -j "$JOBS" -LE 'gui|bench')
-    say "完整构建，运行全部测试 full build, every test (build/)"
-    configure_and_build "$ROOT/build"
+        ctest --output-on-failure -j "$JOBS")
+    say "完整构建，运行界面、安装包和基准测试 full build: GUI, package and benchmark tests (build/)"
+    configure_and_build "$ROOT/build" "-DZHUXUE_TEST_KINDS=gui;package;bench"
     cd "$ROOT/build" && ctest --output-on-failure -j "$JOBS"
 }
 
