@@ -2,6 +2,8 @@
 
 #include "client/store/import/spreadsheet.hpp"
 
+#include <optional>
+
 namespace zhuxue::import {
 
 namespace {
@@ -34,6 +36,13 @@ std::vector<Consent> nationalSystemConsents(const PlannedRow& row, const store::
 
 Result<ImportResult> importPreApplications(store::Store& store, const Sheet& sheet,
                                            const ImportOptions& options, const store::Actor& who) {
+    // A real import checks and writes in one write transaction: no other writer (the sync
+    // worker pulling a student with the same ID number) comes between the check and the write,
+    // and the thousands of lookups share one lock instead of taking and releasing it each.
+    // Leaving without commit (rejected rows, a failed write) rolls everything back.
+    std::optional<store::Batch> batch;
+    if (!options.dryRun)
+        batch.emplace(store.batch(who));
     // Store lookups run inside the planner's callbacks; the first failure is kept and reported.
     std::optional<Error> lookupError;
     ExistingRecords existing;
@@ -76,24 +85,23 @@ Result<ImportResult> importPreApplications(store::Store& store, const Sheet& she
     if (options.dryRun || blocked || result.plan.rows.empty())
         return result;
 
-    store::Batch batch = store.batch(who);
     // Every record of the plan is new (the planner made its id): created without a read first.
     for (const PlannedRow& row : result.plan.rows) {
-        batch.beginAuditGroup(); // one audit entry per family, naming each of its records
-        if (auto st = batch.create(row.student); !st)
+        batch->beginAuditGroup(); // one audit entry per family, naming each of its records
+        if (auto st = batch->create(row.student); !st)
             return st.error();
         if (row.coBorrower)
-            if (auto st = batch.create(*row.coBorrower); !st)
+            if (auto st = batch->create(*row.coBorrower); !st)
                 return st.error();
         for (const Consent& c : nationalSystemConsents(row, who))
-            if (auto st = batch.create(c); !st)
+            if (auto st = batch->create(c); !st)
                 return st.error();
-        if (auto st = batch.create(row.application); !st)
+        if (auto st = batch->create(row.application); !st)
             return st.error();
-        if (auto st = batch.endAuditGroup(); !st)
+        if (auto st = batch->endAuditGroup(); !st)
             return st.error();
     }
-    if (auto st = batch.commit(); !st)
+    if (auto st = batch->commit(); !st)
         return st.error();
     result.imported = result.plan.rows.size();
     result.written = true;
