@@ -1,12 +1,15 @@
 #include "backup.hpp"
+#include "console_text.hpp"
 
 #include <sqlite3.h>
 #ifdef ZHUXUE_WITH_POSTGRES
 #include <libpq-fe.h>
 #endif
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <fcntl.h>
 #include <filesystem>
@@ -29,17 +32,21 @@ struct DbCloser {
 };
 using Db = std::unique_ptr<sqlite3, DbCloser>;
 
-Error backupError(const std::string& key, const std::string& path, const std::string& message) {
-    return Error(key, {{"path", path}}, message);
+// message: the whole text (Chinese, then English) for logs; reason: the technical cause alone
+// (SQLite's or the system's words), which the console's catalogue text shows as {reason}.
+Error backupError(const std::string& key, const std::string& path, const std::string& message,
+                  const std::string& reason = {}) {
+    return Error(key, {{"path", path}, {"reason", reason}}, message);
 }
 
 Result<Db> openDb(const std::string& path, int flags) {
     sqlite3* raw = nullptr;
     int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
     Db db(raw);
-    if (rc != SQLITE_OK)
-        return backupError("server.backup.open", path,
-                           "无法打开 cannot open " + path + ": " + (raw ? sqlite3_errmsg(raw) : "out of memory"));
+    if (rc != SQLITE_OK) {
+        const std::string why = raw ? sqlite3_errmsg(raw) : "out of memory";
+        return backupError("server.backup.open", path, "无法打开 cannot open " + path + ": " + why, why);
+    }
     sqlite3_busy_timeout(raw, 10000);
     return db;
 }
@@ -49,7 +56,8 @@ Result<Db> openDb(const std::string& path, int flags) {
 Status copyDatabase(sqlite3* src, sqlite3* dst, const std::string& what) {
     sqlite3_backup* b = sqlite3_backup_init(dst, "main", src, "main");
     if (!b)
-        return backupError("server.backup.copy", what, "备份失败 backup failed (" + what + "): " + sqlite3_errmsg(dst));
+        return backupError("server.backup.copy", what,
+                           "备份失败 backup failed (" + what + "): " + sqlite3_errmsg(dst), sqlite3_errmsg(dst));
     int rc;
     while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
         if (rc != SQLITE_OK)
@@ -57,7 +65,8 @@ Status copyDatabase(sqlite3* src, sqlite3* dst, const std::string& what) {
     sqlite3_backup_finish(b);
     if (rc != SQLITE_DONE)
         return backupError("server.backup.copy", what,
-                           "备份失败 backup failed (" + what + "): " + sqlite3_errstr(rc) + ", " + sqlite3_errmsg(dst));
+                           "备份失败 backup failed (" + what + "): " + sqlite3_errstr(rc) + ", " + sqlite3_errmsg(dst),
+                           std::string(sqlite3_errstr(rc)) + ", " + sqlite3_errmsg(dst));
     return {};
 }
 
@@ -75,7 +84,8 @@ Status checkIntegrity(sqlite3* db, const std::string& path) {
     std::string r = singleText(db, "PRAGMA integrity_check");
     if (r != "ok")
         return backupError("server.backup.corrupt", path,
-                           "数据库已损坏 the database is damaged (" + path + "): " + (r.empty() ? sqlite3_errmsg(db) : r));
+                           "数据库已损坏 the database is damaged (" + path + "): " + (r.empty() ? sqlite3_errmsg(db) : r),
+                           r.empty() ? sqlite3_errmsg(db) : r);
     return {};
 }
 
@@ -84,7 +94,8 @@ Status syncFile(const std::string& path) {
     if (fd < 0 || ::fsync(fd) != 0) {
         if (fd >= 0)
             ::close(fd);
-        return backupError("server.backup.write", path, "无法写入磁盘 cannot flush " + path + " to disk");
+        return backupError("server.backup.write", path, "无法写入磁盘 cannot flush " + path + " to disk",
+                           std::strerror(errno));
     }
     ::close(fd);
     return {};
@@ -106,7 +117,8 @@ Status installFile(const std::string& tmp, const std::string& file) {
     std::error_code ec;
     fs::rename(tmp, file, ec);
     if (ec)
-        return backupError("server.backup.write", file, "无法写入 cannot write " + file + ": " + ec.message());
+        return backupError("server.backup.write", file, "无法写入 cannot write " + file + ": " + ec.message(),
+                           ec.message());
     syncDirectoryOf(file);
     return {};
 }
@@ -218,7 +230,7 @@ Result<long long> postgresRows(const std::string& url) {
     if (PQstatus(c) != CONNECTION_OK) {
         std::string msg = PQerrorMessage(c);
         PQfinish(c);
-        return backupError("server.backup.open", "postgresql", "无法连接数据库 cannot connect: " + msg);
+        return backupError("server.backup.open", "postgresql", "无法连接数据库 cannot connect: " + msg, msg);
     }
     PGresult* r = PQexec(c, "SELECT CASE WHEN to_regclass('changes') IS NULL THEN 0 ELSE "
                             "(SELECT count(*) FROM changes) + (SELECT count(*) FROM devices) END");
@@ -246,9 +258,10 @@ Status backupStore(const std::string& db, const std::string& dataDir, const std:
     int rc = runProgram({"pg_dump", "--format=custom", "--no-owner", "--file=" + tmp, "--dbname=" + db});
     if (rc != 0) {
         fs::remove(tmp);
+        const std::string why = rc < 0 ? "无法运行 cannot run pg_dump (apt-get install postgresql-client)"
+                                       : "exit " + std::to_string(rc);
         return backupError("server.backup.pg_dump", file,
-                           rc < 0 ? "无法运行 cannot run pg_dump (apt-get install postgresql-client)"
-                                  : "pg_dump 失败 failed (exit " + std::to_string(rc) + ")");
+                           rc < 0 ? why : "pg_dump 失败 failed (" + why + ")", why);
     }
     return installFile(tmp, file);
 }
@@ -271,11 +284,13 @@ Status restoreStore(const std::string& db, const std::string& dataDir, const std
                            "add --force to replace it");
     int rc = runProgram({"pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
                          "--exit-on-error", "--dbname=" + db, file});
-    if (rc != 0)
+    if (rc != 0) {
+        const std::string why = rc < 0 ? "无法运行 cannot run pg_restore (apt-get install postgresql-client)"
+                                       : "exit " + std::to_string(rc);
         return backupError("server.backup.pg_restore", file,
-                           rc < 0 ? "无法运行 cannot run pg_restore (apt-get install postgresql-client)"
-                                  : "pg_restore 失败，数据库未改变 failed, the database is unchanged (exit " +
-                                        std::to_string(rc) + ")");
+                           rc < 0 ? why : "pg_restore 失败，数据库未改变 failed, the database is unchanged (" + why + ")",
+                           why);
+    }
     return {};
 #else
     return Error("sync.error.no_postgres", {}, "this zhuxue-server was built without PostgreSQL support");
@@ -290,7 +305,7 @@ int runBackupCommand(const std::string& command, const Args& args, const std::st
     const std::string& file = args.positional()[1];
     if (command == "backup") {
         if (auto st = backupStore(db, dataDir, file); !st) {
-            std::fprintf(stderr, "zhuxue-server backup: %s\n", st.error().detail.c_str());
+            std::fprintf(stderr, "zhuxue-server backup: %s\n", consoleText(st.error()).c_str());
             return 1;
         }
         std::printf("已备份到 backed up to %s\n", file.c_str());
@@ -298,7 +313,7 @@ int runBackupCommand(const std::string& command, const Args& args, const std::st
     }
     std::string aside;
     if (auto st = restoreStore(db, dataDir, file, args.flag("force"), &aside); !st) {
-        std::fprintf(stderr, "zhuxue-server restore: %s\n", st.error().detail.c_str());
+        std::fprintf(stderr, "zhuxue-server restore: %s\n", consoleText(st.error()).c_str());
         return 1;
     }
     std::printf("已从 %s 恢复 restored from %s\n", file.c_str(), file.c_str());

@@ -1,6 +1,7 @@
 #include "config.hpp"
 
 #include <charconv>
+#include <optional>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -56,30 +57,39 @@ Error configError(const std::string& key, const std::string& file, int line, std
     return Error(key, std::move(args), file + ":" + std::to_string(line) + ": " + message);
 }
 
-// Empty when the value is acceptable, else the reason (Chinese, then English).
-std::string checkValue(const Setting& s, const std::string& value) {
+// Why a value is refused: the catalogue key of the reason (the console shows it in each
+// language, see console_text.hpp) and the text for the error's detail (Chinese, then English).
+struct Refusal {
+    std::string key, text;
+};
+
+// Nothing when the value is acceptable.
+std::optional<Refusal> checkValue(const Setting& s, const std::string& value) {
     switch (s.kind) {
     case Kind::Text:
     case Kind::Path:
         if (value.empty())
-            return "值不能为空 the value is empty";
-        return {};
+            return Refusal{"server.config.reason.empty", "值不能为空 the value is empty"};
+        return std::nullopt;
     case Kind::DbUrl:
         // Empty means the SQLite file in data-dir, as when --db is not given.
         if (value.empty() || value.rfind("postgresql://", 0) == 0 || value.rfind("postgres://", 0) == 0 ||
             value.rfind("sqlite:", 0) == 0)
-            return {};
-        return "需要 postgresql://... 或 sqlite:文件 needs postgresql://... or sqlite:FILE";
+            return std::nullopt;
+        return Refusal{"server.config.reason.db_url",
+                       "需要 postgresql://... 或 sqlite:文件 needs postgresql://... or sqlite:FILE"};
     case Kind::Integer: {
         long long v = 0;
         auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
         if (value.empty() || ec != std::errc() || p != value.data() + value.size() || v < s.min || v > s.max)
-            return "需要 " + std::to_string(s.min) + "-" + std::to_string(s.max) + " 之间的整数 needs a whole number from " +
-                   std::to_string(s.min) + " to " + std::to_string(s.max);
-        return {};
+            return Refusal{"server.config.reason.range",
+                           "需要 " + std::to_string(s.min) + "-" + std::to_string(s.max) +
+                               " 之间的整数 needs a whole number from " + std::to_string(s.min) + " to " +
+                               std::to_string(s.max)};
+        return std::nullopt;
     }
     }
-    return {};
+    return std::nullopt;
 }
 
 } // namespace
@@ -126,10 +136,15 @@ Result<std::vector<ConfigEntry>> parseConfig(std::string_view text, const std::s
         if (!seen.insert(name).second)
             return configError("server.config.duplicate", fileName, lineNo, {{"name", name}},
                                "设置 \"" + name + "\" 重复出现 is set twice");
-        if (auto reason = checkValue(*s, value); !reason.empty())
+        if (auto refused = checkValue(*s, value))
             return configError("server.config.bad_value", fileName, lineNo,
-                               {{"name", name}, {"value", value}, {"reason", reason}},
-                               name + " = \"" + value + "\": " + reason);
+                               {{"name", name},
+                                {"value", value},
+                                {"reason", refused->text},
+                                {"reason_key", refused->key},
+                                {"min", std::to_string(s->min)},
+                                {"max", std::to_string(s->max)}},
+                               name + " = \"" + value + "\": " + refused->text);
         out.push_back({name, value, lineNo});
         if (nl == std::string_view::npos)
             break;

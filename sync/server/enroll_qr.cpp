@@ -17,7 +17,7 @@ Result<QrSymbol> encodeQr(const std::string& text) {
     std::unique_ptr<QRcode, void (*)(QRcode*)> code(
         QRcode_encodeString8bit(text.c_str(), 0, QR_ECLEVEL_M), QRcode_free);
     if (!code)
-        return Error("server.qr_encode", {},
+        return Error("server.qr_encode", {{"reason", std::strerror(errno)}},
                      std::string("cannot make a QR code: ") + std::strerror(errno));
     QrSymbol qr;
     qr.width = code->width;

@@ -6,6 +6,7 @@
 #include "sync/server/account_store.hpp"
 #include "sync/server/backup.hpp"
 #include "sync/server/config.hpp"
+#include "sync/server/console_text.hpp"
 #include "sync/server/enroll_qr.hpp"
 #include "sync/server/process_guard.hpp"
 #include "sync/server/service.hpp"
@@ -80,7 +81,7 @@ The zhuxue central sync server.
 )";
 
 int fail(const Error& e) {
-    std::fprintf(stderr, "zhuxue-server: %s (%s)\n", e.detail.c_str(), e.key.c_str());
+    std::fprintf(stderr, "zhuxue-server: %s\n", server::consoleText(e).c_str());
     return 1;
 }
 
@@ -211,27 +212,11 @@ std::optional<std::string> readPassword() {
     return first;
 }
 
+// Mistakes in what the administrator typed exit 2, like a wrong option; an unknown account 1.
 int accountFailed(const Error& e) {
-    std::string what;
-    auto arg = [&](const char* k) {
-        auto it = e.args.find(k);
-        return it == e.args.end() ? std::string() : it->second;
-    };
-    if (e.key == "account.bad_user")
-        what = "用户名须为 1-64 个字符且不含空格 the user name must be 1-64 characters without spaces";
-    else if (e.key == "account.bad_role")
-        what = "角色须为 admin、staff 或 volunteer: --role admin|staff|volunteer";
-    else if (e.key == "account.bad_county")
-        what = "\"" + arg("county") + "\" 不是六位县级区划代码，请用 --county 420527[,…] is not a 6-digit county code";
-    else if (e.key == "account.weak_password")
-        what = "密码至少需要 8 个字符 the password needs at least 8 characters";
-    else if (e.key == "account.exists")
-        what = "账号 " + arg("user") + " 已存在；改密码用 account passwd the account exists; use account passwd";
-    else if (e.key == "account.unknown")
-        what = "没有这个账号 no such account: " + arg("user") + "（account list 列出全部 lists them）";
-    else
+    if (!e.key.starts_with("account.") || e.key == "account.crypto")
         return fail(e);
-    std::fprintf(stderr, "zhuxue-server account: %s\n", what.c_str());
+    std::fprintf(stderr, "zhuxue-server account: %s\n", server::consoleText(e).c_str());
     return e.key == "account.unknown" ? 1 : 2;
 }
 
@@ -308,7 +293,7 @@ int main(int argc, char** argv) {
     server::disableCoreDumps(); // no core files with tokens or records in them
     auto merged = server::argumentsWithConfig(argc, argv); // --config FILE settings, then the command line
     if (!merged) {
-        std::fprintf(stderr, "zhuxue-server: %s\n", merged.error().detail.c_str());
+        std::fprintf(stderr, "zhuxue-server: %s\n", server::consoleText(merged.error()).c_str());
         return 2;
     }
     auto mergedArgv = server::argvOf(*merged);

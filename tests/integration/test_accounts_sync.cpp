@@ -82,10 +82,11 @@ TEST_CASE("a server account reaches its county's devices, signs in offline, and 
     // Bad input on the server says what is wrong, in Chinese first.
     auto badCounty = account(serverDir, "add wang --county 42052 --role staff", kWangPassword);
     CHECK(badCounty.first == 2);
-    CHECK(badCounty.second.find("不是六位县级区划代码") != std::string::npos);
+    CHECK(badCounty.second.find("账号所属县的区划代码不对：“42052”") != std::string::npos);
+    CHECK(badCounty.second.find("Wrong county code for the account") != std::string::npos);
     auto weak = account(serverDir, "add wang --county 420527 --role staff", "short");
     CHECK(weak.first == 2);
-    CHECK(weak.second.find("至少需要 8 个字符") != std::string::npos);
+    CHECK(weak.second.find("密码太短：至少需要 8 个字符") != std::string::npos);
 
     auto added = account(serverDir, "add wang --county 420527 --role staff --name 王老师", kWangPassword);
     REQUIRE_MESSAGE(added.first == 0, added.second);
@@ -181,7 +182,7 @@ TEST_CASE("a server account reaches its county's devices, signs in offline, and 
     // Unknown accounts on the server are reported plainly.
     auto unknown = account(serverDir, "disable nobody");
     CHECK(unknown.first == 1);
-    CHECK(unknown.second.find("没有这个账号") != std::string::npos);
+    CHECK(unknown.second.find("没有账号 nobody；用 account list 查看已有的账号") != std::string::npos);
 
     // No password is stored or logged anywhere: server files, server and device logs, device files.
     server.stop();
