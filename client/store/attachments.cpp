@@ -69,6 +69,16 @@ Result<Attachment> Store::addAttachment(Attachment meta, std::span<const std::by
                                         const Actor& who) {
     if (auto a = m_impl->mayWrite(); !a)
         return a.error();
+    auto stored = storeAttachmentFile(std::move(meta), bytes);
+    if (!stored)
+        return stored.error();
+    // The file is durable before the record that names it is committed.
+    if (auto st = save(*stored, who); !st)
+        return st.error();
+    return stored;
+}
+
+Result<Attachment> Store::storeAttachmentFile(Attachment meta, std::span<const std::byte> bytes) {
     if (sodium_init() < 0)
         return Error("store.io_error", {}, "libsodium init failed");
     meta.sha256 = sha256Hex(bytes);
@@ -90,9 +100,6 @@ Result<Attachment> Store::addAttachment(Attachment meta, std::span<const std::by
         if (auto st = writeDurably(target, *sealed); !st)
             return st.error();
     }
-    // The file is durable before the record that names it is committed.
-    if (auto st = save(meta, who); !st)
-        return st.error();
     return meta;
 }
 

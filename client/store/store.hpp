@@ -238,6 +238,10 @@ public:
     // saves the Attachment record (sha256 and size filled in; id made when nil).
     Result<Attachment> addAttachment(Attachment meta, std::span<const std::byte> bytes,
                                      const Actor& who);
+    // The file half of addAttachment: the bytes stored durably, the record returned ready to be
+    // saved (sha256, size, id and time filled in) in the same batch as the record it belongs to,
+    // so that the two are saved together or not at all. Runs on a worker's connection.
+    Result<Attachment> storeAttachmentFile(Attachment meta, std::span<const std::byte> bytes);
     std::filesystem::path attachmentPath(std::string_view sha256) const;
     // Reads the file back and verifies its hash (store.attachment_damaged when it differs).
     Result<std::vector<std::byte>> readAttachment(std::string_view sha256) const;

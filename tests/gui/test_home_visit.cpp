@@ -56,7 +56,8 @@ TEST_CASE("home visit: members, photo, signature") {
     REQUIRE(d.click("##visit.add_photo"));
     REQUIRE(d.drag("##visit.sign_guardian", {{0.1f, 0.5f}, {0.3f, 0.2f}, {0.5f, 0.8f}, {0.8f, 0.3f}}));
     REQUIRE(d.click("##visit.save"));
-    CHECK(d.sawText("家访记录已保存"));
+    // The photo is stored on the worker; the visit is saved when it is done.
+    REQUIRE_MESSAGE(d.frameUntil([&] { return d.sawText("家访记录已保存"); }), f.shown());
 
     auto visits = f.store().list<HomeVisit>("student_id", s.id);
     REQUIRE(visits.ok());
@@ -96,6 +97,48 @@ TEST_CASE("home visit: members, photo, signature") {
     }
     CHECK(photos == 1);
     CHECK(signatures == 1);
+}
+
+TEST_CASE("home visit: a photo that cannot be read saves nothing and says which; without it the visit saves") {
+    StaffFixture f;
+    Student s = f.seedStudent("向秭归");
+    fs::path kept = f.dir / "房屋.jpg", gone = f.dir / "厨房.jpg";
+    std::ofstream(kept, std::ios::binary) << "\xFF\xD8\xFF\xE0 the house";
+    std::ofstream(gone, std::ios::binary) << "\xFF\xD8\xFF\xE0 the kitchen";
+    f.addAccount("li", store::Role::Staff);
+    f.signIn("li");
+    f.ctx().openFamily(s.id);
+    f.d->frame(2);
+    auto& d = *f.d;
+    REQUIRE(d.click("##family.visit"));
+    REQUIRE(d.typeInto("##visit.observations", "砖房三间"));
+    for (const fs::path& p : {kept, gone}) {
+        REQUIRE(d.typeInto("##visit.photo_path", p.string()));
+        REQUIRE(d.click("##visit.add_photo"));
+    }
+    REQUIRE(d.drag("##visit.sign_guardian", {{0.1f, 0.5f}, {0.5f, 0.8f}, {0.8f, 0.3f}}));
+    // The memory card was taken out: the second photo is gone when Save is clicked.
+    fs::remove(gone);
+    REQUIRE(d.click("##visit.save"));
+    REQUIRE_MESSAGE(d.frameUntil([&] { return d.sawText("无法读取照片 " + gone.string() + "，家访没有保存"); }),
+                    f.shown());
+    CHECK(f.store().list<HomeVisit>("student_id", s.id)->empty());
+    std::size_t attachments = 0;
+    REQUIRE(f.store().forEach<Attachment>([&](const Attachment&) { return ++attachments, true; }).ok());
+    CHECK(attachments == 0); // no record names a file of this visit
+    auto student = f.store().get<Student>(s.id);
+    REQUIRE(student.ok());
+    CHECK((*student)->householdId.isNil()); // the household was not saved either
+
+    REQUIRE(d.click("##visit.remove_photo.1"));
+    REQUIRE(d.click("##visit.save"));
+    REQUIRE_MESSAGE(d.frameUntil([&] { return d.sawText("家访记录已保存"); }), f.shown());
+    auto visits = f.store().list<HomeVisit>("student_id", s.id);
+    REQUIRE(visits.ok());
+    REQUIRE(visits->size() == 1);
+    auto files = f.store().list<Attachment>("owner_id", visits->front().id);
+    REQUIRE(files.ok());
+    CHECK(files->size() == 2); // the house and the guardian's signature
 }
 
 TEST_CASE("home visit: a household that lists the student as a member counts the student once") {
@@ -160,7 +203,7 @@ TEST_CASE("home visit: photos chosen from a folder by clicking, no path typed") 
     REQUIRE(d.click("##visit.picker.close"));
     REQUIRE(d.drag("##visit.sign_guardian", {{0.1f, 0.5f}, {0.5f, 0.8f}, {0.8f, 0.3f}}));
     REQUIRE(d.click("##visit.save"));
-    CHECK(d.sawText("家访记录已保存"));
+    CHECK(d.frameUntil([&] { return d.sawText("家访记录已保存"); }));
     setenv("HOME", oldHome.c_str(), 1);
 
     auto visits = f.store().list<HomeVisit>("student_id", s.id);
@@ -235,7 +278,7 @@ TEST_CASE("home-visit assignment: staff assign on the family page, the assignee'
     CHECK(d.sawText("向秭归"));
     REQUIRE(d.drag("##visit.sign_guardian", {{0.1f, 0.5f}, {0.3f, 0.2f}, {0.5f, 0.8f}, {0.8f, 0.3f}}));
     REQUIRE(d.click("##visit.save"));
-    CHECK_MESSAGE(d.sawText("家访记录已保存"), f.shown());
+    CHECK_MESSAGE(d.frameUntil([&] { return d.sawText("家访记录已保存"); }), f.shown());
     d.press(ImGuiKey_Escape);
     d.frame();
     CHECK(f.ctx().screen == ui::ScreenId::Home);

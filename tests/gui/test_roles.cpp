@@ -189,7 +189,7 @@ TEST_CASE("roles: a volunteer's home visit keeps the incomes staff recorded") {
     REQUIRE(d.typeInto("##visit.visitors", "王同学（志愿者）"));
     REQUIRE(d.drag("##visit.sign_guardian", {{0.1f, 0.5f}, {0.3f, 0.2f}, {0.5f, 0.8f}, {0.8f, 0.3f}}));
     REQUIRE(d.click("##visit.save"));
-    CHECK_MESSAGE(d.sawText("家访记录已保存"), f.shown());
+    CHECK_MESSAGE(d.frameUntil([&] { return d.sawText("家访记录已保存"); }), f.shown());
 
     // What the volunteer changed is saved; the incomes and health staff recorded are not lost.
     auto h = f.store().get<Household>(s.household.id);

@@ -171,54 +171,94 @@ void HomeVisitScreen::save(Context& ctx) {
     v.observations = m_observations;
     v.recommendedLevel = kLevels[m_level];
 
+    // The photos are read and the attachment files written off the UI thread (a phone's photos
+    // are megabytes each); then the visit, its family and its attachments are saved in one
+    // transaction: all of it or, when a photo cannot be read, nothing.
+    VisitDraft draft{std::move(h), std::move(s), std::move(members), std::move(v)};
+    std::vector<AttachmentSource> sources;
+    for (const auto& path : m_photos)
+        sources.push_back({AttachmentKind::Photo, path, std::filesystem::path(path).filename().string(),
+                           mimeFor(path), {}});
+    if (!m_visitorSign.empty())
+        sources.push_back({AttachmentKind::Signature, {}, "signature-visitor.png", "image/png", m_visitorSign.png()});
+    sources.push_back({AttachmentKind::Signature, {}, "signature-guardian.png", "image/png", m_guardianSign.png()});
+    m_saving = true;
+    m_status = ctx.tr("ui.visit.saving");
+    if (!ctx.worker || !ctx.readStore) { // headless use: the same steps, here
+        auto stored = storeAttachmentFiles(*ctx.store, draft.visit, sources);
+        finishSave(ctx, std::move(draft), std::move(stored));
+        return;
+    }
+    Context* c = &ctx;
+    store::Store* files = ctx.readStore; // the worker's connection
+    ctx.worker->run([this, c, files, draft = std::move(draft), sources = std::move(sources)]() mutable {
+        auto stored = storeAttachmentFiles(*files, draft.visit, sources);
+        c->app.queue().post([this, c, draft = std::move(draft), stored = std::move(stored)]() mutable {
+            finishSave(*c, std::move(draft), std::move(stored));
+        });
+        c->app.wake();
+    });
+}
+
+Result<std::vector<Attachment>> HomeVisitScreen::storeAttachmentFiles(store::Store& files, const HomeVisit& visit,
+                                                                       const std::vector<AttachmentSource>& sources) {
+    std::vector<Attachment> out;
+    for (const auto& src : sources) {
+        std::vector<std::byte> bytes = src.bytes;
+        if (!src.path.empty()) { // a photo: gone, unreadable or empty is refused, never saved blank
+            std::ifstream in(src.path, std::ios::binary);
+            std::vector<char> raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            if (!in.is_open() || in.bad() || raw.empty())
+                return Error("ui.visit.photo_unreadable", {{"path", src.path}});
+            bytes.resize(raw.size());
+            std::memcpy(bytes.data(), raw.data(), raw.size());
+        }
+        Attachment a;
+        a.county = visit.county;
+        a.ownerType = RecordType::HomeVisit;
+        a.ownerId = visit.id;
+        a.kind = src.kind;
+        a.fileName = src.fileName;
+        a.mime = src.mime;
+        auto stored = files.storeAttachmentFile(std::move(a), bytes);
+        if (!stored)
+            return stored.error();
+        out.push_back(std::move(*stored));
+    }
+    return out;
+}
+
+void HomeVisitScreen::finishSave(Context& ctx, VisitDraft draft, Result<std::vector<Attachment>> attachments) {
+    m_saving = false;
+    if (!attachments) {
+        m_status = message(ctx.app, attachments.error());
+        return;
+    }
     store::Batch batch = ctx.store->batch(ctx.actor());
-    Status st = batch.save(h);
+    Status st = batch.save(draft.household);
     if (st)
-        st = batch.save(s);
-    for (const auto& m : members)
+        st = batch.save(draft.student);
+    for (const auto& m : draft.members)
         if (st)
             st = batch.save(m);
     if (st)
-        st = batch.save(v);
+        st = batch.save(draft.visit);
+    for (const auto& a : *attachments) // their files are durable already
+        if (st)
+            st = batch.save(a);
     if (st) // the family's home-visit assignments (家访任务) are done by this visit
-        st = store::completeVisitAssignments(*ctx.store, batch, s.id, v.id, ctx.actor(), systemNowMs());
+        st = store::completeVisitAssignments(*ctx.store, batch, draft.student.id, draft.visit.id, ctx.actor(),
+                                             systemNowMs());
     if (st)
         st = batch.commit();
     if (!st) {
         m_status = message(ctx.app, st.error());
         return;
     }
-    // Photos and signatures: files first (content-addressed), each naming the saved visit.
-    auto attach = [&](AttachmentKind kind, const std::string& name, const std::string& mime,
-                      const std::vector<std::byte>& bytes) {
-        Attachment a;
-        a.county = county;
-        a.ownerType = RecordType::HomeVisit;
-        a.ownerId = v.id;
-        a.kind = kind;
-        a.fileName = name;
-        a.mime = mime;
-        auto r = ctx.store->addAttachment(a, bytes, ctx.actor());
-        if (!r)
-            m_status = message(ctx.app, r.error());
-        return r.ok();
-    };
-    bool ok = true;
-    for (const auto& path : m_photos) {
-        std::ifstream in(path, std::ios::binary);
-        std::vector<char> raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        std::vector<std::byte> bytes(raw.size());
-        std::memcpy(bytes.data(), raw.data(), raw.size());
-        ok = attach(AttachmentKind::Photo, std::filesystem::path(path).filename().string(), mimeFor(path), bytes) && ok;
-    }
-    if (!m_visitorSign.empty())
-        ok = attach(AttachmentKind::Signature, "signature-visitor.png", "image/png", m_visitorSign.png()) && ok;
-    ok = attach(AttachmentKind::Signature, "signature-guardian.png", "image/png", m_guardianSign.png()) && ok;
-    m_savedVisit = v.id;
-    m_household = h;
+    m_savedVisit = draft.visit.id;
+    m_household = draft.household;
     ++ctx.dataVersion;
-    if (ok)
-        m_status = ctx.tr("ui.visit.saved");
+    m_status = ctx.tr("ui.visit.saved");
 }
 
 void HomeVisitScreen::draw(Context& ctx) {
@@ -365,7 +405,7 @@ void HomeVisitScreen::draw(Context& ctx) {
     if (!m_status.empty())
         dataTextWrapped(app, m_status);
     bool saved = !m_savedVisit.isNil();
-    if (button(app, "ui.common.save", !saved && ctx.store != nullptr, "visit.save"))
+    if (button(app, "ui.common.save", !saved && !m_saving && ctx.store != nullptr, "visit.save"))
         save(ctx);
     ImGui::SameLine();
     if (button(app, "ui.common.back", true, "visit.back") || escapePressed()) {
