@@ -1,8 +1,8 @@
 #include "config.hpp"
 
 #include <charconv>
-#include <optional>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 

@@ -453,6 +453,14 @@ private:
     std::vector<std::unique_ptr<Conn>> m_free;
 };
 
+// "PostgreSQL zhuxue@db.example:5432" for messages: the database, host and port the connection
+// was made for (never the password).
+std::string where(const PGconn* c) {
+    auto text = [](const char* v) { return std::string(v ? v : ""); };
+    std::string host = text(PQhost(c)), port = text(PQport(c)), db = text(PQdb(c));
+    return "PostgreSQL " + db + "@" + (host.empty() ? "localhost" : host) + (port.empty() ? "" : ":" + port);
+}
+
 } // namespace
 
 Result<std::unique_ptr<Storage>> openPostgresStorage(const std::string& conninfo, int connections) {
@@ -460,7 +468,7 @@ Result<std::unique_ptr<Storage>> openPostgresStorage(const std::string& conninfo
     for (int i = 0; i < connections; ++i) {
         auto c = std::make_unique<Conn>(PQconnectdb(conninfo.c_str()));
         if (c->broken())
-            return Error("sync.error.storage_open", {{"path", "postgresql"}},
+            return Error("sync.error.storage_open", {{"path", where(c->get())}},
                          std::string("cannot connect to PostgreSQL: ") + PQerrorMessage(c->get()));
         if (i == 0) {
             // Schema creation by several servers starting at once: serialise on a session lock.
@@ -469,7 +477,7 @@ Result<std::unique_ptr<Storage>> openPostgresStorage(const std::string& conninfo
             PGresultPtr r(PQexec(c->get(), kSchema), &PQclear);
             c->run("SELECT pg_advisory_unlock(7283002)");
             if (!c->ok(r))
-                return Error("sync.error.storage_open", {{"path", "postgresql"}},
+                return Error("sync.error.storage_open", {{"path", where(c->get())}},
                              std::string("cannot create the schema: ") + PQerrorMessage(c->get()));
         }
         conns.push_back(std::move(c));
