@@ -3,6 +3,7 @@
 #include "client/core/date.hpp"
 #include "client/core/money.hpp"
 #include "client/core/resident_id.hpp"
+#include "client/store/paths.hpp"
 #include "client/store/visit_assignments.hpp"
 #include "client/ui/widgets/fields.hpp"
 #include "family_screen.hpp"
@@ -12,9 +13,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <ctime>
-#include <fstream>
+#include <span>
 
 namespace zhuxue::ui {
 
@@ -191,9 +191,12 @@ void HomeVisitScreen::save(Context& ctx) {
     }
     Context* c = &ctx;
     store::Store* files = ctx.readStore; // the worker's connection
-    ctx.worker->run([this, c, files, draft = std::move(draft), sources = std::move(sources)]() mutable {
+    std::weak_ptr<int> alive = m_alive;
+    ctx.worker->run([this, c, files, alive, draft = std::move(draft), sources = std::move(sources)]() mutable {
         auto stored = storeAttachmentFiles(*files, draft.visit, sources);
-        c->app.queue().post([this, c, draft = std::move(draft), stored = std::move(stored)]() mutable {
+        c->app.queue().post([this, c, alive, draft = std::move(draft), stored = std::move(stored)]() mutable {
+            if (alive.expired()) // the client closed meanwhile: the files stay unnamed, as after a crash
+                return;
             finishSave(*c, std::move(draft), std::move(stored));
         });
         c->app.wake();
@@ -204,14 +207,13 @@ Result<std::vector<Attachment>> HomeVisitScreen::storeAttachmentFiles(store::Sto
                                                                        const std::vector<AttachmentSource>& sources) {
     std::vector<Attachment> out;
     for (const auto& src : sources) {
-        std::vector<std::byte> bytes = src.bytes;
+        std::span<const std::byte> bytes = src.bytes;
+        Result<std::string> photo = std::string();
         if (!src.path.empty()) { // a photo: gone, unreadable or empty is refused, never saved blank
-            std::ifstream in(src.path, std::ios::binary);
-            std::vector<char> raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-            if (!in.is_open() || in.bad() || raw.empty())
+            photo = readTextFile(src.path);
+            if (!photo || photo->empty())
                 return Error("ui.visit.photo_unreadable", {{"path", src.path}});
-            bytes.resize(raw.size());
-            std::memcpy(bytes.data(), raw.data(), raw.size());
+            bytes = std::as_bytes(std::span(photo->data(), photo->size()));
         }
         Attachment a;
         a.county = visit.county;

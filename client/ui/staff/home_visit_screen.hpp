@@ -11,6 +11,8 @@
 #include "client/ui/widgets/file_picker.hpp"
 #include "client/ui/widgets/signature_pad.hpp"
 
+#include <memory>
+
 namespace zhuxue::ui {
 
 class HomeVisitScreen {
@@ -60,6 +62,7 @@ private:
     core::Findings m_findings;
     std::string m_status;
     bool m_saving = false; // the worker is storing the photos: Save waits
+    std::shared_ptr<int> m_alive = std::make_shared<int>(0); // the worker's reply checks it
 };
 
 } // namespace zhuxue::ui
