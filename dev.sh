@@ -38,9 +38,8 @@ prepare_imgui_source() {
     if ! apt-get source --print-uris imgui >/dev/null 2>&1; then
         local codename
         codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
-        say "添加 Debian 源码仓库 adding deb-src for $codename (ImGui source package)"
-        printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-            "$codename" | $SUDO tee /etc/apt/sources.list.d/zhuxue-deb-src.sources >/dev/null
+        say "添加 Debian 源码仓库 adding deb-src for $codename from this machine's apt sources (ImGui source package)"
+        add_deb_src "$codename"
         $SUDO apt-get update -qq
     fi
     say "获取 ImGui 源码包 fetching Debian's imgui source package (32-bit ImWchar build)"
@@ -50,6 +49,67 @@ prepare_imgui_source() {
         && dpkg-source -x --skip-debianization ./imgui_*.dsc src >/dev/null 2>&1) ||
         { echo "无法获取 ImGui 源码包 could not fetch the imgui source package (apt-get source imgui)" >&2; exit 1; }
     rm -rf "$IMGUI_SRC" && mv "$tmp/src" "$IMGUI_SRC" && rm -rf "$tmp"
+}
+
+# A deb-src entry for each deb entry of the distribution's own suite, from the machine's apt
+# configuration (deb822 .sources files and one-line .list files): the same mirror apt already
+# uses, never an address written here, so it works wherever apt works.
+add_deb_src() { # codename
+    local codename=$1 SUDO="" dir=/etc/apt/sources.list.d
+    [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    local stanzas="" lines="" f
+    for f in "$dir"/*.sources; do
+        [ -f "$f" ] || continue
+        [ "$(basename "$f")" = zhuxue-deb-src.sources ] && continue
+        stanzas+=$(deb822_to_src "$codename" <"$f")$'\n\n'
+    done
+    for f in /etc/apt/sources.list "$dir"/*.list; do
+        [ -f "$f" ] || continue
+        [ "$(basename "$f")" = zhuxue-deb-src.list ] && continue
+        lines+=$(sed -n -E "s/^[[:space:]]*deb[[:space:]]+((\[[^]]*\][[:space:]]+)?[^[:space:]]+[[:space:]]+$codename[[:space:]].*)$/deb-src \1/p" "$f")$'\n'
+    done
+    [[ $stanzas == *Types:* ]] || stanzas=""
+    [[ $lines == *deb-src* ]] || lines=""
+    if [ -z "$stanzas" ] && [ -z "$lines" ]; then
+        echo "apt 的软件源里没有 $codename 的条目，无法添加 deb-src；请在 /etc/apt/sources.list.d/ 里配置 Debian 软件源 / no deb entry for $codename in this machine's apt sources to add a deb-src entry from; configure Debian's archive in /etc/apt/sources.list.d/" >&2
+        exit 1
+    fi
+    if [ -n "$stanzas" ]; then printf '%s' "$stanzas" | $SUDO tee "$dir/zhuxue-deb-src.sources" >/dev/null; fi
+    if [ -n "$lines" ]; then printf '%s' "$lines" | $SUDO tee "$dir/zhuxue-deb-src.list" >/dev/null; fi
+    return 0
+}
+
+# Reads one deb822 .sources file; prints a deb-src stanza for each enabled deb stanza that
+# serves the codename's own suite.
+deb822_to_src() { # codename < file
+    local codename=$1 types="" uris="" suites="" comps="" signed="" enabled="yes" line key value
+    emit() {
+        if [[ " $types " == *" deb "* ]] && [[ " $suites " == *" $codename "* ]] &&
+            [ "$enabled" != no ] && [ -n "$uris" ]; then
+            printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: %s\n' "$uris" "$codename" "$comps"
+            [ -n "$signed" ] && printf 'Signed-By: %s\n' "$signed"
+            printf '\n'
+        fi
+        types="" uris="" suites="" comps="" signed="" enabled="yes"
+    }
+    while IFS= read -r line || [ -n "$line" ]; do
+        case "$line" in
+        '#'*) continue ;;
+        '') emit; continue ;;
+        esac
+        key=${line%%:*}
+        value=${line#*:}
+        value=$(echo $value)
+        case "${key,,}" in
+        types) types=$value ;;
+        uris) uris=$value ;;
+        suites) suites=$value ;;
+        components) comps=$value ;;
+        signed-by) signed=$value ;;
+        enabled) enabled=${value,,} ;;
+        esac
+    done
+    emit
 }
 
 configure_and_build() { # dir, extra cmake args...
@@ -65,21 +125,53 @@ cmd_build() {
     configure_and_build "$ROOT/build"
 }
 
+# Runs ctest in a build directory, its output also kept in ctest.log there; returns its status.
+run_ctest() { # dir, extra environment...
+    local dir=$1; shift
+    (cd "$dir" && env "$@" ctest --output-on-failure -j "$JOBS" 2>&1 | tee "$dir/ctest.log"; exit "${PIPESTATUS[0]}")
+}
+
+# The summary ctest printed at the end of a half: the pass line and the lists of failed or not
+# run tests that follow it.
+ctest_summary() { # dir
+    sed -n '/tests passed, /,$p' "$1/ctest.log" 2>/dev/null | grep -v '^Errors while running CTest' ||
+        echo "（没有运行 ctest / ctest did not run）"
+}
+
 cmd_test() {
     install_missing "${BUILD_DEPS[@]}" "${TEST_DEPS[@]}"
     prepare_imgui_source
+    # Both halves always run, so one failure never hides the other half's results; the command
+    # fails when either half failed.
+    local asan=0 full=0
     say "AddressSanitizer + UBSan 构建，运行非界面测试 sanitizer build, non-GUI tests (build-asan/)"
     # Each test program is built once: unit, fuzz and integration tests here, under the
     # sanitizers; GUI, package and benchmark tests in the full build below.
-    configure_and_build "$ROOT/build-asan" -DZHUXUE_SANITIZE=ON -DZHUXUE_BUILD_GUI=OFF \
-        "-DZHUXUE_TEST_KINDS=unit;fuzz;integration"
-    (cd "$ROOT/build-asan" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-        LSAN_OPTIONS=suppressions="$ROOT/tests/sanitizer/lsan.supp":print_suppressions=0 \
-        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        ctest --output-on-failure -j "$JOBS")
+    rm -f "$ROOT/build-asan/ctest.log" "$ROOT/build/ctest.log"
+    if configure_and_build "$ROOT/build-asan" -DZHUXUE_SANITIZE=ON -DZHUXUE_BUILD_GUI=OFF \
+        "-DZHUXUE_TEST_KINDS=unit;fuzz;integration"; then
+        run_ctest "$ROOT/build-asan" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+            LSAN_OPTIONS=suppressions="$ROOT/tests/sanitizer/lsan.supp":print_suppressions=0 \
+            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 || asan=$?
+    else
+        asan=1
+        mkdir -p "$ROOT/build-asan" && echo "构建失败 the sanitizer build failed" >"$ROOT/build-asan/ctest.log"
+    fi
     say "完整构建，运行界面、安装包和基准测试 full build: GUI, package and benchmark tests (build/)"
-    configure_and_build "$ROOT/build" "-DZHUXUE_TEST_KINDS=gui;package;bench"
-    cd "$ROOT/build" && ctest --output-on-failure -j "$JOBS"
+    if configure_and_build "$ROOT/build" "-DZHUXUE_TEST_KINDS=gui;package;bench"; then
+        run_ctest "$ROOT/build" || full=$?
+    else
+        full=1
+        mkdir -p "$ROOT/build" && echo "构建失败 the full build failed" >"$ROOT/build/ctest.log"
+    fi
+    say "结果 results: build-asan/ (unit, fuzz, integration)"
+    ctest_summary "$ROOT/build-asan"
+    say "结果 results: build/ (gui, package, bench)"
+    ctest_summary "$ROOT/build"
+    if [ "$asan" -ne 0 ] || [ "$full" -ne 0 ]; then
+        echo "测试没有全部通过 not every test passed (build-asan: $asan, build: $full)" >&2
+        exit 1
+    fi
 }
 
 cmd_run() {

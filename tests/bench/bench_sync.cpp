@@ -2,6 +2,7 @@
 #include "bench.hpp"
 #include "sync/engine/device_sync_store.hpp"
 #include "sync/engine/sync_engine.hpp"
+#include "tests/support/http_get.hpp"
 #include "tests/support/sync_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -62,11 +63,11 @@ int64_t fill(DeviceSyncStore& store, int records) {
 }
 
 double peakServerMb(ServerProcess& s) {
-    auto [rc, text] = runShell("curl -s " + s.url() + "/v1/metrics");
-    auto pos = text.find("\nzhuxue_process_peak_resident_memory_bytes ");
-    if (rc != 0 || pos == std::string::npos)
+    try {
+        return serverMetric(s.url(), "zhuxue_process_peak_resident_memory_bytes") / 1048576.0;
+    } catch (const std::exception&) {
         return 0;
-    return std::stod(text.substr(pos + 43)) / 1048576.0;
+    }
 }
 
 void pushPull(bench::Context& ctx) {

@@ -7,6 +7,7 @@
 #include "client/ui/hall/queue_client.hpp"
 #include "client/ui/kiosk/sealed_outbox.hpp"
 #include "sync/engine/sync_client.hpp"
+#include "tests/support/requirements.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/sync_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -129,7 +130,7 @@ TEST_CASE("kiosk details on PostgreSQL: the same scope, reads and audit") {
     std::string whyNot;
     auto pg = PostgresInstance::start(whyNot);
     if (!pg) {
-        MESSAGE("SKIPPED: PostgreSQL cannot run here: " << whyNot);
+        cannotRun("PostgreSQL: " + whyNot);
         return;
     }
     TempDir tmp("zhuxue-family-details-pg");

@@ -7,6 +7,7 @@
 #include "client/store/accounts.hpp"
 #include "client/store/catalog_files.hpp"
 #include "client/store/crypto/key_vault.hpp"
+#include "tests/support/requirements.hpp"
 #include "tests/support/server_account.hpp"
 #include "tests/support/device_fixture.hpp"
 
@@ -196,7 +197,7 @@ TEST_CASE("accounts on a PostgreSQL server reach the device the same way") {
     std::string whyNot;
     auto pg = PostgresInstance::start(whyNot);
     if (!pg) {
-        MESSAGE("SKIPPED: PostgreSQL cannot run here: " << whyNot);
+        cannotRun("PostgreSQL: " + whyNot);
         return;
     }
     TempDir dir;

@@ -4,6 +4,7 @@
 #include "sync/engine/http_client.hpp"
 #include "sync/engine/sync_client.hpp"
 #include "sync/protocol/messages.hpp"
+#include "tests/support/requirements.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/sync_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -122,7 +123,7 @@ TEST_CASE("two servers on one PostgreSQL never share or lose a ticket") {
     std::string whyNot;
     auto pg = PostgresInstance::start(whyNot);
     if (!pg) {
-        MESSAGE("SKIPPED: PostgreSQL cannot run here: " << whyNot);
+        cannotRun("PostgreSQL: " + whyNot);
         return;
     }
     TempDir tmp("zhuxue-hall-pg");

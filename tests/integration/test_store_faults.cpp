@@ -4,6 +4,7 @@
 // succeeds. The disk-full test fills a real 2 MB tmpfs (mounted in a private user and mount
 // namespace with unshare) and, where that is not possible, has the shim return SQLITE_FULL.
 #include "client/store/store.hpp"
+#include "tests/support/requirements.hpp"
 #include "tests/support/consent.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -351,8 +352,8 @@ TEST_CASE("a full tmpfs: clear message, no partial record, work resumes when spa
     auto [probe, probeOut] = test::runShell("unshare -rm sh -c 'mount -t tmpfs -o size=2m none " +
                                             mount.string() + "' 2>&1");
     if (probe != 0) {
-        MESSAGE("tmpfs not mountable here (" << probeOut
-                                             << "); the VFS SQLITE_FULL test covers disk full");
+        test::cannotRun("tmpfs not mountable in a user namespace here (util-linux unshare, "
+                        "mount): " + probeOut);
         return;
     }
     auto [rc, out] =

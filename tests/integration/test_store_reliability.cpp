@@ -46,6 +46,10 @@ Student makeStudent(int i) {
 // The child of the kill loop: saves a student with an application (one batch) or updates an
 // earlier student, and prints the id once the commit has returned.
 [[noreturn]] void killChild(const char* dir) {
+    // "R": the program has started (a test program under the sanitizers takes a while to load);
+    // the parent's random moment counts from here.
+    std::printf("R\n");
+    std::fflush(stdout);
     auto store = Store::open(dir);
     if (!store) {
         std::fprintf(stderr, "open: %s %s\n", store.error().key.c_str(),
@@ -109,7 +113,12 @@ TEST_CASE("kill loop: every id printed after its commit survives SIGKILL") {
         {
             test::Process child({self, "--no-skip", "-tc=kill-loop child"},
                                 {{"ZHUXUE_KILL_CHILD_DIR", (dir / "data").string()}}, logDir);
-            // Random moments: often mid-transaction, sometimes before the store even opened.
+            // Random moments after start-up: often mid-transaction, sometimes before the store
+            // even opened.
+            REQUIRE_MESSAGE(test::waitUntil([&] { return ("\n" + child.stdoutText()).find("\nR\n") != std::string::npos ||
+                                                         !child.running(); },
+                                            std::chrono::seconds(60)),
+                            "the child did not start");
             std::this_thread::sleep_for(std::chrono::microseconds(rng() % 250'000));
             if (child.running())
                 ++killedWhileRunning;

@@ -7,6 +7,7 @@
 #include "sync/protocol/wire.hpp"
 #include "tests/support/device_fixture.hpp"
 #include "tests/support/fault_proxy.hpp"
+#include "tests/support/http_get.hpp"
 
 #include <doctest/doctest.h>
 #include <csignal>
@@ -284,11 +285,7 @@ TEST_CASE("zhuxue-cli killed with -9 mid-upload converges when run again") {
 namespace {
 // A counter from the server's /v1/metrics (Prometheus text).
 int64_t serverMetric(const ServerProcess& server, const std::string& name) {
-    auto [rc, out] = runShell("curl -s -m 5 " + server.url() + "/v1/metrics");
-    REQUIRE(rc == 0);
-    auto at = out.find("\n" + name + " ");
-    REQUIRE_MESSAGE(at != std::string::npos, name);
-    return std::stoll(out.substr(at + name.size() + 2));
+    return static_cast<int64_t>(test::serverMetric(server.url(), name));
 }
 
 // Blob bytes the server has sent, once the counter has stood still for a second: a piece in
@@ -305,7 +302,7 @@ int64_t settledBytesOut(const ServerProcess& server) {
     return served;
 }
 
-// One GET of a blob with curl: status line, headers and body as the device would see them.
+// One GET of a blob: status line, headers and body as the device would see them.
 struct Answer {
     int status = 0;
     std::string contentRange, body;
@@ -326,19 +323,16 @@ fs::path partialFile(const fs::path& deviceDir, const std::string& sha) {
 }
 
 Answer getBlobWithRange(const ServerProcess& server, const std::string& token,
-                        const std::string& sha, const std::string& range, const fs::path& tmp) {
-    fs::path headers = tmp / "headers.txt", body = tmp / "body.bin";
-    auto [rc, out] = runShell("curl -s -m 10 -o '" + body.string() + "' -D '" + headers.string() +
-                              "' -H 'Authorization: Bearer " + token + "' -H 'Range: " + range +
-                              "' -w '%{http_code}' " + server.url() + "/v1/blobs/" + sha);
-    REQUIRE(rc == 0);
+                        const std::string& sha, const std::string& range) {
+    HttpAnswer got = httpGet(server.url() + "/v1/blobs/" + sha,
+                             {"Authorization: Bearer " + token, "Range: " + range},
+                             std::chrono::seconds(10));
+    REQUIRE_MESSAGE(got.status != 0, got.error);
     Answer a;
-    a.status = std::stoi(out);
-    a.body = test::fileBytes(body);
-    std::string h = test::fileBytes(headers);
-    auto at = h.find("Content-Range: ");
-    if (at != std::string::npos)
-        a.contentRange = h.substr(at + 15, h.find('\r', at) - at - 15);
+    a.status = static_cast<int>(got.status);
+    a.body = got.body;
+    if (auto at = got.headers.find("content-range"); at != got.headers.end())
+        a.contentRange = at->second;
     return a;
 }
 } // namespace
@@ -350,34 +344,34 @@ TEST_CASE("GET /v1/blobs honours one byte range: 206 with Content-Range, 416 wit
     auto [p, photo] = uploadedPhoto(*a, 100 * 1000, 5);
     std::string token = b->credentials()->token;
 
-    auto mid = getBlobWithRange(server, token, p.sha256, "bytes=1000-1999", tmp.path());
+    auto mid = getBlobWithRange(server, token, p.sha256, "bytes=1000-1999");
     CHECK(mid.status == 206);
     CHECK(mid.contentRange == "bytes 1000-1999/100000");
     CHECK(mid.body == photo.substr(1000, 1000));
-    auto rest = getBlobWithRange(server, token, p.sha256, "bytes=99000-", tmp.path());
+    auto rest = getBlobWithRange(server, token, p.sha256, "bytes=99000-");
     CHECK(rest.status == 206);
     CHECK(rest.contentRange == "bytes 99000-99999/100000");
     CHECK(rest.body == photo.substr(99000));
-    auto tail = getBlobWithRange(server, token, p.sha256, "bytes=-10", tmp.path());
+    auto tail = getBlobWithRange(server, token, p.sha256, "bytes=-10");
     CHECK(tail.status == 206);
     CHECK(tail.body == photo.substr(photo.size() - 10));
-    auto longer = getBlobWithRange(server, token, p.sha256, "bytes=99990-200000", tmp.path());
+    auto longer = getBlobWithRange(server, token, p.sha256, "bytes=99990-200000");
     CHECK(longer.status == 206);
     CHECK(longer.contentRange == "bytes 99990-99999/100000");
 
     // Past the end, several ranges, another unit, nonsense: 416, the size, a JSON error body.
     for (std::string bad : {"bytes=100000-", "bytes=0-1,5-9", "items=0-1", "bytes=9-3", "bytes=x"}) {
         CAPTURE(bad);
-        auto r = getBlobWithRange(server, token, p.sha256, bad, tmp.path());
+        auto r = getBlobWithRange(server, token, p.sha256, bad);
         CHECK(r.status == 416);
         auto j = nlohmann::json::parse(r.body, nullptr, false);
         REQUIRE(j.is_object());
         CHECK(j["error"]["key"] == "sync.error.bad_range");
     }
-    CHECK(getBlobWithRange(server, token, p.sha256, "bytes=100000-", tmp.path()).contentRange ==
+    CHECK(getBlobWithRange(server, token, p.sha256, "bytes=100000-").contentRange ==
           "bytes */100000");
     // Scope still comes first: a Range does not open another county's file.
-    auto other = getBlobWithRange(server, "not-a-token", p.sha256, "bytes=0-9", tmp.path());
+    auto other = getBlobWithRange(server, "not-a-token", p.sha256, "bytes=0-9");
     CHECK(other.status == 401);
     CHECK(other.body.find(photo.substr(0, 10)) == std::string::npos);
 }

@@ -4,6 +4,7 @@
 // kill -9 of devices and servers mid-sync, one device with its clock a year ahead and one a year
 // behind (faketime). Afterwards every device and the server hold the same records: nothing lost,
 // nothing doubled, every outbox empty within 60 s, every refused change in a quarantine.
+#include "tests/support/requirements.hpp"
 #include "tests/support/device_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -30,8 +31,10 @@ void runScenario(std::vector<std::unique_ptr<ServerProcess>>& servers, TempDir& 
     };
     // Clock skew changes nothing about the merge: an HLC moves past every stamp it has seen.
     const bool skew = canSkewClocks();
-    if (!skew)
-        MESSAGE("libfaketime missing or AddressSanitizer build: devices run without clock skew");
+    if (!skew) {
+        cannotRun(kFaketimeMissing);
+        return;
+    }
     std::vector<Device> devices;
     for (int i = 0; i < 3; ++i) {
         Device d{tmp / ("device" + std::to_string(i)), static_cast<std::size_t>(i) % servers.size(),
@@ -121,8 +124,9 @@ void runScenario(std::vector<std::unique_ptr<ServerProcess>>& servers, TempDir& 
         quarantined += static_cast<std::size_t>(dev->counts()->quarantined);
     }
     CHECK(quarantined == outScope); // every refused change is visible in a quarantine
-    MESSAGE("changes " << inScope.size() << ", fields in conflict " << conflicts
-                       << ", device kills " << deviceKills << ", server kills " << serverKills);
+    MESSAGE("seed " << seed << ", clocks +0/+365d/-365d, changes " << inScope.size()
+                    << ", fields in conflict " << conflicts << ", device kills " << deviceKills
+                    << ", server kills " << serverKills);
     CHECK(conflicts > 0);
     CHECK(ref->counts()->conflicts > 0); // concurrent edits are open store conflicts
 }
@@ -140,7 +144,7 @@ TEST_CASE("three device stores converge through two servers sharing one PostgreS
     std::string whyNot;
     auto pg = PostgresInstance::start(whyNot);
     if (!pg) {
-        MESSAGE("SKIPPED: PostgreSQL cannot run here: " << whyNot);
+        cannotRun("PostgreSQL: " + whyNot);
         return;
     }
     TempDir tmp("zhuxue-sync-conv-pg");

@@ -3,6 +3,7 @@
 // delays, slices, throttles, stalls, truncates and resets connections at random bytes, while
 // sync processes are paused (SIGSTOP/SIGCONT) and killed. After the faults heal every outbox
 // drains within 60 s and all replicas match the server: nothing lost, nothing doubled.
+#include "tests/support/requirements.hpp"
 #include "tests/support/device_fixture.hpp"
 #include "tests/support/fault_proxy.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -155,7 +156,7 @@ TEST_CASE("the same faults with a PostgreSQL server") {
     std::string whyNot;
     auto pg = PostgresInstance::start(whyNot);
     if (!pg) {
-        MESSAGE("SKIPPED: PostgreSQL cannot run here: " << whyNot);
+        cannotRun("PostgreSQL: " + whyNot);
         return;
     }
     runFaults(pg->url());

@@ -3,6 +3,9 @@
 #include "sync/engine/http_client.hpp"
 #include "sync/engine/sync_client.hpp"
 #include "sync/protocol/wire.hpp"
+#include "tests/support/requirements.hpp"
+#include "tests/support/device_fixture.hpp"
+#include "tests/support/http_get.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/sync_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -209,9 +212,8 @@ TEST_CASE("bad input gets a clear 4xx and the server keeps serving") {
 }
 
 TEST_CASE("tokens expire") {
-    auto [rc, out] = runShell("command -v faketime");
-    if (rc != 0) {
-        MESSAGE("SKIPPED: faketime is not installed");
+    if (!canSkewClocks()) {
+        cannotRun(kFaketimeMissing);
         return;
     }
     TempDir tmp("zhuxue-sync-server");
@@ -221,13 +223,11 @@ TEST_CASE("tokens expire") {
     CHECK(SyncClient(s->url(), dev.token).pull("", 10).ok());
     s->kill9();
     // The same server 31 days later.
-    setenv("ASAN_OPTIONS", "verify_asan_link_order=0", 1);
     // libfaketime preloaded into the server itself: the faketime wrapper forks, so killing the
     // wrapper at the end left the server running (one leaked process per test run).
     Process later({binPath("zhuxue-server").string(), "--port", std::to_string(s->port()), "--data-dir",
                    (tmp / "server").string()},
-                  {{"LD_PRELOAD", "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"},
-                   {"FAKETIME", "+31d"}},
+                  skewEnv("+31d"),
                   syncLogDir());
     REQUIRE(waitUntil([&] { return raw("GET", s->url() + "/v1/health", "").status == 200; },
                       std::chrono::seconds(20)));
@@ -331,10 +331,10 @@ TEST_CASE("TLS with --tls-cert and --tls-key") {
     REQUIRE(waitUntil([&] { return fs::exists(portFile); }, std::chrono::seconds(20)));
     int port = 0;
     std::ifstream(portFile) >> port;
-    auto [hrc, body] = runShell("curl -s --cacert " + (tmp / "cert.pem").string() +
-                                " https://127.0.0.1:" + std::to_string(port) + "/v1/health");
-    CHECK(hrc == 0);
-    CHECK(body.find("\"ok\"") != std::string::npos);
+    HttpAnswer health = httpGet("https://127.0.0.1:" + std::to_string(port) + "/v1/health",
+                                {}, std::chrono::seconds(5), (tmp / "cert.pem").string());
+    CHECK_MESSAGE(health.status == 200, health.error);
+    CHECK(health.body.find("\"ok\"") != std::string::npos);
     // Plain HTTP to the TLS port gets nothing useful.
     CHECK(raw("GET", "http://127.0.0.1:" + std::to_string(port) + "/v1/health", "").status != 200);
     p.signal(SIGTERM);
@@ -405,7 +405,7 @@ TEST_CASE("pull cursors never skip a change with three servers on one PostgreSQL
     std::string whyNot;
     auto pg = PostgresInstance::start(whyNot);
     if (!pg) {
-        MESSAGE("SKIPPED: PostgreSQL cannot run here: " << whyNot);
+        cannotRun("PostgreSQL: " + whyNot);
         return;
     }
     TempDir tmp("zhuxue-sync-cursor-pg");

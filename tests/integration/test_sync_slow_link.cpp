@@ -9,6 +9,7 @@
 // pushes them, device B's engine pulls them; the test asserts both hold the same 500 records
 // within 10 minutes and reports the time taken.
 #include "sync/engine/sync_engine.hpp"
+#include "tests/support/requirements.hpp"
 #include "tests/support/device_fixture.hpp"
 #include "tests/support/fault_proxy.hpp"
 
@@ -62,12 +63,12 @@ SyncEngine::StoreFactory factory(const fs::path& dir) {
 
 TEST_CASE("500 records cross a 64 kbit/s, 800 ms, 10% loss link within 10 minutes") {
     if (auto why = enterPrivateNetwork(); !why.empty()) {
-        MESSAGE("skipped: no private network namespace here: " << why);
+        cannotRun("no private network namespace here: " + why);
         return;
     }
     auto [upRc, upOut] = runShell("ip link set lo up && ip link set lo mtu 1500 2>&1");
     if (upRc != 0) {
-        MESSAGE("skipped: cannot bring up loopback in the namespace: " << upOut);
+        cannotRun("cannot bring up loopback in the namespace (iproute2): " + upOut);
         return;
     }
     TempDir tmp("zhuxue-sync-slow");
@@ -84,7 +85,7 @@ TEST_CASE("500 records cross a 64 kbit/s, 800 ms, 10% loss link within 10 minute
         "nft add rule inet zhuxue_slow out tcp dport " + p + " numgen random mod 10 == 0 counter drop 2>&1 && "
         "nft add rule inet zhuxue_slow out tcp sport " + p + " numgen random mod 10 == 0 counter drop 2>&1");
     if (rc != 0) {
-        MESSAGE("skipped: tc tbf / nftables unavailable: " << out);
+        cannotRun("tc tbf / nftables unavailable (iproute2, nftables): " + out);
         return;
     }
 

@@ -1,4 +1,5 @@
 #include "process.hpp"
+#include "programs.hpp"
 #include "temp_dir.hpp"
 
 #include <cerrno>
@@ -18,10 +19,34 @@ namespace fs = std::filesystem;
 
 namespace {
 int counter = 0;
+
+void printFixtureFailure(const std::string& what) {
+    std::fprintf(stderr, "FIXTURE FAILURE: %s\n", what.c_str());
+}
+void (*g_fixtureFailure)(const std::string&) = printFixtureFailure;
 } // namespace
+
+void reportFixtureFailure(const std::string& what) { g_fixtureFailure(what); }
+void setFixtureFailureHandler(void (*handler)(const std::string&)) {
+    g_fixtureFailure = handler ? handler : printFixtureFailure;
+}
+
+std::string sanitizerReport(const std::string& err) {
+    for (const char* marker : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error: ",
+                               "WARNING: ThreadSanitizer"}) {
+        auto at = err.find(marker);
+        if (at != std::string::npos) {
+            auto start = err.rfind('\n', at);
+            start = start == std::string::npos ? 0 : start + 1;
+            return err.substr(start, 2000);
+        }
+    }
+    return {};
+}
 
 Process::Process(std::vector<std::string> argv, std::map<std::string, std::string> env,
                  fs::path logDir) {
+    checkCalledProgram(argv.at(0));
     if (logDir.empty())
         logDir = fs::temp_directory_path();
     std::string stem = fs::path(argv.at(0)).filename().string() + "-" + std::to_string(::getpid()) +
@@ -98,6 +123,7 @@ bool waitUntil(const std::function<bool()>& pred, std::chrono::milliseconds time
 }
 
 std::pair<int, std::string> runShell(const std::string& command) {
+    checkCalledPrograms(command);
     std::string out;
     FILE* p = ::popen(command.c_str(), "r");
     if (!p)

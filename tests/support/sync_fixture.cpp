@@ -1,5 +1,7 @@
 #include "sync_fixture.hpp"
 
+#include "http_get.hpp"
+#include "programs.hpp"
 #include "temp_dir.hpp"
 
 #include <arpa/inet.h>
@@ -15,12 +17,11 @@ namespace zhuxue::test {
 namespace fs = std::filesystem;
 
 namespace {
-const char* kPgBin = "/usr/lib/postgresql/15/bin";
 
 bool healthOk(int port) {
-    auto [rc, out] =
-        runShell("curl -s -m 2 http://127.0.0.1:" + std::to_string(port) + "/v1/health");
-    return rc == 0 && out.find("\"ok\"") != std::string::npos;
+    HttpAnswer a = httpGet("http://127.0.0.1:" + std::to_string(port) + "/v1/health",
+                           {}, std::chrono::seconds(2));
+    return a.status == 200 && a.body.find("\"ok\"") != std::string::npos;
 }
 } // namespace
 
@@ -52,8 +53,12 @@ std::string PostgresInstance::run(const std::string& cmd) const {
 }
 
 std::unique_ptr<PostgresInstance> PostgresInstance::start(std::string& whyNot) {
-    if (!fs::exists(fs::path(kPgBin) / "initdb")) {
-        whyNot = "PostgreSQL 15 is not installed (apt-get install postgresql)";
+    std::string initdb, pgCtl;
+    try {
+        initdb = tool("initdb");
+        pgCtl = tool("pg_ctl");
+    } catch (const MissingProgram& e) {
+        whyNot = e.what();
         return nullptr;
     }
     std::unique_ptr<PostgresInstance> pg(new PostgresInstance);
@@ -69,9 +74,10 @@ std::unique_ptr<PostgresInstance> PostgresInstance::start(std::string& whyNot) {
     pg->m_port = freeLoopbackPort();
     try {
         std::string d = (pg->m_dir / "data").string();
-        pg->run(std::string(kPgBin) + "/initdb -D " + d +
+        pg->m_pgCtl = pgCtl;
+        pg->run(initdb + " -D " + d +
                 " -U postgres --auth=trust -E UTF8 --no-sync --locale=C.UTF-8");
-        pg->run(std::string(kPgBin) + "/pg_ctl -D " + d + " -l " + (pg->m_dir / "log").string() +
+        pg->run(pgCtl + " -D " + d + " -l " + (pg->m_dir / "log").string() +
                 " -w -t 60 -o \"-c listen_addresses=127.0.0.1 -p " + std::to_string(pg->m_port) +
                 " -k " + pg->m_dir.string() +
                 " -c fsync=off -c max_connections=300 -c shared_buffers=64MB\" start");
@@ -86,7 +92,7 @@ PostgresInstance::~PostgresInstance() {
     if (m_dir.empty())
         return;
     try {
-        run(std::string(kPgBin) + "/pg_ctl -D " + (m_dir / "data").string() +
+        run(m_pgCtl + " -D " + (m_dir / "data").string() +
             " -m immediate -w stop");
     } catch (...) {
     }
@@ -105,8 +111,29 @@ ServerProcess::ServerProcess(fs::path dataDir, std::string db, std::vector<std::
 }
 
 ServerProcess::~ServerProcess() {
-    if (m_proc)
-        m_proc->signal(SIGKILL);
+    if (!m_proc)
+        return;
+    if (m_proc->running())
+        stop();
+    else
+        checkEnded("had stopped by itself");
+}
+
+// A server the test did not kill must end with status 0 and no sanitizer report: SIGTERM lets
+// it close its storage and lets LeakSanitizer look at it.
+void ServerProcess::checkEnded(const std::string& how) {
+    if (!m_proc || m_killed)
+        return;
+    auto rc = m_proc->wait(std::chrono::seconds(0));
+    std::string report = sanitizerReport(m_proc->stderrText());
+    if (!report.empty())
+        reportFixtureFailure("zhuxue-server (" + m_dataDir.string() + ") " + how +
+                             " with a sanitizer report:\n" + report);
+    else if (rc != 0)
+        reportFixtureFailure("zhuxue-server (" + m_dataDir.string() + ") " + how + " with status " +
+                             (rc ? std::to_string(*rc) : std::string("none")) + ": " +
+                             m_proc->stderrText().substr(0, 2000));
+    m_killed = true; // reported once
 }
 
 std::vector<std::string> ServerProcess::storageArgs() const {
@@ -130,8 +157,11 @@ void ServerProcess::start() {
         argv.push_back(a);
     // Restarting on the same port can race with the old socket; retry a few times.
     for (int attempt = 0; attempt < 50; ++attempt) {
+        if (m_proc && attempt == 0 && !m_proc->running())
+            checkEnded("had stopped by itself");
         m_proc =
             std::make_unique<Process>(argv, std::map<std::string, std::string>{}, syncLogDir());
+        m_killed = false;
         if (waitUntil([&] { return fs::exists(portFile) || !m_proc->running(); },
                       std::chrono::seconds(30)) &&
             fs::exists(portFile))
@@ -146,13 +176,22 @@ void ServerProcess::start() {
 }
 
 void ServerProcess::kill9() {
+    m_killed = true;
     m_proc->signal(SIGKILL);
     m_proc->wait(std::chrono::seconds(10));
 }
 
 void ServerProcess::stop() {
     m_proc->signal(SIGTERM);
-    m_proc->wait(std::chrono::seconds(20));
+    if (!m_proc->wait(std::chrono::seconds(30))) {
+        reportFixtureFailure("zhuxue-server (" + m_dataDir.string() +
+                             ") did not stop within 30 s of SIGTERM");
+        m_killed = true;
+        m_proc->signal(SIGKILL);
+        m_proc->wait(std::chrono::seconds(10));
+        return;
+    }
+    checkEnded("stopped on SIGTERM");
 }
 
 bool ServerProcess::running() {

@@ -22,6 +22,7 @@ private:
     PostgresInstance() = default;
     std::string run(const std::string& cmd) const; // as the cluster's user
     std::filesystem::path m_dir;
+    std::string m_pgCtl;
     int m_port = 0;
 };
 
@@ -30,10 +31,12 @@ public:
     // db: "" for SQLite in dataDir, or a postgresql:// URL.
     ServerProcess(std::filesystem::path dataDir, std::string db = {},
                   std::vector<std::string> extra = {});
+    // Stops the server with SIGTERM; a server that then exits with a status other than 0 or
+    // prints a sanitizer report fails the running test (reportFixtureFailure).
     ~ServerProcess();
     void start(); // waits until /v1/health answers
     void kill9();
-    void stop(); // SIGTERM, waits
+    void stop(); // SIGTERM, waits, checks the exit as the destructor does
     bool running();
     int port() const { return m_port; }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
@@ -43,11 +46,13 @@ public:
 
 private:
     std::vector<std::string> storageArgs() const;
+    void checkEnded(const std::string& how);
     std::filesystem::path m_dataDir;
     std::string m_db;
     std::vector<std::string> m_extra;
     std::unique_ptr<Process> m_proc;
     int m_port = 0;
+    bool m_killed = false; // the test killed it on purpose: its exit status means nothing
 };
 
 int freeLoopbackPort();

@@ -1,4 +1,5 @@
 #include "xvfb.hpp"
+#include "programs.hpp"
 
 #include <string>
 
@@ -7,7 +8,7 @@ namespace zhuxue::test {
 Xvfb::Xvfb(int width, int height) {
     std::string screen = std::to_string(width) + "x" + std::to_string(height) + "x24";
     m_proc = std::make_unique<Process>(std::vector<std::string>{
-        "Xvfb", "-displayfd", "1", "-screen", "0", screen, "-nolisten", "tcp", "-noreset"});
+        tool("Xvfb"), "-displayfd", "1", "-screen", "0", screen, "-nolisten", "tcp", "-noreset"});
     bool up = waitUntil(
         [&] {
             std::string out = m_proc->stdoutText();
