@@ -312,3 +312,17 @@ TEST_CASE("calendar helpers") {
     CHECK(Date::fromDayNumber(Date{2042, 12, 20}.dayNumber()) == Date{2042, 12, 20});
     CHECK(Date{1969, 12, 31}.dayNumber() == -1);
 }
+
+TEST_CASE("满N周岁 counted as the Civil Code counts a period (民法典 art. 201-202)") {
+    // Art. 201: the first day is not counted; the period runs from the next day. Born 2011-09-10:
+    // the 14 years run 2011-09-11 .. 2025-09-10, so 满14周岁 from 2025-09-11.
+    CHECK_FALSE(hasCompletedYears({2011, 9, 10}, {2025, 9, 9}, 14));
+    CHECK_FALSE(hasCompletedYears({2011, 9, 10}, {2025, 9, 10}, 14)); // the birthday itself
+    CHECK(hasCompletedYears({2011, 9, 10}, {2025, 9, 11}, 14));
+    // Art. 202: no corresponding day → the month's last day ends the period (28 Feb 2026).
+    CHECK_FALSE(hasCompletedYears({2012, 2, 29}, {2026, 2, 28}, 14));
+    CHECK(hasCompletedYears({2012, 2, 29}, {2026, 3, 1}, 14));
+    // In a leap year the 29th is the birthday itself.
+    CHECK_FALSE(hasCompletedYears({2000, 2, 29}, {2028, 2, 29}, 28));
+    CHECK(hasCompletedYears({2000, 2, 29}, {2028, 3, 1}, 28));
+}
