@@ -182,14 +182,41 @@ TEST_CASE("term rule: remaining years + 15, at most 22 (DOMAIN §2 worked exampl
     CHECK(maxLoanTermYears(4, rule2015) == 17);
     CHECK(maxLoanTermYears(8, rule2015) == 20);
 
-    CHECK(checkLoanTerm(19, 4, rule2020).empty());
-    CHECK(checkLoanTerm(10, 4, rule2020).empty());
-    auto tooLong = checkLoanTerm(20, 4, rule2020);
+    CHECK(checkLoanTerm(19, 4, 5, rule2020).empty());
+    CHECK(checkLoanTerm(10, 4, 5, rule2020).empty());
+    auto tooLong = checkLoanTerm(20, 4, 5, rule2020);
     REQUIRE(tooLong.has("validation.loan.term_too_long"));
     CHECK(tooLong.find("validation.loan.term_too_long")->message.args.at("max") == "19");
-    CHECK(checkLoanTerm(4, 4, rule2020).has("validation.loan.term_too_short"));
-    CHECK(checkLoanTerm(10, 0, rule2020).has("validation.loan.remaining_years"));
+    CHECK(checkLoanTerm(4, 4, 5, rule2020).has("validation.loan.term_too_short"));
+    CHECK(checkLoanTerm(10, 0, 5, rule2020).has("validation.loan.remaining_years"));
     expectTexts(tooLong);
+}
+
+TEST_CASE("term ≥ remaining study years + chosen grace years + 1 (issue #20 point 9)") {
+    const TermRule rule2020{15, 22};
+    // A freshman (4 years left) with the full 5 grace years: study 4 + grace 5 + 1 repayment
+    // year = 10. Terms of 5 to 9 years used to pass and then fail in the repayment plan.
+    CHECK(minLoanTermYears(4, 5) == 10);
+    for (int term = 5; term <= 9; ++term) {
+        CAPTURE(term);
+        auto f = checkLoanTerm(term, 4, 5, rule2020);
+        REQUIRE(f.has("validation.loan.term_too_short"));
+        CHECK(f.find("validation.loan.term_too_short")->message.args.at("min") == "10");
+        expectTexts(f);
+    }
+    CHECK(checkLoanTerm(10, 4, 5, rule2020).empty());
+    // Choosing fewer grace years allows a shorter term: 4 + 2 + 1 = 7; none at all: 4 + 0 + 1 = 5.
+    CHECK(checkLoanTerm(7, 4, 2, rule2020).empty());
+    CHECK(checkLoanTerm(6, 4, 2, rule2020).has("validation.loan.term_too_short"));
+    CHECK(checkLoanTerm(5, 4, 0, rule2020).empty());
+    // Grace is the borrower's choice from 0 to the policy's maximum (5 from 2020, 3 in 2015-2019).
+    CHECK(checkGraceYears(0, 5).empty());
+    CHECK(checkGraceYears(5, 5).empty());
+    auto tooMuch = checkGraceYears(4, 3);
+    REQUIRE(tooMuch.has("validation.loan.grace_years"));
+    CHECK(tooMuch.find("validation.loan.grace_years")->message.args.at("max") == "3");
+    CHECK(checkGraceYears(-1, 5).has("validation.loan.grace_years"));
+    expectTexts(tooMuch);
 }
 
 TEST_CASE("co-borrower: an adult at signing, not the student, not a borrowing student") {
