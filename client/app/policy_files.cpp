@@ -23,4 +23,25 @@ Result<core::PolicySet> loadPolicies(const std::filesystem::path& assets) {
     return core::PolicySet::parse(files);
 }
 
+const core::LoanRules* LoanRulesCache::forSigningOn(const std::filesystem::path& assets, const core::Date& day) {
+    if (!m_policies && !m_error) {
+        if (auto p = loadPolicies(assets))
+            m_policies = std::move(*p);
+        else
+            m_error = p.error();
+    }
+    if (!m_policies)
+        return nullptr;
+    if (!m_rules || m_day != day) {
+        m_rules.reset();
+        m_error.reset();
+        m_day = day;
+        if (auto r = m_policies->rulesFor(core::schoolYearOfSigning(day), day))
+            m_rules = std::move(*r);
+        else
+            m_error = r.error();
+    }
+    return m_rules ? &*m_rules : nullptr;
+}
+
 } // namespace zhuxue::app

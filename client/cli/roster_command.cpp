@@ -23,9 +23,11 @@ const char* const kRosterUsage =
     R"(用法 Usage: zhuxue-cli [--data-dir DIR] roster KIND --out FILE [--format csv|xlsx|pdf] [筛选 filters]
 
 生成花名册并导出 Build a roster and export it. KIND:
-  review            评议花名册 review roster
+  review            评议花名册（交评议小组，无困难类型和金额）review roster for the review group
+  review-staff      评议花名册（工作人员用，含困难类型和金额）review roster for staff only
   programme         分项目资助花名册 roster by aid programme
-  public-notice     公示花名册 public notice (只含允许公示的字段，不含未满 14 周岁的学生)
+  public-notice     公示花名册 public notice: 只列评议结束且认定困难的学生，只含允许公示的字段，
+                    不含未满 14 周岁的学生 (recognised students only, allowed fields, none under 14)
   funds             学生资助资金确认表 funds confirmation sheet
   daily-contracts   当日电子合同复核表 the day's signed e-contracts
   pre-application   预申请与签约进度 pre-applications against signed contracts
@@ -42,7 +44,7 @@ const char* const kRosterUsage =
   --date YYYY-MM-DD     签约日期（daily-contracts，默认今天）signing day (default: today)
   --mask-names          姓名部分遮挡 mask names (张*丰) on the public notice
   --county NAME         表头单位名称 office name in the page header
-  --notice-days N       公示天数 days a notice is posted (default 5)
+  --notice-days N       公示天数 5-7 days a notice is posted (default 5)
   --contact TEXT        异议受理联系方式 where objections go
   --lang zh-CN|en       语言 language (default zh-CN)
   --user NAME           导出人 who exports: 本机有账号时为账号名，密码从标准输入读取
@@ -133,8 +135,13 @@ int run(const Context& ctx) {
     }
     if (args->flag("mask-names"))
         options.nameMask = reports::NameMask::Middle;
-    options.noteArgs = {{"days", args->value("notice-days", "5")},
-                        {"contact", args->value("contact", texts.text("reports.cli.default_contact"))}};
+    options.noteArgs = {{"contact", args->value("contact", texts.text("reports.cli.default_contact"))}};
+    if (def->isPublic) {
+        auto days = reports::noticeDays(*def, args->value("notice-days"));
+        if (!days)
+            return fail(&texts, days.error());
+        options.noteArgs["days"] = std::to_string(*days);
+    }
 
     auto who = exporterFrom(dataDir, *args, std::cin);
     if (!who)
@@ -192,7 +199,7 @@ int run(const Context& ctx) {
 
 void registerRosterCommands(std::vector<Command>& out) {
     out.push_back({"roster", "roster KIND --out FILE",
-                   "生成并导出花名册 build and export a roster (KIND: review, programme, public-notice, "
+                   "生成并导出花名册 build and export a roster (KIND: review, review-staff, programme, public-notice, "
                    "funds, daily-contracts, pre-application)",
                    {"out", "format", "year", "programme", "status", "level", "township", "school",
                     "date", "county", "notice-days", "contact", "user", "role"},

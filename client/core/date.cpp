@@ -93,4 +93,8 @@ int ageOn(const Date& birth, const Date& on) {
     return age;
 }
 
+bool hasCompletedYears(const Date& birth, const Date& on, int years) {
+    return birth.plusYears(years) < on;
+}
+
 } // namespace zhuxue::core

@@ -36,5 +36,13 @@ bool isValidDate(int year, int month, int day);
 long long daysBetween(const Date& from, const Date& to); // to - from
 // Full years of age on `on` for someone born on `birth` (the birthday itself counts).
 int ageOn(const Date& birth, const Date& on);
+// Whether someone born on `birth` is 满`years`周岁 on `on`, counted as the Civil Code counts a
+// period: 民法典 art. 201 (开始的当日不计入，自下一日开始计算) and art. 202 (到期月的对应日为期间
+// 的最后一日；没有对应日的，月末日为期间的最后一日). The period of `years` years runs from the day
+// after the birth date to the `years`-th birthday (28 Feb for a 29 Feb birth in a common year),
+// so the age is reached the day after that birthday: born 2011-09-10, 满14周岁 from 2025-09-11;
+// on 2025-09-10 (the 14th birthday) not yet. Same reading as 最高人民法院《关于审理未成年人刑事
+// 案件具体应用法律若干问题的解释》(法释〔2006〕1号) art. 2: 从周岁生日的第二天起算.
+bool hasCompletedYears(const Date& birth, const Date& on, int years);
 
 } // namespace zhuxue::core

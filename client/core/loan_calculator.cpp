@@ -6,15 +6,16 @@
 
 namespace zhuxue::core {
 
-LoanTerms loanTermsFromPolicy(const Policy& policy, std::vector<Disbursement> disbursements,
-                              const Date& signingDate, int termYears, const Date& graduationDate) {
+LoanTerms loanTermsFromPolicy(const Policy& policy, const ContractRate& rate,
+                              std::vector<Disbursement> disbursements, const Date& signingDate,
+                              int termYears, const Date& graduationDate, int graceYears) {
     LoanTerms t;
     t.disbursements = std::move(disbursements);
     t.signingDate = signingDate;
     t.termYears = termYears;
     t.graduationDate = graduationDate;
-    t.annualRateBp = policy.contractRateBp();
-    t.graceYears = policy.graceYears;
+    t.annualRateBp = rate.annualRateBp;
+    t.graceYears = graceYears;
     t.dayCountBasis = policy.dayCountBasis;
     t.governmentInterestPercent = policy.governmentInterestPercent;
     t.subsidyEnds = policy.subsidyEnds;
@@ -129,10 +130,11 @@ Result<Schedule> computeSchedule(const LoanTerms& t) {
 }
 
 LoanAdvice adviseLoan(Fen tuition, Fen accommodation, int remainingStudyYears, StudentLevel level,
-                      const Policy& policy) {
+                      const LoanRules& rules) {
+    const Policy& policy = *rules.capPolicy;
     LoanAdvice a;
     a.need = std::max<Fen>(0, tuition) + std::max<Fen>(0, accommodation);
-    a.termYears = maxLoanTermYears(std::max(1, remainingStudyYears), policy.term);
+    a.termYears = maxLoanTermYears(std::max(1, remainingStudyYears), rules.signingPolicy->term);
     if (a.need == 0)
         return a;
     const Fen cap = policy.cap(level);
@@ -149,7 +151,9 @@ LoanAdvice adviseLoan(Fen tuition, Fen accommodation, int remainingStudyYears, S
     return a;
 }
 
-std::vector<Error> adviceNotes(const LoanAdvice& advice, StudentLevel level, const Policy& policy) {
+std::vector<Error> adviceNotes(const LoanAdvice& advice, StudentLevel level, const LoanRules& rules) {
+    const Policy& policy = *rules.capPolicy;
+    const TermRule& term = rules.signingPolicy->term;
     auto yuanText = [](Fen f) { return formatMoney(f, {.grouping = true, .alwaysCents = false}); };
     std::vector<Error> notes;
     if (advice.capped)
@@ -166,8 +170,8 @@ std::vector<Error> adviceNotes(const LoanAdvice& advice, StudentLevel level, con
     notes.emplace_back(
         "loan_calculator.advice.term",
         std::map<std::string, std::string>{{"term", std::to_string(advice.termYears)},
-                                           {"plus", std::to_string(policy.term.plusYears)},
-                                           {"max", std::to_string(policy.term.maxYears)}});
+                                           {"plus", std::to_string(term.plusYears)},
+                                           {"max", std::to_string(term.maxYears)}});
     return notes;
 }
 

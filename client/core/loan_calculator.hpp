@@ -37,9 +37,12 @@ struct LoanTerms {
     MonthDay dueDate{12, 20};
 };
 
-// Terms filled from the policy in force (rate, grace, basis, subsidy, due date).
-LoanTerms loanTermsFromPolicy(const Policy& policy, std::vector<Disbursement> disbursements,
-                              const Date& signingDate, int termYears, const Date& graduationDate);
+// Terms filled from the policy in force on the signing date (basis, subsidy, due date), the
+// contract's rate as signed (PolicySet::rateOn, or the one stored on the Contract) and the grace
+// years the borrower chose (0 up to policy.graceYears: checkGraceYears).
+LoanTerms loanTermsFromPolicy(const Policy& policy, const ContractRate& rate,
+                              std::vector<Disbursement> disbursements, const Date& signingDate,
+                              int termYears, const Date& graduationDate, int graceYears);
 // One disbursement a year on the same month and day, starting at `first`.
 std::vector<Disbursement> yearlyDisbursements(const Date& first, const std::vector<Fen>& amounts);
 
@@ -93,11 +96,12 @@ struct LoanAdvice {
     bool raisedToMinimum = false;
     Fen uncovered = 0; // need the loan cannot cover (when capped)
 };
+// Caps and minimum from the school year's policy, the term rule from the signing date's.
 LoanAdvice adviseLoan(Fen tuition, Fen accommodation, int remainingStudyYears, StudentLevel level,
-                      const Policy& policy);
+                      const LoanRules& rules);
 // The advice in words, one message per point (keys loan_calculator.advice.*): the term, and
 // whether the amount was capped or raised to the minimum. Amounts are yuan text ("20,000").
-std::vector<Error> adviceNotes(const LoanAdvice& advice, StudentLevel level, const Policy& policy);
+std::vector<Error> adviceNotes(const LoanAdvice& advice, StudentLevel level, const LoanRules& rules);
 // i18n keys for the method and for a phase, e.g. "loan_calculator.phase.grace".
 std::string_view repaymentMethodKey(RepaymentMethod method);
 std::string_view schedulePhaseKey(SchedulePhase phase);

@@ -1,6 +1,7 @@
 #include "policy.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace zhuxue::core {
 
@@ -62,14 +63,10 @@ Result<Policy> parsePolicy(std::string_view json, const std::string& file) {
                 r.fail("base", "bad_value", {{"value", *base}});
             p.baseRate = *base;
         }
-        p.baseRateBp = static_cast<int>(r.integer("base_bp", 1, 2000).value_or(0));
-        r.date("base_since", false);
         p.spreadBp = static_cast<int>(r.integer("spread_bp", -500, 500).value_or(0));
         p.dayCountBasis = static_cast<int>(r.integer("day_count_basis", 360, 365).value_or(360));
         if (!r.failed() && p.dayCountBasis != 360 && p.dayCountBasis != 365)
             r.fail("day_count_basis", "bad_value", {{"value", std::to_string(p.dayCountBasis)}});
-        if (!r.failed() && p.contractRateBp() <= 0)
-            r.fail("spread_bp", "bad_value", {{"value", std::to_string(p.spreadBp)}});
         if (auto s = r.finish(); !s)
             return s.error();
     }
@@ -129,20 +126,118 @@ Result<Policy> parsePolicy(std::string_view json, const std::string& file) {
     return p;
 }
 
+Result<BaseRates> BaseRates::parse(std::string_view json, const std::string& file) {
+    auto doc = parseJsonObject(json, file, kPrefix);
+    if (!doc)
+        return doc.error();
+    BaseRates rates;
+    JsonFields top(*doc, file, "", kPrefix);
+    top.integer("base_rates_format", kPolicyFormat, kPolicyFormat);
+    top.string("source");
+    if (const auto* all = top.object("series")) {
+        JsonFields seriesFields(*all, file, "series", kPrefix);
+        for (const auto& [id, value] : all->items()) {
+            BaseRateSeries series;
+            series.id = id;
+            const auto* obj = seriesFields.object(id);
+            if (!obj)
+                break;
+            JsonFields sf(*obj, file, seriesFields.fieldPath(id), kPrefix);
+            if (auto st = readText(sf, "name", series.nameZh, series.nameEn); !st)
+                return st.error();
+            if (auto st = readText(sf, "short_name", series.shortNameZh, series.shortNameEn); !st)
+                return st.error();
+            if (const auto* changes = sf.array("changes")) {
+                for (size_t i = 0; i < changes->size(); ++i) {
+                    const std::string path = sf.fieldPath("changes") + "[" + std::to_string(i) + "]";
+                    if (!(*changes)[i].is_object())
+                        return Error("policy.wrong_type", {{"file", file}, {"field", path}, {"expected", "object"}});
+                    JsonFields c((*changes)[i], file, path, kPrefix);
+                    BaseRateChange change;
+                    if (auto d = c.date("since"))
+                        change.since = *d;
+                    change.bp = static_cast<int>(c.integer("bp", 1, 2000).value_or(0));
+                    change.source = c.string("source").value_or("");
+                    if (!c.failed() && change.source.empty())
+                        c.fail("source", "bad_value", {{"value", "every base rate names its announcement"}});
+                    if (!c.failed() && !series.changes.empty() && change.since <= series.changes.back().since)
+                        c.fail("since", "bad_value",
+                               {{"value", change.since.iso() + " is not after " + series.changes.back().since.iso()}});
+                    if (auto st = c.finish(); !st)
+                        return st.error();
+                    series.changes.push_back(std::move(change));
+                }
+                if (series.changes.empty())
+                    sf.fail("changes", "bad_value", {{"value", "empty"}});
+            }
+            if (auto st = sf.finish(); !st)
+                return st.error();
+            rates.m_series.push_back(std::move(series));
+        }
+        if (auto st = seriesFields.finish(); !st)
+            return st.error();
+    }
+    if (auto st = top.finish(); !st)
+        return st.error();
+    return rates;
+}
+
+const BaseRateSeries* BaseRates::series(std::string_view id) const {
+    for (const auto& s : m_series)
+        if (s.id == id)
+            return &s;
+    return nullptr;
+}
+
+Result<BaseRateChange> BaseRates::at(std::string_view id, const Date& date) const {
+    const BaseRateSeries* s = series(id);
+    std::string earliest = s && !s->changes.empty() ? s->changes.front().since.iso() : std::string();
+    if (s) {
+        auto it = std::upper_bound(s->changes.begin(), s->changes.end(), date,
+                                   [](const Date& d, const BaseRateChange& c) { return d < c.since; });
+        if (it != s->changes.begin())
+            return *std::prev(it);
+    }
+    return Error("policy.no_base_rate", {{"series", std::string(id)}, {"date", date.iso()}, {"earliest", earliest}});
+}
+
 Result<PolicySet> PolicySet::parse(const std::vector<PolicyFile>& files) {
     std::vector<Policy> policies;
+    std::optional<BaseRates> rates;
     for (const auto& f : files) {
+        if (f.name == BaseRates::kFileName) {
+            auto r = BaseRates::parse(f.content, f.name);
+            if (!r)
+                return r.error();
+            rates = std::move(*r);
+            continue;
+        }
         auto p = parsePolicy(f.content, f.name);
         if (!p)
             return p.error();
         policies.push_back(std::move(*p));
     }
-    return fromPolicies(std::move(policies));
+    if (!rates && !policies.empty())
+        return Error("policy.no_base_rates", {{"file", BaseRates::kFileName}});
+    return fromPolicies(std::move(policies), rates ? std::move(*rates) : BaseRates{});
 }
 
-Result<PolicySet> PolicySet::fromPolicies(std::vector<Policy> policies) {
+Result<PolicySet> PolicySet::fromPolicies(std::vector<Policy> policies, BaseRates rates) {
     if (policies.empty())
         return Error("policy.none");
+    // Every policy can price a contract from its first day.
+    for (const auto& p : policies) {
+        auto base = rates.at(p.baseRate, p.effectiveFrom);
+        if (!base)
+            return Error("policy.bad_value", {{"file", p.file},
+                                              {"field", "rate.base"},
+                                              {"value", std::string(BaseRates::kFileName) + " has no " + p.baseRate +
+                                                            " rate on " + p.effectiveFrom.iso()}});
+        if (base->bp + p.spreadBp <= 0)
+            return Error("policy.bad_value", {{"file", p.file},
+                                              {"field", "rate.spread_bp"},
+                                              {"value", "base + spread is not above 0"}});
+    }
     std::sort(policies.begin(), policies.end(),
               [](const Policy& a, const Policy& b) { return a.effectiveFrom < b.effectiveFrom; });
     for (size_t i = 1; i < policies.size(); ++i) {
@@ -159,6 +254,7 @@ Result<PolicySet> PolicySet::fromPolicies(std::vector<Policy> policies) {
                                                      {"id", policies[i].id}});
     PolicySet set;
     set.m_policies = std::move(policies);
+    set.m_rates = std::move(rates);
     return set;
 }
 
@@ -175,6 +271,99 @@ Result<const Policy*> PolicySet::require(const Date& contractDate) const {
                  {{"date", contractDate.iso()},
                   {"earliest",
                    m_policies.empty() ? std::string() : m_policies.front().effectiveFrom.iso()}});
+}
+
+Result<const Policy*> PolicySet::forSchoolYear(int schoolYear) const {
+    auto start = Date::make(schoolYear, 9, 1);
+    if (!start)
+        return Error("policy.no_policy_for_date", {{"date", std::to_string(schoolYear)},
+                                                   {"earliest", m_policies.empty() ? std::string()
+                                                                                   : m_policies.front().effectiveFrom.iso()}});
+    return require(*start);
+}
+
+Result<ContractRate> PolicySet::rateOn(const Date& signingDate) const {
+    auto policy = require(signingDate);
+    if (!policy)
+        return policy.error();
+    const Policy& p = **policy;
+    auto base = m_rates.at(p.baseRate, signingDate);
+    if (!base)
+        return base.error();
+    ContractRate r;
+    r.policyId = p.id;
+    r.base = p.baseRate;
+    r.baseSince = base->since;
+    r.baseBp = base->bp;
+    r.spreadBp = p.spreadBp;
+    r.annualRateBp = base->bp + p.spreadBp;
+    return r;
+}
+
+Result<LoanRules> PolicySet::rulesFor(int schoolYear, const Date& signingDate) const {
+    auto cap = forSchoolYear(schoolYear);
+    if (!cap)
+        return cap.error();
+    auto signing = require(signingDate);
+    if (!signing)
+        return signing.error();
+    auto rate = rateOn(signingDate);
+    if (!rate)
+        return rate.error();
+    return LoanRules{*cap, *signing, std::move(*rate)};
+}
+
+Result<ContractRate> PolicySet::rateOf(const Contract& contract) const {
+    auto signing = Date::parse(contract.signingDate);
+    if (!signing)
+        return Error("validation.date.invalid", {{"value", contract.signingDate}});
+    if (contract.annualRateBp <= 0)
+        return rateOn(*signing);
+    ContractRate r;
+    r.policyId = contract.policyId;
+    r.spreadBp = contract.spreadBp;
+    r.annualRateBp = contract.annualRateBp;
+    r.baseBp = contract.annualRateBp - contract.spreadBp;
+    if (const Policy* p = byId(contract.policyId))
+        r.base = p->baseRate;
+    if (auto base = m_rates.at(r.base, *signing); base && base->bp == r.baseBp)
+        r.baseSince = base->since; // only when the table still says what was signed
+    return r;
+}
+
+Status recordContractRate(const PolicySet& policies, Contract& contract) {
+    auto signing = Date::parse(contract.signingDate);
+    if (!signing)
+        return Error("validation.date.invalid", {{"value", contract.signingDate}});
+    auto rate = policies.rateOn(*signing);
+    if (!rate)
+        return rate.error();
+    contract.annualRateBp = rate->annualRateBp;
+    contract.spreadBp = rate->spreadBp;
+    contract.policyId = rate->policyId;
+    return {};
+}
+
+int schoolYearOfSigning(const Date& date) {
+    return date.month >= 7 ? date.year : date.year - 1;
+}
+
+std::string ratePercentText(int bp) {
+    const char* sign = bp < 0 ? "-" : "";
+    bp = bp < 0 ? -bp : bp;
+    return sign + std::to_string(bp / 100) + "." + (bp % 100 < 10 ? "0" : "") + std::to_string(bp % 100) + "%";
+}
+
+std::string spreadPointsText(int bp) {
+    bp = bp < 0 ? -bp : bp;
+    std::string text = std::to_string(bp / 100);
+    if (bp % 100 != 0) {
+        std::string frac = (bp % 100 < 10 ? "0" : "") + std::to_string(bp % 100);
+        if (frac.back() == '0')
+            frac.pop_back();
+        text += "." + frac;
+    }
+    return text;
 }
 
 const Policy* PolicySet::byId(std::string_view id) const {

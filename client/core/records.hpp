@@ -173,6 +173,8 @@ struct LoanApplication {
     Fen accommodationFen = 0; // 住宿费
     int remainingStudyYears = 0;
     int termYears = 0;
+    int graceYears = -1; // 宽限期 the borrower chose (0 to the policy's maximum); -1: not chosen
+                         // (records from before the choice existed): the policy's maximum
     RenewalMode renewalMode = RenewalMode::None;
     bool proxySigned = false; // 代签 (on-site renewal only)
     UnixMs createdMs = 0;
@@ -204,6 +206,12 @@ struct Contract {
     int termYears = 0;
     bool preSigned = true; // 预签合同 until the bank approves
     bool signedByProxy = false;
+    // The rate as signed (issue #20): the policy in force on the signing date, its spread and
+    // the annual rate (base on that date + spread), so later policy or base-rate data never
+    // changes an old contract. 0 / empty on contracts recorded before these fields existed.
+    int annualRateBp = 0; // 2.90% = 290
+    int spreadBp = 0;     // LPR − 70 bp = -70
+    std::string policyId; // e.g. "2024" (assets/policy/2024.json)
 };
 
 struct MaterialItem {

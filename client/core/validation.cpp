@@ -119,7 +119,19 @@ int maxLoanTermYears(int remainingStudyYears, const TermRule& rule) {
     return std::min(remainingStudyYears + rule.plusYears, rule.maxYears);
 }
 
-Findings checkLoanTerm(int termYears, int remainingStudyYears, const TermRule& rule,
+int minLoanTermYears(int remainingStudyYears, int graceYears) {
+    return remainingStudyYears + std::max(0, graceYears) + 1;
+}
+
+Findings checkGraceYears(int graceYears, int maxGraceYears, const std::string& field) {
+    Findings f;
+    if (graceYears < 0 || graceYears > maxGraceYears)
+        f.error(field, Error("validation.loan.grace_years",
+                             {{"grace", std::to_string(graceYears)}, {"max", std::to_string(maxGraceYears)}}));
+    return f;
+}
+
+Findings checkLoanTerm(int termYears, int remainingStudyYears, int graceYears, const TermRule& rule,
                        const std::string& field) {
     Findings f;
     if (remainingStudyYears < 1) {
@@ -135,10 +147,12 @@ Findings checkLoanTerm(int termYears, int remainingStudyYears, const TermRule& r
                               {"remaining", std::to_string(remainingStudyYears)},
                               {"plus", std::to_string(rule.plusYears)},
                               {"cap", std::to_string(rule.maxYears)}}));
-    else if (termYears <= remainingStudyYears)
+    else if (termYears < minLoanTermYears(remainingStudyYears, graceYears))
         f.error(field, Error("validation.loan.term_too_short",
                              {{"term", std::to_string(termYears)},
-                              {"remaining", std::to_string(remainingStudyYears)}}));
+                              {"min", std::to_string(minLoanTermYears(remainingStudyYears, graceYears))},
+                              {"remaining", std::to_string(remainingStudyYears)},
+                              {"grace", std::to_string(std::max(0, graceYears))}}));
     return f;
 }
 

@@ -42,9 +42,17 @@ struct TermRule {
 };
 // The longest term allowed: 4-year freshman 19, 5-year medicine 20, 8-year programme 22 (2020+).
 int maxLoanTermYears(int remainingStudyYears, const TermRule& rule);
-// The term must outlast the remaining study years and stay within the rule.
-Findings checkLoanTerm(int termYears, int remainingStudyYears, const TermRule& rule,
+// The term must cover the remaining study years, the grace years the borrower chose and at least
+// one repayment year (term ≥ remaining + grace + 1: a freshman with 4 years left and 5 grace
+// years needs 10), and stay within the rule. Below that the repayment plan has no year to
+// repay principal in (loan_calculator.term_too_short).
+Findings checkLoanTerm(int termYears, int remainingStudyYears, int graceYears, const TermRule& rule,
                        const std::string& field = "term_years");
+// The shortest term checkLoanTerm accepts.
+int minLoanTermYears(int remainingStudyYears, int graceYears);
+// Grace years (宽限期) are the borrower's choice, from 0 up to the policy's maximum for the
+// contract's signing date (5 for contracts from 2020, 3 for 2015-2019, 2 before).
+Findings checkGraceYears(int graceYears, int maxGraceYears, const std::string& field = "grace_years");
 
 // ---- Application types and materials ---------------------------------------------------------
 enum class ApplicationType { PreApplication, FirstLoan, Renewal };

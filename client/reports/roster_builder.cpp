@@ -92,7 +92,7 @@ public:
         std::vector<const RosterRow*> rows;
         rows.reserve(all.size());
         for (const RosterRow& r : all) {
-            if (!matches(filter, r))
+            if (!matches(filter, r) || !withinDefinition(r))
                 continue;
             if (m_def.minimumAge > 0 && !oldEnough(r)) {
                 ++out.withheld;
@@ -105,7 +105,7 @@ public:
         Table& t = out.table;
         t.county = m_options.countyName;
         t.title = title(filter);
-        t.subtitle = subtitle(filter);
+        t.subtitle = subtitle(filter, filterIn.statuses);
         for (const auto& key : m_def.columns) {
             const FieldSpec* f = findField(key);
             t.columns.push_back({m_texts.text(f->titleKey), f->type});
@@ -179,9 +179,21 @@ public:
     }
 
 private:
+    // 满 minimumAge 周岁 (the day after that birthday, 民法典 art. 201; core::hasCompletedYears).
     bool oldEnough(const RosterRow& r) const {
         auto birth = core::Date::parse(r.birthDate);
-        return birth && core::ageOn(*birth, m_options.today) >= m_def.minimumAge;
+        return birth && core::hasCompletedYears(*birth, m_options.today, m_def.minimumAge);
+    }
+
+    // What the definition itself allows, whatever the caller's filter says: its levels, and on a
+    // public roster its statuses (a caller may narrow them, never widen them).
+    bool withinDefinition(const RosterRow& r) const {
+        if (!m_def.levels.empty() &&
+            std::find(m_def.levels.begin(), m_def.levels.end(), toCode(r.level)) == m_def.levels.end())
+            return false;
+        if (m_def.isPublic && std::find(m_def.statuses.begin(), m_def.statuses.end(), r.status) == m_def.statuses.end())
+            return false;
+        return true;
     }
 
     const std::string& pinyin(const std::string& s) {
@@ -338,7 +350,8 @@ private:
         return name;
     }
 
-    std::string subtitle(const RosterFilter& f) const {
+    // Statuses are named only when the caller chose them, not the definition's own gate.
+    std::string subtitle(const RosterFilter& f, const std::vector<std::string>& chosenStatuses) const {
         std::vector<std::string> parts;
         auto add = [&](const char* key, const std::string& value) {
             if (!value.empty())
@@ -353,7 +366,7 @@ private:
         }
         add("reports.col.signing_date", f.signingDate);
         std::string statuses;
-        for (const auto& s : f.statuses) {
+        for (const auto& s : chosenStatuses) {
             RosterRow probe;
             probe.status = s;
             statuses += (statuses.empty() ? "" : "、") + display("status", probe);

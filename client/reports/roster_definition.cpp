@@ -1,5 +1,6 @@
 #include "roster_definition.hpp"
 
+#include "client/core/records.hpp"
 #include "client/store/paths.hpp"
 
 #include <nlohmann/json.hpp>
@@ -73,9 +74,16 @@ const FieldSpec* findField(std::string_view key) {
 }
 
 const std::vector<std::string>& rosterKinds() {
-    static const std::vector<std::string> kinds = {"review", "programme", "public-notice",
-                                                   "funds", "daily-contracts", "pre-application"};
+    static const std::vector<std::string> kinds = {"review",          "review-staff", "programme", "public-notice",
+                                                   "funds",           "daily-contracts", "pre-application"};
     return kinds;
+}
+
+const std::vector<std::string>& publicStatuses() {
+    static const std::vector<std::string> codes = {std::string(toCode(AssessmentStatus::Reviewed)),
+                                                   std::string(toCode(AssessmentStatus::Publicized)),
+                                                   std::string(toCode(AssessmentStatus::Filed))};
+    return codes;
 }
 
 Status validate(const RosterDefinition& def, std::string_view source) {
@@ -116,9 +124,60 @@ Status validate(const RosterDefinition& def, std::string_view source) {
             std::find(def.aggregateBy.begin(), def.aggregateBy.end(), key) == def.aggregateBy.end())
             return defError(source, "\"" + key + "\" is per person but the roster is aggregated");
     }
-    if (def.isPublic && def.minimumAge < 14)
+    for (const auto& code : def.levels)
+        if (!fromCode<HardshipLevel>(code))
+            return defError(source, "levels: unknown level \"" + code + "\"");
+    if (def.reviewGroup) {
+        if (def.isPublic)
+            return defError(source, "a roster is either public or for a review group");
+        // The review group includes student representatives: what the office keeps to itself
+        // (priority groups, any amount of money, anything sensitive) stays on the staff-only
+        // variant (review-staff.json).
+        for (const auto* list : {&def.columns, &def.groupBy, &def.aggregateBy, &def.orderBy})
+            for (const auto& key : *list) {
+                const FieldSpec* f = findField(key);
+                if (f->cls == FC::Sensitive || f->type == CT::MoneyFen)
+                    return Error("reports.roster.review_group_column",
+                                 {{"roster", std::string(source)}, {"column", key}, {"title_key", std::string(f->titleKey)}});
+            }
+    }
+    if (!def.isPublic)
+        return {};
+    if (def.minimumAge < 14)
         return defError(source, "a public roster needs minimum_age of at least 14");
+    // Only the recognised list: review finished, with a level (DOMAIN.md §3, §5).
+    if (def.statuses.empty())
+        return Error("reports.roster.public_needs_filter", {{"roster", std::string(source)}, {"filter", "statuses"}});
+    for (const auto& code : def.statuses)
+        if (std::find(publicStatuses().begin(), publicStatuses().end(), code) == publicStatuses().end())
+            return Error("reports.roster.public_status", {{"roster", std::string(source)}, {"status", code}});
+    if (def.levels.empty())
+        return Error("reports.roster.public_needs_filter", {{"roster", std::string(source)}, {"filter", "levels"}});
+    for (const auto& code : def.levels)
+        if (code == toCode(HardshipLevel::None))
+            return Error("reports.roster.public_level_none", {{"roster", std::string(source)}});
+    if (def.noticeDaysMin < 1 || def.noticeDaysMax < def.noticeDaysMin || def.noticeDaysDefault < def.noticeDaysMin ||
+        def.noticeDaysDefault > def.noticeDaysMax)
+        return defError(source, "a public roster needs notice_days {min, max, default} with min <= default <= max");
     return {};
+}
+
+Result<int> noticeDays(const RosterDefinition& def, std::string_view text) {
+    if (text.empty())
+        return def.noticeDaysDefault;
+    auto bad = [&] {
+        return Error("reports.roster.bad_notice_days", {{"value", std::string(text)},
+                                                        {"min", std::to_string(def.noticeDaysMin)},
+                                                        {"max", std::to_string(def.noticeDaysMax)}});
+    };
+    if (!def.isPublic || text.size() > 3 || text.find_first_not_of("0123456789") != std::string_view::npos)
+        return bad();
+    int days = 0;
+    for (char c : text)
+        days = days * 10 + (c - '0');
+    if (days < def.noticeDaysMin || days > def.noticeDaysMax)
+        return bad();
+    return days;
 }
 
 Result<RosterDefinition> parseDefinition(std::string_view text, std::string_view source) {
@@ -134,12 +193,20 @@ Result<RosterDefinition> parseDefinition(std::string_view text, std::string_view
         def.titleKey = j.at("title").get<std::string>();
         def.defaultProgrammeKey = j.value("default_programme", std::string());
         def.isPublic = j.value("public", false);
+        def.reviewGroup = j.value("review_group", false);
         def.groupBy = j.value("group_by", std::vector<std::string>{});
         def.aggregateBy = j.value("aggregate_by", std::vector<std::string>{});
         def.orderBy = j.value("order_by", std::vector<std::string>{});
         def.columns = j.at("columns").get<std::vector<std::string>>();
         def.footnoteKeys = j.value("footnotes", std::vector<std::string>{});
         def.statuses = j.value("statuses", std::vector<std::string>{});
+        def.levels = j.value("levels", std::vector<std::string>{});
+        if (j.contains("notice_days")) {
+            const auto& d = j.at("notice_days");
+            def.noticeDaysMin = d.at("min").get<int>();
+            def.noticeDaysMax = d.at("max").get<int>();
+            def.noticeDaysDefault = d.at("default").get<int>();
+        }
         def.minimumAge = j.value("minimum_age", 0);
         std::string mask = j.value("name_mask", std::string("none"));
         if (mask == "middle")

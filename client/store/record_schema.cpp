@@ -209,6 +209,7 @@ template <> struct Def<LoanApplication> {
                 fd("accommodation_fen", &R::accommodationFen),
                 fd("remaining_study_years", &R::remainingStudyYears),
                 fd("term_years", &R::termYears),
+                fd("grace_years", &R::graceYears),
                 fd("renewal_mode", &R::renewalMode),
                 fd("proxy_signed", &R::proxySigned),
                 fd("created_ms", &R::createdMs),
@@ -244,7 +245,10 @@ template <> struct Def<Contract> {
                 fd("amount_fen", &R::amountFen),
                 fd("term_years", &R::termYears),
                 fd("pre_signed", &R::preSigned),
-                fd("signed_by_proxy", &R::signedByProxy)};
+                fd("signed_by_proxy", &R::signedByProxy),
+                fd("annual_rate_bp", &R::annualRateBp),
+                fd("spread_bp", &R::spreadBp),
+                fd("policy_id", &R::policyId)};
     }
 };
 

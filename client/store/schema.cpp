@@ -272,6 +272,20 @@ const std::vector<Migration>& allMigrations() {
              "INSERT INTO meta(key, value) VALUES('outbox_creation_rows', '1')"
              " ON CONFLICT(key) DO UPDATE SET value = '1'",
          }},
+        {10,
+         "a contract keeps the rate it was signed at; an application its chosen grace years",
+         {
+             // The annual rate (base on the signing date + spread), the spread and the policy id
+             // are fixed when the contract is recorded (issue #20): later policy or base-rate
+             // data never reprices an old contract. Contracts recorded before keep 0 / '' (the
+             // rate is then taken from the data for their signing date).
+             "ALTER TABLE contract ADD COLUMN annual_rate_bp INTEGER NOT NULL DEFAULT 0",
+             "ALTER TABLE contract ADD COLUMN spread_bp INTEGER NOT NULL DEFAULT 0",
+             "ALTER TABLE contract ADD COLUMN policy_id TEXT NOT NULL DEFAULT ''",
+             // The grace years the borrower chose (0 up to the policy's maximum); -1 on older
+             // applications: not chosen, the policy's maximum applies.
+             "ALTER TABLE loan_application ADD COLUMN grace_years INTEGER NOT NULL DEFAULT -1",
+         }},
     };
     return kMigrations;
 }

@@ -32,11 +32,13 @@ TEST_CASE("calculator: advice from fees, schedule and totals, cap refused") {
     core::Date now{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
     auto policies = app::loadPolicies(assetsDir());
     REQUIRE(policies.ok());
-    const core::Policy* p = policies->forDate(now);
-    REQUIRE(p);
+    auto rules = policies->rulesFor(core::schoolYearOfSigning(now), now);
+    REQUIRE(rules.ok());
+    CHECK(d.sawText(core::ratePercentText(rules->rate.annualRateBp)));
     core::Date first = core::Date::fromDayNumber(now.dayNumber() + 30);
-    auto terms = core::loanTermsFromPolicy(*p, core::yearlyDisbursements(first, std::vector<Fen>(4, 620'000)), now, 19,
-                                           *core::Date::make(now.year + 4, 6, 30));
+    auto terms = core::loanTermsFromPolicy(*rules->signingPolicy, rules->rate,
+                                           core::yearlyDisbursements(first, std::vector<Fen>(4, 620'000)), now, 19,
+                                           *core::Date::make(now.year + 4, 6, 30), rules->signingPolicy->graceYears);
     auto expected = core::computeSchedule(terms);
     REQUIRE(expected.ok());
     auto money = [](Fen v) { return core::formatMoney(v, {.currencySign = true}); };
@@ -45,6 +47,24 @@ TEST_CASE("calculator: advice from fees, schedule and totals, cap refused") {
     CHECK(d.sawText(money(expected->totalStudentPays)));
     CHECK(d.sawText(expected->termEnd.iso()));
     CHECK(expected->totalGovernmentInterest > 0);
+
+    // Grace years are the borrower's choice (issue #20): two instead of the policy's five bring
+    // the first principal year forward; more than the policy allows is refused.
+    REQUIRE(d.typeInto("##calc.grace", "2"));
+    d.frame(2);
+    auto twoGrace = core::computeSchedule(core::loanTermsFromPolicy(
+        *rules->signingPolicy, rules->rate, core::yearlyDisbursements(first, std::vector<Fen>(4, 620'000)), now, 19,
+        *core::Date::make(now.year + 4, 6, 30), 2));
+    REQUIRE(twoGrace.ok());
+    CHECK(twoGrace->firstPrincipalYear == now.year + 4 + 2);
+    CHECK_MESSAGE(d.sawText(money(twoGrace->totalStudentPays)), f.shown());
+    REQUIRE(d.typeInto("##calc.grace", std::to_string(rules->signingPolicy->graceYears + 1)));
+    d.frame(2);
+    CHECK_MESSAGE(d.sawText("可以选 0 到 " + std::to_string(rules->signingPolicy->graceYears) + " 年"), f.shown());
+    CHECK_FALSE(d.sawText(money(twoGrace->totalStudentPays)));
+    REQUIRE(d.typeInto("##calc.grace", std::to_string(rules->signingPolicy->graceYears)));
+    d.frame(2);
+    CHECK(d.sawText(money(expected->totalStudentPays)));
 
     // Above the undergraduate cap: the reason, no schedule.
     REQUIRE(d.typeInto("##calc.amount", "25000"));

@@ -1,5 +1,6 @@
 // A first loan from the home screen to the recorded contract, driven through the real steps, with
 // inline validation stopping bad input and the store holding the result.
+#include "client/app/policy_files.hpp"
 #include "staff_fixture.hpp"
 
 #include "client/core/resident_id.hpp"
@@ -7,6 +8,7 @@
 #include "tests/support/consent.hpp"
 #include "tests/support/process.hpp"
 
+#include <ctime>
 #include <fstream>
 #include <set>
 
@@ -157,6 +159,25 @@ TEST_CASE("first loan: consent, student, co-borrower, school, amount, materials,
     REQUIRE(contracts->size() == 1);
     CHECK(contracts->front().contractNumber == "4205272026000123");
     CHECK(contracts->front().certificateCode == "K7Q2-9XPA");
+    {
+        // The rate as signed today is recorded on the contract (issue #20), and the application
+        // belongs to the school year of a signing today (January-June: the autumn before).
+        std::time_t t = std::time(nullptr);
+        std::tm tm{};
+        localtime_r(&t, &tm);
+        core::Date today{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+        auto policies = app::loadPolicies(assetsDir());
+        REQUIRE(policies.ok());
+        auto rate = policies->rateOn(today);
+        REQUIRE(rate.ok());
+        CHECK(contracts->front().annualRateBp == rate->annualRateBp);
+        CHECK(contracts->front().spreadBp == rate->spreadBp);
+        CHECK(contracts->front().policyId == rate->policyId);
+        CHECK(contracts->front().annualRateBp > 0);
+        CHECK(a.schoolYear == core::schoolYearOfSigning(today));
+        // Grace left as offered: the policy's longest (the borrower may choose fewer).
+        CHECK(a.graceYears == policies->forDate(today)->graceYears);
+    }
     auto after = db.get<LoanApplication>(a.id);
     REQUIRE(after.ok());
     CHECK((*after)->status == LoanStatus::CertificateIssued);

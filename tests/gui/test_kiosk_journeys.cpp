@@ -18,9 +18,13 @@ TEST_CASE("first loan: policy card, eligibility, details, materials, a ticket fo
     KioskFixture f;
     f.click("##kiosk.choose.first_loan");
     CHECK(f.kiosk->step() == Step::Card);
-    // The card comes from the policy data in force today (2025: ¥20,000 cap, 2.80%).
+    // The card comes from the policy data in force today (since 2025-05-20: ¥20,000 cap, 2.80%),
+    // the spread and the base in words from the data too (2024.json: LPR − 70 bp;
+    // base_rates.json: 5-year LPR 3.50% since 2025-05-20).
     CHECK(f.showsAnywhere("20000"));
     CHECK(f.showsAnywhere("2.80%"));
+    CHECK(f.showsAnywhere("比同期LPR低0.7个百分点"));
+    CHECK(f.showsAnywhere("现在的LPR是 3.50%"));
     f.click("##kiosk.next");
     CHECK(f.kiosk->step() == Step::EligLocal);
     f.click("##kiosk.answer.yes");

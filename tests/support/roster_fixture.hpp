@@ -26,7 +26,7 @@ inline reports::RosterRow rosterRow(std::string township, std::string village, s
     r.birthDate = std::move(birth);
     r.programme = std::move(programme);
     r.year = 2025;
-    r.status = "disbursed";
+    r.status = "reviewed"; // an assessment whose review is finished (a public notice lists it)
     r.level = HardshipLevel::Fairly;
     r.amountFen = amount;
     r.idNumber = "42052719950101" + std::to_string(1000 + amount % 9000).substr(0, 4);

@@ -202,6 +202,40 @@ TEST_CASE("priority groups are identified directly, whatever the score") {
     CHECK(r.priorityGroups.size() == 2);
 }
 
+TEST_CASE("a priority group raises the level to its own, never caps it (issue #20 point 11)") {
+    auto def = shipped("hardship_county_standard.json");
+    // A child in particular plight (county table: identified directly as 比较困难) whose answers
+    // alone score 特别困难: orphaned, remote village, serious illness, unable to work, no income.
+    json answers = {{"priority_groups", {"children_in_plight"}}, {"family_structure", "both_parents_deceased"},
+                    {"location", "remote_village"},             {"family_health", "serious_illness"},
+                    {"parents_work", "unable_to_work"},         {"household_size", 3},
+                    {"household_income", 0},                    {"disaster", "serious_loss"},
+                    {"siblings_in_school", 2},                  {"commitment", "agreed"}};
+    auto scoredOnly = answers;
+    scoredOnly["priority_groups"] = json::array();
+    auto byScore = evaluateForm(def, scoredOnly);
+    for (auto& f : byScore.findings.all())
+        FAIL(f.field, ": ", zh().format(f.message));
+    REQUIRE(byScore.level == "particularly_difficult");
+    auto r = evaluateForm(def, answers);
+    CHECK(r.level == "particularly_difficult"); // was 比较困难: the group capped the score
+    CHECK_FALSE(r.levelDirect);                 // the score decided
+    CHECK(r.priorityGroups == std::vector<std::string>{"children_in_plight"});
+
+    // The college table scores every priority group 100 (DOMAIN §3), which its cut-offs make
+    // 特别困难 (≥ 70); each group's direct level says the same.
+    auto college = shipped("hardship_college_example.json");
+    for (const char* group : {"children_in_plight", "martyr_family", "disabled_veteran_child", "needy_worker",
+                              "sudden_hardship", "dibao"}) {
+        CAPTURE(group);
+        json a = {{"priority_groups", {group}}, {"father_work", "stable_job"}, {"mother_work", "stable_job"},
+                  {"medical_cost", 0}, {"members", json::array()}};
+        auto c = evaluateForm(college, a);
+        CHECK(c.groupScores.at("direct") == Decimal::fromInt(100));
+        CHECK(c.level == "particularly_difficult");
+    }
+}
+
 TEST_CASE("college table: direct 100, parents' work ≤ 50, medical ≤ 10, members' health ≤ 40") {
     auto def = shipped("hardship_college_example.json");
     auto member = [](const char* name, const char* relation, const char* health) {

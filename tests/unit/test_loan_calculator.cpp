@@ -3,6 +3,7 @@
 #include "client/core/loan_calculator.hpp"
 #include "client/store/catalog_files.hpp"
 #include "client/store/paths.hpp"
+#include "tests/support/shipped_policies.hpp"
 
 #include <doctest/doctest.h>
 #include <filesystem>
@@ -12,13 +13,20 @@
 using namespace zhuxue::core;
 
 namespace {
-Policy policy(const char* id) {
-    std::ifstream in(zhuxue::assetsDir() / "policy" / (std::string(id) + ".json"));
-    std::stringstream ss;
-    ss << in.rdbuf();
-    auto p = parsePolicy(ss.str(), std::string(id) + ".json");
-    REQUIRE(p.ok());
-    return *p;
+const PolicySet& shipped() {
+    static const PolicySet set = [] {
+        auto set = PolicySet::parse(zhuxue::test::shippedPolicyFiles());
+        REQUIRE(set.ok());
+        return *set;
+    }();
+    return set;
+}
+
+// The rules of a loan for `schoolYear` signed on `signing` (caps by the year, rate by the day).
+LoanRules rules(int schoolYear, Date signing) {
+    auto r = shipped().rulesFor(schoolYear, signing);
+    REQUIRE(r.ok());
+    return *r;
 }
 } // namespace
 
@@ -65,12 +73,13 @@ TEST_CASE("a small loan checked by hand: 1 bp a day makes the arithmetic visible
     CHECK(s->method == RepaymentMethod::EqualPrincipal);
 }
 
-TEST_CASE("a 4-year freshman under the 2025 policy: 19-year term, 5 grace years, 2.80%") {
-    const Policy p = policy("2025");
+TEST_CASE("a 4-year freshman signed 2025-08-20: 19-year term, 5 grace years, 2.80%") {
+    // 2024 rules (LPR − 70 bp); the 5-year LPR on 2025-08-20 is 3.50% (since 2025-05-20).
+    const LoanRules r = rules(2025, {2025, 8, 20});
     // ¥10,000 each 20 Oct 2025-2028, graduation 30 June 2029, signed 20 Aug 2025.
     auto terms = loanTermsFromPolicy(
-        p, yearlyDisbursements({2025, 10, 20}, std::vector<Fen>(4, yuan(10000))), {2025, 8, 20}, 19,
-        {2029, 6, 30});
+        *r.signingPolicy, r.rate, yearlyDisbursements({2025, 10, 20}, std::vector<Fen>(4, yuan(10000))),
+        {2025, 8, 20}, 19, {2029, 6, 30}, r.signingPolicy->graceYears);
     CHECK(terms.annualRateBp == 280);
     CHECK(terms.graceYears == 5);
     auto s = computeSchedule(terms);
@@ -118,6 +127,63 @@ TEST_CASE("a 4-year freshman under the 2025 policy: 19-year term, 5 grace years,
     CHECK(s->totalStudentPays == yuan(40000) + 1113687);
 }
 
+TEST_CASE("issue #20's worked examples: a plan signed 2019-08-20 at 4.90%, one signed 2024-11-05 at 2.90%") {
+    // Signed 2019-08-20 for autumn 2019: 2015 rules (grace 3, term + 13 up to 20), PBoC
+    // benchmark 4.90% (since 2015-10-24), no spread. ¥8,000 (the 2014 cap) lent 2019-10-20.
+    const LoanRules r2019 = rules(2019, {2019, 8, 20});
+    auto t2019 = loanTermsFromPolicy(*r2019.signingPolicy, r2019.rate,
+                                     yearlyDisbursements({2019, 10, 20}, std::vector<Fen>(4, yuan(8000))),
+                                     {2019, 8, 20}, 17, {2023, 6, 30}, r2019.signingPolicy->graceYears);
+    CHECK(t2019.annualRateBp == 490);
+    CHECK(t2019.graceYears == 3);
+    auto s2019 = computeSchedule(t2019);
+    REQUIRE(s2019.ok());
+    // 2019: 800,000 × 61 days (20 Oct → 20 Dec) × 490 / 3,600,000 = 6,642.22 → 6,642, by the state.
+    CHECK(s2019->years[0].governmentInterest == 6642);
+    CHECK(s2019->firstPrincipalYear == 2026); // graduation 2023 + 3 grace years
+    // Signed 2024-11-05 for autumn 2024: 2024 rules, LPR 3.60% (2024-10-21) − 70 bp = 2.90%.
+    // ¥20,000 lent 2024-12-05.
+    const LoanRules r2024 = rules(2024, {2024, 11, 5});
+    auto t2024 = loanTermsFromPolicy(*r2024.signingPolicy, r2024.rate,
+                                     yearlyDisbursements({2024, 12, 5}, std::vector<Fen>(4, yuan(20000))),
+                                     {2024, 11, 5}, 19, {2028, 6, 30}, r2024.signingPolicy->graceYears);
+    CHECK(t2024.annualRateBp == 290);
+    CHECK(t2024.graceYears == 5);
+    auto s2024 = computeSchedule(t2024);
+    REQUIRE(s2024.ok());
+    // 2024: 2,000,000 × 15 days (5 Dec → 20 Dec) × 290 / 3,600,000 = 2,416.67 → 2,417.
+    CHECK(s2024->years[0].governmentInterest == 2417);
+}
+
+TEST_CASE("grace years are the borrower's choice; the term check and the plan agree") {
+    // 2024 rules (grace up to 5), signed 2025-08-20, 4 study years left, graduation 2029-06-30.
+    const LoanRules r = rules(2025, {2025, 8, 20});
+    auto plan = [&](int term, int grace) {
+        return computeSchedule(loanTermsFromPolicy(
+            *r.signingPolicy, r.rate, yearlyDisbursements({2025, 10, 20}, std::vector<Fen>(4, yuan(10000))),
+            {2025, 8, 20}, term, {2029, 6, 30}, grace));
+    };
+    // Full grace: principal from 2029 + 5 = 2034; two grace years: from 2031.
+    CHECK(plan(19, 5)->firstPrincipalYear == 2034);
+    auto two = plan(19, 2);
+    REQUIRE(two.ok());
+    CHECK(two->firstPrincipalYear == 2031);
+    int graceRows = 0;
+    for (const auto& y : two->years)
+        graceRows += y.phase == SchedulePhase::Grace;
+    CHECK(graceRows == 1); // 2030; 2029 is the graduation year
+    CHECK(plan(19, 0)->firstPrincipalYear == 2029);
+    // The shortest term the check accepts (4 + 5 + 1 = 10) is the shortest the plan can repay
+    // in; one year less has no repayment year left.
+    CHECK(checkLoanTerm(10, 4, 5, r.signingPolicy->term).empty());
+    CHECK(plan(10, 5).ok());
+    CHECK(checkLoanTerm(9, 4, 5, r.signingPolicy->term).has("validation.loan.term_too_short"));
+    CHECK(plan(9, 5).error().key == "loan_calculator.term_too_short");
+    CHECK(checkLoanTerm(7, 4, 2, r.signingPolicy->term).empty());
+    CHECK(plan(7, 2).ok());
+    CHECK(plan(6, 2).error().key == "loan_calculator.term_too_short");
+}
+
 TEST_CASE("the schedule refuses what cannot be a loan") {
     LoanTerms t;
     t.signingDate = {2024, 8, 1};
@@ -161,7 +227,7 @@ TEST_CASE("graduation-year principal when there is no grace period") {
 }
 
 TEST_CASE("advice of amount and term from tuition and accommodation") {
-    const Policy p2024 = policy("2024");
+    const LoanRules p2024 = rules(2024, {2024, 8, 20});
     // ¥5,800 tuition + ¥1,250 accommodation = ¥7,050 → rounded up to ¥7,100.
     auto a = adviseLoan(yuan(5800), yuan(1250), 4, StudentLevel::Undergraduate, p2024);
     CHECK(a.need == yuan(7050));
@@ -175,7 +241,7 @@ TEST_CASE("advice of amount and term from tuition and accommodation") {
     CHECK(m.uncovered == yuan(500));
     CHECK(m.termYears == 20);
     // The same fees under the 2023 policy meet the lower cap.
-    CHECK(adviseLoan(yuan(19000), yuan(1500), 5, StudentLevel::Undergraduate, policy("2023"))
+    CHECK(adviseLoan(yuan(19000), yuan(1500), 5, StudentLevel::Undergraduate, rules(2023, {2023, 8, 20}))
               .amount == yuan(16000));
     // A postgraduate in an 8-year programme: the 22-year cap.
     auto pg = adviseLoan(yuan(24000), yuan(1200), 8, StudentLevel::Postgraduate, p2024);

@@ -171,7 +171,7 @@ TEST_CASE("names are masked where the county chooses, per code point") {
 }
 
 TEST_CASE("review roster: township → village → school by pinyin, subtotals and total") {
-    auto built = buildRoster(shipped("review"), smallCounty(), {}, zh(), options());
+    auto built = buildRoster(shipped("review-staff"), smallCounty(), {}, zh(), options());
     REQUIRE(built.ok());
     const Table& t = built->table;
     // 郭家坝 guojiaba < 茅坪 maoping < 屈原 quyuan; 九里村 jiuli < 兰陵溪村 lanlingxi.
@@ -181,7 +181,7 @@ TEST_CASE("review roster: township → village → school by pinyin, subtotals a
     auto subtotals = labelsOf(t, RowKind::Subtotal);
     CHECK(std::find(subtotals.begin(), subtotals.end(), "茅坪镇 小计 3 人") != subtotals.end());
     CHECK(std::find(subtotals.begin(), subtotals.end(), "九里村 小计 2 人") != subtotals.end());
-    // Internal rosters keep everyone, children included, and show the priority group.
+    // The staff's review roster keeps everyone, children included, and shows the priority group.
     CHECK(built->people == 7);
     CHECK(built->amountFen == 930000);
     std::string text = allText(t);
@@ -308,4 +308,180 @@ TEST_CASE("daily contracts: only the day's signed contracts, ordered by contract
         prev = number;
     }
     CHECK(built->table.subtitle.find("签约日期：2025-08-15") != std::string::npos);
+}
+
+namespace {
+
+// A county at the end of its hardship review (school year 2025), one row per assessment. Only
+// the four recognised ones may reach the wall: review finished (reviewed, publicized, filed)
+// with a level. Issue #20 point 1; rule in assets/rosters/public-notice.json.
+std::vector<RosterRow> endOfReview() {
+    using test::rosterRow;
+    auto row = [](const char* name, const char* status, HardshipLevel level) {
+        auto r = rosterRow("茅坪镇", "九里村", "秭归县第一中学", name, "2007-05-01", 0);
+        r.status = status;
+        r.level = level;
+        return r;
+    };
+    return {
+        row("已评议甲", "reviewed", HardshipLevel::Special),
+        row("已公示乙", "publicized", HardshipLevel::Fairly),
+        row("已存档丙", "filed", HardshipLevel::General),
+        row("已评议丁", "reviewed", HardshipLevel::General),
+        row("草稿戊", "draft", HardshipLevel::Special),         // not yet submitted
+        row("已提交己", "submitted", HardshipLevel::Fairly),    // waiting for review
+        row("不困难庚", "reviewed", HardshipLevel::None),       // refused: reviewed as 不困难
+        row("草稿无等级辛", "draft", HardshipLevel::None),
+    };
+}
+
+} // namespace
+
+TEST_CASE("public notice lists only the recognised: review finished, with a level") {
+    auto built = buildRoster(shipped("public-notice"), endOfReview(), {}, zh(), options());
+    REQUIRE(built.ok());
+    std::string text = allText(built->table);
+    CHECK(built->people == 4);
+    CHECK(built->withheld == 0); // left out by the status and level rules, not by age
+    for (const char* name : {"已评议甲", "已公示乙", "已存档丙", "已评议丁"})
+        CHECK_MESSAGE(text.find(name) != std::string::npos, name);
+    for (const char* name : {"草稿戊", "已提交己", "不困难庚", "草稿无等级辛"})
+        CHECK_MESSAGE(text.find(name) == std::string::npos, name);
+    CHECK(text.find("不困难") == std::string::npos);
+    // The wall does not say which statuses were filtered.
+    CHECK(built->table.subtitle.find("状态") == std::string::npos);
+
+    // A caller may narrow the list, never widen it: asking for drafts gives nobody.
+    RosterFilter drafts;
+    drafts.statuses = {"draft", "submitted"};
+    auto none = buildRoster(shipped("public-notice"), endOfReview(), drafts, zh(), options());
+    REQUIRE(none.ok());
+    CHECK(none->people == 0);
+    RosterFilter notDifficult;
+    notDifficult.level = HardshipLevel::None;
+    CHECK(buildRoster(shipped("public-notice"), endOfReview(), notDifficult, zh(), options())->people == 0);
+    RosterFilter publicised;
+    publicised.statuses = {"publicized"};
+    CHECK(buildRoster(shipped("public-notice"), endOfReview(), publicised, zh(), options())->people == 1);
+
+    // The staff's review roster still sees every assessment.
+    CHECK(buildRoster(shipped("review-staff"), endOfReview(), {}, zh(), options())->people == 8);
+}
+
+TEST_CASE("validate refuses a public roster without the status and level filters") {
+    RosterDefinition def = shipped("public-notice");
+    CHECK(def.statuses == std::vector<std::string>{"reviewed", "publicized", "filed"});
+    CHECK(def.levels == std::vector<std::string>{"general", "fairly", "special"});
+
+    def.statuses.clear();
+    auto st = validate(def, "public-notice.json");
+    REQUIRE_FALSE(st.ok());
+    CHECK(st.error().key == "reports.roster.public_needs_filter");
+    CHECK(st.error().args.at("filter") == "statuses");
+    CHECK(zh().format(st.error()).find("公示花名册必须限定 statuses") != std::string::npos);
+    CHECK_FALSE(buildRoster(def, endOfReview(), {}, zh(), options()).ok());
+
+    def = shipped("public-notice");
+    def.statuses.push_back("submitted");
+    st = validate(def, "x");
+    REQUIRE_FALSE(st.ok());
+    CHECK(st.error().key == "reports.roster.public_status");
+    CHECK(st.error().args.at("status") == "submitted");
+
+    def = shipped("public-notice");
+    def.levels.clear();
+    CHECK(validate(def, "x").error().args.at("filter") == "levels");
+    def.levels = {"none", "special"};
+    CHECK(validate(def, "x").error().key == "reports.roster.public_level_none");
+    def.levels = {"very"};
+    CHECK(validate(def, "x").error().key == "reports.roster.bad_definition");
+
+    // A county's file that drops the filters is refused when read.
+    auto parsed = parseDefinition(R"({"kind":"public-notice","title":"reports.roster.public_notice.title",
+        "public":true,"minimum_age":14,"notice_days":{"min":5,"max":7,"default":5},
+        "columns":["seq","name","school","level"]})", "public-notice.json");
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.error().key == "reports.roster.public_needs_filter");
+    // ... and one without its posting days.
+    parsed = parseDefinition(R"({"kind":"public-notice","title":"reports.roster.public_notice.title",
+        "public":true,"minimum_age":14,"statuses":["reviewed"],"levels":["special"],
+        "columns":["seq","name","school","level"]})", "public-notice.json");
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.error().key == "reports.roster.bad_definition");
+}
+
+TEST_CASE("the review group's roster shows no priority group and no amount; staff keep theirs") {
+    RosterDefinition group = shipped("review");
+    CHECK(group.reviewGroup);
+    auto built = buildRoster(group, smallCounty(), {}, zh(), options());
+    REQUIRE(built.ok());
+    std::string text = allText(built->table);
+    CHECK(text.find("周小童") != std::string::npos); // everyone under review, children too
+    for (const char* hidden : {"城乡低保", "困难类型", "金额", "2,000.00", "420527", "13907170000"})
+        CHECK_MESSAGE(text.find(hidden) == std::string::npos, hidden);
+    CHECK(text.find("比较困难") != std::string::npos);
+
+    for (const char* key : {"priority_group", "amount", "income", "id_number", "health"}) {
+        RosterDefinition def = shipped("review");
+        def.columns.push_back(key);
+        auto st = validate(def, "review.json");
+        REQUIRE_FALSE(st.ok());
+        CHECK(st.error().key == "reports.roster.review_group_column");
+        CHECK(zh().format(st.error()).find(std::string("“") + key + "”") != std::string::npos);
+    }
+
+    auto staff = buildRoster(shipped("review-staff"), smallCounty(), {}, zh(), options());
+    REQUIRE(staff.ok());
+    std::string staffText = allText(staff->table);
+    CHECK(staffText.find("城乡低保") != std::string::npos);
+    CHECK(staffText.find("2,000.00") != std::string::npos);
+    CHECK(staffText.find("不得交给评议小组") != std::string::npos);
+}
+
+TEST_CASE("notice days: 5 to 7 whole days (seed 003), 5 unless given") {
+    RosterDefinition def = shipped("public-notice");
+    CHECK(noticeDays(def, "").value() == 5);
+    CHECK(noticeDays(def, "5").value() == 5);
+    CHECK(noticeDays(def, "6").value() == 6);
+    CHECK(noticeDays(def, "7").value() == 7);
+    for (const char* bad : {"4", "8", "0", "-5", "5天", "five", " 5", "5.5", "99999999999", "七"}) {
+        auto d = noticeDays(def, bad);
+        REQUIRE_FALSE_MESSAGE(d.ok(), bad);
+        CHECK(d.error().key == "reports.roster.bad_notice_days");
+        CHECK(zh().format(d.error()).find("5 到 7") != std::string::npos);
+    }
+    // The footnote carries the days chosen.
+    BuildOptions o = options();
+    o.noteArgs["days"] = std::to_string(noticeDays(def, "7").value());
+    auto built = buildRoster(def, endOfReview(), {}, zh(), o);
+    REQUIRE(built.ok());
+    CHECK(built->table.footnotes.at(0).find("公示期为 7 个工作日") != std::string::npos);
+    // An internal roster has no posting days.
+    CHECK_FALSE(noticeDays(shipped("review"), "5").ok());
+}
+
+TEST_CASE("under 14: 满14周岁 begins the day after the 14th birthday (民法典 art. 201)") {
+    using test::rosterRow;
+    // Notice made on 2025-09-10 (options()).
+    std::vector<RosterRow> rows = {
+        rosterRow("茅坪镇", "九里村", "秭归县第一中学", "生日当天", "2011-09-10", 0), // 14th birthday today: withheld
+        rosterRow("茅坪镇", "九里村", "秭归县第一中学", "生日次日", "2011-09-09", 0), // from today 满14周岁
+        rosterRow("茅坪镇", "九里村", "秭归县第一中学", "明天生日", "2011-09-11", 0), // 13 years old
+    };
+    auto built = buildRoster(shipped("public-notice"), rows, {}, zh(), options());
+    REQUIRE(built.ok());
+    std::string text = allText(built->table);
+    CHECK(built->people == 1);
+    CHECK(built->withheld == 2);
+    CHECK(text.find("生日次日") != std::string::npos);
+    CHECK(text.find("生日当天") == std::string::npos);
+    CHECK(text.find("明天生日") == std::string::npos);
+    // Born 29 Feb: in a common year the period ends on 28 Feb (art. 202, 月末日), so 满14周岁
+    // from 1 March.
+    BuildOptions o = options();
+    rows = {rosterRow("茅坪镇", "九里村", "秭归县第一中学", "闰日生", "2012-02-29", 0)};
+    o.today = {2026, 2, 28};
+    CHECK(buildRoster(shipped("public-notice"), rows, {}, zh(), o)->people == 0);
+    o.today = {2026, 3, 1};
+    CHECK(buildRoster(shipped("public-notice"), rows, {}, zh(), o)->people == 1);
 }

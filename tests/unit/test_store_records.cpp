@@ -228,6 +228,26 @@ TEST_CASE("a batch saves a family and an application atomically") {
     auto students = store->studentsByIdNumber("11010519491231002X");
     REQUIRE(students->size() == 1);
     CHECK(students->front().name == "王𬌗");
+
+    // The contract keeps the rate it was signed at (issue #20): 2024 rules, LPR 3.60% − 70 bp.
+    Contract k;
+    k.id = newUuidV7();
+    k.county = "420527";
+    k.applicationId = a.id;
+    k.contractNumber = "4205272024000001";
+    k.signingDate = "2024-11-05";
+    k.amountFen = 2'000'000;
+    k.termYears = 19;
+    k.annualRateBp = 290;
+    k.spreadBp = -70;
+    k.policyId = "2024";
+    REQUIRE(store->save(k, kStaff).ok());
+    auto back = store->get<Contract>(k.id);
+    REQUIRE(back.ok());
+    REQUIRE(back->has_value());
+    CHECK((*back)->annualRateBp == 290);
+    CHECK((*back)->spreadBp == -70);
+    CHECK((*back)->policyId == "2024");
 }
 
 TEST_CASE("status changes follow the life cycle and record who, when and why") {

@@ -182,14 +182,41 @@ TEST_CASE("term rule: remaining years + 15, at most 22 (DOMAIN §2 worked exampl
     CHECK(maxLoanTermYears(4, rule2015) == 17);
     CHECK(maxLoanTermYears(8, rule2015) == 20);
 
-    CHECK(checkLoanTerm(19, 4, rule2020).empty());
-    CHECK(checkLoanTerm(10, 4, rule2020).empty());
-    auto tooLong = checkLoanTerm(20, 4, rule2020);
+    CHECK(checkLoanTerm(19, 4, 5, rule2020).empty());
+    CHECK(checkLoanTerm(10, 4, 5, rule2020).empty());
+    auto tooLong = checkLoanTerm(20, 4, 5, rule2020);
     REQUIRE(tooLong.has("validation.loan.term_too_long"));
     CHECK(tooLong.find("validation.loan.term_too_long")->message.args.at("max") == "19");
-    CHECK(checkLoanTerm(4, 4, rule2020).has("validation.loan.term_too_short"));
-    CHECK(checkLoanTerm(10, 0, rule2020).has("validation.loan.remaining_years"));
+    CHECK(checkLoanTerm(4, 4, 5, rule2020).has("validation.loan.term_too_short"));
+    CHECK(checkLoanTerm(10, 0, 5, rule2020).has("validation.loan.remaining_years"));
     expectTexts(tooLong);
+}
+
+TEST_CASE("term ≥ remaining study years + chosen grace years + 1 (issue #20 point 9)") {
+    const TermRule rule2020{15, 22};
+    // A freshman (4 years left) with the full 5 grace years: study 4 + grace 5 + 1 repayment
+    // year = 10. Terms of 5 to 9 years used to pass and then fail in the repayment plan.
+    CHECK(minLoanTermYears(4, 5) == 10);
+    for (int term = 5; term <= 9; ++term) {
+        CAPTURE(term);
+        auto f = checkLoanTerm(term, 4, 5, rule2020);
+        REQUIRE(f.has("validation.loan.term_too_short"));
+        CHECK(f.find("validation.loan.term_too_short")->message.args.at("min") == "10");
+        expectTexts(f);
+    }
+    CHECK(checkLoanTerm(10, 4, 5, rule2020).empty());
+    // Choosing fewer grace years allows a shorter term: 4 + 2 + 1 = 7; none at all: 4 + 0 + 1 = 5.
+    CHECK(checkLoanTerm(7, 4, 2, rule2020).empty());
+    CHECK(checkLoanTerm(6, 4, 2, rule2020).has("validation.loan.term_too_short"));
+    CHECK(checkLoanTerm(5, 4, 0, rule2020).empty());
+    // Grace is the borrower's choice from 0 to the policy's maximum (5 from 2020, 3 in 2015-2019).
+    CHECK(checkGraceYears(0, 5).empty());
+    CHECK(checkGraceYears(5, 5).empty());
+    auto tooMuch = checkGraceYears(4, 3);
+    REQUIRE(tooMuch.has("validation.loan.grace_years"));
+    CHECK(tooMuch.find("validation.loan.grace_years")->message.args.at("max") == "3");
+    CHECK(checkGraceYears(-1, 5).has("validation.loan.grace_years"));
+    expectTexts(tooMuch);
 }
 
 TEST_CASE("co-borrower: an adult at signing, not the student, not a borrowing student") {
@@ -311,4 +338,18 @@ TEST_CASE("calendar helpers") {
     CHECK(daysBetween({2024, 1, 1}, {2025, 1, 1}) == 366);
     CHECK(Date::fromDayNumber(Date{2042, 12, 20}.dayNumber()) == Date{2042, 12, 20});
     CHECK(Date{1969, 12, 31}.dayNumber() == -1);
+}
+
+TEST_CASE("满N周岁 counted as the Civil Code counts a period (民法典 art. 201-202)") {
+    // Art. 201: the first day is not counted; the period runs from the next day. Born 2011-09-10:
+    // the 14 years run 2011-09-11 .. 2025-09-10, so 满14周岁 from 2025-09-11.
+    CHECK_FALSE(hasCompletedYears({2011, 9, 10}, {2025, 9, 9}, 14));
+    CHECK_FALSE(hasCompletedYears({2011, 9, 10}, {2025, 9, 10}, 14)); // the birthday itself
+    CHECK(hasCompletedYears({2011, 9, 10}, {2025, 9, 11}, 14));
+    // Art. 202: no corresponding day → the month's last day ends the period (28 Feb 2026).
+    CHECK_FALSE(hasCompletedYears({2012, 2, 29}, {2026, 2, 28}, 14));
+    CHECK(hasCompletedYears({2012, 2, 29}, {2026, 3, 1}, 14));
+    // In a leap year the 29th is the birthday itself.
+    CHECK_FALSE(hasCompletedYears({2000, 2, 29}, {2028, 2, 29}, 28));
+    CHECK(hasCompletedYears({2000, 2, 29}, {2028, 3, 1}, 28));
 }

@@ -4,6 +4,7 @@
 #include "client/core/money.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace zhuxue::core::forms {
 
@@ -348,18 +349,23 @@ private:
             total = add(total, points).value_or(total);
         }
         m_out.totalScore = total;
-        // A priority group identifies its level directly; the highest such level wins.
-        for (const auto& l : m_form.levels)
-            if (m_directLevels.count(l.id)) {
-                m_out.level = l.id;
-                m_out.levelDirect = true;
-                return;
-            }
-        for (const auto& l : m_form.levels)
-            if (!(total < l.minScore)) {
-                m_out.level = l.id;
-                return;
-            }
+        // Levels run from the most severe. The score's level: the first whose cut-off the total
+        // reaches. A priority group identifies a level directly, the highest such level among
+        // the groups chosen. The direct level is a floor, never a cap (issue #20): the level is
+        // the higher of the two, so a group never lowers what the score shows.
+        std::optional<size_t> scored, direct;
+        for (size_t i = 0; i < m_form.levels.size(); ++i) {
+            if (!scored && !(total < m_form.levels[i].minScore))
+                scored = i;
+            if (!direct && m_directLevels.count(m_form.levels[i].id))
+                direct = i;
+        }
+        if (direct && (!scored || *direct <= *scored)) {
+            m_out.level = m_form.levels[*direct].id;
+            m_out.levelDirect = true;
+        } else if (scored) {
+            m_out.level = m_form.levels[*scored].id;
+        }
     }
 
     const FormDefinition& m_form;

@@ -31,7 +31,7 @@ struct FormEvaluation {
     std::map<std::string, Decimal> groupScores; // points per score group, after its cap
     Decimal totalScore;
     std::optional<std::string> level;        // level id; nullopt below every cut-off
-    bool levelDirect = false;                // set by a priority group, not by the score
+    bool levelDirect = false;                // set by a priority group (at least the score's level)
     std::vector<std::string> priorityGroups; // option ids of the chosen direct-level options
 
     bool complete() const { return findings.ok(); }

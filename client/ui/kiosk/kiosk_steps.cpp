@@ -26,12 +26,6 @@ std::string yuan(core::Fen fen) {
     return std::to_string(fen / 100);
 }
 
-std::string percent(int bp) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%d.%02d", bp / 100, bp % 100);
-    return buf;
-}
-
 std::string monthDay(const core::MonthDay& md, const std::string& lang) {
     char buf[32];
     if (lang == "en")
@@ -116,20 +110,37 @@ void KioskClient::drawCard() {
     ImGui::SetWindowFontScale(1.0f);
     const auto& cat = m_app.texts().current();
     const std::string& lang = m_app.settings().language;
-    const core::Policy* p = m_policies ? m_policies->forDate(today()) : nullptr;
+    // A family signing today: caps of this season's school year, rate and rules of today.
+    const core::Date now = today();
+    std::optional<core::LoanRules> rules;
+    if (m_policies)
+        if (auto r = m_policies->rulesFor(core::schoolYearOfSigning(now), now))
+            rules = std::move(*r);
     ImGui::BeginChild("##kiosk.card", ImVec2(0, ImGui::GetContentRegionAvail().y - 130), true);
-    if (!p) {
+    if (!rules) {
         dataTextWrapped(m_app, m_app.tr("kiosk.card.no_policy"));
     } else {
+        const core::Policy* caps = rules->capPolicy;
+        const core::Policy* p = rules->signingPolicy;
+        const core::ContractRate& rate = rules->rate;
         auto line = [&](const std::string& text) {
             ImGui::Bullet();
             ImGui::SameLine();
             dataTextWrapped(m_app, text);
         };
-        line(cat.format("kiosk.card.policy", {{"name", lang == "en" ? p->nameEn : p->nameZh}}));
-        line(cat.format("kiosk.card.cap", {{"ug", yuan(p->capUndergraduate)}, {"pg", yuan(p->capPostgraduate)}}));
-        line(cat.format("kiosk.card.minimum", {{"min", yuan(p->minimum)}}));
-        line(cat.format("kiosk.card.rate", {{"rate", percent(p->contractRateBp())}}));
+        line(cat.format("kiosk.card.policy", {{"name", lang == "en" ? caps->nameEn : caps->nameZh}}));
+        line(cat.format("kiosk.card.cap", {{"ug", yuan(caps->capUndergraduate)}, {"pg", yuan(caps->capPostgraduate)}}));
+        line(cat.format("kiosk.card.minimum", {{"min", yuan(caps->minimum)}}));
+        // The spread and the base as the data say (LPR − 70 bp: "比同期LPR低0.7个百分点").
+        const core::BaseRateSeries* base = m_policies->baseRates().series(rate.base);
+        std::string baseName = base ? (lang == "en" ? base->shortNameEn : base->shortNameZh) : rate.base;
+        const char* rateKey = rate.spreadBp < 0   ? "kiosk.card.rate_below"
+                              : rate.spreadBp > 0 ? "kiosk.card.rate_above"
+                                                  : "kiosk.card.rate_equal";
+        line(cat.format(rateKey, {{"rate", core::ratePercentText(rate.annualRateBp)},
+                                  {"base_name", baseName},
+                                  {"base", core::ratePercentText(rate.baseBp)},
+                                  {"points", core::spreadPointsText(rate.spreadBp)}}));
         if (p->governmentInterestPercent == 100)
             line(m_app.tr("kiosk.card.subsidy"));
         line(cat.format("kiosk.card.term", {{"plus", std::to_string(p->term.plusYears)},

@@ -22,10 +22,6 @@ std::optional<int> whole(const std::string& s, int min, int max) {
 
 std::string money(Fen f) { return core::formatMoney(f, {.currencySign = true}); }
 
-std::string percent(int bp) {
-    return std::to_string(bp / 100) + "." + (bp % 100 < 10 ? "0" : "") + std::to_string(bp % 100) + "%";
-}
-
 const char* phaseKey(core::SchedulePhase p) {
     switch (p) {
     case core::SchedulePhase::Study: return "ui.calc.phase_study";
@@ -37,28 +33,26 @@ const char* phaseKey(core::SchedulePhase p) {
 }
 } // namespace
 
-const core::Policy* CalculatorScreen::policy(Context& ctx) {
-    if (!m_policies && m_policyError.empty()) {
-        if (auto p = app::loadPolicies(assetsDir()))
-            m_policies = std::move(*p);
-        else
-            m_policyError = message(ctx.app, p.error());
-    }
-    return m_policies ? m_policies->forDate(localToday()) : nullptr;
+const core::LoanRules* CalculatorScreen::rules(Context& ctx) {
+    const core::LoanRules* r = m_rules.forSigningOn(assetsDir(), localToday());
+    if (!r && m_rules.error() && m_policyError.empty())
+        m_policyError = message(ctx.app, *m_rules.error());
+    return r;
 }
 
 void CalculatorScreen::recompute(Context& ctx) {
-    std::string inputs = m_amount + "|" + m_years + "|" + m_graduation + "|" + m_term + "|" + m_tuition + "|" +
-                         m_accommodation + "|" + std::to_string(m_level);
+    std::string inputs = m_amount + "|" + m_years + "|" + m_graduation + "|" + m_term + "|" + m_grace + "|" +
+                         m_tuition + "|" + m_accommodation + "|" + std::to_string(m_level);
     if (inputs == m_inputs)
         return;
     m_inputs = inputs;
     m_schedule.reset();
     m_advice.reset();
     m_findings = {};
-    const core::Policy* p = policy(ctx);
-    if (!p)
+    const core::LoanRules* r = rules(ctx);
+    if (!r)
         return;
+    const core::TermRule& termRule = r->signingPolicy->term;
     auto level = m_level == 1 ? core::StudentLevel::Postgraduate : core::StudentLevel::Undergraduate;
     auto years = whole(m_years, 1, 8);
     if (!years) {
@@ -70,7 +64,7 @@ void CalculatorScreen::recompute(Context& ctx) {
         auto tuition = core::parseMoney(m_tuition);
         auto room = core::parseMoney(m_accommodation.empty() ? "0" : m_accommodation);
         if (tuition && room)
-            m_advice = core::adviseLoan(*tuition, *room, *years, level, *p);
+            m_advice = core::adviseLoan(*tuition, *room, *years, level, *r);
         else
             m_findings.error("fees", tuition ? room.error() : tuition.error());
     }
@@ -81,8 +75,20 @@ void CalculatorScreen::recompute(Context& ctx) {
         m_findings.error("amount", amount.error());
         return;
     }
-    m_findings.append(core::checkLoanAmount(*amount, p->limits(level), "amount"));
-    int maxTerm = core::maxLoanTermYears(*years, p->term);
+    m_findings.append(core::checkLoanAmount(*amount, r->limits(level), "amount"));
+    // Grace years: the borrower's choice, the policy's longest when left empty.
+    const int maxGrace = r->signingPolicy->graceYears;
+    int grace = maxGrace;
+    if (!m_grace.empty()) {
+        auto g = whole(m_grace, 0, 10);
+        if (!g) {
+            m_findings.error("grace", Error("validation.loan.grace_years", {{"grace", m_grace}, {"max", std::to_string(maxGrace)}}));
+            return;
+        }
+        grace = *g;
+        m_findings.append(core::checkGraceYears(grace, maxGrace, "grace"));
+    }
+    int maxTerm = core::maxLoanTermYears(*years, termRule);
     int term = maxTerm;
     if (!m_term.empty()) {
         auto t = whole(m_term, 1, 40);
@@ -91,7 +97,7 @@ void CalculatorScreen::recompute(Context& ctx) {
             return;
         }
         term = *t;
-        m_findings.append(core::checkLoanTerm(term, *years, p->term, "term"));
+        m_findings.append(core::checkLoanTerm(term, *years, grace, termRule, "term"));
     }
     std::optional<core::Date> graduation = m_graduation.empty() ? core::Date::make(now.year + *years, 6, 30)
                                                                 : core::Date::parse(m_graduation);
@@ -103,8 +109,9 @@ void CalculatorScreen::recompute(Context& ctx) {
         return;
     // Money reaches the school about a month after signing, then once a year.
     core::Date first = core::Date::fromDayNumber(now.dayNumber() + 30);
-    auto terms = core::loanTermsFromPolicy(*p, core::yearlyDisbursements(first, std::vector<Fen>(*years, *amount)), now,
-                                           term, *graduation);
+    auto terms = core::loanTermsFromPolicy(*r->signingPolicy, r->rate,
+                                           core::yearlyDisbursements(first, std::vector<Fen>(*years, *amount)), now, term,
+                                           *graduation, grace);
     if (auto s = core::computeSchedule(terms))
         m_schedule = *s;
     else
@@ -158,21 +165,21 @@ void CalculatorScreen::drawSchedule(Context& ctx) {
 void CalculatorScreen::draw(Context& ctx) {
     app::App& app = ctx.app;
     heading(app, "ui.calc.title");
-    const core::Policy* p = policy(ctx);
+    const core::LoanRules* r = rules(ctx);
     bool back = false;
-    if (!p) {
+    if (!r) {
         dataTextWrapped(app, app.texts().current().format("ui.loan.no_policy", {{"detail", m_policyError}}));
     } else {
         auto level = m_level == 1 ? core::StudentLevel::Postgraduate : core::StudentLevel::Undergraduate;
         int years = whole(m_years, 1, 8).value_or(4);
         dataTextWrapped(app, app.texts().current().format(
                                  "ui.loan.policy_line",
-                                 {{"policy", app.settings().language == "en" ? p->nameEn : p->nameZh},
-                                  {"cap", money(p->cap(level))},
-                                  {"min", money(p->minimum)},
-                                  {"max_term", std::to_string(core::maxLoanTermYears(years, p->term))},
-                                  {"rate", percent(p->contractRateBp())},
-                                  {"grace", std::to_string(p->graceYears)}}));
+                                 {{"policy", app.settings().language == "en" ? r->capPolicy->nameEn : r->capPolicy->nameZh},
+                                  {"cap", money(r->cap(level))},
+                                  {"min", money(r->capPolicy->minimum)},
+                                  {"max_term", std::to_string(core::maxLoanTermYears(years, r->signingPolicy->term))},
+                                  {"rate", core::ratePercentText(r->rate.annualRateBp)},
+                                  {"grace", std::to_string(r->signingPolicy->graceYears)}}));
         float w = ImGui::GetFontSize() * 9;
         if (ImGui::BeginTable("##calc.inputs", 4, ImGuiTableFlags_SizingStretchSame)) {
             ImGui::TableNextColumn();
@@ -196,6 +203,10 @@ void CalculatorScreen::draw(Context& ctx) {
                       {.helpKey = "ui.calc.term_help", .hintKey = "ui.calc.term_hint",
                        .flags = ImGuiInputTextFlags_CharsDecimal, .width = w});
             ImGui::TableNextColumn();
+            textField(app, "ui.calc.grace", "calc.grace", m_grace, &m_findings, "grace",
+                      {.helpKey = "ui.calc.grace_help", .hintKey = "ui.calc.grace_hint",
+                       .flags = ImGuiInputTextFlags_CharsDecimal, .width = w});
+            ImGui::TableNextColumn();
             textField(app, "ui.calc.graduation", "calc.graduation", m_graduation, &m_findings, "graduation",
                       {.helpKey = "ui.calc.graduation_help", .hintKey = "ui.calc.graduation_hint", .width = w});
             ImGui::EndTable();
@@ -204,7 +215,7 @@ void CalculatorScreen::draw(Context& ctx) {
         if (m_advice && m_advice->amount > 0) {
             std::string advice = app.texts().current().format(
                 "ui.loan.advice", {{"amount", money(m_advice->amount)}, {"term", std::to_string(m_advice->termYears)}});
-            for (const auto& note : core::adviceNotes(*m_advice, level, *p))
+            for (const auto& note : core::adviceNotes(*m_advice, level, *r))
                 advice += " " + message(app, note);
             dataTextWrapped(app, advice);
             if (button(app, "ui.loan.use_advice", true, "calc.use_advice")) {

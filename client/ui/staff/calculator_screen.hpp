@@ -6,6 +6,7 @@
 // 期限建议"). Nothing is saved.
 #include "context.hpp"
 
+#include "client/app/policy_files.hpp"
 #include "client/core/findings.hpp"
 #include "client/core/loan_calculator.hpp"
 
@@ -17,13 +18,14 @@ public:
     const std::optional<core::Schedule>& schedule() const { return m_schedule; }
 
 private:
-    const core::Policy* policy(Context& ctx);
+    // Caps of this season's school year, rules and rate of a signing today (core::LoanRules).
+    const core::LoanRules* rules(Context& ctx);
     void recompute(Context& ctx);
     void drawSchedule(Context& ctx);
 
-    std::optional<core::PolicySet> m_policies;
+    app::LoanRulesCache m_rules;
     std::string m_policyError;
-    std::string m_amount, m_years = "4", m_graduation, m_term, m_tuition, m_accommodation;
+    std::string m_amount, m_years = "4", m_graduation, m_term, m_grace, m_tuition, m_accommodation;
     int m_level = 0; // 0 undergraduate/vocational, 1 postgraduate
     std::string m_inputs; // what the schedule was computed from
     std::optional<core::Schedule> m_schedule;

@@ -42,15 +42,17 @@ StudyLevel studyLevel(int level) {
 }
 } // namespace
 
-const core::Policy* FirstLoanScreen::policy(Context& ctx) {
-    if (!m_policies && m_policyError.empty()) {
-        auto p = app::loadPolicies(assetsDir());
-        if (p)
-            m_policies = std::move(*p);
-        else
-            m_policyError = message(ctx.app, p.error());
-    }
-    return m_policies ? m_policies->forDate(localToday()) : nullptr;
+const core::LoanRules* FirstLoanScreen::rules(Context& ctx) {
+    const core::LoanRules* r = m_rules.forSigningOn(assetsDir(), localToday());
+    if (!r && m_rules.error() && m_policyError.empty())
+        m_policyError = message(ctx.app, *m_rules.error());
+    return r;
+}
+
+std::optional<int> FirstLoanScreen::graceChosen(const core::LoanRules& r) {
+    if (m_grace.empty())
+        m_grace = std::to_string(r.signingPolicy->graceYears);
+    return wholeNumber(m_grace, 0, 10);
 }
 
 void FirstLoanScreen::start(Context& ctx) {
@@ -178,23 +180,31 @@ core::Findings FirstLoanScreen::check(Context& ctx, Step step) {
         break;
     }
     case Step::Amount: {
-        const core::Policy* p = policy(ctx);
-        if (!p) {
+        const core::LoanRules* r = rules(ctx);
+        if (!r) {
             f.error("loan.amount", Error("ui.loan.no_policy", {{"detail", m_policyError}}));
             break;
         }
+        const core::TermRule& termRule = r->signingPolicy->term;
         auto amount = core::parseMoney(m_amount);
         if (!amount)
             f.error("loan.amount", amount.error());
         else
-            f.append(core::checkLoanAmount(*amount, p->limits(m_level == 2 ? core::StudentLevel::Postgraduate
+            f.append(core::checkLoanAmount(*amount, r->limits(m_level == 2 ? core::StudentLevel::Postgraduate
                                                                            : core::StudentLevel::Undergraduate),
                                            "loan.amount"));
+        const int maxGrace = r->signingPolicy->graceYears;
+        auto grace = graceChosen(*r);
+        if (!grace)
+            f.error("loan.grace", Error("validation.loan.grace_years", {{"grace", m_grace}, {"max", std::to_string(maxGrace)}}));
+        else
+            f.append(core::checkGraceYears(*grace, maxGrace, "loan.grace"));
         auto term = wholeNumber(m_term, 1, 40);
         if (!term)
-            f.error("loan.term", Error("ui.loan.bad_years", {{"min", "1"}, {"max", std::to_string(p->term.maxYears)}}));
+            f.error("loan.term", Error("ui.loan.bad_years", {{"min", "1"}, {"max", std::to_string(termRule.maxYears)}}));
         else
-            f.append(core::checkLoanTerm(*term, wholeNumber(m_remainingYears, 1, 8).value_or(1), p->term, "loan.term"));
+            f.append(core::checkLoanTerm(*term, wholeNumber(m_remainingYears, 1, 8).value_or(1),
+                                         std::clamp(grace.value_or(maxGrace), 0, maxGrace), termRule, "loan.term"));
         break;
     }
     case Step::Materials: {
@@ -304,12 +314,13 @@ void FirstLoanScreen::save(Context& ctx) {
     a.coBorrowerId = c.id;
     a.kind = m_kind == 1 ? ApplicationKind::Renewal : ApplicationKind::FirstLoan;
     a.status = LoanStatus::Applied;
-    a.schoolYear = now.year;
+    a.schoolYear = core::schoolYearOfSigning(now); // January-June: the autumn before
     a.amountFen = *core::parseMoney(m_amount);
     a.tuitionFen = core::parseMoney(m_tuition).ok() ? *core::parseMoney(m_tuition) : 0;
     a.accommodationFen = core::parseMoney(m_accommodation).ok() ? *core::parseMoney(m_accommodation) : 0;
     a.remainingStudyYears = std::stoi(m_remainingYears);
     a.termYears = std::stoi(m_term);
+    a.graceYears = std::stoi(m_grace); // checked on the amount step
     a.renewalMode = m_kind == 1 ? RenewalMode::OnSite : RenewalMode::None;
     a.createdMs = systemNowMs();
 
@@ -380,8 +391,16 @@ void FirstLoanScreen::saveContract(Context& ctx) {
     k.amountFen = *core::parseMoney(m_amount);
     k.termYears = std::stoi(m_term);
     k.preSigned = true;
+    // The rate as signed today goes on the contract (annual rate, spread, policy id).
+    rules(ctx);
+    Status st = m_rules.policies() ? core::recordContractRate(*m_rules.policies(), k)
+                                   : Status(Error("ui.loan.no_policy", {{"detail", m_policyError}}));
+    if (!st) {
+        m_status = message(ctx.app, st.error());
+        return;
+    }
     store::Batch batch = ctx.store->batch(ctx.actor());
-    Status st = batch.save(k);
+    st = batch.save(k);
     if (st)
         st = batch.changeStatus(m_applicationId, LoanStatus::ContractPreSigned, "signed on the signature pad");
     if (st)
@@ -447,32 +466,34 @@ void FirstLoanScreen::writePrintout(Context& ctx, const Contract& k) {
 }
 
 void FirstLoanScreen::recompute(Context& ctx) {
-    std::string inputs = m_tuition + "|" + m_accommodation + "|" + m_amount + "|" + m_term + "|" +
+    std::string inputs = m_tuition + "|" + m_accommodation + "|" + m_amount + "|" + m_term + "|" + m_grace + "|" +
                          m_remainingYears + "|" + std::to_string(m_level);
     if (inputs == m_calcInputs)
         return;
     m_calcInputs = inputs;
     m_advice.reset();
     m_schedule.reset();
-    const core::Policy* p = policy(ctx);
+    const core::LoanRules* r = rules(ctx);
     int remaining = wholeNumber(m_remainingYears, 1, 8).value_or(0);
-    if (!p || remaining == 0)
+    if (!r || remaining == 0)
         return;
     auto level = m_level == 2 ? core::StudentLevel::Postgraduate : core::StudentLevel::Undergraduate;
     auto tuition = core::parseMoney(m_tuition);
     auto room = core::parseMoney(m_accommodation.empty() ? "0" : m_accommodation);
     if (tuition && room)
-        m_advice = core::adviseLoan(*tuition, *room, remaining, level, *p);
+        m_advice = core::adviseLoan(*tuition, *room, remaining, level, *r);
     auto amount = core::parseMoney(m_amount);
     auto term = wholeNumber(m_term, 1, 40);
-    if (!amount || !term || *amount <= 0)
+    auto grace = graceChosen(*r);
+    if (!amount || !term || *amount <= 0 || !grace || !core::checkGraceYears(*grace, r->signingPolicy->graceYears).ok())
         return;
     core::Date now = localToday();
     // Money reaches the school about a month after signing, then once a year.
     core::Date first = core::Date::fromDayNumber(now.dayNumber() + 30);
     core::Date graduation = *core::Date::make(now.year + remaining, 6, 30);
-    auto terms = core::loanTermsFromPolicy(*p, core::yearlyDisbursements(first, std::vector<Fen>(remaining, *amount)),
-                                           now, *term, graduation);
+    auto terms = core::loanTermsFromPolicy(*r->signingPolicy, r->rate,
+                                           core::yearlyDisbursements(first, std::vector<Fen>(remaining, *amount)), now,
+                                           *term, graduation, *grace);
     if (auto s = core::computeSchedule(terms))
         m_schedule = *s;
 }
@@ -566,8 +587,8 @@ void FirstLoanScreen::drawSchool(Context& ctx) {
 
 void FirstLoanScreen::drawAmount(Context& ctx) {
     app::App& app = ctx.app;
-    const core::Policy* p = policy(ctx);
-    if (!p) {
+    const core::LoanRules* r = rules(ctx);
+    if (!r) {
         dataTextWrapped(app, app.texts().current().format("ui.loan.no_policy", {{"detail", m_policyError}}));
         return;
     }
@@ -575,14 +596,12 @@ void FirstLoanScreen::drawAmount(Context& ctx) {
     int remaining = wholeNumber(m_remainingYears, 1, 8).value_or(1);
     dataTextWrapped(app, app.texts().current().format(
                              "ui.loan.policy_line",
-                             {{"policy", app.settings().language == "en" ? p->nameEn : p->nameZh},
-                              {"cap", money(p->cap(level))},
-                              {"min", money(p->minimum)},
-                              {"max_term", std::to_string(core::maxLoanTermYears(remaining, p->term))},
-                              {"rate", std::to_string(p->contractRateBp() / 100) + "." +
-                                           (p->contractRateBp() % 100 < 10 ? "0" : "") +
-                                           std::to_string(p->contractRateBp() % 100) + "%"},
-                              {"grace", std::to_string(p->graceYears)}}));
+                             {{"policy", app.settings().language == "en" ? r->capPolicy->nameEn : r->capPolicy->nameZh},
+                              {"cap", money(r->cap(level))},
+                              {"min", money(r->capPolicy->minimum)},
+                              {"max_term", std::to_string(core::maxLoanTermYears(remaining, r->signingPolicy->term))},
+                              {"rate", core::ratePercentText(r->rate.annualRateBp)},
+                              {"grace", std::to_string(r->signingPolicy->graceYears)}}));
     focusNextIf(m_focusStep);
     textField(app, "ui.loan.tuition", "loan.tuition", m_tuition, nullptr, {},
               {.helpKey = "ui.loan.tuition_help", .width = 200});
@@ -602,6 +621,9 @@ void FirstLoanScreen::drawAmount(Context& ctx) {
               {.helpKey = "ui.loan.amount_help", .width = 200});
     textField(app, "ui.loan.term", "loan.term", m_term, &m_findings, "loan.term",
               {.helpKey = "ui.loan.term_help", .flags = ImGuiInputTextFlags_CharsDecimal, .width = 120});
+    graceChosen(*r); // shows the policy's maximum until the borrower chooses less
+    textField(app, "ui.loan.grace", "loan.grace", m_grace, &m_findings, "loan.grace",
+              {.helpKey = "ui.loan.grace_help", .flags = ImGuiInputTextFlags_CharsDecimal, .width = 120});
     recompute(ctx);
     if (m_schedule) {
         const core::Schedule& s = *m_schedule;

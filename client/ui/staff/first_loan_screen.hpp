@@ -9,6 +9,7 @@
 // Everything is a draft in this screen until "confirm", which saves it in one store transaction.
 #include "context.hpp"
 
+#include "client/app/policy_files.hpp"
 #include "client/core/loan_calculator.hpp"
 #include "client/core/validation.hpp"
 #include "client/store/consent_files.hpp"
@@ -41,7 +42,10 @@ private:
     void save(Context& ctx);
     void saveContract(Context& ctx);
     void writePrintout(Context& ctx, const Contract& k);
-    const core::Policy* policy(Context& ctx);
+    // Caps of the application's school year, rules and rate of a signing today (core::LoanRules).
+    const core::LoanRules* rules(Context& ctx);
+    // The grace years typed (the policy's maximum until changed); nullopt when not a number.
+    std::optional<int> graceChosen(const core::LoanRules& r);
     core::MaterialFacts materialFacts() const;
     void recompute(Context& ctx);
 
@@ -69,6 +73,7 @@ private:
     int m_level = 0; // 0 undergraduate, 1 vocational, 2 postgraduate
     bool m_freshman = true;
     std::string m_tuition, m_accommodation, m_amount, m_term;
+    std::string m_grace; // 宽限期 the borrower chooses; empty until the rules are known
     bool m_priorityGroup = false, m_hadPreApplication = false, m_registersDiffer = false;
     std::set<core::Material> m_received;
     // Calculator output for the amount step.
@@ -84,7 +89,7 @@ private:
     bool m_printing = false;   // the worker is writing it
     std::string m_printError;  // why it could not be written
     bool m_contractSaved = false;
-    std::optional<core::PolicySet> m_policies;
+    app::LoanRulesCache m_rules;
     std::string m_policyError;
 };
 
