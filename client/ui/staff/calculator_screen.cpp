@@ -44,12 +44,14 @@ const core::Policy* CalculatorScreen::policy(Context& ctx) {
         else
             m_policyError = message(ctx.app, p.error());
     }
-    return m_policies ? m_policies->forDate(localToday()) : nullptr;
+    // The policy in force on the signing date (a valid one typed, else today).
+    auto signing = m_signing.empty() ? std::nullopt : core::Date::parse(m_signing);
+    return m_policies ? m_policies->forDate(signing.value_or(localToday())) : nullptr;
 }
 
 void CalculatorScreen::recompute(Context& ctx) {
     std::string inputs = m_amount + "|" + m_years + "|" + m_graduation + "|" + m_term + "|" + m_tuition + "|" +
-                         m_accommodation + "|" + std::to_string(m_level);
+                         m_accommodation + "|" + m_signing + "|" + std::to_string(m_level);
     if (inputs == m_inputs)
         return;
     m_inputs = inputs;
@@ -65,7 +67,14 @@ void CalculatorScreen::recompute(Context& ctx) {
         m_findings.error("years", Error("ui.calc.bad_years"));
         return;
     }
-    core::Date now = localToday();
+    // A plan for a contract signed on another day (families ask in July about August) is worked
+    // out from that day: the policy, the term and the first payment follow it.
+    std::optional<core::Date> signing = m_signing.empty() ? localToday() : core::Date::parse(m_signing);
+    if (!signing) {
+        m_findings.error("signing", Error("validation.date.invalid", {{"value", m_signing}}));
+        return;
+    }
+    const core::Date now = *signing;
     if (!m_tuition.empty()) {
         auto tuition = core::parseMoney(m_tuition);
         auto room = core::parseMoney(m_accommodation.empty() ? "0" : m_accommodation);
@@ -148,7 +157,7 @@ void CalculatorScreen::drawSchedule(Context& ctx) {
             ImGui::TextUnformatted(app.tr(phaseKey(y.phase)));
             for (Fen v : {y.disbursed, y.governmentInterest, y.studentInterest, y.principal, y.studentPays(), y.balanceEnd}) {
                 ImGui::TableNextColumn();
-                ImGui::TextUnformatted(money(v).c_str());
+                dataText(app, money(v)); // figures go through see(), as the totals do
             }
         }
         ImGui::EndTable();
@@ -198,6 +207,9 @@ void CalculatorScreen::draw(Context& ctx) {
             ImGui::TableNextColumn();
             textField(app, "ui.calc.graduation", "calc.graduation", m_graduation, &m_findings, "graduation",
                       {.helpKey = "ui.calc.graduation_help", .hintKey = "ui.calc.graduation_hint", .width = w});
+            ImGui::TableNextColumn();
+            textField(app, "ui.calc.signing", "calc.signing", m_signing, &m_findings, "signing",
+                      {.helpKey = "ui.calc.signing_help", .hintKey = "ui.calc.signing_hint", .width = w});
             ImGui::EndTable();
         }
         recompute(ctx);
