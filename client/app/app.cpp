@@ -276,6 +276,10 @@ void App::frame(const std::function<void(App&)>& drawFrame) {
 
 int App::run(const std::function<void(App&)>& drawFrame) {
     bool readyWritten = false;
+    std::vector<std::string> shown; // this frame's text, for --text-file
+    const bool observing = !m_options.textFile.empty() && !m_textObserver;
+    if (observing)
+        m_textObserver = [&shown](std::string_view text) { shown.emplace_back(text); };
     while (!glfwWindowShouldClose(m_window)) {
         if (g_quitRequested.load()) {
             glfwSetWindowShouldClose(m_window, GLFW_TRUE);
@@ -289,11 +293,17 @@ int App::run(const std::function<void(App&)>& drawFrame) {
         else
             glfwPollEvents();
         m_wantFrame = false;
+        shown.clear();
         frame(drawFrame);
         bool last = m_options.exitAfterFrames > 0 &&
                     m_frames >= static_cast<uint64_t>(m_options.exitAfterFrames);
         if (last && !m_options.screenshotFile.empty())
             saveScreenshot(m_options.screenshotFile);
+        if (last && !m_options.textFile.empty()) {
+            std::ofstream out(m_options.textFile);
+            for (const auto& t : shown)
+                out << t << "\n";
+        }
         glfwSwapBuffers(m_window);
         if (m_frames == 1)
             startupMark("first frame swapped");
@@ -306,6 +316,8 @@ int App::run(const std::function<void(App&)>& drawFrame) {
         if (last)
             break;
     }
+    if (observing)
+        m_textObserver = nullptr;
     return 0;
 }
 

@@ -31,6 +31,8 @@ struct LaunchOptions {
     int exitAfterFrames = 0;
     std::filesystem::path readyFile;
     std::filesystem::path screenshotFile;
+    // Tests: the text the last frame showed, one piece a line, written beside the screenshot.
+    std::filesystem::path textFile;
     int width = 1280, height = 800;
 };
 

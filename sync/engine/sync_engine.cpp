@@ -458,6 +458,7 @@ void SyncEngine::run() {
             m_board.update([&](SyncStatus& st) {
                 st.state = SyncState::WaitingForSignIn;
                 st.lastErrorKey.clear();
+                ++st.signInChecks;
             });
             next = std::chrono::steady_clock::now() + m_timing.lockedPoll;
         };

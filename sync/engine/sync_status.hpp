@@ -25,6 +25,9 @@ struct SyncStatus {
     // Changes pulled and applied since the worker started: screens that count records (home's
     // "my work") count again when it grows, instead of waiting for their own timer.
     int64_t pulledTotal = 0;
+    // Looks at a still-locked store since the worker started (each one a WaitingForSignIn poll):
+    // tests tell "waited through many polls" from "happened to be waiting when looked at".
+    int64_t signInChecks = 0;
     std::string lastErrorKey; // i18n key of the last error, empty when none
 };
 

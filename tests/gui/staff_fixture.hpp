@@ -25,6 +25,25 @@ struct StaffFixture {
 
     // window: a real window (under Xvfb, for screenshots) instead of headless frames.
     explicit StaffFixture(std::string language = "zh-CN", bool window = false) {
+        start(language, window);
+    }
+    ~StaffFixture() { stop(); }
+
+    // The client closed and started again on the same data directory, as after a reboot:
+    // nothing held in memory survives, only what is on disk.
+    void restart(std::string language = "zh-CN") {
+        stop();
+        start(language, false);
+    }
+
+    void stop() {
+        d.reset();
+        office.reset();
+        client.reset();
+        app.reset();
+    }
+
+    void start(const std::string& language, bool window) {
         REQUIRE_MESSAGE(app::driver::itemHooksAvailable(),
                         "ImGui was built without item hooks (Debian's libimgui): run ./dev.sh build once");
         auto texts = app::Texts::load(assetsDir());
@@ -46,12 +65,6 @@ struct StaffFixture {
         office = std::move(*opened);
         d = std::make_unique<app::driver::Driver>(*app, [this](app::App&) { client->draw(); });
         d->frame(2);
-    }
-    ~StaffFixture() {
-        d.reset();
-        office.reset();
-        client.reset();
-        app.reset();
     }
 
     ui::Context& ctx() { return client->context(); }

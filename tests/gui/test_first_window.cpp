@@ -9,6 +9,8 @@
 #include <csignal>
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 using namespace zhuxue::test;
 using namespace std::chrono_literals;
@@ -51,13 +53,23 @@ TEST_CASE("the client saves its own frame and honours --lang en") {
     TempDir dir;
     fs::path shot = artifactPath("gui_first_window_en.png");
     fs::remove(shot);
+    fs::path text = artifactPath("gui_first_window_en.txt");
+    fs::remove(text);
     Process client({binPath("zhuxue").string(), "--data-dir", (dir / "data").string(), "--lang",
-                    "en", "--exit-after-frames", "3", "--screenshot", shot.string()},
+                    "en", "--exit-after-frames", "3", "--screenshot", shot.string(), "--text-file",
+                    text.string()},
                    {{"DISPLAY", x.display()}});
     auto code = client.wait(60s);
     REQUIRE(code.has_value());
     CHECK(*code == 0);
     CHECK(colourCount(shot) > 16);
+    // What the frame showed: the first-administrator screen in English, none of it in Chinese.
+    std::ifstream in(text);
+    std::string shown((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    INFO("shown:\n" << shown);
+    CHECK(shown.find("This device has no accounts yet. Create an administrator first") != std::string::npos);
+    CHECK(shown.find("这台设备还没有账户") == std::string::npos);
+    CHECK(shown.find("管理员") == std::string::npos);
 }
 
 TEST_CASE("without a display the client says so in one line and exits non-zero") {

@@ -3,8 +3,7 @@
 // reachable from home; the idle lock returns to sign-in, keeps the open work, and the same person
 // continues where they were; Esc goes back.
 #include "staff_fixture.hpp"
-
-#include <thread>
+#include "tests/support/process.hpp"
 
 #include <ctime>
 
@@ -83,12 +82,13 @@ TEST_CASE("home: my work counts and the dashboard") {
     d.frame(10);
     CHECK(d.sawText("待评议的档案：3 份")); // nothing said it changed
     board.update([](sync::SyncStatus& s) { s.pulledTotal += 2; });
-    // At most 300 frames (5 s of the client's clock, well inside its one-minute recount) while
-    // the worker counts.
-    for (int i = 0; i < 300 && !d.sawText("待评议的档案：4 份"); ++i) {
-        d.frame();
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    // One frame sees the pulled count and hands the count to the worker; the test then waits for
+    // the worker without drawing, so the client's clock stands still (its own recount comes a
+    // minute later), and two frames take the result in and show it. The wait is a hang guard.
+    d.frame();
+    REQUIRE(f.ctx().worker != nullptr);
+    REQUIRE(waitUntil([&] { return f.ctx().worker->busy() == 0; }, std::chrono::seconds(60)));
+    d.frame(2);
     CHECK_MESSAGE(d.sawText("待评议的档案：4 份"), f.shown());
     f.ctx().board = nullptr;
 

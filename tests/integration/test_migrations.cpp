@@ -5,12 +5,14 @@
 #include "client/store/schema.hpp"
 #include "client/store/store.hpp"
 #include "sync/server/storage.hpp"
+#include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <doctest/doctest.h>
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <set>
 #include <thread>
 #include <vector>
@@ -181,23 +183,82 @@ TEST_CASE("connections opening an old database at the same moment all open it, m
     }
 }
 
+namespace {
+// A VFS that is the default one but counts the locks refused to the connections opened through it
+// (SQLITE_BUSY from xLock): the proof that a connection met another's lock and waited for it.
+// Each main database file gets a copy of the real methods with xLock wrapped; all else is the
+// real VFS's own code working on its own file object.
+std::atomic<int> g_locksRefused{0};
+sqlite3_vfs* g_realVfs = nullptr;
+const sqlite3_io_methods* g_realMethods = nullptr;
+sqlite3_io_methods g_countingMethods;
+sqlite3_vfs g_countingVfs;
+
+int countingLock(sqlite3_file* f, int level) {
+    int rc = g_realMethods->xLock(f, level);
+    if (rc == SQLITE_BUSY)
+        ++g_locksRefused;
+    return rc;
+}
+
+int countingOpen(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags, int* outFlags) {
+    int rc = g_realVfs->xOpen(g_realVfs, name, f, flags, outFlags);
+    if (rc == SQLITE_OK && f->pMethods && (flags & SQLITE_OPEN_MAIN_DB)) {
+        if (!g_realMethods) {
+            g_realMethods = f->pMethods;
+            g_countingMethods = *f->pMethods;
+            g_countingMethods.xLock = countingLock;
+        }
+        if (f->pMethods == g_realMethods)
+            f->pMethods = &g_countingMethods;
+    }
+    return rc;
+}
+
+const char* lockCountingVfs() {
+    if (!g_realVfs) {
+        g_realVfs = sqlite3_vfs_find(nullptr);
+        g_countingVfs = *g_realVfs;
+        g_countingVfs.zName = "zhuxue-lock-count";
+        g_countingVfs.xOpen = countingOpen;
+        g_countingVfs.pNext = nullptr;
+        REQUIRE(sqlite3_vfs_register(&g_countingVfs, 0) == SQLITE_OK);
+    }
+    return g_countingVfs.zName;
+}
+} // namespace
+
 TEST_CASE("an old database in rollback mode opens while another program is writing to it") {
     // Switching the file to WAL reads it, then writes its header. When another connection holds
     // the write lock at that moment SQLite refuses at once, without waiting: CI failed one round
     // in about a hundred of the test above with "database is locked". Here the other writer holds
-    // the lock for a fifth of a second, every time.
+    // the lock until the opener has been refused it several times, then lets go.
     test::TempDir dir("zhuxue-migrate-writer");
     buildDeviceAt(dir.path(), 6);
     Raw other(databasePath(dir.path()));
     other.exec("BEGIN IMMEDIATE");
+    OpenOptions options;
+    options.vfs = lockCountingVfs();
+    g_locksRefused = 0;
+    std::atomic<bool> finished{false};
     std::string error = "not finished";
     std::thread opener([&] {
-        auto store = Store::open(dir.path());
+        auto store = Store::open(dir.path(), options);
         error = store ? std::string() : store.error().key + " " + store.error().detail;
+        finished = true;
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    // The opener keeps trying for five seconds; three refusals come within milliseconds. The wait
+    // is a hang guard: should it run out, the opener has given up and the CHECKs below say so.
+    constexpr int kRefusals = 3;
+    const bool refused = test::waitUntil([&] { return g_locksRefused >= kRefusals || finished; },
+                                         std::chrono::seconds(30));
+    const int refusedWhileHeld = g_locksRefused;
+    const bool finishedWhileHeld = finished;
     other.exec("COMMIT");
     opener.join();
+    CHECK(refused);
+    CHECK_MESSAGE(refusedWhileHeld >= kRefusals, "the opener never met the other writer's lock");
+    CHECK_MESSAGE(!finishedWhileHeld, "the opener finished while the lock was held: " << error);
     CHECK_MESSAGE(error.empty(), error);
     CHECK(other.text("PRAGMA journal_mode") == "wal");
 }

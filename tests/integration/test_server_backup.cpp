@@ -8,7 +8,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <sqlite3.h>
 
 using namespace zhuxue;
 using namespace zhuxue::sync;
@@ -46,6 +48,22 @@ std::map<FieldKey, FieldState> fieldsOf(const fs::path& device) {
     return zhuxue::test::fieldsOf(*openDevice(device), "420527");
 }
 
+// The ids of a server database's change log in the order the server gave them positions.
+std::vector<std::string> changeLog(const fs::path& file) {
+    sqlite3* db = nullptr;
+    std::vector<std::string> ids;
+    REQUIRE(sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE_MESSAGE(sqlite3_prepare_v2(db, "SELECT id FROM changes ORDER BY seq", -1, &st, nullptr) == SQLITE_OK,
+                    sqlite3_errmsg(db));
+    while (sqlite3_step(st) == SQLITE_ROW)
+        ids.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return ids;
+}
+
+
 } // namespace
 
 TEST_CASE("backup while the server runs, restore into a fresh data dir, a new device pulls the same data") {
@@ -57,6 +75,8 @@ TEST_CASE("backup while the server runs, restore into a fresh data dir, a new de
     std::mt19937_64 rng(3);
     std::size_t changes = randomStudentEdits(openDevice(device)->store(), rng, 40, 10).size();
     REQUIRE(cli(device, {"sync"}) == 0);
+    const std::size_t changesBefore = changes;
+    const auto fieldsBefore = fieldsOf(device);
 
     // The backup reads its settings from a configuration file, as under systemd.
     fs::path conf = tmp / "server.conf";
@@ -79,11 +99,43 @@ TEST_CASE("backup while the server runs, restore into a fresh data dir, a new de
     REQUIRE(server({"backup", latest.string(), "--config", conf.string()}).rc == 0);
     original.stop();
 
+    // The backup taken during the pushes, on its own: a snapshot of the log at one moment. It
+    // holds everything pushed before it began, and of the concurrent pushes a prefix in the
+    // server's order (no hole, nothing out of order), never more than was pushed.
+    const auto duringLog = changeLog(backup), latestLog = changeLog(latest);
+    CHECK(latestLog.size() == changes);
+    CHECK(duringLog.size() >= changesBefore);
+    REQUIRE(duringLog.size() <= latestLog.size());
+    CHECK(std::equal(duringLog.begin(), duringLog.end(), latestLog.begin()));
+    MESSAGE("the backup during pushes holds " << duringLog.size() << " of " << changes
+                                              << " changes (" << changesBefore << " before it)");
+
     fs::path restored = tmp / "restored";
     auto r = server({"restore", backup.string(), "--data-dir", restored.string()});
     INFO(r.err);
     REQUIRE(r.rc == 0);
     CHECK(r.out.find("restored from") != std::string::npos);
+    {
+        // A server on it serves exactly that snapshot: a new device pulls it all, and holds every
+        // field the device had synced before the backup began, or a later value of it.
+        ServerProcess early(restored);
+        early.start();
+        fs::path firstComer = tmp / "first-comer";
+        REQUIRE(cli(firstComer, {"enroll", early.url(), early.enrollCode("420527")}) == 0);
+        std::string firstReport;
+        REQUIRE(cli(firstComer, {"sync"}, &firstReport) == 0);
+        CHECK(nlohmann::json::parse(firstReport.substr(firstReport.rfind('{')))["pulled"].get<std::size_t>() ==
+              duringLog.size());
+        const auto got = fieldsOf(firstComer);
+        for (const auto& [key, state] : fieldsBefore) {
+            auto it = got.find(key);
+            REQUIRE_MESSAGE(it != got.end(), "a field synced before the backup is missing");
+            CHECK(it->second.winner().hlc >= state.winner().hlc); // hex text: text order is time order
+        }
+        if (duringLog.size() == changesBefore)
+            CHECK(got == fieldsBefore);
+        early.stop();
+    }
     // Restoring over data that exists is refused without --force; with it the old file is kept.
     auto refused = server({"restore", latest.string(), "--data-dir", restored.string()});
     CHECK(refused.rc == 1);
@@ -123,4 +175,53 @@ TEST_CASE("backup and restore refuse what they cannot do, naming the file") {
     CHECK(badConf.rc == 2);
     CHECK(badConf.err.find("无法读取配置文件 " + (tmp / "missing.conf").string()) != std::string::npos);
     CHECK(badConf.err.find("Cannot read the configuration file") != std::string::npos);
+}
+
+TEST_CASE("PostgreSQL: pg_dump while the server runs, pg_restore, a new device pulls what was backed up") {
+    std::string whyNot;
+    auto pg = PostgresInstance::start(whyNot);
+    REQUIRE_MESSAGE(pg, "PostgreSQL cannot run here: " << whyNot);
+    TempDir tmp("zhuxue-server-backup-pg");
+    auto original = std::make_unique<ServerProcess>(tmp / "server", pg->url());
+    fs::path device = tmp / "device";
+    REQUIRE(cli(device, {"enroll", original->url(), original->enrollCode("420527")}) == 0);
+    std::mt19937_64 rng(5);
+    const std::size_t backedUp = randomStudentEdits(openDevice(device)->store(), rng, 30, 8).size();
+    REQUIRE(cli(device, {"sync"}) == 0);
+    const auto fieldsAtBackup = fieldsOf(device);
+
+    fs::path backup = tmp / "usb" / "server-backup.pgdump";
+    fs::create_directories(backup.parent_path());
+    auto b = server({"backup", backup.string(), "--db", pg->url()});
+    INFO(b.err);
+    REQUIRE(b.rc == 0);
+    CHECK(b.out.find(backup.string()) != std::string::npos);
+    CHECK(original->running());
+    {
+        std::ifstream in(backup, std::ios::binary);
+        char magic[5] = {};
+        in.read(magic, 5);
+        CHECK(std::string(magic, 5) == "PGDMP"); // pg_dump's custom format
+    }
+    // Work after the backup: the restore takes the database back to the backup's moment.
+    const std::size_t later = randomStudentEdits(openDevice(device)->store(), rng, 10, 8).size();
+    REQUIRE(later > 0);
+    REQUIRE(cli(device, {"sync"}) == 0);
+    original->stop();
+
+    auto refused = server({"restore", backup.string(), "--db", pg->url()});
+    CHECK(refused.rc == 1);
+    CHECK(refused.err.find("--force") != std::string::npos);
+    auto r = server({"restore", backup.string(), "--db", pg->url(), "--force"});
+    INFO(r.err);
+    REQUIRE(r.rc == 0);
+
+    ServerProcess again(tmp / "server-again", pg->url());
+    fs::path newcomer = tmp / "newcomer";
+    REQUIRE(cli(newcomer, {"enroll", again.url(), again.enrollCode("420527")}) == 0);
+    std::string report;
+    REQUIRE(cli(newcomer, {"sync"}, &report) == 0);
+    CHECK(nlohmann::json::parse(report.substr(report.rfind('{')))["pulled"].get<std::size_t>() == backedUp);
+    CHECK(fieldsOf(newcomer) == fieldsAtBackup);
+    CHECK(fieldsOf(newcomer) != fieldsOf(device)); // the later work is not in the backup
 }

@@ -1,5 +1,6 @@
 // zhuxue-cli on a real data directory: init, export, stats, validate-id, backup, restore, and
-// what a damaged database looks like to the person at the terminal.
+// what a damaged database looks like to the person at the terminal, and `check` on an audit
+// trail tampered with behind the store's back.
 #include "client/store/store.hpp"
 #include "tests/support/consent.hpp"
 #include "tests/support/process.hpp"
@@ -7,6 +8,7 @@
 
 #include <doctest/doctest.h>
 #include <fstream>
+#include <sqlite3.h>
 #include <sstream>
 
 using namespace zhuxue;
@@ -125,4 +127,72 @@ TEST_CASE("validate-id exit status and reasons in both languages") {
     CHECK(rc == 2);
     std::tie(rc, out) = cli("no-such-command");
     CHECK(rc == 2);
+}
+
+namespace {
+// Runs one statement on a device database behind the store's back, as someone with the file
+// and the sqlite3 program would.
+void tamper(const fs::path& dataDir, const std::string& sql) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(databasePath(dataDir).c_str(), &db) == SQLITE_OK);
+    char* err = nullptr;
+    int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+    INFO(sql << ": " << (err ? err : ""));
+    sqlite3_free(err);
+    sqlite3_close(db);
+    REQUIRE(rc == SQLITE_OK);
+}
+
+std::int64_t auditCount(const fs::path& dataDir) {
+    auto store = Store::open(dataDir);
+    REQUIRE(store.ok());
+    auto n = (*store)->db().queryInt("SELECT count(*) FROM audit_entry");
+    REQUIRE(n.ok());
+    REQUIRE(n->has_value());
+    return **n;
+}
+} // namespace
+
+TEST_CASE("zhuxue-cli check finds an audit trail changed, cut or emptied behind its back") {
+    test::TempDir dir;
+    const fs::path clean = dir / "clean";
+    auto [rc, out] = cli("--data-dir " + clean.string() + " gen-demo --students 12");
+    REQUIRE_MESSAGE(rc == 0, out);
+    const std::int64_t entries = auditCount(clean);
+    REQUIRE(entries >= 12);
+    std::tie(rc, out) = cli("--data-dir " + clean.string() + " check");
+    CHECK(rc == 0);
+    CHECK_MESSAGE(out.find("审计记录链完整（" + std::to_string(entries) + " 条）") != std::string::npos, out);
+
+    const std::string middle = std::to_string(entries / 2);
+    struct Case {
+        const char* what;
+        std::string sql;
+        std::string named; // what the report says
+    };
+    const std::vector<Case> cases = {
+        {"an entry's user rewritten", "UPDATE audit_entry SET user = 'someone' WHERE seq = " + middle,
+         "audit entry " + middle + " was changed after it was written"},
+        {"an entry's summary rewritten, its hash recomputed by nobody",
+         "UPDATE audit_entry SET summary = summary || ' ' WHERE seq = " + middle,
+         "audit entry " + middle + " was changed after it was written"},
+        {"an entry deleted", "DELETE FROM audit_entry WHERE seq = " + middle,
+         "audit entry " + std::to_string(entries / 2 + 1) + " does not follow the entry before it"},
+        {"the last entries cut off",
+         "DELETE FROM audit_entry WHERE seq > " + std::to_string(entries - 3),
+         "the audit trail ends early: entries after " + std::to_string(entries - 3) + " were removed"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.what);
+        const fs::path copy = dir / ("tampered-" + std::to_string(&c - cases.data()));
+        fs::copy(clean, copy, fs::copy_options::recursive);
+        tamper(copy, c.sql);
+        std::tie(rc, out) = cli("--data-dir " + copy.string() + " check");
+        CHECK(rc == 1);
+        CHECK_MESSAGE(out.find("发现 1 个问题") != std::string::npos, out);
+        CHECK_MESSAGE(out.find(c.named) != std::string::npos, out);
+        std::tie(rc, out) = cli("--lang en --data-dir " + copy.string() + " check");
+        CHECK(rc == 1);
+        CHECK_MESSAGE(out.find("Found 1 problem(s)") != std::string::npos, out);
+    }
 }

@@ -34,7 +34,9 @@ const char* phaseKey(core::SchedulePhase p) {
 } // namespace
 
 const core::LoanRules* CalculatorScreen::rules(Context& ctx) {
-    const core::LoanRules* r = m_rules.forSigningOn(assetsDir(), localToday());
+    // The rules in force on the signing date (a valid one typed, else today).
+    auto signing = m_signing.empty() ? std::nullopt : core::Date::parse(m_signing);
+    const core::LoanRules* r = m_rules.forSigningOn(assetsDir(), signing.value_or(localToday()));
     if (!r && m_rules.error() && m_policyError.empty())
         m_policyError = message(ctx.app, *m_rules.error());
     return r;
@@ -42,7 +44,7 @@ const core::LoanRules* CalculatorScreen::rules(Context& ctx) {
 
 void CalculatorScreen::recompute(Context& ctx) {
     std::string inputs = m_amount + "|" + m_years + "|" + m_graduation + "|" + m_term + "|" + m_grace + "|" +
-                         m_tuition + "|" + m_accommodation + "|" + std::to_string(m_level);
+                         m_tuition + "|" + m_accommodation + "|" + m_signing + "|" + std::to_string(m_level);
     if (inputs == m_inputs)
         return;
     m_inputs = inputs;
@@ -59,7 +61,14 @@ void CalculatorScreen::recompute(Context& ctx) {
         m_findings.error("years", Error("ui.calc.bad_years"));
         return;
     }
-    core::Date now = localToday();
+    // A plan for a contract signed on another day (families ask in July about August) is worked
+    // out from that day: the policy, the term and the first payment follow it.
+    std::optional<core::Date> signing = m_signing.empty() ? localToday() : core::Date::parse(m_signing);
+    if (!signing) {
+        m_findings.error("signing", Error("validation.date.invalid", {{"value", m_signing}}));
+        return;
+    }
+    const core::Date now = *signing;
     if (!m_tuition.empty()) {
         auto tuition = core::parseMoney(m_tuition);
         auto room = core::parseMoney(m_accommodation.empty() ? "0" : m_accommodation);
@@ -155,7 +164,7 @@ void CalculatorScreen::drawSchedule(Context& ctx) {
             ImGui::TextUnformatted(app.tr(phaseKey(y.phase)));
             for (Fen v : {y.disbursed, y.governmentInterest, y.studentInterest, y.principal, y.studentPays(), y.balanceEnd}) {
                 ImGui::TableNextColumn();
-                ImGui::TextUnformatted(money(v).c_str());
+                dataText(app, money(v)); // figures go through see(), as the totals do
             }
         }
         ImGui::EndTable();
@@ -209,6 +218,9 @@ void CalculatorScreen::draw(Context& ctx) {
             ImGui::TableNextColumn();
             textField(app, "ui.calc.graduation", "calc.graduation", m_graduation, &m_findings, "graduation",
                       {.helpKey = "ui.calc.graduation_help", .hintKey = "ui.calc.graduation_hint", .width = w});
+            ImGui::TableNextColumn();
+            textField(app, "ui.calc.signing", "calc.signing", m_signing, &m_findings, "signing",
+                      {.helpKey = "ui.calc.signing_help", .hintKey = "ui.calc.signing_hint", .width = w});
             ImGui::EndTable();
         }
         recompute(ctx);

@@ -26,6 +26,7 @@ private:
     app::LoanRulesCache m_rules;
     std::string m_policyError;
     std::string m_amount, m_years = "4", m_graduation, m_term, m_grace, m_tuition, m_accommodation;
+    std::string m_signing; // YYYY-MM-DD; empty: today
     int m_level = 0; // 0 undergraduate/vocational, 1 postgraduate
     std::string m_inputs; // what the schedule was computed from
     std::optional<core::Schedule> m_schedule;
