@@ -91,6 +91,13 @@ int runEnroll(const Context& ctx, sync::DeviceSyncStore& store) {
         if (!parsed)
             return report(ctx, parsed.error());
         link = *parsed;
+        // A kiosk's or a display's code links that machine from its settings.json; this
+        // command enrols a staff device's store.
+        if (link.role != sync::DeviceRole::Staff)
+            return report(ctx, Error("sync.error.wrong_role",
+                                     {{"code_role", std::string(sync::roleName(link.role))},
+                                      {"device_role", "staff"}},
+                                     "this enrollment text is for a kiosk or a hall display"));
     } else {
         link = {positional[1], positional[2]};
     }
@@ -127,6 +134,8 @@ int runSyncCommand(const Context& ctx) {
         std::fprintf(stderr, "zhuxue-cli: %s\n", ctx.text("sync.cli.not_enrolled").c_str());
         return 1;
     }
+    if (cred->tokenLocked)
+        return report(ctx, Error("store.locked", {}, "the device token is sealed: someone must sign in"));
     auto before = (*store)->counts();
     if (!before)
         return report(ctx, before.error());

@@ -208,8 +208,16 @@ Hlc HlcClock::send() {
     return m_last;
 }
 
+namespace {
+bool farAhead(Hlc stamp, std::uint64_t nowMs) {
+    return stamp.millis() > nowMs + static_cast<std::uint64_t>(kMaxHlcAheadMs);
+}
+} // namespace
+
 Hlc HlcClock::receive(Hlc remote) {
     std::uint64_t now = clampMs(m_now());
+    if (farAhead(remote, now))
+        return send();
     std::lock_guard lock(m_mutex);
     std::uint64_t lastMs = m_last.millis(), remoteMs = remote.millis();
     std::uint64_t ms = std::max({lastMs, remoteMs, now});

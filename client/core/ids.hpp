@@ -45,6 +45,11 @@ using DeviceId = Uuid;
 // Unix time in milliseconds from the system clock.
 std::int64_t systemNowMs();
 
+// How far ahead of the local wall clock a stamp from elsewhere may be. A stamp further ahead is
+// refused by the server and never adopted by a device's clock: it would win every merge of its
+// field for good and drag every clock that saw it into the future.
+inline constexpr std::int64_t kMaxHlcAheadMs = 24LL * 3600 * 1000;
+
 struct Hlc {
     std::uint64_t value = 0;
 
@@ -68,7 +73,8 @@ struct Hlc {
 // al., "Logical Physical Clocks"):
 //   send:    ms' = max(last.ms, now); counter' = (ms' == last.ms) ? last.counter + 1 : 0
 //   receive: ms' = max(last.ms, remote.ms, now); counter' = the larger counter of the inputs
-//            whose ms equals ms', plus 1 (0 when only `now` reached ms')
+//            whose ms equals ms', plus 1 (0 when only `now` reached ms'); a remote stamp more
+//            than kMaxHlcAheadMs ahead of now is not taken in (receive is then send)
 // When a counter would pass 0xffff the clock moves to the next millisecond instead, so stamps stay
 // strictly increasing. Thread-safe.
 class HlcClock {
@@ -80,7 +86,8 @@ public:
     Hlc receive(Hlc remote);
     Hlc last() const;
     // Raises the clock to at least `seen` without making a new stamp (used when a store is opened
-    // so stamps never go backwards after a restart, even if the wall clock did).
+    // so stamps never go backwards after a restart, even if the wall clock did). Only the
+    // device's own clock is observed; stamps from elsewhere go through receive().
     void observe(Hlc seen);
 
 private:

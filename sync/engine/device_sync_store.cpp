@@ -1,6 +1,7 @@
 #include "device_sync_store.hpp"
 
 #include "client/store/accounts.hpp"
+#include "client/store/crypto/key_vault.hpp"
 #include "client/store/record_schema.hpp"
 #include "client/store/sqlite.hpp"
 
@@ -14,6 +15,7 @@ namespace zhuxue::sync {
 namespace {
 
 using store::ApplyMode;
+using store::crypto::KeyVault;
 using store::RemoteApply;
 using store::Transaction;
 
@@ -141,6 +143,9 @@ DeviceSyncStore::DeviceSyncStore(std::unique_ptr<store::Store> store)
 DeviceSyncStore::~DeviceSyncStore() = default;
 
 namespace {
+// What the sealed device token is bound to (a sealed value cannot be moved to another key).
+constexpr std::string_view kTokenContext = "sync_state.token";
+
 Result<std::string> readState(store::Store& s, const std::string& key) {
     auto st = s.db().cached("SELECT value FROM sync_state WHERE key = ?");
     if (!st)
@@ -559,7 +564,17 @@ Result<SyncCounts> DeviceSyncStore::counts() {
 }
 
 Result<SyncCredentials> DeviceSyncStore::credentials() {
-    return deviceCredentials(*m_store);
+    auto c = deviceCredentials(*m_store);
+    if (!c || c->token.empty())
+        return c;
+    // A token kept in clear by an older version is sealed the first time it is read while
+    // someone is signed in.
+    auto stored = readState(*m_store, "token");
+    if (stored && !stored->empty() && !KeyVault::isSealed(*stored))
+        if (auto sealed = KeyVault::seal(m_store->dataDir(), kTokenContext, c->token))
+            if (auto st = setState("token", *sealed); !st)
+                return st.error();
+    return c;
 }
 
 Result<SyncCredentials> deviceCredentials(store::Store& store) {
@@ -575,7 +590,20 @@ Result<SyncCredentials> deviceCredentials(store::Store& store) {
     if (!exp)
         return exp.error();
     c.url = *url;
-    c.token = *token;
+    if (KeyVault::isSealed(*token)) {
+        // Opened only while the data key is unlocked (someone is signed in): a signed-out or
+        // stolen laptop's files do not give a token that works.
+        if (KeyVault::unlocked(store.dataDir())) {
+            auto opened = KeyVault::open(store.dataDir(), kTokenContext, *token);
+            if (!opened)
+                return opened.error();
+            c.token = std::move(*opened);
+        } else {
+            c.tokenLocked = true;
+        }
+    } else {
+        c.token = *token;
+    }
     c.device = store.deviceId().str();
     c.counties = splitCountyList(*counties);
     c.expiresAt = exp->empty() ? 0 : std::stoll(*exp);
@@ -592,8 +620,11 @@ Status DeviceSyncStore::saveCredentials(const SyncCredentials& c) {
     // A different server keeps a different log: start its cursor from the beginning. Unsynced
     // changes stay in the outbox and go to the new server.
     bool sameServer = *old == c.url;
+    auto sealedToken = KeyVault::seal(m_store->dataDir(), kTokenContext, c.token);
+    if (!sealedToken)
+        return sealedToken.error();
     for (auto [k, v] : {std::pair<std::string, std::string>{"url", c.url},
-                        {"token", c.token},
+                        {"token", *sealedToken},
                         {"counties", joinCountyList(c.counties)},
                         {"expires_at", std::to_string(c.expiresAt)}})
         if (auto st = setState(k, v); !st)
@@ -606,6 +637,10 @@ Status DeviceSyncStore::saveCredentials(const SyncCredentials& c) {
             return st;
     }
     return tx.commit();
+}
+
+bool DeviceSyncStore::locked() {
+    return !KeyVault::unlocked(m_store->dataDir());
 }
 
 Result<std::string> DeviceSyncStore::deviceId() {

@@ -49,6 +49,7 @@ public:
     Result<SyncCredentials> credentials() override;
     Status saveCredentials(const SyncCredentials& c) override;
     Result<std::string> deviceId() override;
+    bool locked() override;
     Result<std::vector<BlobRef>> blobsToUpload() override;
     Result<std::vector<BlobRef>> blobsMissingLocally() override;
     Result<std::string> readBlob(const std::string& sha256) override;

@@ -124,11 +124,16 @@ Result<BlobPiece> SyncClient::getBlob(const std::string& sha256, int64_t offset,
 }
 
 Result<EnrollResponse> SyncClient::enroll(const std::string& code, const std::string& device,
-                                          const std::string& name) {
-    auto j = call("POST", "/v1/enroll", toJson(EnrollRequest{code, device, name}).dump());
+                                          const std::string& name, DeviceRole role) {
+    const std::string wanted(roleName(role));
+    auto j = call("POST", "/v1/enroll", toJson(EnrollRequest{code, device, name, wanted}).dump());
     if (!j)
         return j.error();
-    return enrollResponseFromJson(*j);
+    auto r = enrollResponseFromJson(*j);
+    if (r && r->role != wanted)
+        return Error("sync.error.wrong_role", {{"code_role", r->role}, {"device_role", wanted}},
+                     "the server enrolled this device as " + r->role + ", not as " + wanted);
+    return r;
 }
 
 Result<PushResponse> SyncClient::push(const std::vector<Change>& changes) {

@@ -4,6 +4,7 @@
 // and, when the server sent one, "retry_after" (seconds).
 #include "http_client.hpp"
 #include "sync/protocol/accounts.hpp"
+#include "sync/protocol/enrollment.hpp"
 #include "sync/protocol/messages.hpp"
 
 #include <string>
@@ -31,8 +32,11 @@ struct RemoteBlob {
 class SyncClient {
 public:
     SyncClient(std::string baseUrl, std::string token = {});
+    // Enrols as `role`: a code made for another role is refused by the server, and an answer
+    // enrolling the device as anything else (a server before device roles) is refused here
+    // (sync.error.wrong_role): a kiosk never holds a staff device's token.
     Result<EnrollResponse> enroll(const std::string& code, const std::string& device,
-                                  const std::string& name);
+                                  const std::string& name, DeviceRole role = DeviceRole::Staff);
     Result<PushResponse> push(const std::vector<Change>& changes);
     Result<PullResponse> pull(const std::string& cursor, std::size_t limit);
     // The staff accounts of this device's counties (GET /v1/accounts).

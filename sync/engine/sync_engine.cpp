@@ -341,6 +341,8 @@ Result<SyncCredentials> enrollDevice(SyncStore& store, const std::string& url,
     auto device = store.deviceId();
     if (!device)
         return device.error();
+    if (store.locked())
+        return Error("store.locked", {}, "sign in first: the device token is kept sealed with the data key");
     SyncClient client(url);
     auto r = client.enroll(code, *device, name);
     if (!r)
@@ -496,6 +498,11 @@ void SyncEngine::run() {
             m_board.update([&](SyncStatus& st) { st.state = SyncState::NotConfigured; });
             publishCounts(*store, &m_board);
             next = std::chrono::steady_clock::now() + m_timing.period;
+            continue;
+        }
+        if (cred->tokenLocked) { // the token opens only while someone is signed in
+            publishCounts(*store, &m_board);
+            waitForSignIn();
             continue;
         }
         if (!client || clientFor != cred->url + cred->token) {

@@ -21,7 +21,10 @@ struct SyncCredentials {
     std::string url, device, token;
     std::vector<std::string> counties;
     int64_t expiresAt = 0;
-    bool enrolled() const { return !url.empty() && !token.empty(); }
+    // The token is kept sealed with the device's data key; while nobody is signed in it cannot
+    // be opened: token is then empty and tokenLocked true (sync waits for a sign-in).
+    bool tokenLocked = false;
+    bool enrolled() const { return !url.empty() && (!token.empty() || tokenLocked); }
 };
 
 struct SyncCounts {
@@ -51,9 +54,13 @@ public:
     virtual Result<std::string> cursor() = 0;
     virtual Result<SyncCounts> counts() = 0;
     virtual Result<SyncCredentials> credentials() = 0;
-    // Keeps every unsynced change: enrolling again never deletes local data.
+    // Keeps every unsynced change: enrolling again never deletes local data. The token is kept
+    // sealed at rest (store.locked while nobody is signed in).
     virtual Status saveCredentials(const SyncCredentials& c) = 0;
     virtual Result<std::string> deviceId() = 0;
+    // Whether secrets cannot be sealed or opened now (nobody signed in): enrolment waits, so a
+    // one-time code is never spent on a token that could not be kept.
+    virtual bool locked() = 0;
 
     // Blobs (attachment files). Which ones are on this device but not confirmed complete on the
     // server; which ones attachment records name but this device lacks.

@@ -22,8 +22,30 @@ std::string trimmed(std::string_view s) {
 }
 } // namespace
 
+std::string_view roleName(DeviceRole role) {
+    switch (role) {
+    case DeviceRole::Kiosk:
+        return "kiosk";
+    case DeviceRole::Display:
+        return "display";
+    case DeviceRole::Staff:
+        break;
+    }
+    return "staff";
+}
+
+std::optional<DeviceRole> parseRole(std::string_view name) {
+    for (auto r : {DeviceRole::Staff, DeviceRole::Kiosk, DeviceRole::Display})
+        if (name == roleName(r))
+            return r;
+    return std::nullopt;
+}
+
 std::string enrollmentText(const EnrollmentLink& link) {
-    return std::string(kEnrollPrefix) + link.url + "#" + link.code;
+    std::string text = std::string(kEnrollPrefix) + link.url + "#" + link.code;
+    if (link.role != DeviceRole::Staff)
+        text += ";role=" + std::string(roleName(link.role));
+    return text;
 }
 
 bool isEnrollmentText(std::string_view text) {
@@ -57,6 +79,16 @@ Result<EnrollmentLink> parseEnrollmentText(std::string_view text) {
     if (hash == std::string::npos)
         return bad;
     EnrollmentLink link{body.substr(0, hash), body.substr(hash + 1)};
+    if (auto semi = link.code.find(';'); semi != std::string::npos) {
+        std::string tag = link.code.substr(semi + 1);
+        link.code.resize(semi);
+        std::string_view rolePrefix = "role=";
+        auto role = tag.rfind(rolePrefix, 0) == 0 ? parseRole(std::string_view(tag).substr(rolePrefix.size()))
+                                                  : std::nullopt;
+        if (!role)
+            return bad;
+        link.role = *role;
+    }
     while (!link.url.empty() && link.url.back() == '/')
         link.url.pop_back();
     bool codeOk = !link.code.empty() && std::all_of(link.code.begin(), link.code.end(), [](char c) {

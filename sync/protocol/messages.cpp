@@ -1,4 +1,7 @@
 #include "messages.hpp"
+#include "enrollment.hpp"
+
+#include <algorithm>
 
 #include <set>
 
@@ -15,11 +18,13 @@ std::string stringOr(const nlohmann::json& obj, const char* key) {
 
 namespace {
 
-Status checkEnvelope(const nlohmann::json& j, const std::set<std::string>& keys) {
+// keys must all be there; optional ones may be.
+Status checkEnvelope(const nlohmann::json& j, const std::set<std::string>& keys,
+                     const std::set<std::string>& optional = {}) {
     if (!j.is_object())
         return Error("sync.error.body_not_object", {}, "the body must be a JSON object");
     for (const auto& [k, v] : j.items()) {
-        if (!keys.count(k))
+        if (!keys.count(k) && !optional.count(k))
             return Error("sync.error.unknown_body_field", {{"field", k}},
                          "unknown key in body: " + k);
     }
@@ -105,8 +110,11 @@ nlohmann::json toJson(const PullResponse& r) {
 }
 
 nlohmann::json toJson(const EnrollRequest& r) {
-    return {
+    nlohmann::json j{
         {"protocol", kProtocolVersion}, {"code", r.code}, {"device", r.device}, {"name", r.name}};
+    if (!r.role.empty())
+        j["role"] = r.role;
+    return j;
 }
 
 nlohmann::json toJson(const EnrollResponse& r) {
@@ -114,7 +122,8 @@ nlohmann::json toJson(const EnrollResponse& r) {
             {"device", r.device},
             {"token", r.token},
             {"counties", r.counties},
-            {"expires_at", r.expiresAt}};
+            {"expires_at", r.expiresAt},
+            {"role", r.role}};
 }
 
 Result<PushRequest> pushRequestFromJson(const nlohmann::json& j) {
@@ -174,13 +183,19 @@ Result<PullResponse> pullResponseFromJson(const nlohmann::json& j) {
 }
 
 Result<EnrollRequest> enrollRequestFromJson(const nlohmann::json& j) {
-    if (auto st = checkEnvelope(j, {"protocol", "code", "device", "name"}); !st)
+    if (auto st = checkEnvelope(j, {"protocol", "code", "device", "name"}, {"role"}); !st)
         return st.error();
     for (const char* k : {"code", "device", "name"})
         if (!j[k].is_string())
             return typeError(k);
     EnrollRequest r{j["code"].get<std::string>(), j["device"].get<std::string>(),
-                    j["name"].get<std::string>()};
+                    j["name"].get<std::string>(), {}};
+    if (j.contains("role")) {
+        if (!j["role"].is_string() || !parseRole(j["role"].get<std::string>()))
+            return Error("sync.error.bad_role", {{"role", j["role"].dump()}},
+                         "role is staff, kiosk or display");
+        r.role = j["role"].get<std::string>();
+    }
     if (!isUuidText(r.device))
         return Error("sync.error.bad_device", {{"value", r.device}},
                      "device must be a lowercase UUID");
@@ -190,7 +205,7 @@ Result<EnrollRequest> enrollRequestFromJson(const nlohmann::json& j) {
 }
 
 Result<EnrollResponse> enrollResponseFromJson(const nlohmann::json& j) {
-    if (auto st = checkEnvelope(j, {"protocol", "device", "token", "counties", "expires_at"}); !st)
+    if (auto st = checkEnvelope(j, {"protocol", "device", "token", "counties", "expires_at"}, {"role"}); !st)
         return st.error();
     if (!j["device"].is_string() || !j["token"].is_string() || !j["counties"].is_array() ||
         !j["expires_at"].is_number_integer())
@@ -204,6 +219,11 @@ Result<EnrollResponse> enrollResponseFromJson(const nlohmann::json& j) {
         r.counties.push_back(c.get<std::string>());
     }
     r.expiresAt = j["expires_at"].get<int64_t>();
+    if (j.contains("role")) { // a server before device roles enrolled every device as staff
+        if (!j["role"].is_string() || !parseRole(j["role"].get<std::string>()))
+            return typeError("role");
+        r.role = j["role"].get<std::string>();
+    }
     return r;
 }
 
@@ -230,7 +250,36 @@ Error errorFromBody(int status, const std::string& body) {
                  "HTTP " + std::to_string(status) + ": " + body.substr(0, 300));
 }
 
+int jsonDepth(std::string_view text, int stopAbove) {
+    int depth = 0, deepest = 0;
+    bool inString = false, escaped = false;
+    for (char c : text) {
+        if (inString) {
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            deepest = std::max(deepest, ++depth);
+            if (deepest > stopAbove)
+                return deepest;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
 Result<nlohmann::json> parseJson(const std::string& text) {
+    if (jsonDepth(text) > kMaxJsonDepth)
+        return Error("sync.error.too_deep", {{"max", std::to_string(kMaxJsonDepth)}},
+                     "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
     auto j = nlohmann::json::parse(text, nullptr, false);
     if (j.is_discarded())
         return Error("sync.error.malformed_json", {}, "the body is not valid JSON");

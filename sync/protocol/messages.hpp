@@ -41,6 +41,10 @@ struct EnrollRequest {
     std::string code;
     std::string device;
     std::string name;
+    // The role the device is set up as ("staff", "kiosk", "display"); the server refuses a code
+    // made for another role (sync.error.wrong_role). Empty: not stated (older devices), the
+    // code's role applies.
+    std::string role;
 };
 
 struct EnrollResponse {
@@ -48,6 +52,7 @@ struct EnrollResponse {
     std::string token;
     std::vector<std::string> counties;
     int64_t expiresAt = 0; // Unix seconds
+    std::string role = "staff"; // what the server enrolled the device as
 };
 
 nlohmann::json toJson(const PushRequest& r);
@@ -67,7 +72,14 @@ nlohmann::json errorBody(const Error& e);
 // Reads an error body back; a body that is not one becomes sync.error.http with the text.
 Error errorFromBody(int status, const std::string& body);
 
-// Parses text as JSON without exceptions.
+// JSON nesting deeper than this is refused before it is parsed (a value of 100,000 open
+// brackets would otherwise exhaust the stack when the document is destroyed).
+inline constexpr int kMaxJsonDepth = 32;
+// The deepest nesting of arrays and objects in `text` (brackets inside strings not counted),
+// scanning no further than one level past `stopAbove`.
+int jsonDepth(std::string_view text, int stopAbove = kMaxJsonDepth);
+// Parses text as JSON without exceptions; nesting deeper than kMaxJsonDepth is
+// sync.error.too_deep.
 Result<nlohmann::json> parseJson(const std::string& text);
 
 } // namespace zhuxue::sync

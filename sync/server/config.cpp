@@ -33,6 +33,7 @@ constexpr Setting kSettings[] = {
     {"code-hours", Kind::Integer, 1, 24 * 365},
     {"token-days", Kind::Integer, 1, 36500},
     {"url", Kind::Text},
+    {"trusted-proxy", Kind::Text},
 };
 
 const Setting* findSetting(std::string_view name) {

@@ -35,8 +35,15 @@ The zhuxue central sync server.
 
 命令 Commands:
   serve                运行服务器（默认）run the server (default)
-  enroll --county 420527[,420528] [--name 名称] [--url URL] [--qr-png FILE]
+  enroll --county 420527[,420528] [--role staff|kiosk|display] [--device ID]
+         [--name 名称] [--url URL] [--qr-png FILE]
                        生成一次性设备注册码 make a one-time enrollment code for a device;
+                       --role: 工作人员电脑（默认）、自助机或叫号屏 a staff device (default),
+                       a hall kiosk or a hall display: 自助机只能取号、预约、提交密封资料，
+                       叫号屏只能读取叫号 a kiosk only takes tickets, books slots and hands in
+                       sealed details, a display only reads the calls;
+                       --device: 为已登记的设备重新注册 re-enrol this enrolled device (其他设备
+                       不能使用此码 no other device can use the code);
                        标准输出只有注册码 stdout holds only the code; 标准错误输出注册信息
                        stderr shows the enrollment text zhuxue-enroll:URL#CODE and its QR code
                        (设备上 on the device: zhuxue-cli enroll 'zhuxue-enroll:URL#CODE')
@@ -72,6 +79,10 @@ The zhuxue central sync server.
   --threads N          处理请求的线程数 request threads (默认 default: 32)
   --code-hours N       注册码有效小时数 enrollment code lifetime in hours (默认 default: 72)
   --token-days N       设备令牌有效天数 device token lifetime in days (默认 default: 365)
+  --trusted-proxy ADDR[,ADDR]
+                       反向代理的地址：只信任它们的 X-Forwarded-For addresses of reverse proxies
+                       whose X-Forwarded-For is believed (限流按真实客户端地址 rate limits then
+                       apply per real client address)
   --url URL            设备访问本服务器的地址 the address devices reach this server at, put
                        into enrollment texts (默认 default: http(s)://--listen:--port,
                        0.0.0.0 → 本机名 this host's name)
@@ -107,6 +118,18 @@ Result<std::string> enrollmentUrl(const Args& args) {
 }
 
 int runEnroll(server::Storage& storage, const Args& args) {
+    auto role = parseRole(args.value("role", "staff"));
+    if (!role) {
+        std::fprintf(stderr, "zhuxue-server enroll: --role 只能是 staff、kiosk 或 display "
+                             "--role is staff, kiosk or display\n");
+        return 2;
+    }
+    std::string forDevice = args.value("device");
+    if (args.has("device") && !isUuidText(forDevice)) {
+        std::fprintf(stderr, "zhuxue-server enroll: --device 需要设备编号 needs a device id "
+                             "(如 e.g. 0190aaaa-0000-4000-8000-000000000001)\n");
+        return 2;
+    }
     auto counties = splitCountyList(args.value("county"));
     if (counties.empty()) {
         std::fprintf(stderr,
@@ -136,7 +159,7 @@ int runEnroll(server::Storage& storage, const Args& args) {
         return 2;
     }
     std::string code = server::newEnrollCode();
-    std::string text = enrollmentText({*url, code});
+    std::string text = enrollmentText({*url, code, *role});
     auto qr = server::encodeQr(text);
     if (!qr)
         return fail(qr.error());
@@ -151,8 +174,8 @@ int runEnroll(server::Storage& storage, const Args& args) {
             return 1;
         }
     int64_t expires = server::unixNow() + *hours * 3600;
-    if (auto st = storage.addEnrollCode(sha256Hex(server::normalizeEnrollCode(code)), counties,
-                                        args.value("name"), expires);
+    if (auto st = storage.addEnrollCode(sha256Hex(server::normalizeEnrollCode(code)),
+                                        {counties, args.value("name"), expires, *role, forDevice});
         !st) {
         if (args.has("qr-png"))
             std::filesystem::remove(args.value("qr-png"));
@@ -160,12 +183,23 @@ int runEnroll(server::Storage& storage, const Args& args) {
     }
     std::printf("%s\n", code.c_str());
     std::fflush(stdout);
-    std::fprintf(stderr,
-                 "注册码 enrollment code, 有效 valid %lld h, 县 counties %s: 在设备上扫描二维码或运行 "
-                 "scan the QR code on the device or run\n"
-                 "  zhuxue-cli enroll '%s'\n"
-                 "  (= zhuxue-cli enroll %s %s)\n",
-                 *hours, args.value("county").c_str(), text.c_str(), url->c_str(), code.c_str());
+    if (*role == DeviceRole::Staff)
+        std::fprintf(stderr,
+                     "注册码 enrollment code (工作人员电脑 staff device%s%s), 有效 valid %lld h, 县 "
+                     "counties %s: 在设备上扫描二维码或运行 scan the QR code on the device or run\n"
+                     "  zhuxue-cli enroll '%s'\n"
+                     "  (= zhuxue-cli enroll %s %s)\n",
+                     forDevice.empty() ? "" : ", 仅限 only for ", forDevice.c_str(), *hours,
+                     args.value("county").c_str(), text.c_str(), url->c_str(), code.c_str());
+    else
+        std::fprintf(stderr,
+                     "注册码 enrollment code (%s%s%s), 有效 valid %lld h, 县 counties %s: 写入该设备的 "
+                     "settings.json put into that device's settings.json as\n"
+                     "  \"server_url\": \"%s\", \"enrollment_code\": \"%s\"\n"
+                     "  (或扫描 or scan: %s)\n",
+                     *role == DeviceRole::Kiosk ? "自助机 kiosk" : "叫号屏 hall display",
+                     forDevice.empty() ? "" : ", 仅限 only for ", forDevice.c_str(), *hours,
+                     args.value("county").c_str(), url->c_str(), code.c_str(), text.c_str());
     if (!args.has("url") && url->find("://127.") != std::string::npos)
         std::fprintf(stderr, "  提示 note: %s 只能在本机访问 is reachable only on this machine; "
                              "用 --url 给出设备能访问的地址 give --url with the address devices "
@@ -299,7 +333,8 @@ int main(int argc, char** argv) {
     auto mergedArgv = server::argvOf(*merged);
     auto args = Args::parse(static_cast<int>(merged->size()), mergedArgv.data(),
                             {"listen", "port", "port-file", "data-dir", "db", "tls-cert", "tls-key", "threads", "county",
-                             "name", "code-hours", "token-days", "max-body-kb", "config", "url", "qr-png", "role"},
+                             "name", "code-hours", "token-days", "max-body-kb", "config", "url", "qr-png", "role",
+                             "device", "trusted-proxy"},
                             {"help", "version", "force"});
     if (!args) {
         std::fprintf(stderr, "zhuxue-server: 选项有误 invalid option (%s)\n%s",
@@ -410,6 +445,12 @@ int main(int argc, char** argv) {
         return 2;
     }
     options.maxBodyBytes = static_cast<std::size_t>(*maxBody) * 1024;
+    for (auto proxy : splitCountyList(args->value("trusted-proxy"))) {
+        proxy.erase(0, proxy.find_first_not_of(' '));
+        proxy.erase(proxy.find_last_not_of(' ') + 1);
+        if (!proxy.empty())
+            options.trustedProxies.push_back(proxy);
+    }
     server::Service service(**storage, options);
     service.install(*server);
 

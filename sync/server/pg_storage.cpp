@@ -44,6 +44,10 @@ CREATE TABLE IF NOT EXISTS devices(
 CREATE TABLE IF NOT EXISTS enroll_codes(
     code_hash TEXT PRIMARY KEY, counties TEXT NOT NULL, name TEXT NOT NULL, expires_at BIGINT NOT NULL,
     used_at BIGINT NOT NULL DEFAULT 0, device TEXT NOT NULL DEFAULT '');
+-- Device roles (databases made before them: every device and code was a staff one).
+ALTER TABLE devices ADD COLUMN IF NOT EXISTS role TEXT NOT NULL DEFAULT 'staff';
+ALTER TABLE enroll_codes ADD COLUMN IF NOT EXISTS role TEXT NOT NULL DEFAULT 'staff';
+ALTER TABLE enroll_codes ADD COLUMN IF NOT EXISTS for_device TEXT NOT NULL DEFAULT '';
 CREATE TABLE IF NOT EXISTS blobs(sha TEXT PRIMARY KEY, size BIGINT NOT NULL, total BIGINT NOT NULL,
     complete BOOLEAN NOT NULL);
 CREATE TABLE IF NOT EXISTS blob_parts(sha TEXT NOT NULL, off BIGINT NOT NULL, data BYTEA NOT NULL,
@@ -145,49 +149,65 @@ public:
         std::unique_ptr<Conn> m_c;
     };
 
-    Status addEnrollCode(const std::string& codeHash, const std::vector<std::string>& counties,
-                         const std::string& name, int64_t expiresAt) override {
+    Status addEnrollCode(const std::string& codeHash, const EnrollCodeSpec& spec) override {
         Lease c(*this);
-        auto r = c->run(
-            "INSERT INTO enroll_codes(code_hash, counties, name, expires_at) VALUES($1,$2,$3,$4)",
-            {codeHash, joinCountyList(counties), name, std::to_string(expiresAt)});
+        auto r = c->run("INSERT INTO enroll_codes(code_hash, counties, name, expires_at, role, "
+                        "for_device) VALUES($1,$2,$3,$4,$5,$6)",
+                        {codeHash, joinCountyList(spec.counties), spec.name,
+                         std::to_string(spec.expiresAt), std::string(roleName(spec.role)),
+                         spec.forDevice});
         if (!c->ok(r))
             return c->error("add enroll code");
         return {};
     }
 
-    Result<DeviceInfo> redeemEnrollCode(const std::string& codeHash, const std::string& device,
-                                        const std::string& deviceName, const std::string& tokenHash,
-                                        int64_t tokenExpiresAt, int64_t now) override {
+    Result<DeviceInfo> redeemEnrollCode(const std::string& codeHash, const EnrollClaim& claim,
+                                        int64_t now) override {
         Lease c(*this);
-        auto r = c->run("UPDATE enroll_codes SET used_at = $2, device = $3 WHERE code_hash = $1 "
-                        "AND used_at = 0 "
-                        "AND expires_at > $2 RETURNING counties, name",
-                        {codeHash, std::to_string(now), device});
+        // One transaction: the code's row lock keeps two servers from using it twice, and a
+        // refusal leaves it unused (the lease rolls back what is not committed).
+        if (!c->ok(c->run("BEGIN")))
+            return c->error("begin");
+        auto r = c->run("SELECT counties, name, role, for_device FROM enroll_codes WHERE code_hash = $1 "
+                        "AND used_at = 0 AND expires_at > $2 FOR UPDATE",
+                        {codeHash, std::to_string(now)});
         if (!c->ok(r))
             return c->error("redeem enroll code");
         if (PQntuples(r.get()) != 1)
-            return Error("sync.error.bad_code", {}, "unknown, used or expired enrollment code");
-        DeviceInfo info{device, deviceName.empty() ? PQgetvalue(r.get(), 0, 1) : deviceName,
-                        splitCountyList(PQgetvalue(r.get(), 0, 0)), tokenExpiresAt, 0};
-        auto d = c->run(
-            "INSERT INTO devices(id, name, counties, token_hash, enrolled_at, expires_at, "
-            "revoked_at) "
-            "VALUES($1,$2,$3,$4,$5,$6,0) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
-            "counties = excluded.counties, token_hash = excluded.token_hash, "
-            "enrolled_at = excluded.enrolled_at, expires_at = excluded.expires_at, revoked_at = 0",
-            {device, info.name, joinCountyList(info.counties), tokenHash, std::to_string(now),
-             std::to_string(tokenExpiresAt)});
-        if (!c->ok(d))
+            return badCode();
+        DeviceInfo info{claim.device, claim.name.empty() ? PQgetvalue(r.get(), 0, 1) : claim.name,
+                        splitCountyList(PQgetvalue(r.get(), 0, 0)), claim.tokenExpiresAt, 0,
+                        parseRole(PQgetvalue(r.get(), 0, 2)).value_or(DeviceRole::Staff)};
+        const std::string forDevice = PQgetvalue(r.get(), 0, 3);
+        if (auto st = checkClaim(claim, info.role, forDevice); !st)
+            return st.error();
+        auto known = c->run("SELECT 1 FROM devices WHERE id = $1 FOR UPDATE", {claim.device});
+        if (!c->ok(known))
+            return c->error("redeem enroll code");
+        bool exists = PQntuples(known.get()) > 0;
+        if (exists && forDevice.empty())
+            return deviceExists(claim.device);
+        auto use = c->run("UPDATE enroll_codes SET used_at = $2, device = $3 WHERE code_hash = $1",
+                          {codeHash, std::to_string(now), claim.device});
+        // A new device is inserted (a racing insert of the same id fails on the primary key);
+        // only a code made for this device replaces its token.
+        auto d = c->run(exists ? "UPDATE devices SET name = $2, counties = $3, token_hash = $4, "
+                                 "enrolled_at = $5, expires_at = $6, revoked_at = 0, role = $7 WHERE id = $1"
+                               : "INSERT INTO devices(id, name, counties, token_hash, enrolled_at, "
+                                 "expires_at, revoked_at, role) VALUES($1,$2,$3,$4,$5,$6,0,$7)",
+                        {claim.device, info.name, joinCountyList(info.counties), claim.tokenHash,
+                         std::to_string(now), std::to_string(claim.tokenExpiresAt),
+                         std::string(roleName(info.role))});
+        if (!c->ok(use) || !c->ok(d) || !c->ok(c->run("COMMIT")))
             return c->error("register device");
         return info;
     }
 
     Result<std::optional<DeviceInfo>> deviceByToken(const std::string& tokenHash) override {
         Lease c(*this);
-        auto r = c->run(
-            "SELECT id, name, counties, expires_at, revoked_at FROM devices WHERE token_hash = $1",
-            {tokenHash});
+        auto r = c->run("SELECT id, name, counties, expires_at, revoked_at, role FROM devices "
+                        "WHERE token_hash = $1",
+                        {tokenHash});
         if (!c->ok(r))
             return c->error("device by token");
         if (PQntuples(r.get()) == 0)
@@ -195,7 +215,8 @@ public:
         return std::optional<DeviceInfo>(
             DeviceInfo{PQgetvalue(r.get(), 0, 0), PQgetvalue(r.get(), 0, 1),
                        splitCountyList(PQgetvalue(r.get(), 0, 2)), std::stoll(PQgetvalue(r.get(), 0, 3)),
-                       std::stoll(PQgetvalue(r.get(), 0, 4))});
+                       std::stoll(PQgetvalue(r.get(), 0, 4)),
+                       parseRole(PQgetvalue(r.get(), 0, 5)).value_or(DeviceRole::Display)});
     }
 
     Result<bool> revokeDevice(const std::string& device, int64_t now) override {
@@ -380,17 +401,16 @@ public:
         return BlobState{size, total, complete};
     }
 
-    Result<bool> blobReferenced(const std::string& sha,
-                                const std::vector<std::string>& counties) override {
+    Result<std::optional<std::string>> blobOwnerCounty(const std::string& sha) override {
         Lease c(*this);
-        nlohmann::json cs = counties;
-        auto r = c->run("SELECT 1 FROM changes WHERE record_type = 'attachment' AND field = "
-                        "'sha256' AND value = $1 AND county IN (SELECT "
-                        "jsonb_array_elements_text($2::jsonb)) LIMIT 1",
-                        {nlohmann::json(sha).dump(), cs.dump()});
+        auto r = c->run("SELECT county FROM changes WHERE record_type = 'attachment' AND field = "
+                        "'sha256' AND value = $1 ORDER BY seq LIMIT 1",
+                        {nlohmann::json(sha).dump()});
         if (!c->ok(r))
             return c->error("blob reference");
-        return PQntuples(r.get()) > 0;
+        if (PQntuples(r.get()) == 0)
+            return std::optional<std::string>();
+        return std::optional<std::string>(PQgetvalue(r.get(), 0, 0));
     }
 
     std::unique_ptr<QueueDb> queueDb() override { return makePgQueueDb(m_conninfo); }

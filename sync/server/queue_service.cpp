@@ -16,7 +16,10 @@ namespace zhuxue::sync::server {
 
 namespace {
 
-constexpr std::size_t kMaxQueueBody = 64 * 1024;
+constexpr RoleSet kStaff{DeviceRole::Staff};
+constexpr RoleSet kKiosk{DeviceRole::Kiosk, DeviceRole::Staff};
+constexpr RoleSet kDisplay{DeviceRole::Display, DeviceRole::Staff};
+constexpr RoleSet kAnyHallDevice{DeviceRole::Display, DeviceRole::Kiosk, DeviceRole::Staff};
 
 int64_t nowMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -63,9 +66,10 @@ struct QueueRoutes {
     Authenticator auth;
     bool auditReads = true;
 
-    // Authenticates and checks the queue is configured; false = answered already.
-    std::optional<DeviceInfo> enter(const httplib::Request& req, httplib::Response& res) {
-        auto dev = auth(req, res);
+    // Authenticates (a device of one of `roles`) and checks the queue is configured; nullopt =
+    // answered already.
+    std::optional<DeviceInfo> enter(const httplib::Request& req, httplib::Response& res, RoleSet roles) {
+        auto dev = auth(req, res, roles);
         if (!dev)
             return std::nullopt;
         if (!store) {
@@ -76,17 +80,29 @@ struct QueueRoutes {
         return dev;
     }
 
-    std::optional<nlohmann::json> body(const httplib::Request& req, httplib::Response& res) {
-        if (req.body.size() > kMaxQueueBody) {
-            send(res, 413, errorBody(Error("sync.error.body_too_large", {}, "queue bodies are small")));
+    // The request's JSON object, read through the route's ContentReader and never more than
+    // kMaxQueueBodyBytes of it (after gunzip; chunked the same): nullopt = answered already.
+    std::optional<nlohmann::json> body(const httplib::ContentReader& reader, httplib::Response& res) {
+        std::string text;
+        bool tooLarge = false;
+        if (!readBoundedBody(reader, text, kMaxQueueBodyBytes, tooLarge)) {
+            res.set_header("Connection", "close");
+            if (tooLarge)
+                send(res, 413, errorBody(Error("sync.error.body_too_large",
+                                               {{"max", std::to_string(kMaxQueueBodyBytes)}},
+                                               "queue bodies are small")));
+            else
+                send(res, 400, errorBody(Error("sync.error.body_incomplete", {},
+                                               "the body ended early or could not be decoded")));
             return std::nullopt;
         }
-        auto j = nlohmann::json::parse(req.body.empty() ? std::string("{}") : req.body, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) {
-            send(res, 400, errorBody(Error("sync.error.malformed_json", {}, "the body is not a JSON object")));
+        auto j = parseJson(text.empty() ? std::string("{}") : text);
+        if (!j || !j->is_object()) {
+            send(res, 400, errorBody(j ? Error("sync.error.malformed_json", {}, "the body is not a JSON object")
+                                       : j.error()));
             return std::nullopt;
         }
-        return j;
+        return std::move(*j);
     }
 
     std::string today() const { return localDay(nowMs() / 1000); }
@@ -102,11 +118,11 @@ struct QueueRoutes {
         return w;
     }
 
-    void issue(const httplib::Request& req, httplib::Response& res) {
-        auto dev = enter(req, res);
+    void issue(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+        auto dev = enter(req, res, kKiosk);
         if (!dev)
             return;
-        auto j = body(req, res);
+        auto j = body(reader, res);
         if (!j)
             return;
         NewTicket t;
@@ -128,8 +144,11 @@ struct QueueRoutes {
         send(res, 200, toJson(*r));
     }
 
-    void act(const httplib::Request& req, httplib::Response& res) {
-        if (!enter(req, res))
+    void act(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+        if (!enter(req, res, kStaff))
+            return;
+        auto j = body(reader, res);
+        if (!j)
             return;
         auto w = window(req, res);
         if (!w)
@@ -143,9 +162,6 @@ struct QueueRoutes {
         } else if (what == "skip") {
             r = store->skip(today(), *w, nowMs());
         } else {
-            auto j = body(req, res);
-            if (!j)
-                return;
             int to = j->value("to", 0);
             auto ws = store->config().windows();
             if (to == *w || std::find(ws.begin(), ws.end(), to) == ws.end())
@@ -159,7 +175,7 @@ struct QueueRoutes {
     }
 
     void calls(const httplib::Request& req, httplib::Response& res) {
-        if (!enter(req, res))
+        if (!enter(req, res, kDisplay))
             return;
         std::string day = today();
         auto c = store->calls(day);
@@ -184,7 +200,7 @@ struct QueueRoutes {
     }
 
     void tickets(const httplib::Request& req, httplib::Response& res) {
-        if (!enter(req, res))
+        if (!enter(req, res, kStaff))
             return;
         auto all = store->tickets(today());
         if (!all)
@@ -195,11 +211,11 @@ struct QueueRoutes {
         send(res, 200, {{"day", today()}, {"tickets", list}});
     }
 
-    void book(const httplib::Request& req, httplib::Response& res) {
-        auto dev = enter(req, res);
+    void book(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+        auto dev = enter(req, res, kKiosk);
         if (!dev)
             return;
-        auto j = body(req, res);
+        auto j = body(reader, res);
         if (!j)
             return;
         Appointment a;
@@ -220,7 +236,7 @@ struct QueueRoutes {
     }
 
     void appointments(const httplib::Request& req, httplib::Response& res) {
-        if (!enter(req, res))
+        if (!enter(req, res, kStaff))
             return;
         std::string day = req.has_param("day") ? req.get_param_value("day") : today();
         if (weekdayOf(day) == 0)
@@ -234,11 +250,13 @@ struct QueueRoutes {
         send(res, 200, {{"day", day}, {"appointments", list}});
     }
 
-    void submit(const httplib::Request& req, httplib::Response& res) {
-        auto dev = enter(req, res);
+    // Write-only for kiosks: a family's details go in sealed, and nothing of them comes out to a
+    // kiosk (or to anything but a staff device of the kiosk's counties, see submission()).
+    void submit(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+        auto dev = enter(req, res, {DeviceRole::Kiosk});
         if (!dev)
             return;
-        auto j = body(req, res);
+        auto j = body(reader, res);
         if (!j)
             return;
         std::string id = j->value("id", ""), b64 = j->value("sealed", "");
@@ -258,7 +276,7 @@ struct QueueRoutes {
     // counties only (every county the kiosk served must be among the device's); each answer is
     // audited without its content.
     void submission(const httplib::Request& req, httplib::Response& res) {
-        auto dev = enter(req, res);
+        auto dev = enter(req, res, kStaff);
         if (!dev)
             return;
         std::string ticket = req.matches[1].str();
@@ -293,7 +311,7 @@ struct QueueRoutes {
 
     // The bookable days of a township with the places left per time.
     void slots(const httplib::Request& req, httplib::Response& res) {
-        if (!enter(req, res))
+        if (!enter(req, res, kKiosk))
             return;
         const auto& cfg = store->config();
         const hall::Township* tw = cfg.township(req.get_param_value("township"));
@@ -325,6 +343,20 @@ struct QueueRoutes {
 };
 
 } // namespace
+
+bool readBoundedBody(const httplib::ContentReader& reader, std::string& body, std::size_t max,
+                     bool& tooLarge) {
+    tooLarge = false;
+    bool ok = reader([&](const char* data, size_t n) {
+        if (body.size() + n > max) {
+            tooLarge = true;
+            return false;
+        }
+        body.append(data, n);
+        return true;
+    });
+    return ok && !tooLarge;
+}
 
 std::string hallConfigPath() {
     if (const char* env = std::getenv("ZHUXUE_HALL_CONFIG"); env && *env)
@@ -359,28 +391,29 @@ void installQueueRoutes(httplib::Server& server, Storage& storage, Authenticator
             q->store = std::move(store);
         }
     }
+    using Reader = httplib::ContentReader;
     server.Get("/v1/queue/config", [q](const httplib::Request& req, httplib::Response& res) {
-        if (q->enter(req, res))
+        if (q->enter(req, res, kAnyHallDevice))
             send(res, 200, hall::hallConfigToJson(q->store->config()));
     });
-    server.Post("/v1/queue/tickets",
-                [q](const httplib::Request& req, httplib::Response& res) { q->issue(req, res); });
+    server.Post("/v1/queue/tickets", [q](const httplib::Request& req, httplib::Response& res,
+                                         const Reader& r) { q->issue(req, res, r); });
     server.Get("/v1/queue/tickets",
                [q](const httplib::Request& req, httplib::Response& res) { q->tickets(req, res); });
     server.Post(R"(/v1/queue/windows/(\d{1,2})/(next|recall|skip|transfer))",
-                [q](const httplib::Request& req, httplib::Response& res) { q->act(req, res); });
+                [q](const httplib::Request& req, httplib::Response& res, const Reader& r) { q->act(req, res, r); });
     server.Get("/v1/queue/calls",
                [q](const httplib::Request& req, httplib::Response& res) { q->calls(req, res); });
-    server.Post("/v1/queue/appointments",
-                [q](const httplib::Request& req, httplib::Response& res) { q->book(req, res); });
+    server.Post("/v1/queue/appointments", [q](const httplib::Request& req, httplib::Response& res,
+                                              const Reader& r) { q->book(req, res, r); });
     server.Get("/v1/queue/appointments",
                [q](const httplib::Request& req, httplib::Response& res) { q->appointments(req, res); });
     server.Get("/v1/queue/seal-key", [q](const httplib::Request& req, httplib::Response& res) {
-        if (q->enter(req, res))
+        if (q->enter(req, res, kKiosk))
             send(res, 200, {{"public_key", q->store->sealPublicKeyHex()}, {"box", "crypto_box_seal"}});
     });
-    server.Post("/v1/queue/submissions",
-                [q](const httplib::Request& req, httplib::Response& res) { q->submit(req, res); });
+    server.Post("/v1/queue/submissions", [q](const httplib::Request& req, httplib::Response& res,
+                                             const Reader& r) { q->submit(req, res, r); });
     server.Get(R"(/v1/queue/tickets/([0-9A-Za-z-]{1,64})/submission)",
                [q](const httplib::Request& req, httplib::Response& res) { q->submission(req, res); });
     server.Get("/v1/queue/slots",

@@ -1,6 +1,7 @@
 #include "service.hpp"
 #include "queue_service.hpp"
 
+#include "client/core/ids.hpp"
 #include "client/core/version.hpp"
 #include "sync/protocol/wire.hpp"
 
@@ -125,40 +126,61 @@ int RateLimiter::blockedFor(const std::string& who, int64_t now) {
 
 void RateLimiter::fail(const std::string& who, int64_t now) {
     std::lock_guard lock(m_mutex);
+    prune(now);
     m_failures[who].push_back(now);
+}
+
+int RateLimiter::take(const std::string& who, int64_t now) {
+    std::lock_guard lock(m_mutex);
+    prune(now);
+    auto& v = m_failures[who];
+    v.erase(v.begin(), std::find_if(v.begin(), v.end(), [&](int64_t t) { return t > now - m_window; }));
+    if (static_cast<int>(v.size()) >= m_max)
+        return static_cast<int>(v.front() + m_window - now) + 1;
+    v.push_back(now);
+    return 0;
+}
+
+void RateLimiter::prune(int64_t now) {
+    // Once a window at most: drop the keys whose every event is older than the window.
+    if (now - m_prunedAt < m_window)
+        return;
+    m_prunedAt = now;
+    for (auto it = m_failures.begin(); it != m_failures.end();)
+        it = !it->second.empty() && it->second.back() > now - m_window ? std::next(it)
+                                                                        : m_failures.erase(it);
+}
+
+std::string clientAddress(const std::string& peer, const std::string& forwardedFor,
+                          const std::vector<std::string>& trustedProxies) {
+    if (forwardedFor.empty() ||
+        std::find(trustedProxies.begin(), trustedProxies.end(), peer) == trustedProxies.end())
+        return peer;
+    // The proxy appends the address it saw last; anything before it the client could have sent.
+    auto comma = forwardedFor.rfind(',');
+    std::string last = comma == std::string::npos ? forwardedFor : forwardedFor.substr(comma + 1);
+    auto b = last.find_first_not_of(" \t");
+    auto e = last.find_last_not_of(" \t");
+    return b == std::string::npos ? peer : last.substr(b, e - b + 1);
 }
 
 Service::Service(Storage& storage, ServiceOptions options)
     : m_storage(storage), m_options(options),
       m_limiter(options.enrollFailuresPerWindow, options.enrollWindowS),
-      m_authLimiter(options.authFailuresPerWindow, options.authWindowS) {}
+      m_authLimiter(options.authFailuresPerWindow, options.authWindowS),
+      m_tokenLimiter(options.tokenRequestsPerMinute, 60) {}
 
 struct Handlers {
     Service& s;
 
-    // Reads the (already gunzipped) body, refusing more than max bytes. False = too large or cut.
-    static bool readBody(const httplib::ContentReader& reader, std::string& body, std::size_t max,
-                         bool& tooLarge) {
-        tooLarge = false;
-        bool ok = reader([&](const char* data, size_t n) {
-            if (body.size() + n > max) {
-                tooLarge = true;
-                return false;
-            }
-            body.append(data, n);
-            return true;
-        });
-        return ok && !tooLarge;
-    }
-
-    bool failBody(httplib::Response& res, bool tooLarge) {
+    bool failBody(httplib::Response& res, bool tooLarge, std::size_t max) {
         s.m_clientErrors++;
         res.set_header("Connection", "close");
         if (tooLarge)
             sendError(res, 413,
                       Error("sync.error.body_too_large",
-                            {{"max", std::to_string(s.m_options.maxBodyBytes)}},
-                            "the body is larger than " + std::to_string(s.m_options.maxBodyBytes) +
+                            {{"max", std::to_string(max)}},
+                            "the body is larger than " + std::to_string(max) +
                                 " bytes"));
         else
             sendError(res, 400,
@@ -167,17 +189,26 @@ struct Handlers {
         return false;
     }
 
-    std::optional<DeviceInfo> authenticate(const httplib::Request& req, httplib::Response& res) {
-        const std::string who = req.remote_addr;
-        if (int wait = s.m_authLimiter.blockedFor(who, unixNow())) {
-            s.m_clientErrors++;
-            res.set_header("Retry-After", std::to_string(wait));
-            sendError(res, 429,
-                      Error("sync.error.auth_rate", {{"seconds", std::to_string(wait)}},
-                            "too many unknown tokens from this address; wait " +
-                                std::to_string(wait) + " s"));
-            return std::nullopt;
-        }
+    std::string who(const httplib::Request& req) const {
+        return clientAddress(req.remote_addr, req.get_header_value("X-Forwarded-For"),
+                             s.m_options.trustedProxies);
+    }
+
+    // The device behind the bearer token, if it may call this route (`roles`); otherwise the
+    // answer is written (401 unknown, revoked or expired; 403 a role the route does not allow;
+    // 429 rate) and nullopt returned.
+    std::optional<DeviceInfo> authenticate(const httplib::Request& req, httplib::Response& res,
+                                           RoleSet roles) {
+        auto d = check(req, res, roles);
+        // A refused request's body is never read: close the connection rather than parse it as
+        // the next request.
+        if (!d && req.method != "GET" && req.method != "HEAD")
+            res.set_header("Connection", "close");
+        return d;
+    }
+
+    std::optional<DeviceInfo> check(const httplib::Request& req, httplib::Response& res, RoleSet roles) {
+        const int64_t now = unixNow();
         auto h = req.get_header_value("Authorization");
         if (h.rfind("Bearer ", 0) != 0) {
             s.m_clientErrors++;
@@ -194,9 +225,19 @@ struct Handlers {
             return std::nullopt;
         }
         if (!dev->has_value()) {
+            // Only unknown tokens count against (and are refused for) their address.
+            const std::string from = who(req);
             s.m_clientErrors++;
             s.m_authFailures++;
-            s.m_authLimiter.fail(who, unixNow());
+            if (int wait = s.m_authLimiter.blockedFor(from, now)) {
+                res.set_header("Retry-After", std::to_string(wait));
+                sendError(res, 429,
+                          Error("sync.error.auth_rate", {{"seconds", std::to_string(wait)}},
+                                "too many unknown tokens from this address; wait " +
+                                    std::to_string(wait) + " s"));
+                return std::nullopt;
+            }
+            s.m_authLimiter.fail(from, now);
             sendError(res, 401,
                       Error("sync.error.bad_token", {}, "unknown token: enroll this device again"));
             return std::nullopt;
@@ -209,11 +250,33 @@ struct Handlers {
                             "this device was revoked on the server"));
             return std::nullopt;
         }
-        if (d.expiresAt <= unixNow()) {
+        if (d.expiresAt <= now) {
             s.m_clientErrors++;
             sendError(res, 401,
                       Error("sync.error.token_expired", {{"device", d.id}},
                             "the device token expired: enroll again"));
+            return std::nullopt;
+        }
+        if (!roles.has(d.role)) {
+            s.m_clientErrors++;
+            // A kiosk or display asking for what it may not have is worth an administrator's look.
+            std::fprintf(stderr, "zhuxue-server: audit refused role=%s device=%s %s %s\n",
+                         std::string(roleName(d.role)).c_str(), d.id.c_str(), req.method.c_str(),
+                         req.path.c_str());
+            sendError(res, 403,
+                      Error("sync.error.role_forbidden",
+                            {{"role", std::string(roleName(d.role))}, {"path", req.path}},
+                            "a " + std::string(roleName(d.role)) + " device may not call " +
+                                req.method + " " + req.path));
+            return std::nullopt;
+        }
+        if (int wait = s.m_tokenLimiter.take(d.id, now)) {
+            s.m_clientErrors++;
+            res.set_header("Retry-After", std::to_string(wait));
+            sendError(res, 429,
+                      Error("sync.error.token_rate", {{"seconds", std::to_string(wait)}},
+                            "too many requests from this device; wait " + std::to_string(wait) +
+                                " s"));
             return std::nullopt;
         }
         return d;
@@ -222,13 +285,13 @@ struct Handlers {
     void push(const httplib::Request& req, httplib::Response& res,
               const httplib::ContentReader& reader) {
         s.m_pushRequests++;
-        auto dev = authenticate(req, res);
+        auto dev = authenticate(req, res, {DeviceRole::Staff});
         if (!dev)
             return;
         std::string body;
         bool tooLarge = false;
-        if (!readBody(reader, body, s.m_options.maxBodyBytes, tooLarge)) {
-            failBody(res, tooLarge);
+        if (!readBoundedBody(reader, body, s.m_options.maxBodyBytes, tooLarge)) {
+            failBody(res, tooLarge, s.m_options.maxBodyBytes);
             return;
         }
         auto j = parseJson(body);
@@ -244,6 +307,9 @@ struct Handlers {
             return sendError(res, batch.error().args.count("index") ? 422 : 400, batch.error());
         }
         std::set<std::string> scope(dev->counties.begin(), dev->counties.end());
+        // A stamp far ahead of the server's clock would win every merge of its field for good
+        // and drag each receiving device's clock along: refused, like a change of another county.
+        const uint64_t latestMs = static_cast<uint64_t>(unixNow()) * 1000 + kMaxHlcAheadMs;
         std::vector<PushResult> results(batch->changes.size());
         std::vector<Change> toStore;
         std::vector<std::size_t> where;
@@ -256,6 +322,10 @@ struct Handlers {
                 results[i] =
                     PushResult{c.id, PushStatus::Rejected, 403, "sync.error.out_of_scope",
                                "county " + c.county + " is not among this device's counties"};
+            } else if ((hlcValue(c.hlc) >> 16) > latestMs) {
+                results[i] = PushResult{c.id, PushStatus::Rejected, 422, "sync.error.hlc_future",
+                                        "the change's time stamp " + c.hlc +
+                                            " is more than a day ahead of the server's clock"};
             } else {
                 toStore.push_back(c);
                 where.push_back(i);
@@ -285,7 +355,7 @@ struct Handlers {
     // The staff accounts of the device's counties (PROTOCOL.md "Accounts"), all of them each time:
     // a county has tens of accounts, and a whole list lets the device disable what is gone.
     void accounts(const httplib::Request& req, httplib::Response& res) {
-        auto dev = authenticate(req, res);
+        auto dev = authenticate(req, res, {DeviceRole::Staff});
         if (!dev)
             return;
         if (!s.m_accounts) {
@@ -307,7 +377,7 @@ struct Handlers {
 
     void pull(const httplib::Request& req, httplib::Response& res) {
         s.m_pullRequests++;
-        auto dev = authenticate(req, res);
+        auto dev = authenticate(req, res, {DeviceRole::Staff});
         if (!dev)
             return;
         int64_t cursor = 0;
@@ -355,7 +425,7 @@ struct Handlers {
     void enroll(const httplib::Request& req, httplib::Response& res,
                 const httplib::ContentReader& reader) {
         int64_t now = unixNow();
-        const std::string who = req.remote_addr;
+        const std::string who = this->who(req);
         if (int wait = s.m_limiter.blockedFor(who, now)) {
             s.m_clientErrors++;
             res.set_header("Retry-After", std::to_string(wait));
@@ -366,8 +436,8 @@ struct Handlers {
         }
         std::string body;
         bool tooLarge = false;
-        if (!readBody(reader, body, 64 * 1024, tooLarge)) {
-            failBody(res, tooLarge);
+        if (!readBoundedBody(reader, body, kMaxEnrollBody, tooLarge)) {
+            failBody(res, tooLarge, kMaxEnrollBody);
             return;
         }
         auto j = parseJson(body);
@@ -382,25 +452,33 @@ struct Handlers {
         }
         std::string token = randomHex(32);
         int64_t expires = now + s.m_options.tokenLifetimeS;
-        auto info = s.m_storage.redeemEnrollCode(sha256Hex(normalizeEnrollCode(r->code)), r->device,
-                                                 r->name, sha256Hex(token), expires, now);
+        EnrollClaim claim{r->device, r->name, sha256Hex(token), expires,
+                          r->role.empty() ? std::nullopt : parseRole(r->role)};
+        auto info = s.m_storage.redeemEnrollCode(sha256Hex(normalizeEnrollCode(r->code)), claim, now);
         if (!info) {
-            if (info.error().key == "sync.error.bad_code") {
+            const auto& k = info.error().key;
+            if (k == "sync.error.bad_code" || k == "sync.error.wrong_role" ||
+                k == "sync.error.device_exists") {
+                // Every refused attempt counts: guessing codes and trying to take over an
+                // enrolled device id are the same kind of mischief.
                 s.m_enrollFailures++;
                 s.m_clientErrors++;
                 s.m_limiter.fail(who, now);
-                return sendError(res, 403, info.error());
+                std::fprintf(stderr, "zhuxue-server: enroll refused device=%s from=%s (%s)\n",
+                             r->device.c_str(), who.c_str(), k.c_str());
+                return sendError(res, k == "sync.error.device_exists" ? 409 : 403, info.error());
             }
             s.m_serverErrors++;
             return sendError(res, 503, info.error());
         }
         s.m_enrollments++;
-        sendJson(res, toJson(EnrollResponse{info->id, token, info->counties, expires}));
+        sendJson(res, toJson(EnrollResponse{info->id, token, info->counties, expires,
+                                            std::string(roleName(info->role))}));
     }
 
     void putBlob(const httplib::Request& req, httplib::Response& res,
                  const httplib::ContentReader& reader) {
-        auto dev = authenticate(req, res);
+        auto dev = authenticate(req, res, {DeviceRole::Staff});
         if (!dev)
             return;
         std::string sha = req.matches[1];
@@ -415,8 +493,8 @@ struct Handlers {
         }
         std::string body;
         bool tooLarge = false;
-        if (!readBody(reader, body, s.m_options.maxBlobPiece, tooLarge)) {
-            failBody(res, tooLarge);
+        if (!readBoundedBody(reader, body, s.m_options.maxBlobPiece, tooLarge)) {
+            failBody(res, tooLarge, s.m_options.maxBlobPiece);
             return;
         }
         auto st = s.m_storage.appendBlob(sha, *offset, *total, body);
@@ -436,10 +514,40 @@ struct Handlers {
                        {"complete", st->complete}});
     }
 
+    // Whether the device may see this blob: the first record on the server that named it is of
+    // one of the device's counties. A blob no record names yet may be asked about (its uploader
+    // asks before pushing the record that names it) but not read. False = answered already.
+    bool blobInScope(const DeviceInfo& dev, const std::string& sha, bool reading,
+                     httplib::Response& res) {
+        auto owner = s.m_storage.blobOwnerCounty(sha);
+        if (!owner) {
+            s.m_serverErrors++;
+            res.set_header("Retry-After", "2");
+            sendError(res, 503, owner.error());
+            return false;
+        }
+        bool allowed = *owner ? std::find(dev.counties.begin(), dev.counties.end(), **owner) !=
+                                    dev.counties.end()
+                              : !reading;
+        if (allowed)
+            return true;
+        s.m_clientErrors++;
+        if (s.m_options.auditReads)
+            std::fprintf(stderr, "zhuxue-server: audit blob refused device=%s sha256=%s\n",
+                         dev.id.c_str(), sha.c_str());
+        sendError(res, 403,
+                  Error("sync.error.blob_out_of_scope", {{"sha256", sha}},
+                        "no attachment record of this device's counties names this blob"));
+        return false;
+    }
+
     void blobStatus(const httplib::Request& req, httplib::Response& res) {
-        if (!authenticate(req, res))
+        auto dev = authenticate(req, res, {DeviceRole::Staff});
+        if (!dev)
             return;
         std::string sha = req.matches[1];
+        if (!blobInScope(*dev, sha, false, res))
+            return;
         auto st = s.m_storage.blobState(sha);
         if (!st)
             return sendError(res, 503, st.error());
@@ -450,7 +558,7 @@ struct Handlers {
     }
 
     void getBlob(const httplib::Request& req, httplib::Response& res) {
-        auto dev = authenticate(req, res);
+        auto dev = authenticate(req, res, {DeviceRole::Staff});
         if (!dev)
             return;
         std::string sha = req.matches[1];
@@ -472,24 +580,11 @@ struct Handlers {
                     Error("sync.error.bad_blob_request", {}, "limit must be a positive byte count"));
             limit = std::min(limit, *l);
         }
-        // Only blobs that a record of this device's counties names: a hash alone (from a log,
-        // a screenshot, another county's device) does not open a photo or a signature.
-        auto allowed = s.m_storage.blobReferenced(sha, dev->counties);
-        if (!allowed) {
-            s.m_serverErrors++;
-            res.set_header("Retry-After", "2");
-            return sendError(res, 503, allowed.error());
-        }
-        if (!*allowed) {
-            s.m_clientErrors++;
-            if (s.m_options.auditReads)
-                std::fprintf(stderr, "zhuxue-server: audit blob refused device=%s sha256=%s\n",
-                             dev->id.c_str(), sha.c_str());
-            return sendError(res, 403,
-                             Error("sync.error.blob_out_of_scope", {{"sha256", sha}},
-                                   "no attachment record of this device's counties names this "
-                                   "blob"));
-        }
+        // Only blobs that a record of this device's counties named first: a hash alone (from a
+        // log, a screenshot, another county's device), or a record naming it that the device
+        // pushed itself afterwards, does not open a photo or a signature.
+        if (!blobInScope(*dev, sha, true, res))
+            return;
         // Range (devices resume a cut download with it): 206 with Content-Range, at most one
         // piece (maxBlobPiece) per answer; the device asks again from where the answer ended.
         std::string range = req.get_header_value("Range");
@@ -545,9 +640,36 @@ struct Handlers {
 void Service::install(httplib::Server& server) {
     auto h = std::make_shared<Handlers>(Handlers{*this});
     server.set_payload_max_length(std::max(m_options.maxBodyBytes, m_options.maxBlobPiece) + 1024);
-    server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+    // Bodies are bounded before a byte of them is read. httplib (0.11) reads the body of a route
+    // without a ContentReader whole into memory, chunked or gzip without any limit; so every
+    // route that takes a body has a ContentReader handler that stops at its limit, and this
+    // handler, which runs once the headers are in, answers everything else that would bring a
+    // body (another path or method) and every declared length over the route's limit, closing
+    // the connection so the body is never read.
+    server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
         t_requestStart = std::chrono::steady_clock::now();
         ignoreLibraryRanges(req);
+        const auto& m = req.method;
+        if (m != "POST" && m != "PUT" && m != "PATCH" && m != "DELETE" && m != "PRI")
+            return httplib::Server::HandlerResponse::Unhandled;
+        auto limit = bodyLimit(m, req.path);
+        auto refuse = [&](int status, const Error& e) {
+            m_clientErrors++;
+            res.set_header("Connection", "close");
+            sendError(res, status, e);
+            return httplib::Server::HandlerResponse::Handled;
+        };
+        if (!limit)
+            return refuse(404, Error("sync.error.not_found", {{"status", "404"}},
+                                     "no such route takes a body: " + m + " " + req.path));
+        if (req.has_header("Content-Length")) {
+            auto declared = parseNonNegative(req.get_header_value("Content-Length"));
+            if (!declared || static_cast<uint64_t>(*declared) > *limit)
+                return refuse(413, Error("sync.error.body_too_large",
+                                         {{"max", std::to_string(*limit)}},
+                                         "the body is larger than " + std::to_string(*limit) +
+                                             " bytes"));
+        }
         return httplib::Server::HandlerResponse::Unhandled;
     });
     server.set_logger([this](const httplib::Request&, const httplib::Response&) {
@@ -574,7 +696,7 @@ void Service::install(httplib::Server& server) {
                         "HTTP " + std::to_string(res.status)));
     });
     server.set_exception_handler(
-        [this](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+        [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
             m_serverErrors++;
             std::string what = "unexpected error";
             try {
@@ -583,12 +705,25 @@ void Service::install(httplib::Server& server) {
                 what = e.what();
             } catch (...) {
             }
-            sendError(res, 500, Error("sync.error.internal", {}, what));
+            // The journal gets the exception's text; the client only that something failed
+            // (the text may name tables, paths or values).
+            std::fprintf(stderr, "zhuxue-server: internal error on %s %s: %s\n", req.method.c_str(),
+                         req.path.c_str(), what.c_str());
+            sendError(res, 500, Error("sync.error.internal", {}, "internal error"));
         });
     server.Get("/v1/health", [](const httplib::Request&, httplib::Response& res) {
         sendJson(res, {{"status", "ok"}, {"version", kVersion}, {"protocol", kProtocolVersion}});
     });
-    server.Get("/v1/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    // Metrics (request counts, memory) for a collector on the server itself: a request through
+    // a proxy or from another machine is refused.
+    server.Get("/v1/metrics", [this](const httplib::Request& req, httplib::Response& res) {
+        bool loopback = req.remote_addr == "::1" || req.remote_addr.rfind("127.", 0) == 0 ||
+                        req.remote_addr.rfind("::ffff:127.", 0) == 0;
+        if (!loopback || req.has_header("X-Forwarded-For")) {
+            m_clientErrors++;
+            return sendError(res, 403, Error("sync.error.metrics_local", {},
+                                             "metrics are served to this machine only"));
+        }
         res.set_content(metricsText(), "text/plain; version=0.0.4");
     });
     server.Post("/v1/push", [h](const httplib::Request& req, httplib::Response& res,
@@ -612,9 +747,28 @@ void Service::install(httplib::Server& server) {
         [h](const httplib::Request& req, httplib::Response& res) { h->blobStatus(req, res); });
     server.Get(R"(/v1/blobs/([0-9a-f]{64}))",
                [h](const httplib::Request& req, httplib::Response& res) { h->getBlob(req, res); });
-    installQueueRoutes(server, m_storage, [h](const httplib::Request& req, httplib::Response& res) {
-        return h->authenticate(req, res);
-    }, m_options.auditReads);
+    installQueueRoutes(server, m_storage,
+                       [h](const httplib::Request& req, httplib::Response& res, RoleSet roles) {
+                           return h->authenticate(req, res, roles);
+                       },
+                       m_options.auditReads);
+}
+
+std::optional<std::size_t> Service::bodyLimit(const std::string& method, const std::string& path) const {
+    auto blobPut = [&] {
+        const std::string prefix = "/v1/blobs/";
+        return path.size() == prefix.size() + 64 && path.rfind(prefix, 0) == 0 &&
+               isSha256Hex(path.substr(prefix.size()));
+    };
+    if (method == "POST" && path == "/v1/push")
+        return m_options.maxBodyBytes;
+    if (method == "POST" && path == "/v1/enroll")
+        return kMaxEnrollBody;
+    if (method == "PUT" && blobPut())
+        return m_options.maxBlobPiece;
+    if (method == "POST" && path.rfind("/v1/queue/", 0) == 0)
+        return kMaxQueueBodyBytes;
+    return std::nullopt;
 }
 
 std::string Service::metricsText() {

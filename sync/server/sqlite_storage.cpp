@@ -5,6 +5,7 @@
 #include "sync/protocol/wire.hpp"
 
 #include <mutex>
+#include <tuple>
 #include <set>
 #include <sqlite3.h>
 
@@ -30,10 +31,12 @@ CREATE INDEX IF NOT EXISTS changes_blob_ref ON changes(value, county)
     WHERE record_type = 'attachment' AND field = 'sha256';
 CREATE TABLE IF NOT EXISTS devices(
     id TEXT PRIMARY KEY, name TEXT NOT NULL, counties TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,
-    enrolled_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, revoked_at INTEGER NOT NULL DEFAULT 0);
+    enrolled_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, revoked_at INTEGER NOT NULL DEFAULT 0,
+    role TEXT NOT NULL DEFAULT 'staff');
 CREATE TABLE IF NOT EXISTS enroll_codes(
     code_hash TEXT PRIMARY KEY, counties TEXT NOT NULL, name TEXT NOT NULL, expires_at INTEGER NOT NULL,
-    used_at INTEGER NOT NULL DEFAULT 0, device TEXT NOT NULL DEFAULT '');
+    used_at INTEGER NOT NULL DEFAULT 0, device TEXT NOT NULL DEFAULT '',
+    role TEXT NOT NULL DEFAULT 'staff', for_device TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS blobs(sha TEXT PRIMARY KEY, size INTEGER NOT NULL, total INTEGER NOT NULL,
     complete INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS blob_parts(sha TEXT NOT NULL, off INTEGER NOT NULL, data BLOB NOT NULL,
@@ -108,47 +111,64 @@ public:
         return sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
     }
 
-    Status addEnrollCode(const std::string& codeHash, const std::vector<std::string>& counties,
-                         const std::string& name, int64_t expiresAt) override {
+    Status addEnrollCode(const std::string& codeHash, const EnrollCodeSpec& spec) override {
         std::lock_guard lock(m_mutex);
-        Stmt st(m_db,
-                "INSERT INTO enroll_codes(code_hash, counties, name, expires_at) VALUES(?,?,?,?)");
-        st.bind(1, codeHash).bind(2, joinCountyList(counties)).bind(3, name).bind(4, expiresAt);
+        Stmt st(m_db, "INSERT INTO enroll_codes(code_hash, counties, name, expires_at, role, "
+                      "for_device) VALUES(?,?,?,?,?,?)");
+        st.bind(1, codeHash)
+            .bind(2, joinCountyList(spec.counties))
+            .bind(3, spec.name)
+            .bind(4, spec.expiresAt)
+            .bind(5, std::string(roleName(spec.role)))
+            .bind(6, spec.forDevice);
         if (st.step() != SQLITE_DONE)
             return dbError("add enroll code");
         return {};
     }
 
-    Result<DeviceInfo> redeemEnrollCode(const std::string& codeHash, const std::string& device,
-                                        const std::string& deviceName, const std::string& tokenHash,
-                                        int64_t tokenExpiresAt, int64_t now) override {
+    Result<DeviceInfo> redeemEnrollCode(const std::string& codeHash, const EnrollClaim& claim,
+                                        int64_t now) override {
         std::lock_guard lock(m_mutex);
         if (!exec("BEGIN IMMEDIATE"))
             return dbError("begin");
-        Stmt q(m_db, "SELECT counties, name FROM enroll_codes WHERE code_hash = ? AND used_at = 0 "
-                     "AND expires_at > ?");
-        q.bind(1, codeHash).bind(2, now);
-        if (q.step() != SQLITE_ROW) {
+        auto refuse = [&](Error e) -> Result<DeviceInfo> {
             exec("ROLLBACK");
-            return Error("sync.error.bad_code", {}, "unknown, used or expired enrollment code");
-        }
-        DeviceInfo info{device, deviceName.empty() ? q.text(1) : deviceName,
-                        splitCountyList(q.text(0)), tokenExpiresAt, 0};
+            return e;
+        };
+        Stmt q(m_db, "SELECT counties, name, role, for_device FROM enroll_codes WHERE code_hash = ? "
+                     "AND used_at = 0 AND expires_at > ?");
+        q.bind(1, codeHash).bind(2, now);
+        if (q.step() != SQLITE_ROW)
+            return refuse(badCode());
+        DeviceInfo info{claim.device, claim.name.empty() ? q.text(1) : claim.name,
+                        splitCountyList(q.text(0)), claim.tokenExpiresAt, 0,
+                        parseRole(q.text(2)).value_or(DeviceRole::Staff)};
+        const std::string forDevice = q.text(3);
+        if (auto st = checkClaim(claim, info.role, forDevice); !st)
+            return refuse(st.error());
+        Stmt known(m_db, "SELECT 1 FROM devices WHERE id = ?");
+        known.bind(1, claim.device);
+        int rc = known.step();
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return refuse(dbError("redeem enroll code"));
+        if (rc == SQLITE_ROW && forDevice.empty())
+            return refuse(deviceExists(claim.device));
         Stmt use(m_db, "UPDATE enroll_codes SET used_at = ?, device = ? WHERE code_hash = ?");
-        use.bind(1, now).bind(2, device).bind(3, codeHash);
-        Stmt dev(
-            m_db,
-            "INSERT INTO devices(id, name, counties, token_hash, enrolled_at, expires_at, "
-            "revoked_at) "
-            "VALUES(?,?,?,?,?,?,0) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
-            "counties = excluded.counties, token_hash = excluded.token_hash, "
-            "enrolled_at = excluded.enrolled_at, expires_at = excluded.expires_at, revoked_at = 0");
-        dev.bind(1, device)
+        use.bind(1, now).bind(2, claim.device).bind(3, codeHash);
+        // A new device is inserted; only a code made for this device replaces its token.
+        Stmt dev(m_db,
+                 rc == SQLITE_ROW
+                     ? "UPDATE devices SET name = ?2, counties = ?3, token_hash = ?4, enrolled_at = ?5, "
+                       "expires_at = ?6, revoked_at = 0, role = ?7 WHERE id = ?1"
+                     : "INSERT INTO devices(id, name, counties, token_hash, enrolled_at, expires_at, "
+                       "revoked_at, role) VALUES(?1,?2,?3,?4,?5,?6,0,?7)");
+        dev.bind(1, claim.device)
             .bind(2, info.name)
             .bind(3, joinCountyList(info.counties))
-            .bind(4, tokenHash)
+            .bind(4, claim.tokenHash)
             .bind(5, now)
-            .bind(6, tokenExpiresAt);
+            .bind(6, claim.tokenExpiresAt)
+            .bind(7, std::string(roleName(info.role)));
         if (use.step() != SQLITE_DONE || dev.step() != SQLITE_DONE || !exec("COMMIT")) {
             auto e = dbError("redeem enroll code");
             exec("ROLLBACK");
@@ -159,17 +179,18 @@ public:
 
     Result<std::optional<DeviceInfo>> deviceByToken(const std::string& tokenHash) override {
         std::lock_guard lock(m_mutex);
-        Stmt q(
-            m_db,
-            "SELECT id, name, counties, expires_at, revoked_at FROM devices WHERE token_hash = ?");
+        Stmt q(m_db, "SELECT id, name, counties, expires_at, revoked_at, role FROM devices WHERE "
+                     "token_hash = ?");
         q.bind(1, tokenHash);
         int rc = q.step();
         if (rc == SQLITE_DONE)
             return std::optional<DeviceInfo>();
         if (rc != SQLITE_ROW)
             return dbError("device by token");
-        return std::optional<DeviceInfo>(
-            DeviceInfo{q.text(0), q.text(1), splitCountyList(q.text(2)), q.i64(3), q.i64(4)});
+        // An unknown role text (a newer server's) grants nothing beyond a display's reading.
+        return std::optional<DeviceInfo>(DeviceInfo{q.text(0), q.text(1), splitCountyList(q.text(2)),
+                                                    q.i64(3), q.i64(4),
+                                                    parseRole(q.text(5)).value_or(DeviceRole::Display)});
     }
 
     Result<bool> revokeDevice(const std::string& device, int64_t now) override {
@@ -365,26 +386,19 @@ public:
         return out;
     }
 
-    Result<bool> blobReferenced(const std::string& sha,
-                                const std::vector<std::string>& counties) override {
+    Result<std::optional<std::string>> blobOwnerCounty(const std::string& sha) override {
         std::lock_guard lock(m_mutex);
-        if (counties.empty())
-            return false;
-        std::string sql = "SELECT 1 FROM changes WHERE record_type = 'attachment' AND field = "
-                          "'sha256' AND value = ? AND county IN (";
-        for (std::size_t i = 0; i < counties.size(); ++i)
-            sql += i ? ",?" : "?";
-        sql += ") LIMIT 1";
-        Stmt q(m_db, sql.c_str());
+        Stmt q(m_db, "SELECT county FROM changes WHERE record_type = 'attachment' AND field = "
+                     "'sha256' AND value = ? ORDER BY seq LIMIT 1");
         if (!q.ok())
             return dbError("blob reference");
         q.bind(1, nlohmann::json(sha).dump());
-        for (std::size_t i = 0; i < counties.size(); ++i)
-            q.bind(static_cast<int>(i) + 2, counties[i]);
         int rc = q.step();
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        if (rc == SQLITE_DONE)
+            return std::optional<std::string>();
+        if (rc != SQLITE_ROW)
             return dbError("blob reference");
-        return rc == SQLITE_ROW;
+        return std::optional<std::string>(q.text(0));
     }
 
     std::unique_ptr<QueueDb> queueDb() override { return makeSqliteQueueDb(m_db, m_mutex); }
@@ -405,7 +419,44 @@ private:
     std::mutex m_mutex;
 };
 
+Status addColumnIfMissing(sqlite3* db, const char* table, const char* column, const char* decl) {
+    Stmt info(db, (std::string("SELECT 1 FROM pragma_table_info('") + table + "') WHERE name = ?").c_str());
+    info.bind(1, std::string(column));
+    if (info.step() == SQLITE_ROW)
+        return {};
+    std::string sql = std::string("ALTER TABLE ") + table + " ADD COLUMN " + column + " " + decl;
+    char* err = nullptr;
+    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+        std::string msg = err ? err : "?";
+        sqlite3_free(err);
+        return Error("sync.error.storage", {}, msg);
+    }
+    return {};
+}
+
 } // namespace
+
+Error badCode() {
+    return Error("sync.error.bad_code", {}, "unknown, used or expired enrollment code");
+}
+
+Error deviceExists(const std::string& device) {
+    return Error("sync.error.device_exists", {{"device", device}},
+                 "this device is enrolled already; re-enrolling it needs a code made for it "
+                 "(zhuxue-server enroll --device " + device + ")");
+}
+
+Status checkClaim(const EnrollClaim& claim, DeviceRole codeRole, const std::string& forDevice) {
+    if (claim.role && *claim.role != codeRole)
+        return Error("sync.error.wrong_role",
+                     {{"code_role", std::string(roleName(codeRole))},
+                      {"device_role", std::string(roleName(*claim.role))}},
+                     "this code is for a " + std::string(roleName(codeRole)) +
+                         " device, not a " + std::string(roleName(*claim.role)));
+    if (!forDevice.empty() && forDevice != claim.device)
+        return badCode(); // a code for another device: as good as unknown to this one
+    return {};
+}
 
 bool sameContent(const Change& stored, const Change& incoming) {
     return stored == incoming;
@@ -434,6 +485,17 @@ Result<std::unique_ptr<Storage>> openSqliteStorage(const std::string& path) {
         return Error("sync.error.storage_open", {{"path", path}},
                      "cannot create the schema in " + path + ": " + msg);
     }
+    // Stores made before device roles: every device and code was a staff one (the default).
+    for (auto [table, column, decl] :
+         {std::tuple{"devices", "role", "TEXT NOT NULL DEFAULT 'staff'"},
+          std::tuple{"enroll_codes", "role", "TEXT NOT NULL DEFAULT 'staff'"},
+          std::tuple{"enroll_codes", "for_device", "TEXT NOT NULL DEFAULT ''"}})
+        if (auto st = addColumnIfMissing(db, table, column, decl); !st) {
+            sqlite3_close(db);
+            return Error("sync.error.storage_open", {{"path", path}},
+                         "cannot add " + std::string(table) + "." + column + " in " + path + ": " +
+                             st.error().detail);
+        }
     return std::unique_ptr<Storage>(new SqliteStorage(db));
 }
 

@@ -8,9 +8,11 @@
 // advisory lock), so a reader that has seen seq N has seen every change with seq < N, and a pull
 // cursor never skips a change. See sync/protocol/PROTOCOL.md.
 #include "client/core/result.hpp"
+#include "sync/protocol/enrollment.hpp"
 #include "sync/protocol/messages.hpp"
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +28,42 @@ struct DeviceInfo {
     std::vector<std::string> counties;
     int64_t expiresAt = 0; // Unix seconds
     int64_t revokedAt = 0; // 0 = active
+    // Devices enrolled before roles existed were all staff devices, and stay so (the column's
+    // default in both schemas).
+    DeviceRole role = DeviceRole::Staff;
+};
+
+// Which device roles may call a route (every route states it; see PROTOCOL.md "Device roles").
+class RoleSet {
+public:
+    constexpr RoleSet(std::initializer_list<DeviceRole> roles) {
+        for (auto r : roles)
+            m_bits |= 1u << static_cast<unsigned>(r);
+    }
+    constexpr bool has(DeviceRole r) const { return (m_bits >> static_cast<unsigned>(r)) & 1u; }
+
+private:
+    unsigned m_bits = 0;
+};
+
+// What `zhuxue-server enroll` makes a code for.
+struct EnrollCodeSpec {
+    std::vector<std::string> counties;
+    std::string name;
+    int64_t expiresAt = 0;
+    DeviceRole role = DeviceRole::Staff;
+    // Empty: a code for a new device. A device id: the code re-enrols that device only (a new
+    // token, its revocation lifted); no other device can use it.
+    std::string forDevice;
+};
+
+// A device redeeming a code.
+struct EnrollClaim {
+    std::string device;
+    std::string name;
+    std::string tokenHash;
+    int64_t tokenExpiresAt = 0;
+    std::optional<DeviceRole> role; // what the device was set up as, when it says
 };
 
 struct BlobState {
@@ -45,16 +83,15 @@ public:
     virtual ~Storage() = default;
 
     // Enrollment: codes and tokens are stored only as SHA-256 hashes.
-    virtual Status addEnrollCode(const std::string& codeHash,
-                                 const std::vector<std::string>& counties, const std::string& name,
-                                 int64_t expiresAt) = 0;
-    // Atomically uses the code once and (re)binds the device to a new token. Errors:
-    // sync.error.bad_code (unknown, used or expired).
+    virtual Status addEnrollCode(const std::string& codeHash, const EnrollCodeSpec& spec) = 0;
+    // Atomically uses the code once and binds the device to a new token. A code for a new
+    // device never touches an enrolled one: an id the server knows is refused
+    // (sync.error.device_exists) and the code stays unused; only a code made for that device
+    // (EnrollCodeSpec::forDevice) gives it a new token. Errors: sync.error.bad_code (unknown,
+    // used, expired, or made for another device), sync.error.wrong_role (the claim names another
+    // role than the code's; the code stays unused), sync.error.device_exists.
     virtual Result<DeviceInfo> redeemEnrollCode(const std::string& codeHash,
-                                                const std::string& device,
-                                                const std::string& deviceName,
-                                                const std::string& tokenHash,
-                                                int64_t tokenExpiresAt, int64_t now) = 0;
+                                                const EnrollClaim& claim, int64_t now) = 0;
     virtual Result<std::optional<DeviceInfo>> deviceByToken(const std::string& tokenHash) = 0;
     // False when no such device.
     virtual Result<bool> revokeDevice(const std::string& device, int64_t now) = 0;
@@ -76,10 +113,11 @@ public:
                                          const std::string& data) = 0;
     virtual Result<std::string> readBlob(const std::string& sha, int64_t offset,
                                          int64_t maxBytes) = 0;
-    // Whether a stored change of one of these counties sets an attachment's sha256 to `sha`:
-    // a device may read only the blobs its counties' records name.
-    virtual Result<bool> blobReferenced(const std::string& sha,
-                                        const std::vector<std::string>& counties) = 0;
+    // The county of the first stored change (lowest seq) that set an attachment's sha256 to
+    // `sha`, nullopt when no record names it. A device may read (and ask the state of) only the
+    // blobs whose first naming record is of its counties: a record it pushes later, naming
+    // another county's hash, gives it nothing.
+    virtual Result<std::optional<std::string>> blobOwnerCounty(const std::string& sha) = 0;
 
     // The hall queue's transactions on the same database (see queue_store.hpp).
     virtual std::unique_ptr<QueueDb> queueDb() = 0;
@@ -91,6 +129,12 @@ Result<std::unique_ptr<Storage>> openStorage(const std::string& db, const std::s
 
 Result<std::unique_ptr<Storage>> openSqliteStorage(const std::string& path);
 Result<std::unique_ptr<Storage>> openPostgresStorage(const std::string& conninfo, int connections);
+
+// Shared by both backends: the enrollment refusals, and the checks of a claim against the code
+// (role, the device a re-enrollment code was made for).
+Error badCode();
+Error deviceExists(const std::string& device);
+Status checkClaim(const EnrollClaim& claim, DeviceRole codeRole, const std::string& forDevice);
 
 // Shared by both backends: compares a stored change with an incoming one with the same id.
 bool sameContent(const Change& stored, const Change& incoming);

@@ -73,10 +73,10 @@ struct World {
         storage = std::move(*s);
         const std::string code = "FUZZCODE0001";
         int64_t now = unixNow();
-        if (!storage->addEnrollCode(sha256Hex(code), {"420527", "420528"}, "fuzz", now + 86400).ok())
+        if (!storage->addEnrollCode(sha256Hex(code), {{"420527", "420528"}, "fuzz", now + 86400, DeviceRole::Staff, {}}).ok())
             fuzzInvariantBroken("cannot add the enrollment code");
-        if (!storage->redeemEnrollCode(sha256Hex(code), kDevice, "fuzz device", sha256Hex(kToken),
-                                       now + 86400 * 365, now))
+        if (!storage->redeemEnrollCode(sha256Hex(code),
+                                       {kDevice, "fuzz device", sha256Hex(kToken), now + 86400 * 365, {}}, now))
             fuzzInvariantBroken("cannot enroll the fuzz device");
         ServiceOptions options;
         options.maxBodyBytes = 1 << 20;
@@ -84,6 +84,7 @@ struct World {
         // Every input may carry a wrong enrollment code; blocking after ten would hide the
         // enrollment route from the rest of the run.
         options.enrollFailuresPerWindow = 1 << 30;
+        options.tokenRequestsPerMinute = 1 << 30; // the same for the one device's token
         options.auditReads = false; // a line per input would only slow the fuzzer down
         service = std::make_unique<Service>(*storage, options);
         service->install(server);

@@ -8,6 +8,7 @@
 #include "client/ui/hall/queue_client.hpp"
 #include "client/ui/kiosk/kiosk_client.hpp"
 #include "sync/engine/sync_client.hpp"
+#include "tests/support/role_enroll.hpp"
 #include "tests/support/sync_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -22,12 +23,19 @@ inline std::string validId(const std::string& first17) {
     return first17 + core::residentIdCheckChar(first17);
 }
 
-// A device token for the hall (kiosk, display or staff), written where the client reads it.
-inline ui::hall::HallLink linkDevice(ServerProcess& server, const std::filesystem::path& dataDir, int n) {
+// A device token for the hall, written where the client reads it: a staff device's, or, given
+// the server's data directory, a kiosk's or display's (codes made for that role).
+inline ui::hall::HallLink linkDevice(ServerProcess& server, const std::filesystem::path& dataDir, int n,
+                                     sync::DeviceRole role = sync::DeviceRole::Staff,
+                                     const std::filesystem::path& serverDir = {}) {
     char dev[64];
     std::snprintf(dev, sizeof dev, "0190cccc-0000-4000-8000-%012d", n);
     sync::SyncClient c(server.url());
-    auto r = c.enroll(server.enrollCode("420527"), dev, "大厅测试设备");
+    REQUIRE((role == sync::DeviceRole::Staff || !serverDir.empty()));
+    auto code = role == sync::DeviceRole::Staff
+                    ? server.enrollCode("420527")
+                    : roleEnrollCode(serverDir, "", "420527", std::string(sync::roleName(role))).code;
+    auto r = c.enroll(code, dev, "大厅测试设备", role);
     REQUIRE(r.ok());
     ui::hall::HallLink link{server.url(), dev, r->token};
     std::filesystem::create_directories(dataDir);
@@ -49,7 +57,7 @@ struct KioskFixture {
         REQUIRE(app::driver::itemHooksAvailable());
         if (withServer) {
             server = std::make_unique<ServerProcess>(dir / "server");
-            link = linkDevice(*server, dir / "kiosk", 1);
+            link = linkDevice(*server, dir / "kiosk", 1, sync::DeviceRole::Kiosk, dir / "server");
         } else {
             std::filesystem::create_directories(dir / "kiosk");
             link = {"http://127.0.0.1:" + std::to_string(freeLoopbackPort()), "dev", "token"};

@@ -9,6 +9,7 @@
 #include "sync/engine/sync_client.hpp"
 #include "tests/support/requirements.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/role_enroll.hpp"
 #include "tests/support/sync_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -30,6 +31,17 @@ ui::hall::HallLink link(ServerProcess& s, const std::string& county, int n, cons
     return {s.url(), dev, r->token};
 }
 
+// A kiosk, enrolled with a code made for a kiosk on the server's storage (`db` "" = SQLite).
+ui::hall::HallLink kioskLink(ServerProcess& s, const std::filesystem::path& serverDir, const std::string& db,
+                             int n) {
+    char dev[64];
+    std::snprintf(dev, sizeof dev, "0190bbbb-0000-4000-8000-%012d", n);
+    auto r = sync::SyncClient(s.url()).enroll(roleEnrollCode(serverDir, db, "420527", "kiosk").code, dev, "自助机",
+                                              sync::DeviceRole::Kiosk);
+    REQUIRE(r.ok());
+    return {s.url(), dev, r->token};
+}
+
 // What KioskClient::sealDetails hands in for a ticket.
 nlohmann::json familyOf(const ui::hall::HallTicket& t) {
     return {{"service", t.service},
@@ -43,8 +55,8 @@ nlohmann::json familyOf(const ui::hall::HallTicket& t) {
 }
 
 // The kiosk hands in a family's details; staff of its county read them, another county cannot.
-void familyDetailsOn(ServerProcess& s, const TempDir& tmp) {
-    ui::hall::QueueClient kiosk(link(s, "420527", 1, "自助机"));
+void familyDetailsOn(ServerProcess& s, const TempDir& tmp, const std::string& db = {}) {
+    ui::hall::QueueClient kiosk(kioskLink(s, tmp / "server", db, 1));
     ui::hall::QueueClient staff(link(s, "420527", 2, "秭归窗口"));
     ui::hall::QueueClient other(link(s, "420528", 3, "兴山窗口"));
 
@@ -135,7 +147,7 @@ TEST_CASE("kiosk details on PostgreSQL: the same scope, reads and audit") {
     }
     TempDir tmp("zhuxue-family-details-pg");
     ServerProcess s(tmp / "server", pg->url());
-    familyDetailsOn(s, tmp);
+    familyDetailsOn(s, tmp, pg->url());
 }
 
 TEST_CASE("submissions stored before counties were kept are upgraded in place and stay closed") {

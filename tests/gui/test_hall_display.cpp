@@ -23,7 +23,7 @@ struct DisplayFixture {
     fs::path speech = dir / "speech";
 
     explicit DisplayFixture(bool window) {
-        linkDevice(server, dir / "display", 11);
+        linkDevice(server, dir / "display", 11, sync::DeviceRole::Display, dir / "server");
         fs::create_directories(speech);
         ::setenv("ZHUXUE_HALL_SPEECH_DIR", speech.c_str(), 1);
         auto texts = app::Texts::load(assetsDir());

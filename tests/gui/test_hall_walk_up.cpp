@@ -63,7 +63,8 @@ TEST_CASE("walk up: a kiosk number is called at a window and shown on the hall d
     REQUIRE(k.kiosk->appointment().has_value());
     const std::string bookedCode = k.kiosk->appointment()->code;
     const std::string bookedDay = k.kiosk->appointment()->day;
-    auto today = ui::hall::QueueClient(k.link).tickets();
+    // Today's list is for staff devices (the kiosk's token does not read it).
+    auto today = ui::hall::QueueClient(linkDevice(*k.server, k.dir / "window-check", 42)).tickets();
     REQUIRE(today.ok());
     REQUIRE_FALSE(today->empty());
     CHECK(bookedDay == (*today)[0].day); // the first day offered is today
@@ -96,7 +97,7 @@ TEST_CASE("walk up: a kiosk number is called at a window and shown on the hall d
 
     // The hall display, started now, shows D001 at window 4.
     TempDir displayDir;
-    linkDevice(*k.server, displayDir.path(), 41);
+    linkDevice(*k.server, displayDir.path(), 41, sync::DeviceRole::Display, k.dir / "server");
     auto texts = app::Texts::load(assetsDir());
     REQUIRE(texts.ok());
     app::LaunchOptions opt;

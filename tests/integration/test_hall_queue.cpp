@@ -6,6 +6,7 @@
 #include "sync/protocol/messages.hpp"
 #include "tests/support/requirements.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/role_enroll.hpp"
 #include "tests/support/sync_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -32,6 +33,16 @@ std::string enrollToken(ServerProcess& s, int n) {
     std::snprintf(dev, sizeof dev, "0190aaaa-0000-4000-8000-%012d", n);
     SyncClient c(s.url());
     auto r = c.enroll(s.enrollCode("420527"), dev, "大厅设备");
+    REQUIRE(r.ok());
+    return r->token;
+}
+
+// A kiosk's token: kiosks alone hand in sealed submissions.
+std::string kioskToken(ServerProcess& s, const std::filesystem::path& dataDir, int n) {
+    char dev[64];
+    std::snprintf(dev, sizeof dev, "0190aaaa-0000-4000-8000-%012d", n);
+    auto r = SyncClient(s.url()).enroll(roleEnrollCode(dataDir, "", "420527", "kiosk").code, dev, "自助机",
+                                        DeviceRole::Kiosk);
     REQUIRE(r.ok());
     return r->token;
 }
@@ -226,7 +237,7 @@ TEST_CASE("appointments per township and day, capacity, and today's list") {
 TEST_CASE("a sealed kiosk submission is opened and stored only by the server") {
     TempDir tmp("zhuxue-hall-seal");
     ServerProcess s(tmp / "server");
-    Api api{s.url(), enrollToken(s, 4)};
+    Api api{s.url(), kioskToken(s, tmp / "server", 4)};
     REQUIRE(sodium_init() >= 0);
     std::string hex = api.ok("GET", "/v1/queue/seal-key")["public_key"];
     REQUIRE(hex.size() == 2 * crypto_box_PUBLICKEYBYTES);

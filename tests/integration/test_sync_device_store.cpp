@@ -8,6 +8,7 @@
 #include "sync/engine/sync_engine.hpp"
 #include "tests/support/consent.hpp"
 #include "tests/support/device_fixture.hpp"
+#include "tests/support/role_enroll.hpp"
 #include "tests/support/sync_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -202,7 +203,12 @@ TEST_CASE("re-enrolling keeps unsynced changes; the pull cursor lives in the sto
         syncNow(*a);
         CHECK(!a->cursor()->empty());
         REQUIRE(test::saveConsented(a->store(), makeStudent("乙"), kStaff).ok());
-        REQUIRE(enrollDevice(*a, server.url(), server.enrollCode("420527"), "A").ok());
+        // Re-enrolling needs a code made for this device (a plain code is refused: no takeover).
+        CHECK(enrollDevice(*a, server.url(), server.enrollCode("420527"), "A").error().key ==
+              "sync.error.device_exists");
+        REQUIRE(enrollDevice(*a, server.url(),
+                             roleEnrollCode(tmp / "server", "", "420527", "staff", *a->deviceId()).code, "A")
+                    .ok());
         CHECK(a->counts()->pending > 0);
     }
     auto a = openDevice(tmp / "a"); // reopened: credentials and cursor came back from the file

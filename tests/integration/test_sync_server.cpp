@@ -196,7 +196,7 @@ TEST_CASE("bad input gets a clear 4xx and the server keeps serving") {
     for (int i = 0; i < 15; ++i) {
         auto er = raw(
             "POST", s.url() + "/v1/enroll",
-            toJson(EnrollRequest{"WRONG-CODE-" + std::to_string(i), uuid(0xdddd, 5), ""}).dump());
+            toJson(EnrollRequest{"WRONG-CODE-" + std::to_string(i), uuid(0xdddd, 5), "", ""}).dump());
         if (er.status == 429) {
             ++limited;
             CHECK(er.retryAfterS > 0);
@@ -309,12 +309,13 @@ TEST_CASE("a device reads only the blobs its counties' attachment records name")
     r = raw("GET", base, "", bearer(a2));
     CHECK(r.status == 200);
     CHECK(r.body == photo);
-    // A record in another county naming the same hash opens it for that county only.
+    // A record of another county naming the same hash, pushed after 420527's, opens nothing:
+    // the county of the record that named the blob first decides (test_red_team.cpp plants it).
     SyncClient cb(s.url(), b.token);
     REQUIRE(cb.push({attachmentChange(b.device, 2, "420528", sha)}).ok());
     r = raw("GET", base, "", bearer(b));
-    CHECK(r.status == 200);
-    CHECK(r.body == photo);
+    CHECK(r.status == 403);
+    CHECK(r.body.find(photo) == std::string::npos);
 }
 
 TEST_CASE("TLS with --tls-cert and --tls-key") {
@@ -427,18 +428,19 @@ TEST_CASE("unknown tokens from one address are rate-limited with 429 and Retry-A
         REQUIRE(r.status == 401);
         CHECK(errorKey(r) == "sync.error.bad_token");
     }
-    // The 31st guess is not even looked at, and the address waits out the window.
+    // The 31st unknown token is refused with 429, and the address waits out the window.
     auto r = raw("GET", s.url() + "/v1/pull", "", {{"Authorization", "Bearer " + std::string(64, 'f')}});
     CHECK(r.status == 429);
     CHECK(errorKey(r) == "sync.error.auth_rate");
     CHECK(r.retryAfterS > 0);
     CHECK(r.retryAfterS <= 601);
-    // Everything from that address waits, or a wait would tell a right guess from a wrong one.
-    CHECK(raw("GET", s.url() + "/v1/pull", "", good).status == 429);
+    // A known token from the same address is not blocked: the hall's devices share the office's
+    // address (or the proxy's) with whoever floods it. (A 256-bit token is not guessed.)
+    CHECK(raw("GET", s.url() + "/v1/pull", "", good).status == 200);
     // Health and metrics need no token and stay open.
     CHECK(raw("GET", s.url() + "/v1/health", "").status == 200);
     auto m = raw("GET", s.url() + "/v1/metrics", "");
-    CHECK(m.body.find("zhuxue_auth_failures_total 30") != std::string::npos);
+    CHECK(m.body.find("zhuxue_auth_failures_total 31") != std::string::npos);
 }
 
 TEST_CASE("a second server on a port already served is refused, not started beside the first") {

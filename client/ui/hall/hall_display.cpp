@@ -48,7 +48,7 @@ HallDisplay::HallDisplay(app::App& app, std::filesystem::path dataDir)
         if (auto l = readHallLink(m_dataDir); l && l->usable())
             link = *l;
         else if (!url.empty() && !code.empty())
-            if (auto r = enrollHallDevice(m_dataDir, url, code, "叫号屏 hall display"))
+            if (auto r = enrollHallDevice(m_dataDir, url, code, "叫号屏 hall display", sync::DeviceRole::Display))
                 link = *r;
         m_app.queue().post([this, hallConfig, espeak] {
             if (hallConfig)

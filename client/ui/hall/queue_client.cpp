@@ -35,10 +35,23 @@ Status writeHallLink(const fs::path& dataDir, const HallLink& link) {
 }
 
 Result<HallLink> enrollHallDevice(const fs::path& dataDir, const std::string& url,
-                                  const std::string& code, const std::string& name) {
-    HallLink link{url, newDeviceId().str(), ""};
-    sync::SyncClient c(url);
-    auto r = c.enroll(code, link.device, name);
+                                  const std::string& code, const std::string& name,
+                                  sync::DeviceRole role) {
+    sync::EnrollmentLink given{url, code, role};
+    if (sync::isEnrollmentText(code)) {
+        auto parsed = sync::parseEnrollmentText(code);
+        if (!parsed)
+            return parsed.error();
+        given = *parsed;
+        if (given.role != role)
+            return Error("sync.error.wrong_role",
+                         {{"code_role", std::string(sync::roleName(given.role))},
+                          {"device_role", std::string(sync::roleName(role))}},
+                         "this enrollment text is for another kind of device");
+    }
+    HallLink link{given.url, newDeviceId().str(), ""};
+    sync::SyncClient c(given.url);
+    auto r = c.enroll(given.code, link.device, name, role);
     if (!r)
         return r.error();
     link.token = r->token;

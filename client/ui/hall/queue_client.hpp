@@ -5,6 +5,7 @@
 // be reached (the kiosk then issues a ticket itself).
 #include "client/core/result.hpp"
 #include "sync/engine/http_client.hpp"
+#include "sync/protocol/enrollment.hpp"
 
 #include <filesystem>
 #include <map>
@@ -44,16 +45,22 @@ struct FamilyDetails {
 FamilyDetails familyDetailsFromJson(const nlohmann::json& j);
 
 // Where the hall device's token lives: <dataDir>/hall_device.json {"url", "device", "token"}
-// (mode 0600). Written by enrollHallDevice or by an installer.
+// (mode 0600). Written by enrollHallDevice or by an installer. A kiosk or display has no staff
+// sign-in to seal it with, so its role is what limits the token: a kiosk's takes tickets, books
+// slots and hands in sealed details; a display's reads the calls (PROTOCOL.md "Device roles").
 struct HallLink {
     std::string url, device, token;
     bool usable() const { return !url.empty() && !token.empty(); }
 };
 Result<HallLink> readHallLink(const std::filesystem::path& dataDir);
 Status writeHallLink(const std::filesystem::path& dataDir, const HallLink& link);
-// Trades a one-time enrollment code (zhuxue-server enroll) for a token and writes hall_device.json.
+// Trades a one-time enrollment code made for this role (zhuxue-server enroll --role kiosk or
+// --role display) for a token and writes hall_device.json. `code` may also be the whole
+// enrollment text (zhuxue-enroll:URL#CODE;role=kiosk), whose URL then wins over `url`. A code
+// for another role is refused (sync.error.wrong_role), before it is used when the text says so.
 Result<HallLink> enrollHallDevice(const std::filesystem::path& dataDir, const std::string& url,
-                                  const std::string& code, const std::string& name);
+                                  const std::string& code, const std::string& name,
+                                  sync::DeviceRole role);
 
 // What the hall display shows: the ticket being served at each window (with its call sequence
 // number) and how many tickets wait per service id.

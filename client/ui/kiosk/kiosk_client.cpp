@@ -91,7 +91,7 @@ KioskClient::KioskClient(app::App& app, std::filesystem::path dataDir)
             return;
         // First start of a kiosk set up with a server and a one-time code: enrol (tickets are
         // issued locally meanwhile).
-        if (auto r = hall::enrollHallDevice(dir, url, code, "自助机 kiosk")) {
+        if (auto r = hall::enrollHallDevice(dir, url, code, "自助机 kiosk", sync::DeviceRole::Kiosk)) {
             m_app.queue().post([this, alive, link = *r] {
                 if (!alive.expired())
                     m_link = link;
