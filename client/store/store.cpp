@@ -352,7 +352,7 @@ Status Store::Impl::appendAudit(std::string_view action, RecordType type, const 
 
 Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldValues& given,
                                 const Actor& who, std::string_view action, int forceField,
-                                bool fresh) {
+                                bool fresh, const std::vector<bool>* edited) {
     if (auto st = mayWrite(); !st)
         return st;
     if (id.isNil() || given.size() != t.fields.size())
@@ -409,6 +409,18 @@ Status Store::Impl::writeRecord(const TableSpec& t, const Uuid& id, const FieldV
             changed.push_back(i);
     if (*existing && changed.empty())
         return {};
+    // A stored sensitive value (an ID number, an income) is blanked only by a write that names
+    // the field as edited (Store::update, a conflict's resolution). A journey that rebuilt a
+    // record from a form which did not show the field would otherwise erase it unseen.
+    if (*existing)
+        for (std::size_t i : changed) {
+            const json& def = defaultValues(t.type)[i];
+            const bool blank = values[i].is_null() || values[i] == def;
+            const bool named = static_cast<int>(i) == forceField || (edited && (*edited)[i]);
+            if (t.fields[i].sensitive && blank && !base[i].is_null() && base[i] != def && !named)
+                return Error("store.blanks_sensitive",
+                             {{"type", std::string(t.table)}, {"field", std::string(t.fields[i].name)}});
+        }
     for (std::size_t i : changed) {
         const json& def = defaultValues(t.type)[i];
         if (t.fields[i].sensitive && !values[i].is_null() && values[i] != def) {
@@ -681,6 +693,42 @@ template <class R> Status Store::save(const R& record, const Actor& who) {
     m_impl->consentPending.clear();
     if (auto st =
             m_impl->writeRecord(tableSpec(recordTypeOf<R>()), record.id, toValues(record), who);
+        !st)
+        return st;
+    if (auto st = m_impl->checkConsents(); !st)
+        return st;
+    return tx.commit();
+}
+
+Status Store::Impl::updateRecord(const TableSpec& t, const Uuid& id, const FieldValues& loaded,
+                                 const FieldValues& edited, const Actor& who) {
+    if (loaded.size() != t.fields.size() || edited.size() != t.fields.size())
+        return Error("store.bad_record", {{"type", std::string(t.table)}}, "field count");
+    auto stored = readValues(t, id);
+    if (!stored)
+        return stored.error();
+    if (!*stored) // not stored (yet): what the journey made is the record
+        return writeRecord(t, id, edited, who);
+    FieldValues values = std::move(**stored);
+    std::vector<bool> mask(values.size(), false);
+    for (std::size_t i = 0; i < values.size(); ++i)
+        if (edited[i] != loaded[i]) {
+            values[i] = edited[i];
+            mask[i] = true;
+        }
+    return writeRecord(t, id, values, who, {}, -1, false, &mask);
+}
+
+template <class R> Status Store::update(const R& loaded, const R& edited, const Actor& who) {
+    if (!(loaded.id == edited.id))
+        return Error("store.bad_record", {{"type", std::string(tableSpec(recordTypeOf<R>()).table)}},
+                     "update of another record");
+    Transaction tx(m_impl->db);
+    if (!tx.begun())
+        return tx.begun();
+    m_impl->consentPending.clear();
+    if (auto st = m_impl->updateRecord(tableSpec(recordTypeOf<R>()), edited.id, toValues(loaded),
+                                       toValues(edited), who);
         !st)
         return st;
     if (auto st = m_impl->checkConsents(); !st)
@@ -985,6 +1033,20 @@ template <class R> Status Batch::create(const R& record) {
     return write(tableSpec(recordTypeOf<R>()), record.id, toValues(record), true);
 }
 
+template <class R> Status Batch::update(const R& loaded, const R& edited) {
+    if (!m_failed)
+        return m_failed;
+    if (!m_tx)
+        return Error("store.batch_closed");
+    const TableSpec& t = tableSpec(recordTypeOf<R>());
+    Status st = loaded.id == edited.id
+                    ? m_store->m_impl->updateRecord(t, edited.id, toValues(loaded), toValues(edited), m_who)
+                    : Status(Error("store.bad_record", {{"type", std::string(t.table)}}, "update of another record"));
+    if (!st)
+        m_failed = st;
+    return st;
+}
+
 Status Batch::write(const TableSpec& t, const Uuid& id, const FieldValues& values, bool fresh) {
     if (!m_failed)
         return m_failed;
@@ -1053,6 +1115,8 @@ Status Batch::commit() {
 
 #define ZHUXUE_STORE_RECORD(R)                                                                     \
     template Status Store::save<R>(const R&, const Actor&);                                        \
+    template Status Store::update<R>(const R&, const R&, const Actor&);                            \
+    template Status Batch::update<R>(const R&, const R&);                                          \
     template Result<std::optional<R>> Store::get<R>(const Uuid&);                                  \
     template Result<std::vector<R>> Store::list<R>(std::string_view, const Uuid&);                 \
     template Status Store::forEach<R>(const std::function<bool(const R&)>&);                       \

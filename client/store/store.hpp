@@ -160,6 +160,8 @@ public:
     Batch(const Batch&) = delete;
     Batch& operator=(const Batch&) = delete;
     template <class R> Status save(const R& record);
+    // Store::update inside the batch.
+    template <class R> Status update(const R& loaded, const R& edited);
     // Saves a record whose id the caller made just now (newUuidV7; an import's new families):
     // written without reading it first. Everything else is as save() does (change log, audit,
     // consent rule); when a record with that id exists nothing of it is overwritten: the write
@@ -209,7 +211,15 @@ public:
     // Creates or updates the record with record.id (which must be a UUID, county 6 digits).
     // Only fields that differ from the stored row become changes; saving an unchanged record
     // writes nothing. Errors: store.bad_record, store.missing_parent, store.disk_full, ...
+    // A stored sensitive value is never blanked by save(): store.blanks_sensitive {type, field}
+    // (a form that did not show the field must not erase it); a person clears one through update().
     template <class R> Status save(const R& record, const Actor& who);
+    // How a journey saves a record it read: only the fields in which `edited` differs from
+    // `loaded` (the record as the journey read it, ids equal) are written, onto the row stored
+    // now; every other field keeps its stored value, a value sync brought meanwhile included.
+    // These fields may be cleared (the person did). A record not stored yet is saved as `edited`.
+    // Nothing changed: nothing written.
+    template <class R> Status update(const R& loaded, const R& edited, const Actor& who);
     Batch batch(const Actor& who);
     // Moves an application along its life cycle (canTransition) and records a StatusChange
     // (who, when, why) in the same transaction. Error store.bad_transition otherwise.
@@ -290,7 +300,8 @@ public:
                            const std::function<Status()>& after);
     Result<std::vector<Conflict>> openConflicts(int limit = 100);
     // Keeps `valueJson` (either side's value or a new one) as a new local change of the field
-    // and closes the conflict.
+    // and closes the conflict, and every other open conflict of the same field (a three-way
+    // conflict is one decision).
     Status resolveConflict(const Uuid& conflictId, const std::string& valueJson, const Actor& who);
     // Moves changes the server refused for good from the outbox into quarantine with the reason.
     Status quarantine(std::span<const Uuid> changeIds, const Error& reason);

@@ -93,9 +93,15 @@ struct Store::Impl {
     // is chosen automatically when empty). Field `forceField` is logged as a change even when
     // its value did not change (conflict resolution). `fresh`: the caller made the id just now
     // (Batch::create): no read before the write, a plain INSERT that fails if the id exists.
+    // `edited` (Store::update): the fields the person changed; only those, and `forceField`,
+    // may turn a stored sensitive value blank (store.blanks_sensitive otherwise).
     Status writeRecord(const TableSpec& t, const Uuid& id, const FieldValues& values,
                        const Actor& who, std::string_view action = {}, int forceField = -1,
-                       bool fresh = false);
+                       bool fresh = false, const std::vector<bool>* edited = nullptr);
+    // Store::update: the fields in which `edited` differs from `loaded` written onto the stored
+    // row (the whole of `edited` when no row is stored).
+    Status updateRecord(const TableSpec& t, const Uuid& id, const FieldValues& loaded,
+                        const FieldValues& edited, const Actor& who);
     Status changeStatusInTx(const Uuid& applicationId, LoanStatus to, const std::string& reason,
                             const Actor& who);
     Status appendAudit(std::string_view action, RecordType type, const Uuid& recordId,

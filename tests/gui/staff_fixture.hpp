@@ -24,8 +24,10 @@ struct StaffFixture {
     std::unique_ptr<store::Store> office;
 
     // window: a real window (under Xvfb, for screenshots) instead of headless frames.
-    explicit StaffFixture(std::string language = "zh-CN", bool window = false) {
-        start(language, window);
+    // width, height: the window's size (1366x768: the field laptops' screens).
+    explicit StaffFixture(std::string language = "zh-CN", bool window = false, int width = 1280,
+                          int height = 800) {
+        start(language, window, width, height);
     }
     ~StaffFixture() { stop(); }
 
@@ -33,7 +35,7 @@ struct StaffFixture {
     // nothing held in memory survives, only what is on disk.
     void restart(std::string language = "zh-CN") {
         stop();
-        start(language, false);
+        start(language, false, m_width, m_height);
     }
 
     void stop() {
@@ -43,20 +45,24 @@ struct StaffFixture {
         app.reset();
     }
 
-    void start(const std::string& language, bool window) {
+    void start(const std::string& language, bool window, int width, int height) {
+        m_width = width;
+        m_height = height;
         REQUIRE_MESSAGE(app::driver::itemHooksAvailable(),
                         "ImGui was built without item hooks (Debian's libimgui): run ./dev.sh build once");
         auto texts = app::Texts::load(assetsDir());
         REQUIRE(texts.ok());
         app::LaunchOptions opt;
         opt.dataDir = dir.path();
+        opt.width = width;
+        opt.height = height;
         app::Settings settings;
         settings.language = language;
         app = std::make_unique<app::App>(opt, settings, std::move(*texts));
         if (window)
             REQUIRE(app->open().ok());
         else
-            REQUIRE(app->openHeadless(1280, 800).ok());
+            REQUIRE(app->openHeadless(width, height).ok());
         client = std::make_unique<ui::StaffClient>(*app, dir.path());
         REQUIRE(client->store() != nullptr);
         REQUIRE(client->accounts() != nullptr);
@@ -66,6 +72,8 @@ struct StaffFixture {
         d = std::make_unique<app::driver::Driver>(*app, [this](app::App&) { client->draw(); });
         d->frame(2);
     }
+
+    int m_width = 1280, m_height = 800;
 
     ui::Context& ctx() { return client->context(); }
     store::Store& store() { return *office; }
@@ -122,6 +130,16 @@ struct StaffFixture {
         REQUIRE(d->frameUntil([&] { return d->exists("##queue"); }));
         REQUIRE(d->click("##queue"));
         REQUIRE_MESSAGE(d->frameUntil([&] { return d->exists("##queue.next"); }), shown());
+    }
+
+    // The window's pixels as build/test-artifacts/<name>.png (a window fixture only), for people
+    // to look at; a blank frame compresses to a few KB, a screen of text to far more.
+    void screenshot(const std::string& name) {
+        d->frame(3); // characters new to the atlas are drawn from the next frame
+        const std::filesystem::path file = artifactPath(name + ".png");
+        std::filesystem::remove(file);
+        REQUIRE(app->saveScreenshot(file));
+        CHECK_MESSAGE(std::filesystem::file_size(file) > 20'000, file.string());
     }
 
     std::string shown() const {

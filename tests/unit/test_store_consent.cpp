@@ -160,11 +160,13 @@ TEST_CASE("a withdrawn consent refuses new sensitive values; what is stored stay
     a.answersJson = R"({"income": 3000})";
     CHECK(store->save(a, kStaff).error().key == "store.consent_missing");
 
-    // Non-sensitive corrections and erasing a sensitive value remain possible.
+    // Non-sensitive corrections and erasing a sensitive value remain possible (a person clears a
+    // field they edited: Store::update names it; save() never blanks a stored value).
     Student erased = s;
     erased.university = "武汉大学";
     erased.phone.clear();
-    CHECK(store->save(erased, kStaff).ok());
+    CHECK(store->update(s, erased, kStaff).ok());
+    CHECK((*store->get<Student>(s.id))->phone.empty());
 
     // A new consent (a new record) allows new values again.
     test::consentStudent(*store, kCounty, s.id);

@@ -55,6 +55,7 @@ void AssessmentScreen::start(Context& ctx) {
                     if (m_forms[i].id == a.formId) {
                         pick = i;
                         m_savedId = a.id;
+                        m_loaded = a;
                         answers = nlohmann::json::parse(a.answersJson, nullptr, false);
                     }
     choose(pick, answers.is_discarded() ? nlohmann::json::object() : answers);
@@ -70,10 +71,13 @@ void AssessmentScreen::save(Context& ctx, bool submit) {
         return;
     }
     const auto& form = m_forms[m_form];
-    HardshipAssessment a;
-    a.id = m_savedId.isNil() ? newUuidV7() : m_savedId;
-    a.county = m_student->county;
-    a.studentId = m_student->id;
+    // The draft read is changed where the form changed it (Store::update), never rebuilt.
+    HardshipAssessment a = m_loaded.value_or(HardshipAssessment{});
+    if (!m_loaded) {
+        a.id = newUuidV7();
+        a.county = m_student->county;
+        a.studentId = m_student->id;
+    }
     a.schoolYear = localYear();
     a.formId = form.id;
     a.formVersion = form.version;
@@ -86,7 +90,10 @@ void AssessmentScreen::save(Context& ctx, bool submit) {
         a.commitmentSigned = m_eval.values.contains("commitment");
     };
     fill();
-    Status st = ctx.store->save(a, ctx.actor());
+    auto write = [&] { return m_loaded ? ctx.store->update(*m_loaded, a, ctx.actor()) : ctx.store->save(a, ctx.actor()); };
+    Status st = write();
+    if (st)
+        m_loaded = a;
     // Signatures drawn on the pads become attachments of the assessment; the answer names them.
     bool signed_ = false;
     for (auto& [field, pad] : m_view.signatures()) {
@@ -111,7 +118,9 @@ void AssessmentScreen::save(Context& ctx, bool submit) {
     if (st && signed_) {
         m_eval = core::forms::evaluateForm(form, m_view.answers());
         fill();
-        st = ctx.store->save(a, ctx.actor());
+        st = write();
+        if (st)
+            m_loaded = a;
     }
     if (!st) {
         m_status = message(ctx.app, st.error());

@@ -24,6 +24,7 @@ private:
 
     bool m_started = false;
     Uuid m_startedFor, m_savedId;
+    std::optional<HardshipAssessment> m_loaded; // this year's draft as read (or last saved)
     std::optional<Student> m_student;
     std::vector<core::forms::FormDefinition> m_forms;
     size_t m_form = 0;

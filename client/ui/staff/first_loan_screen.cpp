@@ -4,6 +4,7 @@
 #include "client/core/ids.hpp"
 #include "client/core/money.hpp"
 #include "client/core/resident_id.hpp"
+#include "client/store/loan_journeys.hpp"
 #include "client/store/paths.hpp"
 #include "client/ui/widgets/fields.hpp"
 #include "client/ui/widgets/local_time.hpp"
@@ -37,9 +38,6 @@ void required(core::Findings& f, const std::string& value, const std::string& fi
 
 std::string money(Fen f) { return core::formatMoney(f, {.currencySign = true}); }
 
-StudyLevel studyLevel(int level) {
-    return level == 2 ? StudyLevel::Postgraduate : level == 1 ? StudyLevel::Vocational : StudyLevel::Undergraduate;
-}
 } // namespace
 
 const core::LoanRules* FirstLoanScreen::rules(Context& ctx) {
@@ -65,32 +63,32 @@ void FirstLoanScreen::start(Context& ctx) {
         m_consentError = message(ctx.app, text.error());
     if (ctx.store && !ctx.student.isNil()) {
         if (auto s = ctx.store->get<Student>(ctx.student); s && *s) {
-            m_existing = **s;
-            const Student& st = *m_existing;
-            m_name = st.name;
-            m_idNumber = st.idNumber;
-            m_phone = st.phone;
-            m_township = st.township;
-            m_village = st.village;
-            m_highSchool = st.highSchool;
-            m_address = st.address;
-            m_university = st.university;
-            m_major = st.major;
-            m_level = st.studyLevel == StudyLevel::Postgraduate ? 2 : st.studyLevel == StudyLevel::Vocational ? 1 : 0;
-            if (st.programYears > 0)
-                m_programYears = m_remainingYears = std::to_string(st.programYears);
-            if (auto apps = ctx.store->list<LoanApplication>("student_id", st.id); apps && !apps->empty()) {
+            m_loaded.student = **s;
+            if (auto apps = ctx.store->list<LoanApplication>("student_id", ctx.student); apps && !apps->empty()) {
                 m_kind = 1; // a student with an earlier loan comes for a renewal
                 m_freshman = false;
             }
-            if (auto cos = ctx.store->list<CoBorrower>("student_id", st.id); cos && !cos->empty()) {
-                const CoBorrower& c = cos->back();
-                m_coName = c.name;
-                m_coRelation = c.relation;
-                m_coIdNumber = c.idNumber;
-                m_coPhone = c.phone;
-            }
+            if (auto cos = ctx.store->list<CoBorrower>("student_id", ctx.student); cos && !cos->empty())
+                m_loaded.coBorrower = cos->back();
         }
+    }
+    {
+        const core::LoanPeopleForm f = core::loanFormFor(m_loaded);
+        m_name = f.name;
+        m_idNumber = f.idNumber;
+        m_phone = f.phone;
+        m_township = f.township;
+        m_village = f.village;
+        m_highSchool = f.highSchool;
+        m_address = f.address;
+        m_university = f.university;
+        m_major = f.major;
+        m_level = f.level;
+        m_programYears = m_remainingYears = f.programYears;
+        m_coName = f.coName;
+        m_coRelation = f.coRelation;
+        m_coIdNumber = f.coIdNumber;
+        m_coPhone = f.coPhone;
     }
     if (ctx.loanPrefill) {
         // What the family entered at the kiosk wins over an older file; staff check each step.
@@ -267,45 +265,34 @@ void FirstLoanScreen::next(Context& ctx) {
         m_findings = {};
 }
 
+core::LoanPeopleForm FirstLoanScreen::peopleForm() const {
+    core::LoanPeopleForm f;
+    f.name = m_name;
+    f.idNumber = m_idNumber;
+    f.phone = m_phone;
+    f.township = m_township;
+    f.village = m_village;
+    f.highSchool = m_highSchool;
+    f.address = m_address;
+    f.university = m_university;
+    f.major = m_major;
+    f.programYears = m_programYears;
+    f.level = m_level;
+    f.coName = m_coName;
+    f.coRelation = m_coRelation;
+    f.coIdNumber = m_coIdNumber;
+    f.coPhone = m_coPhone;
+    return f;
+}
+
 void FirstLoanScreen::save(Context& ctx) {
     if (!ctx.store)
         return;
     core::Date now = localToday();
-    Student s = m_existing.value_or(Student{});
-    if (s.id.isNil()) {
-        s.id = newUuidV7();
-        s.county = ctx.county;
-    }
-    auto sid = core::checkResidentId(m_idNumber, now);
-    s.name = m_name;
-    s.idNumber = sid.id ? sid.id->number : m_idNumber;
-    if (sid.id) {
-        s.birthDate = sid.id->birthDate.iso();
-        s.gender = sid.id->sex == core::Sex::Female ? Gender::Female : Gender::Male;
-    }
-    s.phone = *core::normalizeMobile(m_phone);
-    s.township = m_township;
-    s.village = m_village;
-    s.highSchool = m_highSchool;
-    s.address = m_address;
-    s.university = m_university;
-    s.major = m_major;
-    s.studyLevel = studyLevel(m_level);
-    s.programYears = std::stoi(m_programYears);
-    if (s.enrollmentYear == 0)
-        s.enrollmentYear = now.year;
-
-    CoBorrower c;
-    c.id = newUuidV7();
-    c.county = s.county;
-    c.studentId = s.id;
-    c.name = m_coName;
-    c.relation = m_coRelation;
-    auto cid = core::checkResidentId(m_coIdNumber, now);
-    c.idNumber = cid.id ? cid.id->number : m_coIdNumber;
-    if (cid.id)
-        c.birthDate = cid.id->birthDate.iso();
-    c.phone = *core::normalizeMobile(m_coPhone);
+    // The student and co-borrower read are changed only where the person changed the form.
+    core::LoanPeople people = core::applyLoanForm(m_loaded, peopleForm(), ctx.county, now, m_kind == 0);
+    const Student& s = people.student;
+    const CoBorrower& c = people.coBorrower;
 
     LoanApplication a;
     a.id = newUuidV7();
@@ -345,32 +332,17 @@ void FirstLoanScreen::save(Context& ctx) {
     coConsent.consentedMs = m_coConsentMs;
 
     // One transaction: the consents, the student, the co-borrower, the application and its
-    // checked materials.
-    store::Batch batch = ctx.store->batch(ctx.actor());
-    Status st = batch.save(studentConsent);
-    if (st)
-        st = batch.save(coConsent);
-    if (st)
-        st = batch.save(s);
-    if (st)
-        st = batch.save(c);
-    if (st)
-        st = batch.save(a);
-    if (st)
-        st = batch.save(list);
-    // Checking the materials is staff's (the store refuses it from a volunteer): a volunteer's
-    // application waits as applied for staff to check.
-    if (st && ctx.can(Permission::DecideReviews))
-        st = batch.changeStatus(a.id, LoanStatus::MaterialsChecked, "materials checked at the window");
-    if (st)
-        st = batch.commit();
-    if (!st) {
+    // checked materials. Checking the materials is staff's (the store refuses it from a
+    // volunteer): a volunteer's application waits as applied for staff to check.
+    store::LoanSubmission submission{studentConsent, coConsent, a, list, ctx.can(Permission::DecideReviews)};
+    if (Status st = store::saveLoanApplication(*ctx.store, ctx.actor(), m_loaded, people, submission); !st) {
         m_status = message(ctx.app, st.error());
         return;
     }
     m_studentId = s.id;
     m_applicationId = a.id;
-    m_existing = s;
+    m_loaded.student = s;
+    m_loaded.coBorrower = c;
     ctx.student = s.id;
     m_startedFor = s.id;
     ++ctx.dataVersion;
@@ -383,7 +355,7 @@ void FirstLoanScreen::saveContract(Context& ctx) {
         return;
     Contract k;
     k.id = newUuidV7();
-    k.county = m_existing ? m_existing->county : ctx.county;
+    k.county = m_loaded.student ? m_loaded.student->county : ctx.county;
     k.applicationId = m_applicationId;
     k.contractNumber = m_contractNumber;
     k.certificateCode = m_certificateCode;

@@ -11,6 +11,7 @@
 
 #include "client/app/policy_files.hpp"
 #include "client/core/loan_calculator.hpp"
+#include "client/core/loan_journey.hpp"
 #include "client/core/validation.hpp"
 #include "client/store/consent_files.hpp"
 
@@ -40,6 +41,7 @@ private:
     void drawReview(Context& ctx);
     void drawSigned(Context& ctx);
     void save(Context& ctx);
+    core::LoanPeopleForm peopleForm() const;
     void saveContract(Context& ctx);
     void writePrintout(Context& ctx, const Contract& k);
     // Caps of the application's school year, rules and rate of a signing today (core::LoanRules).
@@ -64,7 +66,7 @@ private:
     UnixMs m_studentConsentMs = 0, m_coConsentMs = 0;
 
     // Drafts, as typed.
-    std::optional<Student> m_existing; // the student when started from a family page
+    core::LoanPeopleLoaded m_loaded; // the student (from a family page) and co-borrower read
     int m_kind = 0;                    // 0 first loan, 1 renewal
     std::string m_name, m_idNumber, m_phone, m_township, m_village, m_highSchool, m_address;
     std::string m_coName, m_coRelation, m_coIdNumber, m_coPhone;

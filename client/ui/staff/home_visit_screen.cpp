@@ -2,9 +2,8 @@
 
 #include "client/core/date.hpp"
 #include "client/core/money.hpp"
-#include "client/core/resident_id.hpp"
 #include "client/store/paths.hpp"
-#include "client/store/visit_assignments.hpp"
+#include "client/store/home_visits.hpp"
 #include "client/ui/widgets/fields.hpp"
 #include "family_screen.hpp"
 
@@ -19,13 +18,6 @@
 namespace zhuxue::ui {
 
 namespace {
-// A member record of the student him- or herself: the same ID number, or "本人" with the name.
-bool isTheStudent(const HouseholdMember& m, const Student& s) {
-    if (!m.idNumber.empty() && !s.idNumber.empty())
-        return core::normalizeResidentId(m.idNumber) == core::normalizeResidentId(s.idNumber);
-    return m.relation == "本人" && m.name == s.name;
-}
-
 std::string mimeFor(const std::filesystem::path& p) {
     std::string ext = p.extension().string();
     for (auto& c : ext)
@@ -47,60 +39,18 @@ void HomeVisitScreen::start(Context& ctx) {
     *this = HomeVisitScreen{};
     m_started = true;
     m_startedFor = ctx.student;
-    m_date = todayIso();
-    if (ctx.account)
-        m_visitors = ctx.account->displayName;
     if (!ctx.store)
         return;
-    if (auto s = ctx.store->get<Student>(ctx.student); s && *s) {
-        m_student = **s;
-        m_address = m_student->address;
-        if (!m_student->householdId.isNil()) {
-            if (auto h = ctx.store->get<Household>(m_student->householdId); h && *h)
-                m_household = **h;
-            if (auto ms = ctx.store->list<HouseholdMember>("household_id", m_student->householdId))
-                for (const auto& m : *ms) {
-                    // The table lists the others: the student is counted once, as "plus the
-                    // student" below, even where a list (the demo county, a school's form)
-                    // also recorded him or her as a member (本人).
-                    if (isTheStudent(m, *m_student))
-                        continue;
-                    m_members.push_back({m.id, m.name, m.relation, m.birthYear ? std::to_string(m.birthYear) : "",
-                                         m.occupation,
-                                         core::formatMoney(m.annualIncomeFen, {.grouping = false, .alwaysCents = false}),
-                                         m.health, m.ableToWork, m.inSchool});
-                }
-        }
+    if (auto f = store::loadVisitFamily(*ctx.store, ctx.student)) {
+        m_family = std::move(*f);
+        // The table lists the others: the student is counted once, as "plus the student", even
+        // where a list (the demo county, a school's form) also recorded him or her as a member.
+        m_form = core::visitFormFor(*m_family, todayIso(), ctx.account ? ctx.account->displayName : std::string());
     }
-}
-
-Fen HomeVisitScreen::perCapita() const {
-    Fen total = 0;
-    for (const auto& m : m_members)
-        if (auto f = core::parseMoney(m.income.empty() ? "0" : m.income))
-            total += *f;
-    // The household is the listed members plus the student.
-    Fen people = static_cast<Fen>(m_members.size()) + 1;
-    return core::divideRounded(total, people, core::Rounding::HalfUp);
 }
 
 core::Findings HomeVisitScreen::check(Context&) {
-    core::Findings f;
-    if (!core::Date::parse(m_date))
-        f.error("visit.date", Error("validation.date.invalid", {{"value", m_date}}));
-    if (m_visitors.find_first_not_of(" ,，") == std::string::npos)
-        f.error("visit.visitors", Error("ui.visit.need_visitor"));
-    for (size_t i = 0; i < m_members.size(); ++i) {
-        std::string field = "members[" + std::to_string(i) + "]";
-        const auto& m = m_members[i];
-        if (m.name.empty())
-            f.error(field, Error("ui.visit.member_name", {{"row", std::to_string(i + 1)}}));
-        if (!m.income.empty())
-            if (auto r = core::parseMoney(m.income); !r)
-                f.error(field, r.error());
-        if (!m.birthYear.empty() && (m.birthYear.size() != 4 || m.birthYear.find_first_not_of("0123456789") != std::string::npos))
-            f.error(field, Error("ui.visit.birth_year", {{"row", std::to_string(i + 1)}}));
-    }
+    core::Findings f = core::checkVisitForm(m_form);
     if (m_guardianSign.empty())
         f.error("visit.guardian_signature", Error("ui.visit.need_guardian_signature"));
     return f;
@@ -108,73 +58,18 @@ core::Findings HomeVisitScreen::check(Context&) {
 
 void HomeVisitScreen::save(Context& ctx) {
     m_findings = check(ctx);
-    if (!m_findings.ok() || !ctx.store || !m_student)
+    if (!m_findings.ok() || !ctx.store || !m_family)
         return;
-    std::string county = m_student->county;
-    Household h = m_household.value_or(Household{});
-    bool newHousehold = h.id.isNil();
-    if (newHousehold) {
-        h.id = newUuidV7();
-        h.county = county;
-        h.township = m_student->township;
-        h.village = m_student->village;
-    }
-    h.address = m_address;
-    Fen total = 0;
-    std::vector<HouseholdMember> members;
-    for (const auto& d : m_members) {
-        HouseholdMember m;
-        m.id = d.id.isNil() ? newUuidV7() : d.id;
-        m.county = county;
-        m.householdId = h.id;
-        m.name = d.name;
-        m.relation = d.relation;
-        m.birthYear = d.birthYear.empty() ? 0 : std::stoi(d.birthYear);
-        m.occupation = d.occupation;
-        m.annualIncomeFen = d.income.empty() ? 0 : *core::parseMoney(d.income);
-        m.health = d.health;
-        m.ableToWork = d.ableToWork;
-        m.inSchool = d.inSchool;
-        total += m.annualIncomeFen;
-        members.push_back(std::move(m));
-    }
-    // A volunteer does not see the stored incomes (store/access.hpp): the total of what they see
-    // would be wrong, so an existing household keeps its stored income (the store keeps a field
-    // left at its empty default) and the visit's per-capita income is left for staff.
+    m_form.method = m_method == 2 ? VisitMethod::Video : m_method == 1 ? VisitMethod::Phone : VisitMethod::InPerson;
+    m_form.level = kLevels[m_level];
+    // A volunteer does not see the stored incomes (store/access.hpp): what they see would give a
+    // wrong total, so the household keeps its stored income and the per-head figure is staff's.
     const bool incomesWithheld = ctx.store->withholds(RecordType::HouseholdMember, "annual_income_fen");
-    h.annualIncomeFen = incomesWithheld && !newHousehold ? 0 : total;
-    Student s = *m_student;
-    s.householdId = h.id;
-    s.address = m_address;
-
-    HomeVisit v;
-    v.id = newUuidV7();
-    v.county = county;
-    v.studentId = s.id;
-    v.householdId = h.id;
-    v.visitDate = m_date;
-    v.method = m_method == 2 ? VisitMethod::Video : m_method == 1 ? VisitMethod::Phone : VisitMethod::InPerson;
-    for (size_t from = 0; from < m_visitors.size();) { // "甲，乙" or "a, b"
-        size_t comma = m_visitors.find_first_of(",", from);
-        size_t cn = m_visitors.find("，", from);
-        size_t cut = std::min(comma, cn);
-        std::string one = m_visitors.substr(from, cut == std::string::npos ? std::string::npos : cut - from);
-        one.erase(0, one.find_first_not_of(' '));
-        if (!one.empty())
-            v.visitors.push_back(one);
-        from = cut == std::string::npos ? m_visitors.size() : cut + (cut == cn ? std::string("，").size() : 1);
-    }
-    v.peoplePresent = m_present;
-    v.address = m_address;
-    v.householdSize = static_cast<int>(members.size()) + 1;
-    v.perCapitaIncomeFen = incomesWithheld && !newHousehold ? 0 : perCapita();
-    v.observations = m_observations;
-    v.recommendedLevel = kLevels[m_level];
+    core::VisitSave plan = core::planHomeVisit(*m_family, m_form, incomesWithheld);
 
     // The photos are read and the attachment files written off the UI thread (a phone's photos
     // are megabytes each); then the visit, its family and its attachments are saved in one
     // transaction: all of it or, when a photo cannot be read, nothing.
-    VisitDraft draft{std::move(h), std::move(s), std::move(members), std::move(v)};
     std::vector<AttachmentSource> sources;
     for (const auto& path : m_photos)
         sources.push_back({AttachmentKind::Photo, path, std::filesystem::path(path).filename().string(),
@@ -185,19 +80,19 @@ void HomeVisitScreen::save(Context& ctx) {
     m_saving = true;
     m_status = ctx.tr("ui.visit.saving");
     if (!ctx.worker || !ctx.readStore) { // headless use: the same steps, here
-        auto stored = storeAttachmentFiles(*ctx.store, draft.visit, sources);
-        finishSave(ctx, std::move(draft), std::move(stored));
+        auto stored = storeAttachmentFiles(*ctx.store, plan.visit, sources);
+        finishSave(ctx, std::move(plan), std::move(stored));
         return;
     }
     Context* c = &ctx;
     store::Store* files = ctx.readStore; // the worker's connection
     std::weak_ptr<int> alive = m_alive;
-    ctx.worker->run([this, c, files, alive, draft = std::move(draft), sources = std::move(sources)]() mutable {
-        auto stored = storeAttachmentFiles(*files, draft.visit, sources);
-        c->app.queue().post([this, c, alive, draft = std::move(draft), stored = std::move(stored)]() mutable {
+    ctx.worker->run([this, c, files, alive, plan = std::move(plan), sources = std::move(sources)]() mutable {
+        auto stored = storeAttachmentFiles(*files, plan.visit, sources);
+        c->app.queue().post([this, c, alive, plan = std::move(plan), stored = std::move(stored)]() mutable {
             if (alive.expired()) // the client closed meanwhile: the files stay unnamed, as after a crash
                 return;
-            finishSave(*c, std::move(draft), std::move(stored));
+            finishSave(*c, std::move(plan), std::move(stored));
         });
         c->app.wake();
     });
@@ -230,35 +125,17 @@ Result<std::vector<Attachment>> HomeVisitScreen::storeAttachmentFiles(store::Sto
     return out;
 }
 
-void HomeVisitScreen::finishSave(Context& ctx, VisitDraft draft, Result<std::vector<Attachment>> attachments) {
+void HomeVisitScreen::finishSave(Context& ctx, core::VisitSave plan, Result<std::vector<Attachment>> attachments) {
     m_saving = false;
     if (!attachments) {
         m_status = message(ctx.app, attachments.error());
         return;
     }
-    store::Batch batch = ctx.store->batch(ctx.actor());
-    Status st = batch.save(draft.household);
-    if (st)
-        st = batch.save(draft.student);
-    for (const auto& m : draft.members)
-        if (st)
-            st = batch.save(m);
-    if (st)
-        st = batch.save(draft.visit);
-    for (const auto& a : *attachments) // their files are durable already
-        if (st)
-            st = batch.save(a);
-    if (st) // the family's home-visit assignments (家访任务) are done by this visit
-        st = store::completeVisitAssignments(*ctx.store, batch, draft.student.id, draft.visit.id, ctx.actor(),
-                                             systemNowMs());
-    if (st)
-        st = batch.commit();
-    if (!st) {
+    if (Status st = store::saveHomeVisit(*ctx.store, ctx.actor(), *m_family, plan, *attachments, systemNowMs()); !st) {
         m_status = message(ctx.app, st.error());
         return;
     }
-    m_savedVisit = draft.visit.id;
-    m_household = draft.household;
+    m_savedVisit = plan.visit.id;
     ++ctx.dataVersion;
     m_status = ctx.tr("ui.visit.saved");
 }
@@ -267,7 +144,7 @@ void HomeVisitScreen::draw(Context& ctx) {
     app::App& app = ctx.app;
     if (!m_started || !(m_startedFor == ctx.student))
         start(ctx);
-    if (!m_student) {
+    if (!m_family) {
         dataTextWrapped(app, app.tr("ui.family.not_found"));
         if (button(app, "ui.common.back", true, "visit.back") || escapePressed())
             ctx.back();
@@ -276,19 +153,25 @@ void HomeVisitScreen::draw(Context& ctx) {
     heading(app, "ui.visit.title");
     const bool incomesWithheld =
         ctx.store && ctx.store->withholds(RecordType::HouseholdMember, "annual_income_fen");
-    dataText(app, m_student->name + " · " + m_student->township + " " + m_student->village);
+    const Student& student = m_family->student;
+    dataText(app, student.name + " · " + student.township + " " + student.village);
     ImGui::BeginChild("##visit.form", ImVec2(0, ImGui::GetContentRegionAvail().y - 90), false);
-    textField(app, "ui.visit.date", "visit.date", m_date, &m_findings, "visit.date", {.width = 160});
+    // A new visit opens at its first field (focused: the keys go there), not where the last
+    // visit's form was left scrolled.
+    if (m_scrollTop)
+        ImGui::SetScrollY(0);
+    focusNextIf(m_scrollTop);
+    textField(app, "ui.visit.date", "visit.date", m_form.date, &m_findings, "visit.date", {.width = 160});
     ImGui::TextUnformatted(app.tr("ui.visit.method"));
     radioLabelled(app.tr("ui.visit.in_person"), &m_method, 0);
     ImGui::SameLine();
     radioLabelled(app.tr("ui.visit.phone"), &m_method, 1);
     ImGui::SameLine();
     radioLabelled(app.tr("ui.visit.video"), &m_method, 2);
-    textField(app, "ui.visit.visitors", "visit.visitors", m_visitors, &m_findings, "visit.visitors",
+    textField(app, "ui.visit.visitors", "visit.visitors", m_form.visitors, &m_findings, "visit.visitors",
               {.helpKey = "ui.visit.visitors_help"});
-    textField(app, "ui.visit.present", "visit.present", m_present);
-    textField(app, "ui.visit.address", "visit.address", m_address);
+    textField(app, "ui.visit.present", "visit.present", m_form.present);
+    textField(app, "ui.visit.address", "visit.address", m_form.address);
 
     ImGui::Spacing();
     ImGui::TextUnformatted(app.tr("ui.visit.members"));
@@ -299,8 +182,8 @@ void HomeVisitScreen::draw(Context& ctx) {
                               "ui.visit.m_income", "ui.visit.m_health", "ui.visit.m_able", ""})
             ImGui::TableSetupColumn(*k ? app.tr(k) : "");
         ImGui::TableHeadersRow();
-        for (size_t i = 0; i < m_members.size(); ++i) {
-            auto& m = m_members[i];
+        for (size_t i = 0; i < m_form.members.size(); ++i) {
+            auto& m = m_form.members[i];
             ImGui::PushID(static_cast<int>(i));
             std::string row = std::to_string(i);
             auto cell = [&](const char* id, std::string& value) {
@@ -333,22 +216,22 @@ void HomeVisitScreen::draw(Context& ctx) {
         ImGui::EndTable();
     }
     if (remove >= 0)
-        m_members.erase(m_members.begin() + remove);
-    for (size_t i = 0; i < m_members.size(); ++i)
+        m_form.members.erase(m_form.members.begin() + remove);
+    for (size_t i = 0; i < m_form.members.size(); ++i)
         findingsFor(app, m_findings, "members[" + std::to_string(i) + "]");
     if (button(app, "ui.visit.add_member", true, "visit.add_member"))
-        m_members.push_back({});
+        m_form.members.push_back({});
     bool anyWithheld = false;
-    for (const auto& m : m_members)
+    for (const auto& m : m_form.members)
         anyWithheld = anyWithheld || (incomesWithheld && !m.id.isNil());
     dataText(app, app.texts().current().format(
                       "ui.visit.per_capita",
-                      {{"size", std::to_string(m_members.size() + 1)},
+                      {{"size", std::to_string(m_form.members.size() + 1)},
                        {"income", anyWithheld ? std::string(app.tr("ui.common.staff_only"))
-                                              : core::formatMoney(perCapita(), {.currencySign = true})}}));
+                                              : core::formatMoney(core::perCapitaIncome(m_form.members), {.currencySign = true})}}));
 
     ImGui::Spacing();
-    multilineField(app, "ui.visit.observations", "visit.observations", m_observations, 80,
+    multilineField(app, "ui.visit.observations", "visit.observations", m_form.observations, 80,
                    {.helpKey = "ui.visit.observations_help"});
     ImGui::TextUnformatted(app.tr("ui.visit.level"));
     for (int i = 0; i < 4; ++i) {

@@ -233,7 +233,7 @@ void ReviewScreen::drawAssessment(Context& ctx, const AssessmentRow& row) {
             HardshipAssessment next = a;
             next.level = kLevels[m_finalLevel];
             next.status = AssessmentStatus::Reviewed;
-            Status st = ctx.store->save(next, ctx.actor());
+            Status st = ctx.store->update(a, next, ctx.actor()); // level and status, nothing else
             if (st) // the reason goes to the audit trail with who and when
                 st = ctx.store->audit("review", RecordType::HardshipAssessment, a.id, a.county,
                                       std::string("level ") + std::string(toCode(a.level)) + " -> " +

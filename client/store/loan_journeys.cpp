@@ -1,0 +1,30 @@
+#include "loan_journeys.hpp"
+
+namespace zhuxue::store {
+
+Status saveLoanApplication(Store& store, const Actor& who, const core::LoanPeopleLoaded& loaded,
+                           const core::LoanPeople& people, const LoanSubmission& submission) {
+    Batch batch = store.batch(who);
+    Status st = batch.save(submission.studentConsent);
+    if (st)
+        st = batch.save(submission.coConsent);
+    if (st)
+        st = loaded.student && loaded.student->id == people.student.id ? batch.update(*loaded.student, people.student)
+                                                                        : batch.save(people.student);
+    if (st)
+        st = loaded.coBorrower && loaded.coBorrower->id == people.coBorrower.id
+                 ? batch.update(*loaded.coBorrower, people.coBorrower)
+                 : batch.save(people.coBorrower);
+    if (st)
+        st = batch.save(submission.application);
+    if (st)
+        st = batch.save(submission.materials);
+    if (st && submission.materialsChecked)
+        st = batch.changeStatus(submission.application.id, LoanStatus::MaterialsChecked,
+                                "materials checked at the window");
+    if (st)
+        st = batch.commit();
+    return st;
+}
+
+} // namespace zhuxue::store

@@ -1,0 +1,23 @@
+#pragma once
+// The first loan's and renewal's store operation (the journey's rules for the people are
+// client/core/loan_journey.hpp; the screen is client/ui/staff/first_loan_screen.cpp).
+#include "client/core/loan_journey.hpp"
+#include "store.hpp"
+
+namespace zhuxue::store {
+
+// What one confirmation of the journey saves besides the people.
+struct LoanSubmission {
+    Consent studentConsent, coConsent;
+    LoanApplication application;
+    MaterialsChecklist materials;
+    bool materialsChecked = false; // staff checked them at the window: the application moves on
+};
+
+// One transaction: both consents, the student and the co-borrower (those the journey read are
+// updated field by field from `loaded` to `people`, Store::update; new ones created), the
+// application and its materials checklist, and, when checked, the move to 材料已审核.
+Status saveLoanApplication(Store& store, const Actor& who, const core::LoanPeopleLoaded& loaded,
+                           const core::LoanPeople& people, const LoanSubmission& submission);
+
+} // namespace zhuxue::store
