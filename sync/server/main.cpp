@@ -474,6 +474,16 @@ int main(int argc, char** argv) {
     }
     std::printf("zhuxue-server %s listening on %s://%s:%d (%s)\n", kVersion, scheme.c_str(),
                 listen.c_str(), bound, db.empty() ? "SQLite" : "PostgreSQL");
+    // Tokens, records and the families' details cross the network in clear over plain HTTP: only
+    // on loopback, behind a reverse proxy that speaks TLS, is that harmless.
+    bool loopback = listen == "localhost" || listen == "::1" || listen.rfind("127.", 0) == 0;
+    if (scheme == "http" && !loopback)
+        std::fprintf(stderr,
+                     "zhuxue-server: 警告：在 %s 上以明文 HTTP 提供服务，令牌和个人信息可被窃听；请用 "
+                     "--tls-cert/--tls-key 或只在 127.0.0.1 上监听并由反向代理提供 HTTPS。 "
+                     "Warning: serving plain HTTP on %s: tokens and personal data can be read on the "
+                     "network; use --tls-cert/--tls-key, or listen on 127.0.0.1 behind a TLS reverse proxy.\n",
+                     listen.c_str(), listen.c_str());
     std::fflush(stdout);
 
     std::thread signalThread([&] {

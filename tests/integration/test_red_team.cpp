@@ -668,4 +668,11 @@ TEST_CASE("metrics only to the server's own machine; enrollment texts carry the 
     REQUIRE(rc);
     CHECK(*rc != 0);
     enrol(s.url(), code.code, sync::DeviceRole::Kiosk, 71);
+
+    // Plain HTTP off loopback is said loudly (on loopback, behind a TLS proxy, it is not).
+    CHECK(s.process().stderrText().find("serving plain HTTP") == std::string::npos);
+    ServerProcess open(tmp / "open", {}, {"--listen", "0.0.0.0"});
+    CHECK(waitUntil([&] { return open.process().stderrText().find("Warning: serving plain HTTP on 0.0.0.0") !=
+                                 std::string::npos; },
+                    std::chrono::seconds(5)));
 }

@@ -1,4 +1,5 @@
 // UTF-8 handling: names keep every character; typed numbers are cleaned up, not rejected.
+#include "client/core/text/file_name.hpp"
 #include "client/core/text/utf8.hpp"
 
 #include <doctest/doctest.h>
@@ -57,4 +58,17 @@ TEST_CASE("Han characters") {
     CHECK(isHan(U'\U0002A6A5'));
     CHECK_FALSE(isHan(U'a'));
     CHECK_FALSE(isHan(U'·'));
+}
+
+TEST_CASE("typed text as a file name never leaves its directory") {
+    // The receipt printouts/loan-<contract number>.pdf (issue 19, L7).
+    CHECK(fileNamePart("../../.ssh/authorized_keys") == "_______ssh_authorized_keys");
+    CHECK(fileNamePart("..") == "__");
+    CHECK(fileNamePart("/etc/passwd") == "_etc_passwd");
+    CHECK(fileNamePart("a\\b\nc") == "a_b_c");
+    CHECK(fileNamePart("\xC0\xAF").find_first_of("/.") == std::string::npos); // an overlong "/"
+    CHECK(fileNamePart("HT2025-秭归-0001") == "HT2025-秭归-0001");
+    CHECK(fileNamePart("") == "_");
+    CHECK(fileNamePart(std::string(300, 'x')).size() == 100);
+    CHECK(fileNamePart("秭归县", 7) == "秭归"); // cut at a character, never inside one
 }

@@ -18,6 +18,7 @@ add_custom_command(
     VERBATIM)
 
 target_sources(zhuxue_core PRIVATE
+    ${CMAKE_CURRENT_SOURCE_DIR}/text/file_name.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/text/line_break.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/text/pinyin.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/text/utf8.cpp

@@ -4,6 +4,7 @@
 #include "client/core/ids.hpp"
 #include "client/core/money.hpp"
 #include "client/core/resident_id.hpp"
+#include "client/core/text/file_name.hpp"
 #include "client/store/loan_journeys.hpp"
 #include "client/store/paths.hpp"
 #include "client/ui/widgets/fields.hpp"
@@ -412,7 +413,9 @@ void FirstLoanScreen::writePrintout(Context& ctx, const Contract& k) {
     reports::PageTexts page;
     page.pageOfPages = ctx.tr("reports.page_of_pages");
     page.printedAt = ctx.app.texts().current().format("reports.printed_on", {{"date", localTimeText(systemNowMs())}});
-    std::string path = (ctx.dataDir / "printouts" / ("loan-" + k.contractNumber + ".pdf")).string();
+    // The contract number is typed by staff: as a file name it may not leave printouts/.
+    std::string path =
+        (ctx.dataDir / "printouts" / ("loan-" + zhuxue::text::fileNamePart(k.contractNumber) + ".pdf")).string();
     m_printing = true;
     m_printError.clear();
     app::App* app = &ctx.app;
