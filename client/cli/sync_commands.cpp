@@ -162,16 +162,27 @@ int runSyncCommand(const Context& ctx) {
                               {"pending", n(counts->pending)},
                               {"conflicts", n(counts->conflicts)},
                               {"quarantined", n(counts->quarantined)}});
+    // Photos and signatures travel apart from the records: what went, what came, what waits.
+    ctx.say("sync.cli.files", {{"up", n(r->blobsUploaded)},
+                               {"up_kb", n((r->blobBytesUp + 1023) / 1024)},
+                               {"down", n(r->blobsDownloaded)},
+                               {"down_kb", n((r->blobBytesDown + 1023) / 1024)},
+                               {"waiting_up", n(counts->blobsUp)},
+                               {"waiting_down", n(counts->blobsDown)}});
     // One JSON line for scripts and tests.
     std::printf("{\"pushed\": %lld, \"duplicates\": %lld, \"quarantined\": %lld, \"pulled\": %lld, "
                 "\"pending\": %lld, \"conflicts\": %lld, \"quarantine\": %lld, "
-                "\"bytes_sent\": %lld, \"bytes_received\": %lld, \"accounts\": %lld}\n",
+                "\"bytes_sent\": %lld, \"bytes_received\": %lld, \"accounts\": %lld, "
+                "\"files_up\": %lld, \"files_down\": %lld, \"files_waiting_up\": %lld, "
+                "\"files_waiting_down\": %lld, \"files_unavailable\": %lld}\n",
                 static_cast<long long>(r->pushed), static_cast<long long>(r->duplicates),
                 static_cast<long long>(r->quarantined), static_cast<long long>(r->pulled),
                 static_cast<long long>(counts->pending), static_cast<long long>(counts->conflicts),
                 static_cast<long long>(counts->quarantined),
                 static_cast<long long>(r->bytesSent), static_cast<long long>(r->bytesReceived),
-                static_cast<long long>(r->accounts));
+                static_cast<long long>(r->accounts), static_cast<long long>(r->blobsUploaded),
+                static_cast<long long>(r->blobsDownloaded), static_cast<long long>(counts->blobsUp),
+                static_cast<long long>(counts->blobsDown), static_cast<long long>(r->blobsUnavailable));
     return 0;
 }
 

@@ -770,11 +770,14 @@ Status Store::resolveConflict(const Uuid& conflictId, const std::string& valueJs
         return st;
     // Choosing between values devices already hold is not new collection: no consent check.
     impl.consentPending.clear();
-    auto done =
-        impl.db.prepare("UPDATE conflict SET resolved_ms = ?, resolved_by = ? WHERE id = ?");
+    // Every value of the field in conflict is decided by this one: with three devices the field
+    // has a conflict row per other value, and all of them close (sync then names every head as
+    // the resolution's base, so the other devices close theirs too).
+    auto done = impl.db.prepare("UPDATE conflict SET resolved_ms = ?, resolved_by = ?"
+                                " WHERE record_id = ? AND field = ? AND resolved_ms IS NULL");
     if (!done)
         return done.error();
-    done->bind(1, systemNowMs()).bind(2, who.user).bind(3, conflictId);
+    done->bind(1, systemNowMs()).bind(2, who.user).bind(3, recordId).bind(4, field);
     if (auto st = done->run(); !st)
         return st;
     return tx.commit();

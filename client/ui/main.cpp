@@ -142,7 +142,8 @@ int main(int argc, char** argv) {
     sync::SyncStatusBoard syncBoard;
     syncBoard.update([&](sync::SyncStatus& s) {
         s.serverUrl = application.settings().serverUrl;
-        s.state = s.serverUrl.empty() ? sync::SyncState::NotConfigured : sync::SyncState::Idle;
+        // Not "idle" (which says a round finished): the first round starts after the first frame.
+        s.state = s.serverUrl.empty() ? sync::SyncState::NotConfigured : sync::SyncState::Syncing;
     });
     // The sign-in screen needs only the accounts: the stores open on the client's worker.
     ui::StaffClient client(application, opt.dataDir, &syncBoard,

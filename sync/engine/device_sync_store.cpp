@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <limits>
 #include <set>
 
@@ -560,7 +561,15 @@ Result<SyncCounts> DeviceSyncStore::counts() {
         else if (!r.done)
             c.blobsUp++;
     }
+    auto last = getState("last_success");
+    if (!last)
+        return last.error();
+    c.lastSuccess = std::strtoll(last->c_str(), nullptr, 10);
     return c;
+}
+
+Status DeviceSyncStore::recordSuccess(int64_t unixSeconds) {
+    return setState("last_success", std::to_string(unixSeconds));
 }
 
 Result<SyncCredentials> DeviceSyncStore::credentials() {

@@ -46,6 +46,7 @@ public:
     Status applyRemote(const std::vector<Change>& changes, const std::string& newCursor) override;
     Result<std::string> cursor() override;
     Result<SyncCounts> counts() override;
+    Status recordSuccess(int64_t unixSeconds) override;
     Result<SyncCredentials> credentials() override;
     Status saveCredentials(const SyncCredentials& c) override;
     Result<std::string> deviceId() override;

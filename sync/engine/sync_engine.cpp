@@ -26,6 +26,7 @@ Status publishCounts(SyncStore& store, SyncStatusBoard* board) {
         s.quarantined = counts->quarantined;
         s.blobsPendingUp = counts->blobsUp;
         s.blobsPendingDown = counts->blobsDown;
+        s.lastSuccess = std::max(s.lastSuccess, counts->lastSuccess);
     });
     return {};
 }
@@ -331,6 +332,8 @@ Result<SyncReport> syncOnce(SyncStore& store, SyncClient& client, const SyncOpti
         }
     report.bytesSent = client.counters().bytesSent - startSent;
     report.bytesReceived = client.counters().bytesReceived - startRecv;
+    if (auto st = store.recordSuccess(unixSeconds()); !st)
+        return st.error();
     if (auto p = publishCounts(store, board); !p)
         return p.error();
     return report;

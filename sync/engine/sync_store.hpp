@@ -31,6 +31,7 @@ struct SyncCounts {
     int64_t pending = 0, conflicts = 0, quarantined = 0;
     int64_t blobsUp = 0;   // attachment files the server does not have yet
     int64_t blobsDown = 0; // attachment records whose file is not on this device yet
+    int64_t lastSuccess = 0; // Unix seconds of the last round that finished (0 = never); kept on disk
 };
 
 // An attachment file, named by the SHA-256 of its plaintext (the record's sha256 field). On the
@@ -53,6 +54,9 @@ public:
                                const std::string& newCursor) = 0;
     virtual Result<std::string> cursor() = 0;
     virtual Result<SyncCounts> counts() = 0;
+    // A round finished at `unixSeconds`: kept on disk (counts().lastSuccess), so a restarted
+    // client still says when this device last synced.
+    virtual Status recordSuccess(int64_t unixSeconds) = 0;
     virtual Result<SyncCredentials> credentials() = 0;
     // Keeps every unsynced change: enrolling again never deletes local data. The token is kept
     // sealed at rest (store.locked while nobody is signed in).

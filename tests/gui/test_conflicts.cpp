@@ -3,6 +3,8 @@
 // server's reason, sent again or given up. Home shows the counts and leads here.
 #include "staff_fixture.hpp"
 
+#include "tests/support/xvfb.hpp"
+
 using namespace zhuxue;
 using namespace zhuxue::test;
 
@@ -146,4 +148,46 @@ TEST_CASE("conflicts: money reads as yuan, a merged amount is typed in yuan, and
     d.frame(2);
     CHECK((*f.store().get<Household>(h.id))->annualIncomeFen == 4'000'000);
     CHECK(f.store().openConflicts()->empty());
+}
+
+TEST_CASE("conflicts: the list follows sync; a three-way conflict is one decision; resolved elsewhere says so") {
+    Xvfb x(1366, 768);
+    REQUIRE_MESSAGE(!x.display().empty(), x.error());
+    ::setenv("DISPLAY", x.display().c_str(), 1);
+    ::unsetenv("WAYLAND_DISPLAY");
+    StaffFixture f("zh-CN", true, 1366, 768);
+    sync::SyncStatusBoard board;
+    f.ctx().board = &board;
+    Student a = addStudent(f, "向秭归"), b = addStudent(f, "覃明");
+    // Two laptops each spelt 向秭归's address their way: two other values of one field.
+    remoteConflict(f, a, "address", "\"茅坪镇秭归村四组\"");
+    remoteConflict(f, a, "address", "\"茅坪镇秭归村4组12号\"");
+    remoteConflict(f, b, "name", "\"覃明明\"");
+    f.addAccount("li", store::Role::Staff);
+    f.signIn("li");
+    auto& d = *f.d;
+    REQUIRE(d.click("##home.conflicts"));
+    d.frame(2);
+    CHECK_MESSAGE(d.sawText("两台设备改了同一项（3）"), f.shown());
+    CHECK(d.sawText("本机 · ")); // this device wrote the address it holds (headed 本机的值)
+    f.screenshot("gui_conflicts_three_way");
+
+    // One merged address decides both other values of the field.
+    REQUIRE(d.typeInto("##conflict.0.merged", "茅坪镇秭归村四组12号"));
+    REQUIRE(d.click("##conflict.0.merge"));
+    d.frame(2);
+    CHECK_MESSAGE(d.sawText("两台设备改了同一项（1）"), f.shown());
+    CHECK((*f.store().get<Student>(a.id))->address == "茅坪镇秭归村四组12号");
+
+    // Meanwhile the office decided 覃明's name and sync brought that here: the list reads again
+    // at once (nobody saved anything on this screen) and says where the conflict went.
+    auto open = f.store().openConflicts();
+    REQUIRE(open.ok());
+    REQUIRE(open->size() == 1);
+    REQUIRE(f.store().resolveConflict(open->front().id, "\"覃明\"", store::Actor{"sync"}).ok());
+    board.update([](sync::SyncStatus& s) { s.pulledTotal += 1; });
+    d.frame(2);
+    CHECK_MESSAGE(d.sawText("两台设备改了同一项（0）"), f.shown());
+    CHECK(d.sawText("1 处冲突已在其他设备上解决，已从列表中移除。"));
+    f.screenshot("gui_conflicts_resolved_elsewhere");
 }

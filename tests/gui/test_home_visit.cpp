@@ -3,8 +3,12 @@
 #include "staff_fixture.hpp"
 
 #include "client/store/visit_assignments.hpp"
+#include "tests/support/full_family.hpp"
+#include "tests/support/xvfb.hpp"
 
 #include <fstream>
+#include <stb_image_write.h>
+#include <functional>
 
 namespace fs = std::filesystem;
 
@@ -299,4 +303,85 @@ TEST_CASE("home-visit assignment: staff assign on the family page, the assignee'
     CHECK(d.sawText("xiao 老师 · 已逾期，应于 2020-01-06 前家访（li 老师 分派）"));
     CHECK_FALSE(d.exists("##family.assign"));
     CHECK_FALSE(d.exists("##family.assign_to.li"));
+}
+
+TEST_CASE("home visit: a fully recorded family saved without touching the form keeps every field; one cell typed changes that one") {
+    Xvfb x(1366, 768);
+    REQUIRE_MESSAGE(!x.display().empty(), x.error());
+    ::setenv("DISPLAY", x.display().c_str(), 1);
+    ::unsetenv("WAYLAND_DISPLAY");
+    StaffFixture f("zh-CN", true, 1366, 768);
+    auto fam = seedFullFamily(f.store());
+    f.addAccount("li", store::Role::Staff);
+    f.signIn("li");
+    auto& d = *f.d;
+    auto visitOnce = [&](const std::function<void()>& edit) {
+        f.ctx().openFamily(fam.student.id);
+        d.frame(2);
+        REQUIRE(d.click("##family.visit"));
+        d.frame(2);
+        f.screenshot("gui_home_visit_opened");
+        REQUIRE_MESSAGE(d.exists("##visit.member1.name"), d.describe());
+        CHECK_FALSE(d.exists("##visit.member2.name")); // the student is not listed as a member
+        edit();
+        REQUIRE(d.drag("##visit.sign_guardian", {{0.1f, 0.5f}, {0.5f, 0.8f}, {0.8f, 0.3f}}));
+        REQUIRE(d.click("##visit.save"));
+        REQUIRE_MESSAGE(d.frameUntil([&] { return d.sawText("家访记录已保存"); }), f.shown());
+    };
+
+    // A real photo from the camera card: a 640x480 JPEG.
+    const fs::path photo = f.dir / "房屋正面.jpg";
+    {
+        std::vector<unsigned char> rgb(640 * 480 * 3);
+        for (int y = 0; y < 480; ++y)
+            for (int x = 0; x < 640; ++x) {
+                unsigned char* p = &rgb[static_cast<std::size_t>(y * 640 + x) * 3];
+                p[0] = static_cast<unsigned char>(x * 255 / 639); // a red-to-blue sky over a brown wall
+                p[1] = static_cast<unsigned char>(y < 240 ? 160 : 90);
+                p[2] = static_cast<unsigned char>(y < 240 ? 230 - x / 4 : 40);
+            }
+        REQUIRE(stbi_write_jpg(photo.c_str(), 640, 480, 3, rgb.data(), 85) != 0);
+    }
+    auto before = snapshotRecords(f.store());
+    visitOnce([&] {
+        f.screenshot("gui_home_visit_full_family");
+        REQUIRE(d.typeInto("##visit.observations", "砖房三间")); // the visit's own: scrolls down to the photos
+        REQUIRE_MESSAGE(d.typeInto("##visit.photo_path", photo.string()), d.why());
+        REQUIRE(d.click("##visit.add_photo"));
+    });
+    CHECK(changedFields(before, snapshotRecords(f.store())).empty());
+    auto members = f.store().list<HouseholdMember>("household_id", fam.household.id);
+    REQUIRE(members.ok());
+    REQUIRE(members->size() == 3);
+    for (const auto& m : *members)
+        CHECK_MESSAGE(!m.idNumber.empty(), m.name); // what the visit did not show is still there
+    REQUIRE(d.click("##visit.back"));
+
+    // The family page: the visit with its visitor, the photo as a thumbnail, the signature, and
+    // both files in the family's documents.
+    d.frame(2);
+    REQUIRE(f.ctx().screen == ui::ScreenId::Family);
+    CHECK_MESSAGE(d.sawText("家访人：li 老师"), f.shown());
+    CHECK(d.sawText("照片 1 张（点一下看大图）"));
+    CHECK(d.sawText("签字 1 份"));
+    CHECK_MESSAGE(d.sawText("房屋正面.jpg（"), f.shown()); // listed among the documents
+    CHECK(d.sawText("signature-guardian.png（"));
+    REQUIRE(d.frameUntil([&] { return d.exists("##family.visit0.photo.0"); }));
+    // Read and decoded on the worker: the name with "…" until the thumbnail is there.
+    REQUIRE(d.frameUntil([&] { return !d.sawText("房屋正面.jpg …") && !d.sawText("signature-guardian.png …"); }));
+    CHECK_FALSE(d.sawText("不是能显示的图片")); // decoded: a thumbnail on a window, no error
+    f.screenshot("gui_family_visit_photos");
+    REQUIRE(d.click("##family.visit0.photo.0"));
+    REQUIRE_MESSAGE(d.frameUntil([&] { return d.sawText("房屋正面.jpg（640×480）"); }), f.shown());
+    f.screenshot("gui_family_photo_full");
+    REQUIRE(d.click("##picture.close"));
+    d.frame(2);
+    CHECK_FALSE(d.sawText("房屋正面.jpg（640×480）"));
+    REQUIRE(f.ctx().screen == ui::ScreenId::Family);
+
+    before = snapshotRecords(f.store());
+    visitOnce([&] { REQUIRE(d.typeInto("##visit.member1.occupation", "在家务农")); });
+    CHECK(changedFields(before, snapshotRecords(f.store())) == std::multiset<std::string>{"household_member.occupation"});
+    CHECK((*f.store().get<HouseholdMember>(fam.mother.id))->occupation == "在家务农");
+    CHECK((*f.store().get<HouseholdMember>(fam.mother.id))->idNumber == fam.mother.idNumber);
 }

@@ -11,6 +11,7 @@
 
 #include <doctest/doctest.h>
 #include <csignal>
+#include <nlohmann/json.hpp>
 #include <fstream>
 #include <thread>
 
@@ -513,4 +514,38 @@ TEST_CASE("zhuxue-cli killed with -9 mid-download resumes from the bytes it kept
     REQUIRE(got.ok());
     CHECK(text(*got) == photo);
     CHECK(!fs::exists(partial));
+}
+
+TEST_CASE("zhuxue-cli sync says which files went up and came down, and which still wait") {
+    TempDir tmp("zhuxue-sync-cli-files");
+    ServerAndTwoDevices env(tmp.path());
+    auto& [server, a, b] = env;
+    Student s = student(*a);
+    std::string photo = noise(40 * 1024, 7), signature = "\x89PNG\r\n\x1a\n" + noise(3000, 8);
+    attach(*a, s, AttachmentKind::Photo, photo, "image/jpeg");
+    attach(*a, s, AttachmentKind::Signature, signature, "image/png");
+    auto run = [&](const char* device) {
+        Process cli(cliArgv(tmp / device, {"sync"}), {}, syncLogDir());
+        auto rc = cli.wait(std::chrono::seconds(60));
+        REQUIRE_MESSAGE(rc == 0, cli.stderrText());
+        std::string out = cli.stdoutText();
+        // The last line is the JSON one for scripts; the line before says it for people.
+        auto end = out.find_last_not_of('\n');
+        auto start = out.rfind('\n', end);
+        auto json = nlohmann::json::parse(out.substr(start == std::string::npos ? 0 : start + 1), nullptr, false);
+        REQUIRE_MESSAGE(!json.is_discarded(), out);
+        return std::pair{out, json};
+    };
+    auto [upText, up] = run("a");
+    CHECK(up["files_up"] == 2);
+    CHECK(up["files_down"] == 0);
+    CHECK(up["files_waiting_up"] == 0);
+    CHECK_MESSAGE(upText.find("附件（照片、签字）：上传 2 个（43 KB），下载 0 个（0 KB）；待上传 0 个，待下载 0 个") !=
+                      std::string::npos,
+                  upText);
+    auto [downText, down] = run("b");
+    CHECK(down["files_down"] == 2);
+    CHECK(down["files_up"] == 0);
+    CHECK(down["files_waiting_down"] == 0);
+    CHECK_MESSAGE(downText.find("下载 2 个（43 KB）") != std::string::npos, downText);
 }

@@ -273,3 +273,67 @@ TEST_CASE("merge states written by an earlier version (JSON) are still read and 
     REQUIRE(fb.ok());
     CHECK(*fa == *fb);
 }
+
+TEST_CASE("a three-way conflict is one decision: resolved on one device, closed on all three") {
+    TempDir tmp("zhuxue-sync-three");
+    ServerAndTwoDevices env(tmp.path());
+    auto& [server, a, b] = env;
+    auto c = openDevice(tmp.path() / "c");
+    REQUIRE(enrollDevice(*c, server.url(), server.enrollCode("420527"), "C").ok());
+
+    Student s = makeStudent("向秭归");
+    REQUIRE(test::saveConsented(a->store(), s, kStaff).ok());
+    syncNow(*a);
+    syncNow(*b);
+    syncNow(*c);
+    // The office and two laptops each spell the address differently, offline.
+    int n = 0;
+    for (DeviceSyncStore* d : {a.get(), b.get(), c.get()}) {
+        Student mine = **d->store().get<Student>(s.id);
+        mine.township = "茅坪镇" + std::to_string(++n) + "组";
+        REQUIRE(test::saveConsented(d->store(), mine, kStaff).ok());
+    }
+    for (int round = 0; round < 2; ++round)
+        for (DeviceSyncStore* d : {a.get(), b.get(), c.get()})
+            syncNow(*d);
+    for (DeviceSyncStore* d : {a.get(), b.get(), c.get()})
+        CHECK(d->counts()->conflicts >= 1);
+    auto open = a->store().openConflicts();
+    REQUIRE(open.ok());
+    REQUIRE_FALSE(open->empty());
+
+    // One decision on the office closes every value of the field there ...
+    REQUIRE(a->store().resolveConflict(open->front().id, "\"茅坪镇秭归村\"", kStaff).ok());
+    CHECK(a->counts()->conflicts == 0);
+    // ... and, once synced, on both laptops: its base names every value it decided between.
+    for (DeviceSyncStore* d : {a.get(), b.get(), c.get()})
+        syncNow(*d);
+    for (DeviceSyncStore* d : {a.get(), b.get(), c.get()}) {
+        CHECK(d->counts()->conflicts == 0);
+        CHECK((*d->store().get<Student>(s.id))->township == "茅坪镇秭归村");
+    }
+    auto fa = a->fieldStates(), fb = b->fieldStates(), fc = c->fieldStates();
+    REQUIRE(fa.ok());
+    REQUIRE(fb.ok());
+    REQUIRE(fc.ok());
+    CHECK(*fa == *fb);
+    CHECK(*fb == *fc);
+}
+
+TEST_CASE("the last successful sync is kept on disk: a device opened again still knows it") {
+    TempDir tmp("zhuxue-sync-last");
+    ServerAndTwoDevices env(tmp.path());
+    auto& [server, a, b] = env;
+    CHECK(a->counts()->lastSuccess == 0); // never
+    const auto before = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count();
+    syncNow(*a);
+    const auto after = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch()).count();
+    a.reset(); // the client closes
+    auto again = openDevice(tmp.path() / "a");
+    const int64_t last = again->counts()->lastSuccess;
+    CHECK(last >= before);
+    CHECK(last <= after);
+    CHECK(b->counts()->lastSuccess == 0); // per device
+}

@@ -201,3 +201,45 @@ TEST_CASE("while the store is locked the worker waits for sign-in, then syncs at
     CHECK(done.signInChecks - looksAtSignIn <= 1);
     CHECK(store->counts()->pending == 0);
 }
+
+TEST_CASE("sync now with the server gone says offline within seconds; a restart still knows the last sync") {
+    TempDir tmp("zhuxue-sync-now");
+    auto server = std::make_unique<ServerProcess>(tmp / "server");
+    fs::path dir = tmp / "device";
+    {
+        auto store = openDevice(dir);
+        REQUIRE(enrollDevice(*store, server->url(), server->enrollCode("420527"), "laptop").ok());
+    }
+    auto factory = [dir]() -> Result<std::unique_ptr<SyncStore>> {
+        auto s = DeviceSyncStore::open(dir);
+        if (!s)
+            return s.error();
+        return std::unique_ptr<SyncStore>(std::move(*s));
+    };
+    int64_t last = 0;
+    {
+        SyncStatusBoard board;
+        SyncEngine engine(factory, board); // the client's own timing: a round every 5 minutes
+        engine.start();
+        REQUIRE(waitUntil([&] { return board.snapshot().state == SyncState::Idle; }, std::chrono::seconds(20)));
+        last = board.snapshot().lastSuccess;
+        CHECK(last > 0);
+        // The server goes away; nothing was saved, so only "sync now" makes the worker look.
+        server->kill9();
+        const auto asked = std::chrono::steady_clock::now();
+        engine.requestSync();
+        REQUIRE(waitUntil([&] { return board.snapshot().state == SyncState::Offline; }, std::chrono::seconds(20)));
+        const auto took = std::chrono::steady_clock::now() - asked;
+        CHECK(took < std::chrono::seconds(5));
+        CHECK(board.snapshot().lastErrorKey == "sync.error.network");
+        CHECK(board.snapshot().lastSuccess == last); // failing does not forget the last success
+        engine.stop();
+    }
+    // The client starts again with the server still away: 上次成功同步 is the one before.
+    SyncStatusBoard board;
+    SyncEngine engine(factory, board);
+    engine.start();
+    REQUIRE(waitUntil([&] { return board.snapshot().state == SyncState::Offline; }, std::chrono::seconds(20)));
+    CHECK(board.snapshot().lastSuccess == last);
+    engine.stop();
+}

@@ -55,6 +55,10 @@ std::optional<std::string> asJson(const std::string& typed, const std::string& s
 
 void ConflictsScreen::load(Context& ctx) {
     m_loadedVersion = ctx.dataVersion;
+    m_loadedPulled = ctx.board ? ctx.board->snapshot().pulledTotal : 0;
+    std::set<std::string> before; // fields in conflict as listed until now
+    for (const auto& c : m_conflicts)
+        before.insert(c.recordId.str() + "|" + c.field);
     m_conflicts.clear();
     m_quarantine.clear();
     m_error.clear();
@@ -69,6 +73,18 @@ void ConflictsScreen::load(Context& ctx) {
         m_quarantine = std::move(*q);
     else
         m_error = message(ctx.app, q.error());
+    // Fields that left the list without a decision here were decided on another device.
+    std::set<std::string> now;
+    for (const auto& c : m_conflicts)
+        now.insert(c.recordId.str() + "|" + c.field);
+    std::size_t elsewhere = 0;
+    for (const auto& key : before)
+        if (!now.count(key) && !m_resolvedHere.count(key))
+            ++elsewhere;
+    m_resolvedHere.clear();
+    if (elsewhere > 0)
+        m_status = ctx.app.texts().current().format("ui.conflicts.resolved_elsewhere",
+                                                    {{"count", std::to_string(elsewhere)}});
 }
 
 std::string ConflictsScreen::recordLabel(Context& ctx, RecordType type, const Uuid& id) {
@@ -148,12 +164,23 @@ void ConflictsScreen::drawConflict(Context& ctx, const store::Conflict& c, size_
     bool may = ctx.can(Permission::EditRecords);
     auto resolve = [&](const std::string& valueJson) {
         Status st = ctx.store->resolveConflict(c.id, valueJson, ctx.actor());
-        m_status = st ? ctx.tr("ui.conflicts.resolved") : message(app, st.error());
-        if (st)
+        if (st) {
+            m_status = ctx.tr("ui.conflicts.resolved");
+            m_resolvedHere.insert(c.recordId.str() + "|" + c.field);
             ++ctx.dataVersion;
+        } else if (st.error().key == "store.not_found") { // decided elsewhere meanwhile
+            m_status = ctx.tr("ui.conflicts.already_resolved");
+            m_resolvedHere.insert(c.recordId.str() + "|" + c.field);
+            ++ctx.dataVersion;
+        } else {
+            m_status = message(app, st.error());
+        }
     };
     if (ImGui::BeginTable("##sides", 2, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchSame)) {
-        ImGui::TableSetupColumn(app.tr("ui.conflicts.local"));
+        // 本机的值 only when this device wrote it: a value this device holds from a third device
+        // (it won here earlier) is named as such, with that device under it.
+        const bool mine = ctx.store && c.localDevice == ctx.store->deviceId();
+        ImGui::TableSetupColumn(app.tr(mine ? "ui.conflicts.local" : "ui.conflicts.local_from_other"));
         ImGui::TableSetupColumn(app.tr("ui.conflicts.remote"));
         ImGui::TableHeadersRow();
         ImGui::TableNextRow();
@@ -220,7 +247,8 @@ void ConflictsScreen::drawQuarantined(Context& ctx, const store::QuarantinedChan
 
 void ConflictsScreen::draw(Context& ctx) {
     app::App& app = ctx.app;
-    if (m_loadedVersion != ctx.dataVersion)
+    // Saved here, or pulled and applied by sync (a conflict may have been resolved elsewhere).
+    if (m_loadedVersion != ctx.dataVersion || (ctx.board && ctx.board->snapshot().pulledTotal != m_loadedPulled))
         load(ctx);
     heading(app, "ui.conflicts.title");
     if (!m_error.empty())

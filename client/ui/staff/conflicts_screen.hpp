@@ -3,10 +3,12 @@
 // seeing each other, both values are kept; here a person sees them side by side with the device
 // and the time of each, and keeps one or types a merged value. Changes the server refused for good
 // wait in quarantine with the server's reason: open the record to fix it, then send again, or give
-// the change up (the local value stays).
+// the change up (the local value stays). The list is read again whenever sync has applied changes
+// (a conflict resolved on another device leaves it, with a note saying so).
 #include "context.hpp"
 
 #include <map>
+#include <set>
 
 namespace zhuxue::ui {
 
@@ -22,6 +24,8 @@ private:
     std::string who(Context& ctx, const DeviceId& device, UnixMs at);
 
     uint64_t m_loadedVersion = ~uint64_t{0};
+    int64_t m_loadedPulled = -1; // sync's count of pulled changes when the list was read
+    std::set<std::string> m_resolvedHere; // "record|field" decided on this screen since the last read
     std::vector<store::Conflict> m_conflicts;
     std::vector<store::QuarantinedChange> m_quarantine;
     std::map<std::string, std::string> m_merged; // typed merged value by conflict id

@@ -32,6 +32,7 @@ std::string money(Fen f) { return core::formatMoney(f, {.currencySign = true}); 
 void FamilyScreen::load(Context& ctx) {
     m_loadedFor = ctx.student;
     m_loadedVersion = ctx.dataVersion;
+    m_loadedPulled = ctx.board ? ctx.board->snapshot().pulledTotal : 0;
     m_error.clear();
     m_student.reset();
     m_household.reset();
@@ -41,6 +42,7 @@ void FamilyScreen::load(Context& ctx) {
     m_contracts.clear();
     m_assessments.clear();
     m_visits.clear();
+    m_visitFiles.clear();
     m_attachments.clear();
     m_events.clear();
     m_changes.clear();
@@ -79,13 +81,38 @@ void FamilyScreen::load(Context& ctx) {
                      [](const PostLoanEvent& a, const PostLoanEvent& b) { return a.eventDate < b.eventDate; });
     keep(db.list<HardshipAssessment>("student_id", ctx.student), m_assessments, m_error, ctx.app);
     keep(db.list<HomeVisit>("student_id", ctx.student), m_visits, m_error, ctx.app);
-    keep(db.list<Attachment>("owner_id", ctx.student), m_attachments, m_error, ctx.app);
+    // The same order on every device: by date, then by id (records synced from elsewhere are
+    // inserted in another order here).
+    std::sort(m_visits.begin(), m_visits.end(), [](const HomeVisit& a, const HomeVisit& b) {
+        return a.visitDate != b.visitDate ? a.visitDate < b.visitDate : a.id.str() < b.id.str();
+    });
+    // Documents belong to the student or to one of the family's records: all of them are listed.
+    std::vector<Uuid> owners{ctx.student};
+    for (const auto& v : m_visits)
+        owners.push_back(v.id);
+    for (const auto& a : m_assessments)
+        owners.push_back(a.id);
+    for (const auto& a : m_applications)
+        owners.push_back(a.id);
+    for (const auto& owner : owners) {
+        std::vector<Attachment> files;
+        keep(db.list<Attachment>("owner_id", owner), files, m_error, ctx.app);
+        m_attachments.insert(m_attachments.end(), files.begin(), files.end());
+    }
+    std::sort(m_attachments.begin(), m_attachments.end(), [](const Attachment& a, const Attachment& b) {
+        return a.createdMs != b.createdMs ? a.createdMs < b.createdMs : a.id.str() < b.id.str();
+    });
+    for (const auto& a : m_attachments)
+        if (a.ownerType == RecordType::HomeVisit)
+            m_visitFiles[a.ownerId.str()].push_back(a);
     m_assign.load(ctx, *m_student);
 }
 
 void FamilyScreen::draw(Context& ctx) {
     app::App& app = ctx.app;
-    if (!(m_loadedFor == ctx.student) || m_loadedVersion != ctx.dataVersion)
+    // Saved here, or pulled by sync (another device's visit, its photos): read again.
+    if (!(m_loadedFor == ctx.student) || m_loadedVersion != ctx.dataVersion ||
+        (ctx.board && ctx.board->snapshot().pulledTotal != m_loadedPulled))
         load(ctx);
     if (!m_student) {
         dataTextWrapped(app, m_error.empty() ? app.tr("ui.family.not_found") : m_error);
@@ -189,16 +216,47 @@ void FamilyScreen::draw(Context& ctx) {
         if (m_assessments.empty())
             ImGui::TextDisabled("%s", app.tr("ui.common.none"));
     }
-    if (ImGui::CollapsingHeader(app.tr("ui.family.visits"))) {
-        for (const auto& v : m_visits)
-            dataText(app, v.visitDate + " " + codeText(app, "ui.level", toCode(v.recommendedLevel)));
+    if (ImGui::CollapsingHeader(app.tr("ui.family.visits"), ImGuiTreeNodeFlags_DefaultOpen)) {
+        for (std::size_t i = 0; i < m_visits.size(); ++i) {
+            const HomeVisit& v = m_visits[i];
+            std::string visitors;
+            for (const auto& name : v.visitors)
+                visitors += (visitors.empty() ? "" : "、") + name;
+            dataText(app, app.texts().current().format(
+                              "ui.family.visit_line",
+                              {{"date", v.visitDate},
+                               {"method", codeText(app, "ui.visit", toCode(v.method))}, // ui.visit.in_person, .phone, .video
+                               {"visitors", visitors.empty() ? "—" : visitors},
+                               {"level", codeText(app, "ui.level", toCode(v.recommendedLevel))}}));
+            std::vector<Attachment> photos, signatures;
+            if (auto it = m_visitFiles.find(v.id.str()); it != m_visitFiles.end())
+                for (const auto& a : it->second)
+                    (a.kind == AttachmentKind::Signature ? signatures : photos).push_back(a);
+            ImGui::Indent();
+            const std::string row = "family.visit" + std::to_string(i);
+            dataTextDisabled(app, app.texts().current().format("ui.family.visit_photos",
+                                                               {{"count", std::to_string(photos.size())}}));
+            if (!photos.empty())
+                m_pictures.draw(app, ctx.worker, ctx.readStore, photos, (row + ".photo").c_str());
+            dataTextDisabled(app, app.texts().current().format("ui.family.visit_signatures",
+                                                               {{"count", std::to_string(signatures.size())}}));
+            if (!signatures.empty())
+                m_pictures.draw(app, ctx.worker, ctx.readStore, signatures, (row + ".signature").c_str());
+            ImGui::Unindent();
+        }
         if (m_visits.empty())
             ImGui::TextDisabled("%s", app.tr("ui.common.none"));
     }
     m_assign.draw(ctx, s);
-    if (ImGui::CollapsingHeader(app.tr("ui.family.attachments"))) {
+    if (ImGui::CollapsingHeader(app.tr("ui.family.attachments"), ImGuiTreeNodeFlags_DefaultOpen)) {
         for (const auto& a : m_attachments)
-            dataText(app, a.fileName + " (" + a.mime + ")");
+            dataText(app, app.texts().current().format(
+                              "ui.family.attachment_line",
+                              {{"kind", codeText(app, "ui.attachment_kind", toCode(a.kind))},
+                               {"owner", codeText(app, "ui.attachment_owner", toCode(a.ownerType))},
+                               {"name", a.fileName},
+                               {"kb", std::to_string((a.sizeBytes + 1023) / 1024)},
+                               {"when", a.createdMs > 0 ? localTimeText(a.createdMs) : std::string("—")}}));
         if (m_attachments.empty())
             ImGui::TextDisabled("%s", app.tr("ui.common.none"));
     }
@@ -276,8 +334,9 @@ void FamilyScreen::draw(Context& ctx) {
     if (button(app, "ui.family.assess", ctx.store != nullptr, "family.assess"))
         ctx.go(ScreenId::Assessment);
     ImGui::SameLine();
-    if (button(app, "ui.common.back", true, "family.back") || escapePressed())
+    if (button(app, "ui.common.back", true, "family.back") || (!m_pictures.fullViewOpen() && escapePressed()))
         ctx.back();
+    m_pictures.drawFullView(app); // over the page, while a picture is open
 }
 
 } // namespace zhuxue::ui

@@ -1,6 +1,8 @@
 #pragma once
 // A family's page: the student, household and its members, co-borrowers, applications with their
-// status, contracts, assessments, home visits, attachments, what is due after the loan (graduation
+// status, contracts, assessments, home visits (who visited, their photos as thumbnails that open
+// full size, the signatures), every document of the family (student, visits, assessments,
+// applications; in the order they were made, then by id, the same on every device), what is due after the loan (graduation
 // confirmation, this year's repayment, post-loan events) and the applications' history (each
 // status change: when, who, from, to, why). Read from the store when the page
 // opens (indexed lookups by id: well under a frame), kept until the student changes.
@@ -9,6 +11,10 @@
 // read "仅工作人员可见".
 #include "context.hpp"
 #include "visit_assign_panel.hpp"
+
+#include "client/ui/widgets/picture_gallery.hpp"
+
+#include <map>
 
 namespace zhuxue::ui {
 
@@ -22,6 +28,7 @@ private:
 
     Uuid m_loadedFor;
     uint64_t m_loadedVersion = 0;
+    int64_t m_loadedPulled = 0; // sync's count of pulled changes when the page was read
     std::optional<Student> m_student;
     std::optional<Household> m_household;
     std::vector<HouseholdMember> m_members;
@@ -29,8 +36,10 @@ private:
     std::vector<LoanApplication> m_applications;
     std::vector<Contract> m_contracts;
     std::vector<HardshipAssessment> m_assessments;
-    std::vector<HomeVisit> m_visits;
-    std::vector<Attachment> m_attachments;
+    std::vector<HomeVisit> m_visits;                                  // by date, then id
+    std::map<std::string, std::vector<Attachment>> m_visitFiles;      // by visit id: photos, signatures
+    std::vector<Attachment> m_attachments; // the family's documents: of the student, visits, assessments, applications
+    PictureGallery m_pictures;
     std::vector<PostLoanEvent> m_events;  // of its applications
     std::vector<StatusChange> m_changes;  // of its applications, oldest first
     std::string m_error;

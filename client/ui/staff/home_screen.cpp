@@ -7,6 +7,7 @@
 #include "client/store/visit_assignments.hpp"
 #include "client/ui/widgets/fields.hpp"
 #include "client/ui/widgets/local_time.hpp"
+#include "sync/engine/sync_engine.hpp"
 
 #include <imgui.h>
 
@@ -222,6 +223,12 @@ void HomeScreen::draw(Context& ctx) {
                 row(app.tr("ui.home.last_error"), app.tr(status.lastErrorKey));
             ImGui::EndTable();
         }
+        // A round now (before leaving a village with a signal, say), not at the next timer.
+        const bool enrolled = status.state != sync::SyncState::NotConfigured;
+        const bool busy = status.state == sync::SyncState::Syncing || status.state == sync::SyncState::WaitingForSignIn;
+        if (button(app, "sync.ui.sync_now", ctx.sync != nullptr && enrolled && !busy, "home.sync_now"))
+            ctx.sync->requestSync();
+        ImGui::SameLine();
         if (button(app, "ui.nav.conflicts", ctx.store != nullptr, "home.conflicts"))
             ctx.go(ScreenId::Conflicts);
         ImGui::EndTable();

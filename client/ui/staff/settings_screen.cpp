@@ -1,6 +1,7 @@
 #include "settings_screen.hpp"
 
 #include "client/ui/widgets/fields.hpp"
+#include "sync/engine/device_sync_store.hpp"
 #include "sync/engine/sync_engine.hpp"
 #include "sync/protocol/enrollment.hpp"
 
@@ -11,8 +12,19 @@
 
 namespace zhuxue::ui {
 
-void SettingsScreen::load(const app::Settings& s) {
-    m_serverUrl = s.serverUrl;
+void SettingsScreen::load(Context& ctx) {
+    const app::Settings& s = ctx.app.settings();
+    m_enrolledUrl.clear();
+    m_enrolledCounties.clear();
+    // A device enrolled with `zhuxue-cli enroll` (or before settings kept the address) has the
+    // server only in its store: that is the address sync uses, so that is the one shown.
+    if (ctx.store)
+        if (auto c = sync::deviceCredentials(*ctx.store); c && c->enrolled()) {
+            m_enrolledUrl = c->url;
+            for (const auto& county : c->counties)
+                m_enrolledCounties += (m_enrolledCounties.empty() ? "" : ",") + county;
+        }
+    m_serverUrl = s.serverUrl.empty() ? m_enrolledUrl : s.serverUrl;
     m_enrollmentCode = s.enrollmentCode;
     m_kioskPin = s.kioskPin;
     m_idleMinutes = std::to_string(s.idleLockSeconds / 60);
@@ -75,6 +87,8 @@ void SettingsScreen::enroll(Context& ctx) {
                 ctx.county = r->counties.front();
             m_enrollmentCode.clear(); // a code works once
             m_serverUrl = url;
+            m_enrolledUrl = url;
+            m_enrolledCounties = counties;
             app.settings().serverUrl = url;
             app.settings().enrollmentCode.clear();
             (void)app.saveSettings();
@@ -85,10 +99,14 @@ void SettingsScreen::enroll(Context& ctx) {
 
 void SettingsScreen::draw(Context& ctx) {
     app::App& app = ctx.app;
-    if (!m_loaded)
-        load(app.settings());
+    if (!m_loaded || ctx.entered)
+        load(ctx);
     bool mayChange = ctx.can(Permission::ChangeSettings);
     heading(app, "ui.settings.title");
+    dataTextWrapped(app, m_enrolledUrl.empty()
+                             ? std::string(app.tr("ui.settings.not_enrolled"))
+                             : app.texts().current().format("ui.settings.enrolled",
+                                                            {{"url", m_enrolledUrl}, {"counties", m_enrolledCounties}}));
 
     // Language and text size apply at once: they are about reading this screen.
     ImGui::TextUnformatted(app.tr("ui.settings.language"));

@@ -12,13 +12,14 @@ public:
     void draw(Context& ctx);
 
 private:
-    void load(const app::Settings& s);
+    void load(Context& ctx);
     void enroll(Context& ctx);
     // A field just left holding the enrollment text (zhuxue-enroll:URL#CODE, the QR code's text)
     // fills the address and the code from it, or says what is wrong with it.
     void takeEnrollmentText(app::App& app, const std::string& field, bool& wasEditing, bool editing,
                             const char* findingField);
     bool m_loaded = false;
+    std::string m_enrolledUrl, m_enrolledCounties; // what sync uses (the store's enrolment), read on opening
     std::string m_serverUrl, m_enrollmentCode, m_kioskPin, m_idleMinutes;
     bool m_largeText = false, m_kiosk = false;
     bool m_editingUrl = false, m_editingCode = false; // as of the last frame

@@ -121,6 +121,17 @@ void SignInScreen::draw(Context& ctx) {
     }
     if (!m_error.empty())
         dataTextWrapped(ctx.app, m_error);
+    // Whoever shuts the laptop here should know that changes have not reached the server yet:
+    // they go once someone signs in and the server answers. (A count of the outbox, no record.)
+    if (double now = ImGui::GetTime(); ctx.store && now - m_pendingAt > 3.0) {
+        m_pendingAt = now;
+        if (auto n = ctx.store->pendingCount())
+            m_pending = *n;
+    }
+    if (m_pending > 0) {
+        ImGui::Spacing();
+        dataTextWrapped(ctx.app, ctx.app.texts().current().format("ui.signin.pending", {{"count", std::to_string(m_pending)}}));
+    }
     ImGui::EndChild();
 }
 

@@ -27,6 +27,9 @@ private:
     ScreenId m_lockedScreen = ScreenId::Home;
     std::vector<ScreenId> m_lockedHistory;
     std::string m_error;
+    // Changes on this device not yet on the server, counted every few seconds (-1: not yet).
+    std::int64_t m_pending = -1;
+    double m_pendingAt = -100;
     // Results come back through the main-thread queue; this token outlives stale callbacks.
     std::shared_ptr<int> m_alive = std::make_shared<int>(0);
 };
