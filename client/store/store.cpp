@@ -576,6 +576,36 @@ Status Store::Impl::finishBatch() {
     return saveClock();
 }
 
+namespace {
+// Records of type R whose Id field `field` (checked by the caller) equals `parentId`, oldest
+// first; fields the access level withholds are emptied when `withhold`.
+template <class R>
+Result<std::vector<R>> rowsWhere(Store::Impl& impl, std::string_view field, const Uuid& parentId,
+                                 bool withhold) {
+    const TableSpec& t = tableSpec(recordTypeOf<R>());
+    auto st = impl.db.cached(selectSql(t, "WHERE " + std::string(field) + " = ? ORDER BY rowid"));
+    if (!st)
+        return st.error();
+    Stmt& s = **st;
+    s.bind(1, parentId);
+    std::vector<R> out;
+    while (true) {
+        auto row = s.step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        FieldValues v;
+        for (std::size_t i = 0; i < t.fields.size(); ++i)
+            v.push_back(impl.readValue(s, static_cast<int>(i) + 1, t, i));
+        if (withhold)
+            impl.withhold(t, v);
+        out.push_back(fromValues<R>(s.uuid(0), v));
+    }
+    return out;
+}
+} // namespace
+
 Status Store::Impl::changeStatusInTx(const Uuid& applicationId, LoanStatus to,
                                      const std::string& reason, const Actor& who) {
     const TableSpec& t = tableSpec(RecordType::LoanApplication);
@@ -585,7 +615,15 @@ Status Store::Impl::changeStatusInTx(const Uuid& applicationId, LoanStatus to,
     if (!*cur)
         return Error("store.not_found", {{"id", applicationId.str()}});
     auto app = fromValues<LoanApplication>(applicationId, **cur);
-    if (!canTransition(app.status, to))
+    // An overdue loan returns to the status it fell overdue from (issue #20.16).
+    std::optional<LoanStatus> overdueFrom;
+    if (app.status == LoanStatus::Overdue) {
+        auto history = rowsWhere<StatusChange>(*this, "application_id", applicationId, false);
+        if (!history)
+            return history.error();
+        overdueFrom = statusBeforeOverdue(*history);
+    }
+    if (!canTransition(app.status, to, overdueFrom))
         return Error("store.bad_transition",
                      {{"from", std::string(toCode(app.status))}, {"to", std::string(toCode(to))}});
     StatusChange change{newUuidV7(), app.county, applicationId, app.status,
@@ -711,26 +749,7 @@ Result<std::vector<R>> Store::list(std::string_view field, const Uuid& parentId)
     int fi = t.indexOf(field);
     if (fi < 0 || t.fields[static_cast<std::size_t>(fi)].kind != FieldKind::Id)
         return Error("store.bad_query", {{"field", std::string(field)}});
-    auto st =
-        m_impl->db.cached(selectSql(t, "WHERE " + std::string(field) + " = ? ORDER BY rowid"));
-    if (!st)
-        return st.error();
-    Stmt& s = **st;
-    s.bind(1, parentId);
-    std::vector<R> out;
-    while (true) {
-        auto row = s.step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        FieldValues v;
-        for (std::size_t i = 0; i < t.fields.size(); ++i)
-            v.push_back(m_impl->readValue(s, static_cast<int>(i) + 1, t, i));
-        m_impl->withhold(t, v);
-        out.push_back(fromValues<R>(s.uuid(0), v));
-    }
-    return out;
+    return rowsWhere<R>(*m_impl, field, parentId, true);
 }
 
 template <class R> Status Store::forEach(const std::function<bool(const R&)>& visit) {

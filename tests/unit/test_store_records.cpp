@@ -278,6 +278,33 @@ TEST_CASE("status changes follow the life cycle and record who, when and why") {
           "store.not_found");
 }
 
+TEST_CASE("an overdue loan returns to the status it fell overdue from (issue #20.16)") {
+    test::TempDir dir;
+    auto store = openStore(dir.path());
+    Student s = makeStudent("张三");
+    REQUIRE(test::saveConsented(*store, s, kStaff).ok());
+    LoanApplication a;
+    a.id = newUuidV7();
+    a.county = "420527";
+    a.studentId = s.id;
+    a.status = LoanStatus::Grace;
+    REQUIRE(store->save(a, kStaff).ok());
+    // Interest unpaid in grace: overdue; it may not jump to repaying when paid.
+    REQUIRE(store->changeStatus(a.id, LoanStatus::Overdue, "宽限期利息逾期", kStaff).ok());
+    auto bad = store->changeStatus(a.id, LoanStatus::Repaying, "", kStaff);
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().key == "store.bad_transition");
+    REQUIRE(store->changeStatus(a.id, LoanStatus::Grace, "利息已还清", kStaff).ok());
+    // Later, repaying, overdue again: this time it returns to repaying, not grace.
+    REQUIRE(store->changeStatus(a.id, LoanStatus::Repaying, "宽限期结束", kStaff).ok());
+    REQUIRE(store->changeStatus(a.id, LoanStatus::Overdue, "本金逾期", kStaff).ok());
+    CHECK_FALSE(store->changeStatus(a.id, LoanStatus::Grace, "", kStaff).ok());
+    REQUIRE(store->changeStatus(a.id, LoanStatus::Repaying, "逾期已还清", kStaff).ok());
+    // A principal deferral (本金延期) takes it back to interest only.
+    REQUIRE(store->changeStatus(a.id, LoanStatus::Grace, "本金延期", kStaff).ok());
+    CHECK((*store->get<LoanApplication>(a.id))->status == LoanStatus::Grace);
+}
+
 TEST_CASE("attachments are stored by SHA-256 and verified when read") {
     test::TempDir dir;
     auto store = openStore(dir.path());
