@@ -1,5 +1,6 @@
 #include "schema.hpp"
 #include "store_impl.hpp"
+#include "client/core/contract_codes.hpp"
 
 #include <sqlite3.h>
 
@@ -819,6 +820,23 @@ Result<std::vector<Student>> Store::studentsByIdNumber(std::string_view idNumber
 
 Result<std::vector<CoBorrower>> Store::coBorrowersByIdNumber(std::string_view idNumber) {
     return byLookup<CoBorrower>(*m_impl, idNumber);
+}
+
+Result<bool> Store::contractNumberTaken(std::string_view county, int year,
+                                        std::string_view contractNumber, const Uuid& exceptId) {
+    const std::string wanted = core::normalizeContractCode(contractNumber);
+    const std::string yearText = std::to_string(year);
+    bool taken = false;
+    Status st = forEach<Contract>([&](const Contract& c) {
+        taken = c.id != exceptId && c.county == county &&
+                c.signingDate.substr(0, std::min<std::size_t>(4, c.signingDate.size())) ==
+                    yearText &&
+                core::normalizeContractCode(c.contractNumber) == wanted;
+        return !taken;
+    });
+    if (!st)
+        return st.error();
+    return taken;
 }
 
 Result<std::vector<SearchHit>> Store::search(std::string_view query, int limit) {

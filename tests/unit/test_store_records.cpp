@@ -248,6 +248,21 @@ TEST_CASE("a batch saves a family and an application atomically") {
     CHECK((*back)->annualRateBp == 290);
     CHECK((*back)->spreadBp == -70);
     CHECK((*back)->policyId == "2024");
+
+    // Contract numbers are unique per county and signing year (issue #20.17): the same number
+    // typed again, in full width or with spaces around it, is taken in 420527 for 2024 only.
+    CHECK(*store->contractNumberTaken("420527", 2024, "4205272024000001"));
+    CHECK(*store->contractNumberTaken("420527", 2024, " ４２０５２７２０２４０００００１ "));
+    CHECK_FALSE(*store->contractNumberTaken("420527", 2025, "4205272024000001"));
+    CHECK_FALSE(*store->contractNumberTaken("420528", 2024, "4205272024000001"));
+    CHECK_FALSE(*store->contractNumberTaken("420527", 2024, "4205272024000002"));
+    // Re-saving the same contract does not collide with itself.
+    CHECK_FALSE(*store->contractNumberTaken("420527", 2024, "4205272024000001", k.id));
+    Contract second = k;
+    second.id = newUuidV7();
+    second.contractNumber = "ht-2024-0001";
+    REQUIRE(store->save(second, kStaff).ok());
+    CHECK(*store->contractNumberTaken("420527", 2024, "HT-2024-0001"));
 }
 
 TEST_CASE("status changes follow the life cycle and record who, when and why") {
