@@ -116,27 +116,50 @@ constexpr CodeTable<ConsentMethod, 5> kConsentMethods{{
 
 } // namespace
 
-bool canTransition(LoanStatus from, LoanStatus to) {
+bool canTransition(LoanStatus from, LoanStatus to, std::optional<LoanStatus> overdueFrom) {
     using S = LoanStatus;
     if (from == to)
         return false;
     auto rank = [](S s) { return static_cast<int>(s); };
+    // Interest is due from graduation on, so each of these can fall overdue.
+    auto canFallOverdue = [](S s) {
+        return s == S::GraduationConfirmed || s == S::Grace || s == S::Repaying;
+    };
     if (to == S::Rejected || to == S::Withdrawn)
         return rank(from) < rank(S::Disbursed);
-    if (from == S::Overdue)
-        return to == S::Repaying || to == S::Closed;
-    if (from == S::Repaying && to == S::Overdue)
-        return true;
+    if (from == S::Overdue) {
+        if (to == S::Closed)
+            return true;
+        if (overdueFrom && canFallOverdue(*overdueFrom))
+            return to == *overdueFrom;
+        return canFallOverdue(to);
+    }
     if (from == S::Rejected || from == S::Withdrawn || from == S::Closed)
         return false;
     if (to == S::Overdue)
-        return false;
+        return canFallOverdue(from);
+    // 继续攻读: a graduate who goes on to further study is back in study (interest subsidised).
+    if (to == S::InStudy && (from == S::GraduationConfirmed || from == S::Grace))
+        return true;
+    // 本金延期: principal deferred, interest only again.
+    if (from == S::Repaying && to == S::Grace)
+        return true;
     if (from == S::Repaying)
         return to == S::Closed;
     // Early repayment can close a loan at any point after disbursement.
     if (to == S::Closed)
         return rank(from) >= rank(S::Disbursed);
     return rank(to) == rank(from) + 1;
+}
+
+std::optional<LoanStatus> statusBeforeOverdue(const std::vector<StatusChange>& history) {
+    const StatusChange* last = nullptr;
+    for (const auto& c : history)
+        if (c.to == LoanStatus::Overdue && (!last || c.atMs >= last->atMs))
+            last = &c;
+    if (!last)
+        return std::nullopt;
+    return last->from;
 }
 
 std::string_view toCode(RecordType v) {

@@ -73,11 +73,24 @@ enum class LoanStatus {
     Withdrawn,            // 已撤回
 };
 
+struct StatusChange;
+
 // Whether an application may move from `from` to `to`: one step forward along the life cycle,
-// PreApplication may skip straight to Applied only, Overdue and Repaying alternate, any open state
-// may end as Rejected or Withdrawn before disbursement. Corrections backwards are not transitions;
-// they are new status changes recorded with a reason by staff with the right role.
-bool canTransition(LoanStatus from, LoanStatus to);
+// PreApplication may skip straight to Applied only, any open state may end as Rejected or
+// Withdrawn before disbursement. Corrections backwards are not transitions; they are new status
+// changes recorded with a reason by staff with the right role. After graduation (issue #20.16):
+//  - Overdue is reachable from GraduationConfirmed, Grace and Repaying (interest falls due in the
+//    graduation year and in grace too) and returns to the status it came from, `overdueFrom` (the
+//    `from` of the last change into Overdue); with overdueFrom unknown (nullopt) any of the three;
+//    an overdue loan may also be settled (Closed);
+//  - further study (继续攻读, DOMAIN §2 post-loan) returns GraduationConfirmed or Grace to InStudy;
+//  - a principal deferral (本金延期偿还) returns Repaying to Grace, the interest-only status
+//    (DOMAIN §2: "grace (interest only)").
+bool canTransition(LoanStatus from, LoanStatus to,
+                   std::optional<LoanStatus> overdueFrom = std::nullopt);
+// The status an application was in when it last became Overdue, from its status history
+// (latest by time); nullopt when the history has no change into Overdue.
+std::optional<LoanStatus> statusBeforeOverdue(const std::vector<StatusChange>& history);
 
 enum class SettlementAccountType { Unknown, BankCard, Alipay, Other }; // 结算账户类型
 enum class HardshipLevel { None, General, Fairly, Special }; // 不困难/一般/比较/特别困难

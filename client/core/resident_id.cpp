@@ -1,5 +1,7 @@
 #include "resident_id.hpp"
 
+#include "text/utf8.hpp"
+
 #include <string>
 
 namespace zhuxue::core {
@@ -23,6 +25,17 @@ int number(std::string_view s) {
     return v;
 }
 
+// Province-level codes of GB/T 2260 (the first two digits of every address code): 11-15 north,
+// 21-23 north-east, 31-37 east, 41-46 central-south, 50-54 south-west, 61-65 north-west, 71
+// Taiwan, 81 Hong Kong, 82 Macao. 83 is the address code GB 11643-style numbers on 港澳台居民居住证
+// use for Taiwan residents (国办发〔2018〕81号 rules: 810000 / 820000 / 830000). Any other prefix
+// (00, 10, 99...) cannot be on a real card, unlike an unknown county code, which may be an old one.
+bool isProvinceCode(int p) {
+    return (p >= 11 && p <= 15) || (p >= 21 && p <= 23) || (p >= 31 && p <= 37) ||
+           (p >= 41 && p <= 46) || (p >= 50 && p <= 54) || (p >= 61 && p <= 65) || p == 71 ||
+           p == 81 || p == 82 || p == 83;
+}
+
 std::string countChars(std::string_view s) {
     // Count code points, not bytes, so "１２３" (full-width) reports 3.
     size_t n = 0;
@@ -34,11 +47,8 @@ std::string countChars(std::string_view s) {
 } // namespace
 
 std::string normalizeResidentId(std::string_view input) {
-    std::string out;
-    out.reserve(input.size());
-    for (char c : input)
-        if (c != ' ' && c != '\t' && c != '-')
-            out += c;
+    // A Chinese input method in full-width mode types "４２０５２７…Ｘ": fold to ASCII first.
+    std::string out = text::compactNumberInput(input);
     if (!out.empty() && out.back() == 'x')
         out.back() = 'X';
     return out;
@@ -87,6 +97,11 @@ ResidentIdCheck checkResidentId(std::string_view input, const Date& today,
         }
     if (!legacy && !(s[17] == 'X' || (s[17] >= '0' && s[17] <= '9'))) {
         f.error(field, Error("validation.id.last_char"));
+        return result;
+    }
+
+    if (!isProvinceCode(number(s.substr(0, 2)))) {
+        f.error(field, Error("validation.id.province_unknown", {{"code", s.substr(0, 2)}}));
         return result;
     }
 

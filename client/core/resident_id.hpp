@@ -37,7 +37,9 @@ struct ResidentIdOptions {
 };
 
 // Checks a typed number. `today` bounds the birth date; `field` names the field in findings.
-// Spaces inside are tolerated (people copy "110105 19491231 002X"); a lower-case x is accepted.
+// Spaces inside are tolerated (people copy "110105 19491231 002X"); a lower-case x is accepted;
+// full-width digits and Ｘ/ｘ from a Chinese input method count as their ASCII forms. A first
+// two digits that are no province (00, 99...) is an error; an unknown county code a warning.
 ResidentIdCheck checkResidentId(std::string_view input, const Date& today,
                                 const ResidentIdOptions& options = {},
                                 const std::string& field = "id_number");
@@ -49,7 +51,8 @@ char residentIdCheckChar(std::string_view first17);
 // Error validation.id.legacy_format when the input is not 15 digits.
 Result<std::string> convertLegacyId(std::string_view id15);
 
-// Strips spaces and upper-cases a trailing x; does not validate.
+// Folds full-width forms to ASCII, strips spaces and dashes, upper-cases a trailing x; does not
+// validate.
 std::string normalizeResidentId(std::string_view input);
 
 } // namespace zhuxue::core

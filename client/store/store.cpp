@@ -1,5 +1,6 @@
 #include "schema.hpp"
 #include "store_impl.hpp"
+#include "client/core/contract_codes.hpp"
 
 #include <sqlite3.h>
 
@@ -588,6 +589,36 @@ Status Store::Impl::finishBatch() {
     return saveClock();
 }
 
+namespace {
+// Records of type R whose Id field `field` (checked by the caller) equals `parentId`, oldest
+// first; fields the access level withholds are emptied when `withhold`.
+template <class R>
+Result<std::vector<R>> rowsWhere(Store::Impl& impl, std::string_view field, const Uuid& parentId,
+                                 bool withhold) {
+    const TableSpec& t = tableSpec(recordTypeOf<R>());
+    auto st = impl.db.cached(selectSql(t, "WHERE " + std::string(field) + " = ? ORDER BY rowid"));
+    if (!st)
+        return st.error();
+    Stmt& s = **st;
+    s.bind(1, parentId);
+    std::vector<R> out;
+    while (true) {
+        auto row = s.step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        FieldValues v;
+        for (std::size_t i = 0; i < t.fields.size(); ++i)
+            v.push_back(impl.readValue(s, static_cast<int>(i) + 1, t, i));
+        if (withhold)
+            impl.withhold(t, v);
+        out.push_back(fromValues<R>(s.uuid(0), v));
+    }
+    return out;
+}
+} // namespace
+
 Status Store::Impl::changeStatusInTx(const Uuid& applicationId, LoanStatus to,
                                      const std::string& reason, const Actor& who) {
     const TableSpec& t = tableSpec(RecordType::LoanApplication);
@@ -597,7 +628,15 @@ Status Store::Impl::changeStatusInTx(const Uuid& applicationId, LoanStatus to,
     if (!*cur)
         return Error("store.not_found", {{"id", applicationId.str()}});
     auto app = fromValues<LoanApplication>(applicationId, **cur);
-    if (!canTransition(app.status, to))
+    // An overdue loan returns to the status it fell overdue from (issue #20.16).
+    std::optional<LoanStatus> overdueFrom;
+    if (app.status == LoanStatus::Overdue) {
+        auto history = rowsWhere<StatusChange>(*this, "application_id", applicationId, false);
+        if (!history)
+            return history.error();
+        overdueFrom = statusBeforeOverdue(*history);
+    }
+    if (!canTransition(app.status, to, overdueFrom))
         return Error("store.bad_transition",
                      {{"from", std::string(toCode(app.status))}, {"to", std::string(toCode(to))}});
     StatusChange change{newUuidV7(), app.county, applicationId, app.status,
@@ -759,26 +798,7 @@ Result<std::vector<R>> Store::list(std::string_view field, const Uuid& parentId)
     int fi = t.indexOf(field);
     if (fi < 0 || t.fields[static_cast<std::size_t>(fi)].kind != FieldKind::Id)
         return Error("store.bad_query", {{"field", std::string(field)}});
-    auto st =
-        m_impl->db.cached(selectSql(t, "WHERE " + std::string(field) + " = ? ORDER BY rowid"));
-    if (!st)
-        return st.error();
-    Stmt& s = **st;
-    s.bind(1, parentId);
-    std::vector<R> out;
-    while (true) {
-        auto row = s.step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        FieldValues v;
-        for (std::size_t i = 0; i < t.fields.size(); ++i)
-            v.push_back(m_impl->readValue(s, static_cast<int>(i) + 1, t, i));
-        m_impl->withhold(t, v);
-        out.push_back(fromValues<R>(s.uuid(0), v));
-    }
-    return out;
+    return rowsWhere<R>(*m_impl, field, parentId, true);
 }
 
 template <class R> Status Store::forEach(const std::function<bool(const R&)>& visit) {
@@ -848,6 +868,23 @@ Result<std::vector<Student>> Store::studentsByIdNumber(std::string_view idNumber
 
 Result<std::vector<CoBorrower>> Store::coBorrowersByIdNumber(std::string_view idNumber) {
     return byLookup<CoBorrower>(*m_impl, idNumber);
+}
+
+Result<bool> Store::contractNumberTaken(std::string_view county, int year,
+                                        std::string_view contractNumber, const Uuid& exceptId) {
+    const std::string wanted = core::normalizeContractCode(contractNumber);
+    const std::string yearText = std::to_string(year);
+    bool taken = false;
+    Status st = forEach<Contract>([&](const Contract& c) {
+        taken = c.id != exceptId && c.county == county &&
+                c.signingDate.substr(0, std::min<std::size_t>(4, c.signingDate.size())) ==
+                    yearText &&
+                core::normalizeContractCode(c.contractNumber) == wanted;
+        return !taken;
+    });
+    if (!st)
+        return st.error();
+    return taken;
 }
 
 Result<std::vector<SearchHit>> Store::search(std::string_view query, int limit) {

@@ -237,6 +237,10 @@ public:
     // Exact lookup by resident ID number (normalised: spaces dropped, x -> X).
     Result<std::vector<Student>> studentsByIdNumber(std::string_view idNumber);
     Result<std::vector<CoBorrower>> coBorrowersByIdNumber(std::string_view idNumber);
+    // Whether another contract (id other than `exceptId`) of `county` signed in `year` already
+    // has this contract number, compared after core::normalizeContractCode (issue #20.17).
+    Result<bool> contractNumberTaken(std::string_view county, int year,
+                                     std::string_view contractNumber, const Uuid& exceptId = {});
 
     // Search as you type over students: any substring of name, ID number, phone tail (last 4),
     // schools, township, village, and pinyin keys of the name once available. Ranked (name hits

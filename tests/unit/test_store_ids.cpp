@@ -142,3 +142,58 @@ TEST_CASE("loan life cycle follows DOMAIN.md section 2") {
     CHECK_FALSE(canTransition(S::Applied, S::Applied));
     CHECK_FALSE(canTransition(S::Applied, S::Closed));
 }
+
+TEST_CASE("after graduation: overdue, further study and principal deferral (issue #20.16)") {
+    using S = LoanStatus;
+    // Interest falls due in the graduation year and in grace as well as while repaying, so each
+    // of the three can become overdue; nothing before graduation can (interest is subsidised).
+    for (S from : {S::GraduationConfirmed, S::Grace, S::Repaying}) {
+        CAPTURE(toCode(from));
+        CHECK(canTransition(from, S::Overdue));
+        // ... and goes back exactly where it came from once paid.
+        for (S back : {S::GraduationConfirmed, S::Grace, S::Repaying})
+            CHECK(canTransition(S::Overdue, back, from) == (back == from));
+        CHECK(canTransition(S::Overdue, S::Closed, from)); // settled in full
+        CHECK_FALSE(canTransition(S::Overdue, S::InStudy, from));
+    }
+    for (S early : {S::Disbursed, S::InStudy, S::BankApproved, S::Applied})
+        CHECK_FALSE(canTransition(early, S::Overdue));
+    // Without the history at hand, any of the three is a possible return.
+    CHECK(canTransition(S::Overdue, S::Grace));
+    CHECK(canTransition(S::Overdue, S::GraduationConfirmed));
+    CHECK_FALSE(canTransition(S::Overdue, S::InStudy));
+
+    // 继续攻读: a graduate going on to further study is in study again.
+    CHECK(canTransition(S::GraduationConfirmed, S::InStudy));
+    CHECK(canTransition(S::Grace, S::InStudy));
+    CHECK(canTransition(S::InStudy, S::GraduationConfirmed)); // and graduates again later
+    CHECK_FALSE(canTransition(S::Closed, S::InStudy));
+
+    // 本金延期: a principal deferral takes a repaying loan back to interest only (grace).
+    CHECK(canTransition(S::Repaying, S::Grace));
+    CHECK(canTransition(S::Grace, S::Repaying)); // deferral over
+    CHECK_FALSE(canTransition(S::Closed, S::Grace));
+    CHECK_FALSE(canTransition(S::InStudy, S::Grace)); // not before graduation is confirmed
+}
+
+TEST_CASE("the status an overdue loan came from is the last change into Overdue") {
+    using S = LoanStatus;
+    auto change = [](S from, S to, UnixMs at) {
+        StatusChange c;
+        c.from = from;
+        c.to = to;
+        c.atMs = at;
+        return c;
+    };
+    CHECK_FALSE(statusBeforeOverdue({}).has_value());
+    CHECK_FALSE(statusBeforeOverdue({change(S::InStudy, S::GraduationConfirmed, 1)}).has_value());
+    // Overdue in grace, back to grace, repaying, overdue again: it returns to repaying.
+    std::vector<StatusChange> h{change(S::GraduationConfirmed, S::Grace, 10),
+                                change(S::Grace, S::Overdue, 20), change(S::Overdue, S::Grace, 30),
+                                change(S::Grace, S::Repaying, 40),
+                                change(S::Repaying, S::Overdue, 50)};
+    CHECK(statusBeforeOverdue(h) == S::Repaying);
+    // Synced history may arrive out of order: time decides, not position.
+    std::swap(h[1], h[4]);
+    CHECK(statusBeforeOverdue(h) == S::Repaying);
+}

@@ -248,6 +248,21 @@ TEST_CASE("a batch saves a family and an application atomically") {
     CHECK((*back)->annualRateBp == 290);
     CHECK((*back)->spreadBp == -70);
     CHECK((*back)->policyId == "2024");
+
+    // Contract numbers are unique per county and signing year (issue #20.17): the same number
+    // typed again, in full width or with spaces around it, is taken in 420527 for 2024 only.
+    CHECK(*store->contractNumberTaken("420527", 2024, "4205272024000001"));
+    CHECK(*store->contractNumberTaken("420527", 2024, " ４２０５２７２０２４０００００１ "));
+    CHECK_FALSE(*store->contractNumberTaken("420527", 2025, "4205272024000001"));
+    CHECK_FALSE(*store->contractNumberTaken("420528", 2024, "4205272024000001"));
+    CHECK_FALSE(*store->contractNumberTaken("420527", 2024, "4205272024000002"));
+    // Re-saving the same contract does not collide with itself.
+    CHECK_FALSE(*store->contractNumberTaken("420527", 2024, "4205272024000001", k.id));
+    Contract second = k;
+    second.id = newUuidV7();
+    second.contractNumber = "ht-2024-0001";
+    REQUIRE(store->save(second, kStaff).ok());
+    CHECK(*store->contractNumberTaken("420527", 2024, "HT-2024-0001"));
 }
 
 TEST_CASE("status changes follow the life cycle and record who, when and why") {
@@ -276,6 +291,33 @@ TEST_CASE("status changes follow the life cycle and record who, when and why") {
     CHECK((*changes)[1].atMs > 0);
     CHECK(store->changeStatus(newUuidV7(), LoanStatus::Applied, "", kStaff).error().key ==
           "store.not_found");
+}
+
+TEST_CASE("an overdue loan returns to the status it fell overdue from (issue #20.16)") {
+    test::TempDir dir;
+    auto store = openStore(dir.path());
+    Student s = makeStudent("张三");
+    REQUIRE(test::saveConsented(*store, s, kStaff).ok());
+    LoanApplication a;
+    a.id = newUuidV7();
+    a.county = "420527";
+    a.studentId = s.id;
+    a.status = LoanStatus::Grace;
+    REQUIRE(store->save(a, kStaff).ok());
+    // Interest unpaid in grace: overdue; it may not jump to repaying when paid.
+    REQUIRE(store->changeStatus(a.id, LoanStatus::Overdue, "宽限期利息逾期", kStaff).ok());
+    auto bad = store->changeStatus(a.id, LoanStatus::Repaying, "", kStaff);
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().key == "store.bad_transition");
+    REQUIRE(store->changeStatus(a.id, LoanStatus::Grace, "利息已还清", kStaff).ok());
+    // Later, repaying, overdue again: this time it returns to repaying, not grace.
+    REQUIRE(store->changeStatus(a.id, LoanStatus::Repaying, "宽限期结束", kStaff).ok());
+    REQUIRE(store->changeStatus(a.id, LoanStatus::Overdue, "本金逾期", kStaff).ok());
+    CHECK_FALSE(store->changeStatus(a.id, LoanStatus::Grace, "", kStaff).ok());
+    REQUIRE(store->changeStatus(a.id, LoanStatus::Repaying, "逾期已还清", kStaff).ok());
+    // A principal deferral (本金延期) takes it back to interest only.
+    REQUIRE(store->changeStatus(a.id, LoanStatus::Grace, "本金延期", kStaff).ok());
+    CHECK((*store->get<LoanApplication>(a.id))->status == LoanStatus::Grace);
 }
 
 TEST_CASE("attachments are stored by SHA-256 and verified when read") {

@@ -60,6 +60,69 @@ TEST_CASE("a lower-case x is accepted and stored as X; spaces are tolerated") {
     CHECK(spaced.id->number == "11010519491231002X");
 }
 
+TEST_CASE("full-width digits and Ｘ/ｘ from a Chinese input method count as ASCII (issue #20.18)") {
+    // Typed in full-width mode (U+FF10-U+FF19, U+FF38 Ｘ, U+FF58 ｘ, U+3000 ideographic space).
+    auto upper = check("１１０１０５１９４９１２３１００２Ｘ");
+    REQUIRE(upper.id);
+    CHECK(upper.findings.empty());
+    CHECK(upper.id->number == "11010519491231002X");
+    CHECK(upper.id->birthDate == Date{1949, 12, 31});
+    auto lower = check("１１０１０５\u3000１９４９１２３１\u3000００２ｘ");
+    REQUIRE(lower.id);
+    CHECK(lower.id->number == "11010519491231002X");
+    // Mixed widths, as when a user switches input mode half way.
+    auto mixed = check("420527２００６０１０１１２３４");
+    REQUIRE(mixed.id);
+    CHECK(mixed.id->number == "420527200601011234");
+    CHECK(normalizeResidentId("１１０１０５１９４９１２３１００２ｘ") == "11010519491231002X");
+    // The folding changes nothing else: a full-width wrong check character is still wrong.
+    auto wrong = check("１１０１０５１９４９１２３１００２１");
+    CHECK_FALSE(wrong.id);
+    CHECK(wrong.findings.find("validation.id.checksum")->message.args.at("actual") == "1");
+}
+
+TEST_CASE("the check character per GB 11643-1999, worked by hand") {
+    // ISO 7064 MOD 11-2: weight of position i (1..17) = 2^(18-i) mod 11
+    //   = 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2; S = sum of digit x weight; check = table[S mod 11]
+    //   with table 1 0 X 9 8 7 6 5 4 3 2.
+    // 11010519491231002: 1x7 + 1x9 + 0x10 + 1x5 + 0x8 + 5x4 + 1x2 + 9x1 + 4x6 + 9x3 + 1x7 + 2x9
+    //   + 3x10 + 1x5 + 0x8 + 0x4 + 2x2 = 167; 167 mod 11 = 2 -> 'X'.
+    CHECK(residentIdCheckChar("11010519491231002") == 'X');
+    // 42052720060101123: 4x7 + 2x9 + 0 + 5x5 + 2x8 + 7x4 + 2x2 + 0 + 0 + 6x3 + 0 + 1x9 + 0
+    //   + 1x5 + 1x8 + 2x4 + 3x2 = 28+18+25+16+28+4+18+9+5+8+8+6 = 173; 173 mod 11 = 8 -> '4'.
+    CHECK(residentIdCheckChar("42052720060101123") == '4');
+}
+
+TEST_CASE("a province code that does not exist is an error; an unknown county only warns") {
+    // Same birth date and sequence as the DOMAIN §6 number, check character recomputed, so only
+    // the first two digits are wrong. 00 and 99 are no province of GB/T 2260; neither is 10 or 66.
+    for (std::string prefix : {"00", "99", "10", "66"}) {
+        std::string first17 = prefix + "010519491231002";
+        std::string id = first17 + residentIdCheckChar(first17);
+        auto r = check(id);
+        CAPTURE(id);
+        CHECK_FALSE(r.id);
+        REQUIRE(r.findings.has("validation.id.province_unknown"));
+        CHECK(r.findings.find("validation.id.province_unknown")->severity == Severity::Error);
+        CHECK(r.findings.find("validation.id.province_unknown")->message.args.at("code") == prefix);
+    }
+    static const Catalog zh = *loadCatalog(assetsDir(), "zh-CN");
+    CHECK(zh.format(check("000105194912310024").findings.find("validation.id.province_unknown")
+                        ->message)
+              .starts_with("身份证号码前2位 00"));
+    // A legacy 15-digit number is checked the same way.
+    CHECK(check("990527860101123").findings.has("validation.id.province_unknown"));
+    // Province 34 (安徽) exists, county 340524 is not in the list: only a warning (see above).
+    CHECK(check("34052419800101001X").id);
+    // 65 (新疆), 81/82 (香港/澳门, used on residence permits) are provinces.
+    for (std::string first17 : {"65010219900101001", "81000019900101001", "82000019900101001"}) {
+        auto r = check(first17 + residentIdCheckChar(first17));
+        CAPTURE(first17);
+        CHECK(r.id);
+        CHECK_FALSE(r.findings.has("validation.id.province_unknown"));
+    }
+}
+
 TEST_CASE("a wrong check character says which character it should be") {
     auto r = check("110105194912310021");
     CHECK_FALSE(r.id);

@@ -1,6 +1,7 @@
 #include "first_loan_screen.hpp"
 
 #include "client/app/policy_files.hpp"
+#include "client/core/contract_codes.hpp"
 #include "client/core/ids.hpp"
 #include "client/core/money.hpp"
 #include "client/core/resident_id.hpp"
@@ -217,6 +218,11 @@ core::Findings FirstLoanScreen::check(Context& ctx, Step step) {
     case Step::Signed: {
         required(f, m_contractNumber, "contract.number", app, "ui.loan.contract_number");
         required(f, m_certificateCode, "contract.certificate_code", app, "ui.loan.certificate_code");
+        // Format as printed on the contract and the 受理证明 (client/core/contract_codes.hpp).
+        if (m_contractNumber.find_first_not_of(" \t") != std::string::npos)
+            f.append(core::checkContractNumber(m_contractNumber, "contract.number"));
+        if (m_certificateCode.find_first_not_of(" \t") != std::string::npos)
+            f.append(core::checkCertificateCode(m_certificateCode, "contract.certificate_code"));
         break;
     }
     }
@@ -358,9 +364,19 @@ void FirstLoanScreen::saveContract(Context& ctx) {
     k.id = newUuidV7();
     k.county = m_loaded.student ? m_loaded.student->county : ctx.county;
     k.applicationId = m_applicationId;
-    k.contractNumber = m_contractNumber;
-    k.certificateCode = m_certificateCode;
+    k.contractNumber = core::normalizeContractCode(m_contractNumber);
+    k.certificateCode = core::normalizeContractCode(m_certificateCode);
     k.signingDate = localToday().iso();
+    // One contract number per county and year (issue #20.17).
+    const int signingYear = std::stoi(k.signingDate.substr(0, 4));
+    auto taken = ctx.store->contractNumberTaken(k.county, signingYear, k.contractNumber, k.id);
+    if (!taken || *taken) {
+        m_status = taken ? message(ctx.app, Error("validation.contract.number_taken",
+                                                  {{"value", k.contractNumber},
+                                                   {"year", std::to_string(signingYear)}}))
+                         : message(ctx.app, taken.error());
+        return;
+    }
     k.amountFen = *core::parseMoney(m_amount);
     k.termYears = std::stoi(m_term);
     k.preSigned = true;
@@ -413,9 +429,7 @@ void FirstLoanScreen::writePrintout(Context& ctx, const Contract& k) {
     reports::PageTexts page;
     page.pageOfPages = ctx.tr("reports.page_of_pages");
     page.printedAt = ctx.app.texts().current().format("reports.printed_on", {{"date", localTimeText(systemNowMs())}});
-    // The contract number is typed by staff: as a file name it may not leave printouts/.
-    std::string path =
-        (ctx.dataDir / "printouts" / ("loan-" + zhuxue::text::fileNamePart(k.contractNumber) + ".pdf")).string();
+    std::string path = (ctx.dataDir / "printouts" / core::receiptFileName(k.contractNumber)).string();
     m_printing = true;
     m_printError.clear();
     app::App* app = &ctx.app;
