@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace zhuxue::store {
 
@@ -678,6 +679,11 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dataDir,
         if (auto r = st->run(); !r)
             return r.error();
     }
+    auto offset = d.queryText("SELECT value FROM meta WHERE key = 'clock_offset_ms'");
+    if (!offset)
+        return offset.error();
+    if (*offset)
+        impl->clockOffsetMs = std::strtoll((*offset)->c_str(), nullptr, 10);
     // Stamps never go backwards across restarts, even when the wall clock does.
     auto hlc = d.queryText("SELECT value FROM meta WHERE key = 'hlc'");
     if (!hlc)
@@ -694,6 +700,25 @@ Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& dataDir,
         if (auto st = impl->rebuildSearchIfStale(); !st)
             return st.error();
     return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+std::int64_t Store::clockOffsetMs() const {
+    return m_impl->clockOffsetMs.load();
+}
+
+Status Store::setClockOffset(std::int64_t ms) {
+    // Jitter of a round trip is not a clock error: a change under a second is not kept.
+    if (std::llabs(ms - m_impl->clockOffsetMs.load()) < 1000)
+        return {};
+    auto st = m_impl->db.prepare("INSERT INTO meta(key, value) VALUES('clock_offset_ms', ?)"
+                                 " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    if (!st)
+        return st.error();
+    st->bind(1, std::to_string(ms));
+    if (auto r = st->run(); !r)
+        return r.error();
+    m_impl->clockOffsetMs = ms;
+    return {};
 }
 
 const std::filesystem::path& Store::dataDir() const {

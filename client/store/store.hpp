@@ -196,6 +196,11 @@ public:
 
     const std::filesystem::path& dataDir() const;
     DeviceId deviceId() const;
+    // How many ms the sync server's clock is ahead of this device's (negative: behind), as last
+    // learnt; new stamps use the device's clock plus this. Kept on disk; a change of less than
+    // a second is ignored.
+    std::int64_t clockOffsetMs() const;
+    Status setClockOffset(std::int64_t ms);
     const FieldCodec& codec() const;
 
     // ---- access (access.hpp) ------------------------------------------------------------------

@@ -20,7 +20,11 @@ struct Store::Impl {
     Db db;
     FieldCodec codec;
     DeviceId device;
-    HlcClock clock;
+    // How far the server's clock is ahead of this device's (meta 'clock_offset_ms', learnt at
+    // enrolment and at each sync): stamps follow the server's time even when the device's
+    // clock is a year off, so the server never refuses them as far-future and they merge fairly.
+    std::atomic<std::int64_t> clockOffsetMs{0};
+    HlcClock clock{[this] { return systemNowMs() + clockOffsetMs.load(); }};
     // The session's access level (access.hpp); atomic because the UI thread changes it at
     // sign-in/out while a worker may be reading through this Store.
     std::atomic<Access> access{Access::System};

@@ -572,6 +572,10 @@ Status DeviceSyncStore::recordSuccess(int64_t unixSeconds) {
     return setState("last_success", std::to_string(unixSeconds));
 }
 
+Status DeviceSyncStore::setClockOffset(int64_t ms) {
+    return m_store->setClockOffset(ms);
+}
+
 Result<SyncCredentials> DeviceSyncStore::credentials() {
     auto c = deviceCredentials(*m_store);
     if (!c || c->token.empty())

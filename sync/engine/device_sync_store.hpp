@@ -47,6 +47,7 @@ public:
     Result<std::string> cursor() override;
     Result<SyncCounts> counts() override;
     Status recordSuccess(int64_t unixSeconds) override;
+    Status setClockOffset(int64_t ms) override;
     Result<SyncCredentials> credentials() override;
     Status saveCredentials(const SyncCredentials& c) override;
     Result<std::string> deviceId() override;

@@ -1,6 +1,7 @@
 #include "http_client.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <curl/curl.h>
 #include <mutex>
@@ -25,6 +26,12 @@ size_t onHeader(char* data, size_t size, size_t n, void* user) {
     if (line.size() > 14 && strncasecmp(line.c_str(), "content-range:", 14) == 0) {
         auto b = line.find_first_not_of(" \t", 14), e = line.find_last_not_of(" \t\r\n");
         r->contentRange = b == std::string::npos ? "" : line.substr(b, e - b + 1);
+    }
+    if (line.size() > 15 && strncasecmp(line.c_str(), "zhuxue-time-ms:", 15) == 0) {
+        char* end = nullptr;
+        long long ms = std::strtoll(line.c_str() + 15, &end, 10);
+        if (end != line.c_str() + 15 && ms > 0)
+            r->serverTimeMs = ms;
     }
     return size * n;
 }

@@ -15,6 +15,7 @@ struct HttpResponse {
     int retryAfterS = -1; // Retry-After in seconds, -1 when absent
     std::string contentRange; // Content-Range value ("bytes 0-99/1000", "bytes */1000"), if any
     int64_t bytesSent = 0, bytesReceived = 0;
+    int64_t serverTimeMs = -1; // Zhuxue-Time-Ms: the server's Unix ms when it answered; -1 absent
 };
 
 struct HttpRequest {

@@ -1,5 +1,6 @@
 #include "sync_client.hpp"
 
+#include "client/core/ids.hpp"
 #include "sync/protocol/wire.hpp"
 
 #include <algorithm>
@@ -11,6 +12,12 @@ SyncClient::SyncClient(std::string baseUrl, std::string token)
     : m_base(std::move(baseUrl)), m_token(std::move(token)) {
     while (!m_base.empty() && m_base.back() == '/')
         m_base.pop_back();
+}
+
+std::optional<int64_t> SyncClient::clockOffsetMs() const {
+    if (!m_hasClockOffset)
+        return std::nullopt;
+    return m_clockOffsetMs.load();
 }
 
 int SyncClient::statusOf(const Error& e) {
@@ -28,7 +35,13 @@ Result<HttpResponse> SyncClient::exchange(HttpRequest req) {
     req.headers["Zhuxue-Protocol"] = std::to_string(kProtocolVersion);
     if (!m_token.empty())
         req.headers["Authorization"] = "Bearer " + m_token;
+    const int64_t sentAt = systemNowMs();
     auto res = m_http.send(req);
+    if (res.transportOk && res.serverTimeMs > 0) {
+        const int64_t middle = sentAt + (systemNowMs() - sentAt) / 2;
+        m_clockOffsetMs = res.serverTimeMs - middle;
+        m_hasClockOffset = true;
+    }
     m_counters.bytesSent += res.bytesSent;
     m_counters.bytesReceived += res.bytesReceived;
     if (!res.transportOk)

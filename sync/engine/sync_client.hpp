@@ -7,6 +7,8 @@
 #include "sync/protocol/enrollment.hpp"
 #include "sync/protocol/messages.hpp"
 
+#include <atomic>
+#include <optional>
 #include <string>
 
 namespace zhuxue::sync {
@@ -55,6 +57,11 @@ public:
     int64_t blobPiece() const { return m_blobPiece; }
     void setBlobPiece(int64_t bytes) { m_blobPiece = bytes; }
 
+    // How far the server's clock is ahead of this device's (ms, negative: behind), from the
+    // Zhuxue-Time-Ms header of the last answer that had one, taken at the middle of the round
+    // trip; nullopt before any such answer.
+    std::optional<int64_t> clockOffsetMs() const;
+
     static int statusOf(const Error& e);     // 0 = network
     static int retryAfterOf(const Error& e); // -1 = none
 
@@ -69,6 +76,9 @@ private:
     WireCounters m_counters;
     long m_timeoutMs = 60000;
     int64_t m_blobPiece = 64 * 1024;
+    // Written by whichever thread made the last exchange (pull pages are fetched ahead).
+    std::atomic<int64_t> m_clockOffsetMs{0};
+    std::atomic<bool> m_hasClockOffset{false};
 };
 
 } // namespace zhuxue::sync

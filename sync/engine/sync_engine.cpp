@@ -184,10 +184,21 @@ Status downloadBlob(SyncStore& store, SyncClient& client, const SyncOptions& o, 
 }
 } // namespace
 
+namespace {
+// The device's stamps follow the server's clock: a device a year off still stamps changes the
+// server takes and merges fairly (a stamp more than a day ahead of the server is refused).
+Status learnClock(SyncStore& store, const SyncClient& client) {
+    if (auto offset = client.clockOffsetMs())
+        return store.setClockOffset(*offset);
+    return {};
+}
+} // namespace
+
 Result<SyncReport> syncOnce(SyncStore& store, SyncClient& client, const SyncOptions& options,
                             SyncStatusBoard* board) {
     SyncReport report;
     auto finish = [&](Error e) -> Result<SyncReport> {
+        learnClock(store, client);
         publishCounts(store, board);
         return e;
     };
@@ -332,6 +343,8 @@ Result<SyncReport> syncOnce(SyncStore& store, SyncClient& client, const SyncOpti
         }
     report.bytesSent = client.counters().bytesSent - startSent;
     report.bytesReceived = client.counters().bytesReceived - startRecv;
+    if (auto st = learnClock(store, client); !st)
+        return st.error();
     if (auto st = store.recordSuccess(unixSeconds()); !st)
         return st.error();
     if (auto p = publishCounts(store, board); !p)
@@ -352,6 +365,8 @@ Result<SyncCredentials> enrollDevice(SyncStore& store, const std::string& url,
         return r.error();
     SyncCredentials c{url, r->device, r->token, r->counties, r->expiresAt};
     if (auto st = store.saveCredentials(c); !st)
+        return st.error();
+    if (auto st = learnClock(store, client); !st)
         return st.error();
     return c;
 }

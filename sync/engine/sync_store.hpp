@@ -57,6 +57,9 @@ public:
     // A round finished at `unixSeconds`: kept on disk (counts().lastSuccess), so a restarted
     // client still says when this device last synced.
     virtual Status recordSuccess(int64_t unixSeconds) = 0;
+    // The server's clock is `ms` ahead of this device's (negative: behind): the device's new
+    // stamps follow the server's time from now on (kept on disk).
+    virtual Status setClockOffset(int64_t ms) = 0;
     virtual Result<SyncCredentials> credentials() = 0;
     // Keeps every unsynced change: enrolling again never deletes local data. The token is kept
     // sealed at rest (store.locked while nobody is signed in).

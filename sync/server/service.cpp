@@ -648,6 +648,11 @@ void Service::install(httplib::Server& server) {
     // the connection so the body is never read.
     server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
         t_requestStart = std::chrono::steady_clock::now();
+        // Every answer carries the server's time: devices stamp changes by it (PROTOCOL.md).
+        res.set_header("Zhuxue-Time-Ms",
+                       std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count()));
         ignoreLibraryRanges(req);
         const auto& m = req.method;
         if (m != "POST" && m != "PUT" && m != "PATCH" && m != "DELETE" && m != "PRI")

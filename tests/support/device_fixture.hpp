@@ -72,9 +72,10 @@ inline std::map<std::string, std::string> skewEnv(const std::string& offset) {
 
 inline bool canSkewClocks() { return std::filesystem::exists(kFaketimeLib); }
 
+// `skew`: the device's clock offset for faketime ("+365d"), empty for the true time.
 inline void enrollCli(const std::filesystem::path& dir, const std::string& url,
-                      const std::string& code) {
-    Process p(cliArgv(dir, {"enroll", url, code}), {}, syncLogDir());
+                      const std::string& code, const std::string& skew = {}) {
+    Process p(cliArgv(dir, {"enroll", url, code}), skewEnv(skew), syncLogDir());
     auto rc = p.wait(std::chrono::seconds(30));
     REQUIRE_MESSAGE(rc == 0, p.stderrText());
 }
