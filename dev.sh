@@ -114,7 +114,13 @@ deb822_to_src() { # codename < file
 
 configure_and_build() { # dir, extra cmake args...
     local dir=$1; shift
-    cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+    # ccache keeps compiled objects between checkouts on one machine, so a clean clone (CI's)
+    # recompiles only what changed. Paths under the checkout are hashed relative to it, so
+    # another checkout's objects match; the precompiled headers need the sloppiness below.
+    export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=true \
+        CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
+    cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache "$@" >/dev/null
     cmake --build "$dir" -j "$JOBS"
 }
 

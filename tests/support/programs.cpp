@@ -14,6 +14,7 @@ namespace {
 // present on every Debian system (debootstrap's minbase), so packaging/deps/ does not list it.
 constexpr std::array kPrograms{
     ExternalProgram{"apt-get", "apt", true},
+    ExternalProgram{"ccache", "ccache"},
     ExternalProgram{"cmake", "cmake"},
     ExternalProgram{"cpack", "cmake"},
     ExternalProgram{"ctest", "cmake"},
