@@ -27,6 +27,7 @@ Result<Settings> Settings::load(const fs::path& file) {
     s.fontSize = j.value("font_size", s.fontSize);
     s.largeText = j.value("large_text", s.largeText);
     s.kiosk = j.value("kiosk", s.kiosk);
+    s.allowPlainHttp = j.value("allow_plain_http", s.allowPlainHttp);
     s.idleLockSeconds = j.value("idle_lock_seconds", s.idleLockSeconds);
     if (s.language != "zh-CN" && s.language != "en")
         s.language = "zh-CN";
@@ -42,6 +43,8 @@ Status Settings::save(const fs::path& file) const {
                         {"font_size", fontSize},      {"large_text", largeText},
                         {"kiosk", kiosk},             {"idle_lock_seconds", idleLockSeconds},
                         {"enrollment_code", enrollmentCode}, {"kiosk_pin", kioskPin}};
+    if (allowPlainHttp) // written only when set, so it never appears by accident
+        j["allow_plain_http"] = true;
     if (auto st = writeFileDurably(file, j.dump(2) + "\n"); !st)
         return Error("settings.save_failed", {{"path", file.string()}}, st.error().detail);
     return {};

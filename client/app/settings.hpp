@@ -17,6 +17,9 @@ struct Settings {
     bool kiosk = false;
     int idleLockSeconds = 600;       // lock the staff client after this long without input
     std::string kioskPin;            // staff PIN to leave kiosk mode (empty: kiosk cannot start)
+    // "allow_plain_http": enrol over plain http:// to a host off this machine. Set by hand in
+    // settings.json, never from a screen: only for a local network that truly has no TLS.
+    bool allowPlainHttp = false;
 
     float effectiveFontSize() const { return largeText ? fontSize * 1.5f : fontSize; }
 

@@ -21,8 +21,11 @@ void registerSyncCommands(std::vector<cli::Command>& out) {
     auto run = [](const cli::Context& ctx) {
         return cli::runSyncCommand(ctx);
     };
-    out.push_back({"enroll", "enroll URL CODE [NAME]",
-                   "用注册码把本机登记到同步服务器 enroll this device with a server", {}, {}, run});
+    out.push_back({"enroll", "enroll [--insecure] URL CODE [NAME]",
+                   "用注册码把本机登记到同步服务器；不加密的 http:// 外部地址须加 --insecure "
+                   "enroll this device with a server; a plain http:// address off this machine "
+                   "needs --insecure",
+                   {}, {"insecure"}, run});
     out.push_back({"sync", "sync", "立即同步一次 sync once now (push, then pull)", {}, {}, run});
 }
 

@@ -620,6 +620,10 @@ Result<SyncCredentials> deviceCredentials(store::Store& store) {
     c.device = store.deviceId().str();
     c.counties = splitCountyList(*counties);
     c.expiresAt = exp->empty() ? 0 : std::stoll(*exp);
+    auto plain = readState(store, "allow_plain_http");
+    if (!plain)
+        return plain.error();
+    c.allowPlainHttp = *plain == "1";
     return c;
 }
 
@@ -639,7 +643,8 @@ Status DeviceSyncStore::saveCredentials(const SyncCredentials& c) {
     for (auto [k, v] : {std::pair<std::string, std::string>{"url", c.url},
                         {"token", *sealedToken},
                         {"counties", joinCountyList(c.counties)},
-                        {"expires_at", std::to_string(c.expiresAt)}})
+                        {"expires_at", std::to_string(c.expiresAt)},
+                        {"allow_plain_http", c.allowPlainHttp ? "1" : ""}})
         if (auto st = setState(k, v); !st)
             return st;
     if (!sameServer) {

@@ -1,6 +1,8 @@
 #include "http_client.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <curl/curl.h>
@@ -37,6 +39,35 @@ size_t onHeader(char* data, size_t size, size_t n, void* user) {
 }
 } // namespace
 
+bool plainHttpOffLoopback(const std::string& url) {
+    if (url.size() < 7 || strncasecmp(url.c_str(), "http://", 7) != 0)
+        return false;
+    // The host: after the scheme and any user info, up to the port, path, query or fragment.
+    std::string rest = url.substr(7);
+    rest = rest.substr(0, rest.find_first_of("/?#"));
+    if (auto at = rest.rfind('@'); at != std::string::npos)
+        rest = rest.substr(at + 1);
+    std::string host;
+    if (!rest.empty() && rest.front() == '[')
+        host = rest.substr(1, rest.find(']') == std::string::npos ? std::string::npos
+                                                                  : rest.find(']') - 1);
+    else
+        host = rest.substr(0, rest.find(':'));
+    std::transform(host.begin(), host.end(), host.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (host == "localhost" || host == "::1")
+        return false;
+    // 127.0.0.0/8, written as four decimal numbers (so 127.0.0.1.example.com is not loopback).
+    int parts[4];
+    char tail = 0;
+    if (std::sscanf(host.c_str(), "%d.%d.%d.%d%c", &parts[0], &parts[1], &parts[2], &parts[3],
+                    &tail) == 4 &&
+        parts[0] == 127 &&
+        std::all_of(parts + 1, parts + 4, [](int p) { return p >= 0 && p <= 255; }))
+        return false;
+    return true;
+}
+
 HttpClient::HttpClient() {
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -51,6 +82,11 @@ HttpResponse HttpClient::send(const HttpRequest& r) {
     CURL* c = static_cast<CURL*>(m_curl);
     curl_easy_reset(c);
     HttpResponse out;
+    if (!m_allowPlainHttp && plainHttpOffLoopback(r.url)) {
+        out.plainHttpRefused = true;
+        out.transportError = "plain http:// to a host off this machine is not allowed";
+        return out;
+    }
     curl_easy_setopt(c, CURLOPT_URL, r.url.c_str());
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, r.timeoutMs);

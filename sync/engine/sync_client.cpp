@@ -44,6 +44,8 @@ Result<HttpResponse> SyncClient::exchange(HttpRequest req) {
     }
     m_counters.bytesSent += res.bytesSent;
     m_counters.bytesReceived += res.bytesReceived;
+    if (res.plainHttpRefused)
+        return Error("sync.error.plain_http", {{"url", m_base}}, res.transportError);
     if (!res.transportOk)
         return Error("sync.error.network", {{"status", "0"}, {"url", m_base}}, res.transportError);
     if (res.status != 200 && res.status != 206) {

@@ -51,6 +51,9 @@ public:
     // send fewer). An offset at or past the end is 416 with args "total" (the blob's size).
     Result<BlobPiece> getBlob(const std::string& sha256, int64_t offset, int64_t limit);
     const WireCounters& counters() const { return m_counters; }
+    // Plain http:// off loopback is refused (sync.error.plain_http) unless allowed: only for a
+    // device enrolled with the explicit insecure flag.
+    void setAllowPlainHttp(bool allow) { m_http.setAllowPlainHttp(allow); }
     void setTimeoutMs(long ms) { m_timeoutMs = ms; }
     long timeoutMs() const { return m_timeoutMs; }
     // Bytes per blob piece, adapted to the link by syncOnce and kept between rounds.

@@ -353,17 +353,20 @@ Result<SyncReport> syncOnce(SyncStore& store, SyncClient& client, const SyncOpti
 }
 
 Result<SyncCredentials> enrollDevice(SyncStore& store, const std::string& url,
-                                     const std::string& code, const std::string& name) {
+                                     const std::string& code, const std::string& name,
+                                     bool allowPlainHttp) {
     auto device = store.deviceId();
     if (!device)
         return device.error();
     if (store.locked())
         return Error("store.locked", {}, "sign in first: the device token is kept sealed with the data key");
     SyncClient client(url);
+    client.setAllowPlainHttp(allowPlainHttp);
     auto r = client.enroll(code, *device, name);
     if (!r)
         return r.error();
     SyncCredentials c{url, r->device, r->token, r->counties, r->expiresAt};
+    c.allowPlainHttp = allowPlainHttp;
     if (auto st = store.saveCredentials(c); !st)
         return st.error();
     if (auto st = learnClock(store, client); !st)
@@ -426,12 +429,13 @@ void SyncEngine::notifySaved() {
 }
 
 void SyncEngine::requestEnroll(std::string url, std::string code, std::string name,
-                               EnrollDone done) {
+                               EnrollDone done, bool allowPlainHttp) {
     {
         std::lock_guard lock(m_mutex);
         if (m_enroll && m_enroll->done)
             m_enroll->done(Error("sync.error.enroll_superseded"));
-        m_enroll = EnrollRequest{std::move(url), std::move(code), std::move(name), std::move(done)};
+        m_enroll = EnrollRequest{std::move(url), std::move(code), std::move(name), std::move(done),
+                                 allowPlainHttp};
     }
     m_cv.notify_all();
 }
@@ -502,7 +506,8 @@ void SyncEngine::run() {
         }
         if (enroll) {
             m_board.update([&](SyncStatus& st) { st.serverUrl = enroll->url; });
-            auto r = enrollDevice(*store, enroll->url, enroll->code, enroll->name);
+            auto r = enrollDevice(*store, enroll->url, enroll->code, enroll->name,
+                                  enroll->allowPlainHttp);
             if (!r)
                 m_board.update([&](SyncStatus& st) { st.lastErrorKey = r.error().key; });
             else
@@ -525,6 +530,7 @@ void SyncEngine::run() {
         }
         if (!client || clientFor != cred->url + cred->token) {
             client = std::make_unique<SyncClient>(cred->url, cred->token);
+            client->setAllowPlainHttp(cred->allowPlainHttp);
             client->setTimeoutMs(m_options.requestTimeoutMs);
             clientFor = cred->url + cred->token;
         }

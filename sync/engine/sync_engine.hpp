@@ -52,9 +52,12 @@ struct SyncReport {
 Result<SyncReport> syncOnce(SyncStore& store, SyncClient& client, const SyncOptions& options,
                             SyncStatusBoard* board = nullptr);
 
-// Trades an enrollment code for a token and keeps it in the store.
+// Trades an enrollment code for a token and keeps it in the store. Plain http:// off loopback
+// is refused (sync.error.plain_http) unless `allowPlainHttp`, the explicit insecure flag, which
+// is then kept with the credentials for every later round.
 Result<SyncCredentials> enrollDevice(SyncStore& store, const std::string& url,
-                                     const std::string& code, const std::string& name);
+                                     const std::string& code, const std::string& name,
+                                     bool allowPlainHttp = false);
 
 struct SyncTiming {
     std::chrono::milliseconds afterSave{2000};
@@ -80,7 +83,9 @@ public:
     // Enrolls on the worker thread (the network call never blocks the caller) and syncs right
     // after a success; `done` runs on the worker thread: hand the result to the UI's queue.
     using EnrollDone = std::function<void(Result<SyncCredentials>)>;
-    void requestEnroll(std::string url, std::string code, std::string name, EnrollDone done);
+    // allowPlainHttp: see enrollDevice.
+    void requestEnroll(std::string url, std::string code, std::string name, EnrollDone done,
+                       bool allowPlainHttp = false);
 
 private:
     void run();
@@ -97,6 +102,7 @@ private:
     struct EnrollRequest {
         std::string url, code, name;
         EnrollDone done;
+        bool allowPlainHttp = false;
     };
     std::optional<EnrollRequest> m_enroll;
     std::thread m_thread;

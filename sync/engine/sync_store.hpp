@@ -24,6 +24,8 @@ struct SyncCredentials {
     // The token is kept sealed with the device's data key; while nobody is signed in it cannot
     // be opened: token is then empty and tokenLocked true (sync waits for a sign-in).
     bool tokenLocked = false;
+    // Enrolled with the explicit insecure flag: plain http:// off loopback is allowed.
+    bool allowPlainHttp = false;
     bool enrolled() const { return !url.empty() && (!token.empty() || tokenLocked); }
 };
 

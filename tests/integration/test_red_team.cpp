@@ -8,6 +8,7 @@
 #include "client/core/ids.hpp"
 #include "client/store/accounts.hpp"
 #include "client/store/crypto/key_vault.hpp"
+#include "sync/engine/http_client.hpp"
 #include "sync/engine/sync_client.hpp"
 #include "sync/engine/sync_engine.hpp"
 #include "sync/protocol/enrollment.hpp"
@@ -24,6 +25,11 @@
 #include <sodium.h>
 #include <sqlite3.h>
 #include <zlib.h>
+
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
 
 #include <chrono>
 #include <cstring>
@@ -675,4 +681,81 @@ TEST_CASE("metrics only to the server's own machine; enrollment texts carry the 
     CHECK(waitUntil([&] { return open.process().stderrText().find("Warning: serving plain HTTP on 0.0.0.0") !=
                                  std::string::npos; },
                     std::chrono::seconds(5)));
+}
+
+namespace {
+// An IPv4 address of this machine other than loopback, or "" when it has none.
+std::string ownNetworkAddress() {
+    ifaddrs* list = nullptr;
+    if (getifaddrs(&list) != 0)
+        return "";
+    std::string found;
+    for (ifaddrs* i = list; i && found.empty(); i = i->ifa_next) {
+        if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || (i->ifa_flags & IFF_LOOPBACK) ||
+            !(i->ifa_flags & IFF_UP))
+            continue;
+        char text[INET_ADDRSTRLEN] = {};
+        auto* in = reinterpret_cast<sockaddr_in*>(i->ifa_addr);
+        if (inet_ntop(AF_INET, &in->sin_addr, text, sizeof text))
+            found = text;
+    }
+    freeifaddrs(list);
+    return found;
+}
+} // namespace
+
+TEST_CASE("plain http:// off this machine needs the explicit insecure flag") {
+    // Which addresses count as this machine: plain HTTP to them never leaves it.
+    for (const char* local : {"http://127.0.0.1:8720", "http://localhost:8720/v1", "HTTP://LOCALHOST",
+                              "http://127.3.2.1", "http://[::1]:8720", "https://zz.example.cn:8720",
+                              "https://10.0.0.2"})
+        CHECK_MESSAGE(!sync::plainHttpOffLoopback(local), local);
+    for (const char* remote : {"http://10.0.0.2:8720", "http://zz.example.cn", "http://127.0.0.1.example.cn",
+                               "http://user@192.168.1.5:8720/", "http://[fe80::1]:8720", "http://128.0.0.1"})
+        CHECK_MESSAGE(sync::plainHttpOffLoopback(remote), remote);
+
+    std::string addr = ownNetworkAddress();
+    if (addr.empty()) {
+        cannotRun("this machine has no network address besides loopback");
+        return;
+    }
+    TempDir tmp("zhuxue-red-plain");
+    ServerProcess s(tmp / "server", {}, {"--listen", "0.0.0.0"});
+    const std::string url = "http://" + addr + ":" + std::to_string(s.port());
+    const std::string code = s.enrollCode("420527");
+    fs::path dev = tmp / "device";
+
+    // Refused before a byte is sent: the message says why and what to do, nothing is enrolled
+    // and the one-time code is not spent.
+    Process refused(cliArgv(dev, {"enroll", url, code}), {}, syncLogDir());
+    auto rc = refused.wait(std::chrono::seconds(60));
+    REQUIRE(rc);
+    CHECK(*rc != 0);
+    CHECK(refused.stderrText().find("https://") != std::string::npos);
+    CHECK(refused.stderrText().find("--insecure") != std::string::npos);
+    CHECK_FALSE(openDevice(dev)->credentials()->enrolled());
+
+    // The same from a program using the engine: a staff client's sync thread.
+    {
+        auto store = openDevice(tmp / "engine");
+        auto r = sync::enrollDevice(*store, url, code, "笔记本");
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().key == "sync.error.plain_http");
+        CHECK_FALSE(store->credentials()->enrolled());
+    }
+
+    // With the flag, asked for on purpose: enrolled with the same code, and every later round
+    // keeps the choice.
+    Process insecure(cliArgv(dev, {"enroll", "--insecure", url, code}), {}, syncLogDir());
+    rc = insecure.wait(std::chrono::seconds(60));
+    REQUIRE(rc);
+    CHECK_MESSAGE(*rc == 0, insecure.stderrText());
+    CHECK(openDevice(dev)->credentials()->allowPlainHttp);
+    {
+        std::mt19937_64 rng(7);
+        auto d = openDevice(dev);
+        CHECK(!randomStudentEdits(d->store(), rng, 3, 2).empty());
+    }
+    CHECK(syncCli(dev) == 0);
+    CHECK(openDevice(dev)->counts()->pending == 0);
 }

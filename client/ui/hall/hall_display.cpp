@@ -38,7 +38,8 @@ HallDisplay::HallDisplay(app::App& app, std::filesystem::path dataDir)
     // The first frame comes first: the hall configuration, the device link (enrolling on a first
     // start) and espeak-ng are looked up on the display's own thread, which then asks the server
     // once a second; results reach the frame through the main-thread queue.
-    m_thread = std::thread([this, url = app.settings().serverUrl, code = app.settings().enrollmentCode] {
+    m_thread = std::thread([this, url = app.settings().serverUrl, code = app.settings().enrollmentCode,
+                            plainHttp = app.settings().allowPlainHttp] {
         std::filesystem::path cfg = assetsDir() / "hall" / "windows.json";
         if (const char* env = std::getenv("ZHUXUE_HALL_CONFIG"); env && *env)
             cfg = env;
@@ -48,7 +49,8 @@ HallDisplay::HallDisplay(app::App& app, std::filesystem::path dataDir)
         if (auto l = readHallLink(m_dataDir); l && l->usable())
             link = *l;
         else if (!url.empty() && !code.empty())
-            if (auto r = enrollHallDevice(m_dataDir, url, code, "叫号屏 hall display", sync::DeviceRole::Display))
+            if (auto r = enrollHallDevice(m_dataDir, url, code, "叫号屏 hall display", sync::DeviceRole::Display,
+                                  plainHttp))
                 link = *r;
         m_app.queue().post([this, hallConfig, espeak] {
             if (hallConfig)

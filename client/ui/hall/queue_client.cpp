@@ -25,18 +25,23 @@ Result<HallLink> readHallLink(const fs::path& dataDir) {
     if (!j.is_object())
         return Error("hall.error.bad_link", {{"path", (dataDir / "hall_device.json").string()}},
                      "hall_device.json is not a JSON object");
-    return HallLink{j.value("url", ""), j.value("device", ""), j.value("token", "")};
+    return HallLink{j.value("url", ""), j.value("device", ""), j.value("token", ""),
+                    j.value("allow_plain_http", false)};
 }
 
 Status writeHallLink(const fs::path& dataDir, const HallLink& link) {
     // Owner-only: the token is a credential.
     return writeFileDurably(dataDir / "hall_device.json",
-                            nlohmann::json{{"url", link.url}, {"device", link.device}, {"token", link.token}}.dump(2));
+                            nlohmann::json{{"url", link.url},
+                                           {"device", link.device},
+                                           {"token", link.token},
+                                           {"allow_plain_http", link.allowPlainHttp}}
+                                .dump(2));
 }
 
 Result<HallLink> enrollHallDevice(const fs::path& dataDir, const std::string& url,
                                   const std::string& code, const std::string& name,
-                                  sync::DeviceRole role) {
+                                  sync::DeviceRole role, bool allowPlainHttp) {
     sync::EnrollmentLink given{url, code, role};
     if (sync::isEnrollmentText(code)) {
         auto parsed = sync::parseEnrollmentText(code);
@@ -49,8 +54,9 @@ Result<HallLink> enrollHallDevice(const fs::path& dataDir, const std::string& ur
                           {"device_role", std::string(sync::roleName(role))}},
                          "this enrollment text is for another kind of device");
     }
-    HallLink link{given.url, newDeviceId().str(), ""};
+    HallLink link{given.url, newDeviceId().str(), "", allowPlainHttp};
     sync::SyncClient c(given.url);
+    c.setAllowPlainHttp(allowPlainHttp);
     auto r = c.enroll(given.code, link.device, name, role);
     if (!r)
         return r.error();
@@ -60,7 +66,9 @@ Result<HallLink> enrollHallDevice(const fs::path& dataDir, const std::string& ur
     return link;
 }
 
-QueueClient::QueueClient(HallLink link) : m_link(std::move(link)) {}
+QueueClient::QueueClient(HallLink link) : m_link(std::move(link)) {
+    m_http.setAllowPlainHttp(m_link.allowPlainHttp);
+}
 
 bool QueueClient::unreachable(const Error& e) {
     auto it = e.args.find("status");
@@ -82,6 +90,8 @@ Result<nlohmann::json> QueueClient::call(const std::string& method, const std::s
         r.headers["Content-Type"] = "application/json";
     }
     auto res = m_http.send(r);
+    if (res.plainHttpRefused)
+        return Error("sync.error.plain_http", {{"url", m_link.url}}, res.transportError);
     if (!res.transportOk)
         return Error("hall.error.unreachable", {{"status", "0"}}, res.transportError);
     if (res.status != 200) {

@@ -44,12 +44,14 @@ struct FamilyDetails {
 // Reads the JSON object the kiosk sealed (KioskClient::detailsJson plus ticket_id and code).
 FamilyDetails familyDetailsFromJson(const nlohmann::json& j);
 
-// Where the hall device's token lives: <dataDir>/hall_device.json {"url", "device", "token"}
-// (mode 0600). Written by enrollHallDevice or by an installer. A kiosk or display has no staff
+// Where the hall device's token lives: <dataDir>/hall_device.json {"url", "device", "token",
+// "allow_plain_http"} (mode 0600). Written by enrollHallDevice or by an installer. A kiosk or display has no staff
 // sign-in to seal it with, so its role is what limits the token: a kiosk's takes tickets, books
 // slots and hands in sealed details; a display's reads the calls (PROTOCOL.md "Device roles").
 struct HallLink {
     std::string url, device, token;
+    // Plain http:// off this machine allowed (settings.json "allow_plain_http" at enrolment).
+    bool allowPlainHttp = false;
     bool usable() const { return !url.empty() && !token.empty(); }
 };
 Result<HallLink> readHallLink(const std::filesystem::path& dataDir);
@@ -60,7 +62,7 @@ Status writeHallLink(const std::filesystem::path& dataDir, const HallLink& link)
 // for another role is refused (sync.error.wrong_role), before it is used when the text says so.
 Result<HallLink> enrollHallDevice(const std::filesystem::path& dataDir, const std::string& url,
                                   const std::string& code, const std::string& name,
-                                  sync::DeviceRole role);
+                                  sync::DeviceRole role, bool allowPlainHttp = false);
 
 // What the hall display shows: the ticket being served at each window (with its call sequence
 // number) and how many tickets wait per service id.

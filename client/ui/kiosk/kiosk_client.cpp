@@ -74,7 +74,7 @@ KioskClient::KioskClient(app::App& app, std::filesystem::path dataDir)
     // so every later job finds them), and the choices wait for them.
     std::weak_ptr<int> alive = m_alive;
     m_worker.run([this, alive, dir = m_dataDir, url = app.settings().serverUrl,
-                  code = app.settings().enrollmentCode] {
+                  code = app.settings().enrollmentCode, plainHttp = app.settings().allowPlainHttp] {
         auto loaded = std::make_shared<Loaded>(load(dir));
         bool linked = loaded->link.usable();
         m_app.queue().post([this, alive, loaded] {
@@ -91,7 +91,8 @@ KioskClient::KioskClient(app::App& app, std::filesystem::path dataDir)
             return;
         // First start of a kiosk set up with a server and a one-time code: enrol (tickets are
         // issued locally meanwhile).
-        if (auto r = hall::enrollHallDevice(dir, url, code, "自助机 kiosk", sync::DeviceRole::Kiosk)) {
+        if (auto r = hall::enrollHallDevice(dir, url, code, "自助机 kiosk", sync::DeviceRole::Kiosk,
+                                             plainHttp)) {
             m_app.queue().post([this, alive, link = *r] {
                 if (!alive.expired())
                     m_link = link;

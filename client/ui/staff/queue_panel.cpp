@@ -61,7 +61,7 @@ void QueuePanel::load(Context& ctx) {
         // with the hall's server too: the queue routes take the same device token.
         if (link && !link->usable() && readStore)
             if (auto c = sync::deviceCredentials(*readStore); c && !c->url.empty() && !c->token.empty())
-                link = hall::HallLink{c->url, c->device, c->token};
+                link = hall::HallLink{c->url, c->device, c->token, c->allowPlainHttp};
         app->queue().post([this, hall, link] {
             m_loading = false;
             m_loaded = true;

@@ -94,7 +94,7 @@ void SettingsScreen::enroll(Context& ctx) {
             (void)app.saveSettings();
             m_status = message(app, Error("sync.ui.enrolled", {{"counties", counties}}));
         });
-    });
+    }, app.settings().allowPlainHttp);
 }
 
 void SettingsScreen::draw(Context& ctx) {
