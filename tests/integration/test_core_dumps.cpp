@@ -4,9 +4,10 @@
 //  - /proc/PID/limits: "Max core file size 0 0";
 //  - not dumpable: the kernel refuses another process of the same user without CAP_SYS_PTRACE to
 //    open /proc/PID/environ of a process that is not dumpable (ptrace access mode READ).
-// Root's capabilities would hide that, so when the test runs as root the programs and the probe
-// run as nobody (65534); a control process (sh, dumpable as every process is by default) shows
-// the probe tells the two kinds apart.
+// Root's capabilities would hide that, so when the test runs as root the probe drops every
+// capability (it stays root: the programs may live under /root, which another user cannot
+// reach); a control process (sh, dumpable as every process is by default) shows the probe tells
+// the two kinds apart.
 #include "tests/support/process.hpp"
 #include "tests/support/sync_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -17,8 +18,9 @@
 #include <cerrno>
 #include <csignal>
 #include <fcntl.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <fstream>
-#include <grp.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sstream>
@@ -32,15 +34,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr uid_t kNobody = 65534;
-
-// In a forked child: become nobody when the test is root (a normal user stays itself). False when
-// that failed.
-bool becomeRunAs() {
-    if (::geteuid() != 0)
-        return true;
-    return ::setgroups(0, nullptr) == 0 && ::setresgid(kNobody, kNobody, kNobody) == 0 &&
-           ::setresuid(kNobody, kNobody, kNobody) == 0;
+// In the forked probe: drop every capability (effective, permitted, inheritable), so root is
+// a user like any other to the kernel's ptrace access check. False when that failed.
+bool dropCapabilities() {
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+    return ::syscall(SYS_capset, &header, data) == 0;
 }
 
 // A program started as the programs' user, its output thrown away; killed and reaped at scope exit.
@@ -61,8 +60,6 @@ struct Launched {
             ::dup2(in[0], 0);
             ::dup2(null, 1);
             ::dup2(null, 2);
-            if (!becomeRunAs())
-                ::_exit(126);
             ::execv(args[0], args.data());
             ::_exit(127);
         }
@@ -87,7 +84,7 @@ int environProbe(pid_t pid) {
     pid_t probe = ::fork();
     REQUIRE(probe >= 0);
     if (probe == 0) {
-        if (!becomeRunAs())
+        if (!dropCapabilities())
             ::_exit(100);
         int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
         ::_exit(fd >= 0 ? 0 : (errno > 0 && errno < 100 ? errno : 99));
@@ -95,7 +92,7 @@ int environProbe(pid_t pid) {
     int status = 0;
     REQUIRE(::waitpid(probe, &status, 0) == probe);
     REQUIRE(WIFEXITED(status));
-    REQUIRE_MESSAGE(WEXITSTATUS(status) != 100, "the probe could not become the programs' user");
+    REQUIRE_MESSAGE(WEXITSTATUS(status) != 100, "the probe could not drop its capabilities");
     return WEXITSTATUS(status);
 }
 
@@ -113,14 +110,8 @@ std::string coreLimit(pid_t pid) {
     return "not found";
 }
 
-// A directory the programs' user may write.
-fs::path writableDir(const fs::path& p) {
+fs::path madeDir(const fs::path& p) {
     fs::create_directories(p);
-    if (::geteuid() == 0) {
-        fs::permissions(p.parent_path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                                              fs::perms::others_read | fs::perms::others_exec);
-        REQUIRE(::chown(p.c_str(), kNobody, kNobody) == 0);
-    }
     return p;
 }
 
@@ -144,7 +135,7 @@ TEST_CASE("the checks tell a dumpable process from one that is not") {
 
 TEST_CASE("zhuxue-server runs with core dumps off") {
     TempDir tmp("zhuxue-core-dumps-server");
-    const fs::path data = writableDir(tmp / "server");
+    const fs::path data = madeDir(tmp / "server");
     const int port = freeLoopbackPort();
     Launched server({binPath("zhuxue-server").string(), "serve", "--port", std::to_string(port), "--data-dir",
                      data.string()});
@@ -178,7 +169,7 @@ TEST_CASE("zhuxue-cli runs with core dumps off") {
     const std::string url = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
 
     TempDir tmp("zhuxue-core-dumps-cli");
-    const fs::path data = writableDir(tmp / "device");
+    const fs::path data = madeDir(tmp / "device");
     Launched cli({binPath("zhuxue-cli").string(), "--data-dir", data.string(), "enroll", url, "ABCDEFGH"});
     // Once its request has arrived the cli is well past its first line.
     pollfd p{listener, POLLIN, 0};

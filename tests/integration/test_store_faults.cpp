@@ -1,8 +1,8 @@
 // I/O faults and a full disk. A SQLite VFS shim in this test wraps the default VFS and fails the
 // k-th write, fsync or truncate (once, or from then on until cleared). A save that meets a fault
 // must return an error (never a false "saved"); afterwards the database is intact and the retry
-// succeeds. The disk-full test fills a real 2 MB tmpfs (mounted in a private user and mount
-// namespace with unshare) and, where that is not possible, has the shim return SQLITE_FULL.
+// succeeds. The disk-full test fills a real 2 MB tmpfs, mounted in a private mount namespace
+// with unshare; another test has the shim return SQLITE_FULL.
 #include "client/store/store.hpp"
 #include "tests/support/requirements.hpp"
 #include "tests/support/consent.hpp"
@@ -15,6 +15,7 @@
 #include <fstream>
 #include <set>
 #include <sqlite3.h>
+#include <unistd.h>
 
 using namespace zhuxue;
 using namespace zhuxue::store;
@@ -272,7 +273,7 @@ TEST_CASE("disk full from the VFS: clear message, no partial record, retry works
 }
 
 namespace {
-// The child of the tmpfs test, started inside `unshare -rm` with the tmpfs mounted at `dir`.
+// The child of the tmpfs test, started inside `unshare -m` (root) or `unshare -rm` with the tmpfs mounted at `dir`.
 [[noreturn]] void diskFullChild(const fs::path& dir) {
     auto fail = [](const std::string& why) {
         std::printf("FAIL %s\n", why.c_str());
@@ -349,16 +350,19 @@ TEST_CASE("a full tmpfs: clear message, no partial record, work resumes when spa
     fs::path mount = dir / "small";
     fs::create_directories(mount);
     const std::string self = fs::read_symlink("/proc/self/exe").string();
-    auto [probe, probeOut] = test::runShell("unshare -rm sh -c 'mount -t tmpfs -o size=2m none " +
+    // A mount namespace of its own: root needs no user namespace for it (and a chroot, such as
+    // a fresh-machine root, refuses to make one); anyone else maps themselves to root in one.
+    const std::string unshare = ::geteuid() == 0 ? "unshare -m" : "unshare -rm";
+    auto [probe, probeOut] = test::runShell(unshare + " sh -c 'mount -t tmpfs -o size=2m none " +
                                             mount.string() + "' 2>&1");
     if (probe != 0) {
-        test::cannotRun("tmpfs not mountable in a user namespace here (util-linux unshare, "
-                        "mount): " + probeOut);
+        test::cannotRun("tmpfs not mountable in a mount namespace of its own here (util-linux "
+                        "unshare, mount): " + probeOut);
         return;
     }
     auto [rc, out] =
-        test::runShell("ZHUXUE_DISKFULL_DIR=" + mount.string() +
-                       " unshare -rm sh -c 'mount -t tmpfs -o size=2m none " + mount.string() +
+        test::runShell("ZHUXUE_DISKFULL_DIR=" + mount.string() + " " + unshare +
+                       " sh -c 'mount -t tmpfs -o size=2m none " + mount.string() +
                        " && exec " + self + " --no-skip -tc=\"disk-full child\"' 2>&1");
     CHECK_MESSAGE(rc == 0, out);
     CHECK(out.find("ERROR store.disk_full") != std::string::npos);
