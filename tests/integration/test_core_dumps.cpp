@@ -4,10 +4,10 @@
 //  - /proc/PID/limits: "Max core file size 0 0";
 //  - not dumpable: the kernel refuses another process of the same user without CAP_SYS_PTRACE to
 //    open /proc/PID/environ of a process that is not dumpable (ptrace access mode READ).
-// Root's capabilities would hide that, so when the test runs as root the probe drops every
-// capability (it stays root: the programs may live under /root, which another user cannot
-// reach); a control process (sh, dumpable as every process is by default) shows the probe tells
-// the two kinds apart.
+// Root's capabilities would hide that, so when the test runs as root the programs and the probe
+// run without any capability (they stay root: the programs may live under /root, which another
+// user cannot reach); a control process (sh, dumpable as every process is by default) shows the
+// probe tells the two kinds apart.
 #include "tests/support/process.hpp"
 #include "tests/support/sync_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -19,6 +19,8 @@
 #include <csignal>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/securebits.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <fstream>
 #include <netinet/in.h>
@@ -34,9 +36,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// In the forked probe: drop every capability (effective, permitted, inheritable), so root is
-// a user like any other to the kernel's ptrace access check. False when that failed.
+// In a forked child of a root test: no capability now (effective, permitted, inheritable) nor
+// after exec (SECBIT_NOROOT), so to the kernel's ptrace access check root is a user like any
+// other. Nothing to do for another user. False when that failed.
 bool dropCapabilities() {
+    if (::geteuid() != 0)
+        return true;
+    if (::prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED, 0, 0, 0) != 0)
+        return false;
     __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
     __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
     return ::syscall(SYS_capset, &header, data) == 0;
@@ -60,6 +67,8 @@ struct Launched {
             ::dup2(in[0], 0);
             ::dup2(null, 1);
             ::dup2(null, 2);
+            if (!dropCapabilities())
+                ::_exit(126);
             ::execv(args[0], args.data());
             ::_exit(127);
         }
