@@ -15,6 +15,7 @@
 #include <fstream>
 #include <set>
 #include <sqlite3.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 using namespace zhuxue;
@@ -352,9 +353,18 @@ TEST_CASE("a full tmpfs: clear message, no partial record, work resumes when spa
     const std::string self = fs::read_symlink("/proc/self/exe").string();
     // A mount namespace of its own: root needs no user namespace for it (and a chroot, such as
     // a fresh-machine root, refuses to make one); anyone else maps themselves to root in one.
-    const std::string unshare = ::geteuid() == 0 ? "unshare -m" : "unshare -rm";
+    // In a chroot "/" is no mount point and cannot be made private: the tmpfs may then show
+    // outside the namespace too, and is taken down below.
+    std::string unshare = ::geteuid() == 0 ? "unshare -m" : "unshare -rm";
+    if (::geteuid() == 0 && test::runShell("unshare -m true 2>&1").first != 0)
+        unshare = "unshare -m --propagation unchanged";
+    struct Unmount {
+        fs::path dir;
+        ~Unmount() { ::umount2(dir.c_str(), MNT_DETACH); }
+    } unmount{mount};
     auto [probe, probeOut] = test::runShell(unshare + " sh -c 'mount -t tmpfs -o size=2m none " +
                                             mount.string() + "' 2>&1");
+    ::umount2(mount.c_str(), MNT_DETACH);
     if (probe != 0) {
         test::cannotRun("tmpfs not mountable in a mount namespace of its own here (util-linux "
                         "unshare, mount): " + probeOut);

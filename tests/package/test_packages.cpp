@@ -58,7 +58,10 @@ struct ThrowawayRoot {
             };
             if (::unshare(CLONE_NEWNS) != 0)
                 die("unshare(CLONE_NEWNS)");
-            if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+            // In a chroot (a fresh-machine root) "/" is no mount point and cannot be made
+            // private (EINVAL): the mounts below may then show outside too, and run() takes
+            // them down when the script ends.
+            if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 && errno != EINVAL)
                 die("making mounts private");
             if (::mount("overlay", merged.c_str(), "overlay", 0, options.c_str()) != 0)
                 die("mounting the overlay");
@@ -79,6 +82,9 @@ struct ThrowawayRoot {
         ::close(pipefd[0]);
         int status = 0;
         ::waitpid(child, &status, 0);
+        // Only mounts that showed outside the child's namespace are still here.
+        for (const auto& m : {merged / "proc", merged / "dev", merged})
+            ::umount2(m.c_str(), MNT_DETACH);
         return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out};
     }
     std::string upperText(const std::string& path) const {
