@@ -23,6 +23,16 @@ LoanTerms loanTermsFromPolicy(const Policy& policy, const ContractRate& rate,
     return t;
 }
 
+Result<LoanTerms> withRepricings(LoanTerms terms, const PolicySet& policies, const ContractRate& rate,
+                                 const Date& knownOn) {
+    auto steps = policies.repricings(rate, terms.signingDate,
+                                     terms.signingDate.plusYears(std::max(terms.termYears, 0)).year, knownOn);
+    if (!steps)
+        return steps.error();
+    terms.repricings = std::move(*steps);
+    return terms;
+}
+
 std::vector<Disbursement> yearlyDisbursements(const Date& first, const std::vector<Fen>& amounts) {
     std::vector<Disbursement> out;
     for (size_t i = 0; i < amounts.size(); ++i)
@@ -47,8 +57,15 @@ Result<Schedule> computeSchedule(const LoanTerms& t) {
         (t.dayCountBasis != 360 && t.dayCountBasis != 365) || t.governmentInterestPercent < 0 ||
         t.governmentInterestPercent > 100 || t.graceYears < 0 || t.termYears <= 0)
         return Error("loan_calculator.bad_terms");
+    for (size_t i = 0; i < t.repricings.size(); ++i) {
+        const RateStep& step = t.repricings[i];
+        if (step.annualRateBp <= 0 || step.annualRateBp >= 10000 || step.from <= t.signingDate ||
+            (i > 0 && step.from <= t.repricings[i - 1].from))
+            return Error("loan_calculator.bad_terms");
+    }
 
     Schedule s;
+    s.repriced = !t.repricings.empty();
     s.subsidyEnd = t.subsidyEnds.inYear(t.graduationDate.year);
     s.termEnd = t.signingDate.plusYears(t.termYears);
     s.firstPrincipalYear = t.graduationDate.year + t.graceYears;
@@ -73,7 +90,10 @@ Result<Schedule> computeSchedule(const LoanTerms& t) {
         ++firstDueYear;
 
     Fen balance = 0;
-    size_t next = 0; // next disbursement to take in
+    size_t next = 0;      // next disbursement to take in
+    size_t nextStep = 0;  // next repricing day
+    int rateBp = t.annualRateBp;
+    bool projected = false;
     for (int year = firstDueYear; year <= lastDueYear; ++year) {
         ScheduleYear row;
         row.year = year;
@@ -81,30 +101,37 @@ Result<Schedule> computeSchedule(const LoanTerms& t) {
         row.balanceStart = balance;
         row.days = daysBetween(periodStart, row.dueDate);
 
-        // Σ balance × days, split at disbursements and at the subsidy end.
-        __int128 stateDays = 0, studentDays = 0;
+        // Σ balance × days × rate, split at disbursements, at the subsidy end and at repricing days.
+        __int128 stateSum = 0, studentSum = 0;
         for (Date cursor = periodStart; cursor < row.dueDate;) {
             while (next < t.disbursements.size() && t.disbursements[next].date <= cursor) {
                 balance += t.disbursements[next].amount;
                 row.disbursed += t.disbursements[next].amount;
                 ++next;
             }
+            while (nextStep < t.repricings.size() && t.repricings[nextStep].from <= cursor) {
+                rateBp = t.repricings[nextStep].annualRateBp;
+                projected = t.repricings[nextStep].projected;
+                ++nextStep;
+            }
             Date until = row.dueDate;
             if (next < t.disbursements.size() && t.disbursements[next].date < until)
                 until = t.disbursements[next].date;
+            if (nextStep < t.repricings.size() && t.repricings[nextStep].from < until)
+                until = t.repricings[nextStep].from;
             if (cursor < s.subsidyEnd && s.subsidyEnd < until)
                 until = s.subsidyEnd;
-            const __int128 weighted = static_cast<__int128>(balance) * daysBetween(cursor, until);
-            (cursor < s.subsidyEnd ? stateDays : studentDays) += weighted;
+            const __int128 weighted = static_cast<__int128>(balance) * daysBetween(cursor, until) * rateBp;
+            (cursor < s.subsidyEnd ? stateSum : studentSum) += weighted;
             cursor = until;
         }
-        const Fen subsidised =
-            divideRounded(stateDays * t.annualRateBp, denominator, Rounding::HalfUp);
+        row.rateBp = rateBp;
+        row.rateProjected = projected;
+        const Fen subsidised = divideRounded(stateSum, denominator, Rounding::HalfUp);
         row.governmentInterest = divideRounded(
             static_cast<__int128>(subsidised) * t.governmentInterestPercent, 100, Rounding::HalfUp);
         row.studentInterest =
-            (subsidised - row.governmentInterest) +
-            divideRounded(studentDays * t.annualRateBp, denominator, Rounding::HalfUp);
+            (subsidised - row.governmentInterest) + divideRounded(studentSum, denominator, Rounding::HalfUp);
 
         if (year >= s.firstPrincipalYear)
             row.principal = year == lastDueYear ? balance : std::min(instalment, balance);

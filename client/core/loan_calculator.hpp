@@ -8,7 +8,8 @@
 // last instalment takes the remainder fen), interest is charged on the falling balance.
 // Interest accrues per day at annual rate / day-count basis (360, the PBOC convention) on the
 // balance of each day, summed over each period (previous due date or disbursement → due date)
-// and rounded half-up to the fen once per period and payer.
+// and rounded half-up to the fen once per period and payer. A contract repriced each 1 January
+// (Repricing::January1) accrues each day at the rate in force that day.
 #include "date.hpp"
 #include "json_fields.hpp"
 #include "money.hpp"
@@ -29,7 +30,8 @@ struct LoanTerms {
     Date signingDate;                        // first contract: the term counts from here
     int termYears = 0;                       // 贷款期限
     Date graduationDate;                     // e.g. 2029-06-30
-    int annualRateBp = 0;                    // contract rate, 2.80% = 280
+    int annualRateBp = 0;                    // contract rate as signed, 2.80% = 280
+    std::vector<RateStep> repricings;        // later rates, ascending `from` (withRepricings)
     int graceYears = 0;
     int dayCountBasis = 360;
     int governmentInterestPercent = 100;
@@ -43,6 +45,10 @@ struct LoanTerms {
 LoanTerms loanTermsFromPolicy(const Policy& policy, const ContractRate& rate,
                               std::vector<Disbursement> disbursements, const Date& signingDate,
                               int termYears, const Date& graduationDate, int graceYears);
+// The terms with the contract's repricing days through the end of its term (PolicySet::
+// repricings): bases after `knownOn` (the day the plan is made or printed) are projected.
+Result<LoanTerms> withRepricings(LoanTerms terms, const PolicySet& policies, const ContractRate& rate,
+                                 const Date& knownOn);
 // One disbursement a year on the same month and day, starting at `first`.
 std::vector<Disbursement> yearlyDisbursements(const Date& first, const std::vector<Fen>& amounts);
 
@@ -66,6 +72,8 @@ struct ScheduleYear {
     Fen studentInterest = 0;
     Fen principal = 0;  // repaid on the due date
     Fen balanceEnd = 0; // outstanding after the due date
+    int rateBp = 0;     // the annual rate in force on the due date
+    bool rateProjected = false; // that rate is an estimate: the base of its 1 January is not known yet
     Fen studentPays() const { return studentInterest + principal; }
 };
 
@@ -75,6 +83,7 @@ struct Schedule {
     Date subsidyEnd;            // first day the student pays interest
     Date termEnd;               // signing date + term
     int firstPrincipalYear = 0; // graduation year + grace years
+    bool repriced = false;      // the rate is set again each 1 January (a line on the plan says so)
     Fen totalPrincipal = 0;
     Fen totalGovernmentInterest = 0;
     Fen totalStudentInterest = 0;

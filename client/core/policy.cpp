@@ -64,6 +64,12 @@ Result<Policy> parsePolicy(std::string_view json, const std::string& file) {
             p.baseRate = *base;
         }
         p.spreadBp = static_cast<int>(r.integer("spread_bp", -500, 500).value_or(0));
+        if (auto repricing = r.string("repricing", false)) {
+            if (*repricing == "january_1")
+                p.repricing = Repricing::January1;
+            else if (*repricing != "fixed")
+                r.fail("repricing", "bad_value", {{"value", *repricing}});
+        }
         p.dayCountBasis = static_cast<int>(r.integer("day_count_basis", 360, 365).value_or(360));
         if (!r.failed() && p.dayCountBasis != 360 && p.dayCountBasis != 365)
             r.fail("day_count_basis", "bad_value", {{"value", std::to_string(p.dayCountBasis)}});
@@ -329,6 +335,29 @@ Result<ContractRate> PolicySet::rateOf(const Contract& contract) const {
     if (auto base = m_rates.at(r.base, *signing); base && base->bp == r.baseBp)
         r.baseSince = base->since; // only when the table still says what was signed
     return r;
+}
+
+Result<std::vector<RateStep>> PolicySet::repricings(const ContractRate& rate, const Date& signingDate,
+                                                    int throughYear, const Date& knownOn) const {
+    std::vector<RateStep> steps;
+    const Policy* policy = byId(rate.policyId);
+    if (!policy)
+        policy = forDate(signingDate);
+    if (!policy || policy->repricing == Repricing::Fixed || rate.base.empty())
+        return steps;
+    int current = rate.annualRateBp;
+    for (int year = signingDate.year + 1; year <= throughYear; ++year) {
+        const Date day{year, 1, 1};
+        const bool projected = knownOn < day;
+        auto base = m_rates.at(rate.base, projected ? knownOn : day);
+        if (!base)
+            return base.error();
+        const int bp = base->bp + rate.spreadBp;
+        if (bp != current || (projected && (steps.empty() || !steps.back().projected)))
+            steps.push_back({day, bp, projected});
+        current = bp;
+    }
+    return steps;
 }
 
 Status recordContractRate(const PolicySet& policies, Contract& contract) {

@@ -30,6 +30,14 @@ namespace zhuxue::core {
 // 本专科 (incl. 第二学士学位, 高职, 预科) or 研究生: they have different caps.
 enum class StudentLevel { Undergraduate, Postgraduate };
 
+// How a contract's rate follows its base after signing (rate.repricing in a policy file).
+//   - Fixed: the signing rate for the whole term.
+//   - January1: the PBoC's rule for loans over a year (and the student-loan contracts that follow
+//     it): after a change of the base, the rate is set again on the next 1 January, to the base
+//     in force that day plus the contract's own spread (issue #20 point 7; the source is general
+//     knowledge of the rule, listed under `verify` in the policy files until checked).
+enum class Repricing { Fixed, January1 };
+
 struct Policy {
     std::string file; // where it came from, for messages
     std::string id;   // e.g. "2024"
@@ -56,6 +64,7 @@ struct Policy {
     MonthDay repaymentWindowTo{12, 20};
     MonthDay dueDate{12, 20};       // yearly due date of principal and interest
     int penaltyPercentOfRate = 130; // overdue principal bears this % of the contract rate
+    Repricing repricing = Repricing::Fixed; // rate.repricing: "fixed" or "january_1"
 
     Fen cap(StudentLevel level) const {
         return level == StudentLevel::Postgraduate ? capPostgraduate : capUndergraduate;
@@ -98,6 +107,14 @@ public:
 
 private:
     std::vector<BaseRateSeries> m_series;
+};
+
+// The contract rate from `from` on (a repricing day), and whether it is an estimate: a 1 January
+// after the day the plan was made takes the base known that day, since later bases are unknown.
+struct RateStep {
+    Date from;
+    int annualRateBp = 0;
+    bool projected = false;
 };
 
 // The rate of one contract as signed: stored on the Contract (annual rate, spread, policy id).
@@ -159,6 +176,14 @@ public:
     // The rate of a recorded contract: as stored when it was signed; for a contract recorded
     // before rates were stored (annualRateBp 0), the data for its signing date.
     Result<ContractRate> rateOf(const Contract& contract) const;
+    // The repricing days of a contract signed on `signingDate` at `rate`, through 1 January of
+    // `throughYear`: one step on each 1 January whose rate differs from the year before (none
+    // for a Fixed policy). The base on a 1 January after `knownOn` is the one known on `knownOn`
+    // (projected). Worked example (tests/unit/test_loan_calculator.cpp): signed 2023-08-20 at
+    // 3.60% (LPR 4.20% − 60 bp), known on 2025-06-01 → 2025-01-01 3.00% (LPR 3.60%),
+    // 2026-01-01 2.90% projected (LPR 3.50%).
+    Result<std::vector<RateStep>> repricings(const ContractRate& rate, const Date& signingDate,
+                                             int throughYear, const Date& knownOn) const;
     const Policy* byId(std::string_view id) const;
     const std::vector<Policy>& all() const { return m_policies; }
     const BaseRates& baseRates() const { return m_rates; }

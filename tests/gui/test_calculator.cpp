@@ -3,6 +3,10 @@
 // refused with the reason instead of a schedule. The expected plan is worked out by hand below
 // for a fixed signing date, not by the calculator library the screen uses.
 #include "staff_fixture.hpp"
+#include "tests/support/xvfb.hpp"
+
+#include <cstdlib>
+#include <ctime>
 
 using namespace zhuxue;
 using namespace zhuxue::test;
@@ -88,4 +92,86 @@ TEST_CASE("calculator: advice from fees, schedule and totals, cap refused") {
     d.press(ImGuiKey_Escape);
     d.frame();
     CHECK(f.ctx().screen == ui::ScreenId::Home);
+}
+
+// A contract signed in 2023 follows the LPR each 1 January (issue #20 point 7). Worked by hand:
+// signed 2023-08-20 under the 2023 rules, LPR 4.20% − 60 bp = 3.60%; 1 year left, graduation
+// 2024-06-30; ¥10,000 lent 2023-09-19 (signing + 30 days); no grace; term 4 years (ends
+// 2027-08-20, last due date 2026-12-20), so principal 2024-2026 in thirds. Rates on 1 January:
+// 2024 LPR 4.20% → 3.60%; 2025 LPR 3.60% (2024-10-21) → 3.00%; 2026 LPR 3.50% (2025-05-20) →
+// 2.90%. Interest = balance × Σ(days × rate) / 360, in fen, rounded once per year and payer:
+//   2023 state:   1,000,000 × 92 d × 3.60%                          → ¥92.00
+//   2024 state:   1,000,000 × 256 d × 3.60% → ¥256.00; student 110 d → ¥110.00
+//   2025 student: 666,667 × (12 d × 3.60% + 353 d × 3.00%)          → ¥204.11 (¥243.33 unrepriced)
+//   2026 student: 333,334 × (12 d × 3.00% + 353 d × 2.90%)          → ¥98.12  (¥121.67 unrepriced)
+//   student interest ¥412.23, the student pays ¥10,412.23; the state ¥348.00.
+namespace {
+// The plan worked by hand above, typed into the calculator from the home screen.
+void fillRepricedPlan(app::driver::Driver& d) {
+    REQUIRE(d.click("##home.calculator"));
+    REQUIRE(d.typeInto("##calc.signing", "2023-08-20"));
+    REQUIRE(d.typeInto("##calc.years", "1"));
+    REQUIRE(d.typeInto("##calc.amount", "10000"));
+    REQUIRE(d.typeInto("##calc.grace", "0"));
+    REQUIRE(d.typeInto("##calc.term", "4"));
+    d.frame(2);
+}
+} // namespace
+
+TEST_CASE("calculator: a 2023 contract repriced each 1 January by the LPR") {
+    StaffFixture f;
+    f.addAccount("wang", store::Role::Volunteer);
+    f.signIn("wang");
+    auto& d = *f.d;
+    fillRepricedPlan(d);
+    CHECK_MESSAGE(d.sawText("¥412.23"), f.shown());
+    CHECK(d.sawText("¥10,412.23"));
+    CHECK(d.sawText("¥348.00"));
+    for (const char* row : {"¥92.00", "¥256.00", "¥110.00", "¥204.11", "¥98.12", "¥3,333.34", "3.60%", "3.00%", "2.90%"})
+        CHECK_MESSAGE(d.sawText(row), row);
+    CHECK_FALSE(d.sawText("¥243.33"));
+    CHECK(d.sawText("利率每年 1 月 1 日重新确定：当天的LPR减 0.6 个百分点。"));
+    CHECK_FALSE(d.sawText("约 2.90%")); // every year of this plan has a known base
+
+    // Signed today, the years from next 1 January are estimates at today's base, and say so
+    // (today's base is the newest row of base_rates.json: LPR 3.50% since 2025-05-20).
+    std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    char today[16];
+    std::strftime(today, sizeof today, "%Y-%m-%d", &local);
+    REQUIRE(d.typeInto("##calc.signing", today));
+    REQUIRE(d.typeInto("##calc.years", "4"));
+    REQUIRE(d.typeInto("##calc.term", "19"));
+    REQUIRE(d.typeInto("##calc.grace", "5"));
+    d.frame(2);
+    CHECK_MESSAGE(d.sawText("约 2.80%"), f.shown());
+    CHECK(d.sawText("标“约”的利率按现在的LPR 3.50% 估算"));
+}
+
+TEST_CASE("calculator: the repriced plan on a 1366x768 screen, in Chinese, large text and English") {
+    Xvfb x(1366, 768);
+    REQUIRE_MESSAGE(!x.display().empty(), x.error());
+    ::setenv("DISPLAY", x.display().c_str(), 1);
+    ::unsetenv("WAYLAND_DISPLAY");
+    for (const char* lang : {"zh-CN", "en"}) {
+        StaffFixture f(lang, true, 1366, 768);
+        f.addAccount("wang", store::Role::Volunteer);
+        f.signIn("wang");
+        auto& d = *f.d;
+        fillRepricedPlan(d);
+        const bool en = std::string(lang) == "en";
+        CHECK_MESSAGE(d.sawText(en ? "The rate is set again each 1 January: the LPR of that day minus 0.6 percentage points."
+                                   : "利率每年 1 月 1 日重新确定：当天的LPR减 0.6 个百分点。"),
+                      f.shown());
+        CHECK(d.sawText("¥204.11"));
+        f.screenshot(en ? "gui_calculator_repriced_en" : "gui_calculator_repriced");
+        if (!en) {
+            f.app->settings().largeText = true;
+            f.app->applyTextSize();
+            d.frame(3);
+            CHECK(d.sawText("¥204.11"));
+            f.screenshot("gui_calculator_repriced_large");
+        }
+    }
 }

@@ -273,3 +273,93 @@ TEST_CASE("advice of amount and term from tuition and accommodation") {
     // The advised amount always passes the amount check.
     CHECK(checkLoanAmount(a.amount, p2024.limits(StudentLevel::Undergraduate)).empty());
 }
+
+TEST_CASE("repricing each 1 January: a 2023 contract follows the LPR, later years at the known base") {
+    // Signed 2023-08-20 under the 2023 rules: LPR 4.20% (since 2023-06-20) − 60 bp = 3.60%.
+    // ¥10,000 lent 2023-10-20, graduation 2024-06-30, no grace chosen, term 4 years (ends
+    // 2027-08-20, last due date 2026-12-20): principal 2024, 2025, 2026 in thirds.
+    // The plan is made on 2025-06-01, when the 5-year LPR is 3.50% (since 2025-05-20).
+    const LoanRules r = rules(2023, {2023, 8, 20});
+    REQUIRE(r.rate.annualRateBp == 360);
+    auto plain = loanTermsFromPolicy(*r.signingPolicy, r.rate, {{{2023, 10, 20}, yuan(10000)}}, {2023, 8, 20}, 4,
+                                     {2024, 6, 30}, 0);
+    auto terms = withRepricings(plain, shipped(), r.rate, {2025, 6, 1});
+    REQUIRE(terms.ok());
+    // The rate on each 1 January is the LPR in force that day − 60 bp:
+    //   2024-01-01: LPR 4.20% → 3.60%, unchanged, no step;
+    //   2025-01-01: LPR 3.60% (since 2024-10-21) → 3.00%;
+    //   2026-01-01: after 2025-06-01, so the LPR known then, 3.50% → 2.90%, projected.
+    REQUIRE(terms->repricings.size() == 2);
+    CHECK(terms->repricings[0].from == Date{2025, 1, 1});
+    CHECK(terms->repricings[0].annualRateBp == 300);
+    CHECK_FALSE(terms->repricings[0].projected);
+    CHECK(terms->repricings[1].from == Date{2026, 1, 1});
+    CHECK(terms->repricings[1].annualRateBp == 290);
+    CHECK(terms->repricings[1].projected);
+
+    auto s = computeSchedule(*terms);
+    REQUIRE(s.ok());
+    CHECK(s->repriced);
+    REQUIRE(s->years.size() == 4);
+    const auto& y = s->years;
+    // Interest = balance × Σ(days × rate bp) / (10,000 × 360).
+    // 2023: 20 Oct → 20 Dec, 61 days at 360, paid by the state: 1,000,000 × 61 × 360 / 3,600,000.
+    CHECK(y[0].governmentInterest == 6100);
+    CHECK(y[0].rateBp == 360);
+    // 2024: 20 Dec 2023 → 1 Sept 2024 is 256 days (state), 1 Sept → 20 Dec is 110 (student), all
+    // at 3.60%: 25,600 and 11,000; a third of the principal.
+    CHECK(y[1].governmentInterest == 25600);
+    CHECK(y[1].studentInterest == 11000);
+    CHECK(y[1].principal == 333333);
+    CHECK(y[1].rateBp == 360);
+    // 2025: 666,667 × (12 days × 360 + 353 days × 300) / 3,600,000
+    //     = 666,667 × 110,220 / 3,600,000 = 20,411.12 → 20,411 (24,333 at a fixed 3.60%).
+    CHECK(y[2].studentInterest == 20411);
+    CHECK(y[2].rateBp == 300);
+    CHECK_FALSE(y[2].rateProjected);
+    // 2026: 333,334 × (12 × 300 + 353 × 290) / 3,600,000 = 333,334 × 105,970 / 3,600,000
+    //     = 9,812.06 → 9,812, at the projected 2.90%; the last instalment takes the remainder.
+    CHECK(y[3].studentInterest == 9812);
+    CHECK(y[3].rateBp == 290);
+    CHECK(y[3].rateProjected);
+    CHECK(y[3].principal == 333334);
+    CHECK(y[3].balanceEnd == 0);
+    CHECK(s->totalStudentInterest == 11000 + 20411 + 9812);
+
+    // The same plan made on 2026-12-07 knows the 2026 base: 2026-01-01 is no longer projected;
+    // 2027-01-01 (the term ends 2027-08-20) is, at the same 2.90%, so the plan can say from when
+    // its figures are estimates.
+    auto later = withRepricings(plain, shipped(), r.rate, {2026, 12, 7});
+    REQUIRE(later.ok());
+    REQUIRE(later->repricings.size() == 3);
+    CHECK_FALSE(later->repricings[1].projected);
+    CHECK(later->repricings[2].from == Date{2027, 1, 1});
+    CHECK(later->repricings[2].annualRateBp == 290);
+    CHECK(later->repricings[2].projected);
+}
+
+TEST_CASE("a policy whose contracts keep their rate: no repricing days, the signing rate throughout") {
+    auto files = zhuxue::test::shippedPolicyFiles();
+    for (auto& f : files)
+        if (f.name == "2023.json") {
+            auto at = f.content.find("\"january_1\"");
+            REQUIRE(at != std::string::npos);
+            f.content.replace(at, 11, "\"fixed\"");
+        }
+    auto set = PolicySet::parse(files);
+    REQUIRE(set.ok());
+    auto rate = set->rateOn({2023, 8, 20});
+    REQUIRE(rate.ok());
+    auto steps = set->repricings(*rate, {2023, 8, 20}, 2027, {2025, 6, 1});
+    REQUIRE(steps.ok());
+    CHECK(steps->empty());
+
+    // A repricing rule the parser does not know is refused with the field named.
+    for (auto& f : files)
+        if (f.name == "2023.json")
+            f.content.replace(f.content.find("\"fixed\""), 7, "\"monthly\"");
+    auto bad = PolicySet::parse(files);
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().key == "policy.bad_value");
+    CHECK(bad.error().args.at("field") == "rate.repricing");
+}

@@ -1,4 +1,5 @@
 #include "calculator_screen.hpp"
+#include "loan_printout.hpp"
 
 #include "client/app/policy_files.hpp"
 #include "client/core/validation.hpp"
@@ -121,10 +122,19 @@ void CalculatorScreen::recompute(Context& ctx) {
     auto terms = core::loanTermsFromPolicy(*r->signingPolicy, r->rate,
                                            core::yearlyDisbursements(first, std::vector<Fen>(*years, *amount)), now, term,
                                            *graduation, grace);
-    if (auto s = core::computeSchedule(terms))
+    // Rates after signing: each 1 January from the base known then, today's base for years to come.
+    const core::Date today = localToday();
+    auto repriced = core::withRepricings(std::move(terms), *m_rules.policies(), r->rate, today);
+    if (!repriced) {
+        m_findings.error("schedule", repriced.error());
+        return;
+    }
+    if (auto s = core::computeSchedule(*repriced)) {
         m_schedule = *s;
-    else
+        m_repricingNote = planRepricingNote(ctx.app, *s, *m_rules.policies(), r->rate, today);
+    } else {
         m_findings.error("schedule", s.error());
+    }
 }
 
 void CalculatorScreen::drawSchedule(Context& ctx) {
@@ -146,9 +156,12 @@ void CalculatorScreen::drawSchedule(Context& ctx) {
                              "ui.calc.summary", {{"subsidy_end", s.subsidyEnd.iso()},
                                                  {"first_year", std::to_string(s.firstPrincipalYear)},
                                                  {"end", s.termEnd.iso()}}));
-    const char* cols[] = {"ui.calc.year",     "ui.calc.phase",    "ui.calc.disbursed", "ui.calc.state_interest",
-                          "ui.calc.interest", "ui.calc.principal", "ui.calc.student_pays", "ui.calc.balance"};
-    if (ImGui::BeginTable("##calc.schedule", 8,
+    if (!m_repricingNote.empty())
+        dataTextWrapped(app, m_repricingNote);
+    const char* cols[] = {"ui.calc.year",      "ui.calc.phase",     "ui.calc.rate",         "ui.calc.disbursed",
+                          "ui.calc.state_interest", "ui.calc.interest", "ui.calc.principal", "ui.calc.student_pays",
+                          "ui.calc.balance"};
+    if (ImGui::BeginTable("##calc.schedule", 9,
                           ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH |
                               ImGuiTableFlags_SizingStretchProp,
                           ImVec2(0, ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing() * 1.5f))) {
@@ -162,6 +175,8 @@ void CalculatorScreen::drawSchedule(Context& ctx) {
             ImGui::Text("%d", y.year);
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(app.tr(phaseKey(y.phase)));
+            ImGui::TableNextColumn();
+            dataText(app, planRateText(app, y));
             for (Fen v : {y.disbursed, y.governmentInterest, y.studentInterest, y.principal, y.studentPays(), y.balanceEnd}) {
                 ImGui::TableNextColumn();
                 dataText(app, money(v)); // figures go through see(), as the totals do

@@ -30,6 +30,7 @@ private:
     int m_level = 0; // 0 undergraduate/vocational, 1 postgraduate
     std::string m_inputs; // what the schedule was computed from
     std::optional<core::Schedule> m_schedule;
+    std::string m_repricingNote; // how the plan's rate moves after signing (planRepricingNote)
     std::optional<core::LoanAdvice> m_advice;
     core::Findings m_findings;
 };

@@ -425,6 +425,7 @@ void FirstLoanScreen::writePrintout(Context& ctx, const Contract& k) {
     p.certificateCode = k.certificateCode;
     p.signingDate = k.signingDate;
     p.schedule = m_schedule;
+    p.repricingNote = m_repricingNote;
     reports::Table table = loanPrintoutTable(ctx.app, p);
     reports::PageTexts page;
     page.pageOfPages = ctx.tr("reports.page_of_pages");
@@ -462,6 +463,7 @@ void FirstLoanScreen::recompute(Context& ctx) {
     m_calcInputs = inputs;
     m_advice.reset();
     m_schedule.reset();
+    m_repricingNote.clear();
     const core::LoanRules* r = rules(ctx);
     int remaining = wholeNumber(m_remainingYears, 1, 8).value_or(0);
     if (!r || remaining == 0)
@@ -483,8 +485,14 @@ void FirstLoanScreen::recompute(Context& ctx) {
     auto terms = core::loanTermsFromPolicy(*r->signingPolicy, r->rate,
                                            core::yearlyDisbursements(first, std::vector<Fen>(remaining, *amount)), now,
                                            *term, graduation, *grace);
-    if (auto s = core::computeSchedule(terms))
+    // Rates after signing: each 1 January from the base known then, today's base for years to come.
+    auto repriced = core::withRepricings(std::move(terms), *m_rules.policies(), r->rate, now);
+    if (!repriced)
+        return;
+    if (auto s = core::computeSchedule(*repriced)) {
         m_schedule = *s;
+        m_repricingNote = planRepricingNote(ctx.app, *s, *m_rules.policies(), r->rate, now);
+    }
 }
 
 void FirstLoanScreen::drawConsent(Context& ctx) {
@@ -623,9 +631,12 @@ void FirstLoanScreen::drawAmount(Context& ctx) {
                                   {"student", money(s.totalStudentInterest)},
                                   {"first_year", std::to_string(s.firstPrincipalYear)},
                                   {"end", s.termEnd.iso()}}));
-        if (ImGui::BeginTable("##loan.schedule", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH,
+        if (!m_repricingNote.empty())
+            dataTextWrapped(app, m_repricingNote);
+        if (ImGui::BeginTable("##loan.schedule", 6, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH,
                               ImVec2(0, 160))) {
-            for (const char* k : {"ui.calc.year", "ui.calc.phase", "ui.calc.principal", "ui.calc.interest", "ui.calc.balance"})
+            for (const char* k : {"ui.calc.year", "ui.calc.phase", "ui.calc.rate", "ui.calc.principal", "ui.calc.interest",
+                                  "ui.calc.balance"})
                 ImGui::TableSetupColumn(app.tr(k));
             ImGui::TableHeadersRow();
             for (const auto& y : s.years) {
@@ -637,6 +648,8 @@ void FirstLoanScreen::drawAmount(Context& ctx) {
                                               : y.phase == core::SchedulePhase::Graduation ? "ui.calc.phase_graduation"
                                               : y.phase == core::SchedulePhase::Grace      ? "ui.calc.phase_grace"
                                                                                            : "ui.calc.phase_repayment"));
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(planRateText(app, y).c_str());
                 ImGui::TableNextColumn();
                 ImGui::TextUnformatted(money(y.principal).c_str());
                 ImGui::TableNextColumn();

@@ -81,6 +81,7 @@ private:
     // Calculator output for the amount step.
     std::optional<core::LoanAdvice> m_advice;
     std::optional<core::Schedule> m_schedule;
+    std::string m_repricingNote; // how the plan's rate moves after signing (planRepricingNote)
     std::string m_calcInputs;
 
     // After confirm.

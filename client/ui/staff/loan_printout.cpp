@@ -4,6 +4,8 @@
 #include "client/core/money.hpp"
 #include "client/ui/widgets/masking.hpp"
 
+#include <algorithm>
+
 namespace zhuxue::ui {
 
 namespace {
@@ -22,6 +24,32 @@ const char* phaseKey(core::SchedulePhase phase) {
 }
 
 } // namespace
+
+std::string planRateText(app::App& app, const core::ScheduleYear& year) {
+    std::string rate = core::ratePercentText(year.rateBp);
+    return year.rateProjected ? app.texts().current().format("ui.calc.rate_estimated", {{"rate", rate}}) : rate;
+}
+
+std::string planRepricingNote(app::App& app, const core::Schedule& s, const core::PolicySet& policies,
+                              const core::ContractRate& rate, const core::Date& today) {
+    if (!s.repriced)
+        return {};
+    const auto& texts = app.texts().current();
+    const core::BaseRateSeries* series = policies.baseRates().series(rate.base);
+    const bool en = app.settings().language == "en";
+    std::string baseName = series ? (en ? series->shortNameEn : series->shortNameZh) : rate.base;
+    const char* key = rate.spreadBp < 0   ? "ui.calc.repricing_below"
+                      : rate.spreadBp > 0 ? "ui.calc.repricing_above"
+                                          : "ui.calc.repricing_equal";
+    std::string note = texts.format(key, {{"base_name", baseName}, {"points", core::spreadPointsText(rate.spreadBp)}});
+    auto projected = std::find_if(s.years.begin(), s.years.end(), [](const auto& y) { return y.rateProjected; });
+    auto base = policies.baseRates().at(rate.base, today);
+    if (projected != s.years.end() && base)
+        note += texts.format("ui.calc.repricing_estimate", {{"year", std::to_string(projected->year)},
+                                                            {"base_name", baseName},
+                                                            {"base", core::ratePercentText(base->bp)}});
+    return note;
+}
 
 reports::Table loanPrintoutTable(app::App& app, const LoanPrintout& p) {
     const auto& texts = app.texts().current();
@@ -49,6 +77,7 @@ reports::Table loanPrintoutTable(app::App& app, const LoanPrintout& p) {
     t.columns = {{app.tr("ui.calc.year"), ColumnType::Integer},
                  {app.tr("ui.loan.printout_due"), ColumnType::Date},
                  {app.tr("ui.calc.phase"), ColumnType::Text},
+                 {app.tr("ui.calc.rate"), ColumnType::Text},
                  {app.tr("ui.calc.disbursed"), ColumnType::MoneyFen},
                  {app.tr("ui.calc.state_interest"), ColumnType::MoneyFen},
                  {app.tr("ui.calc.interest"), ColumnType::MoneyFen},
@@ -65,16 +94,20 @@ reports::Table loanPrintoutTable(app::App& app, const LoanPrintout& p) {
         lent += y.disbursed;
         t.rows.push_back({reports::RowKind::Data, 0,
                           {int64_t(y.year), y.dueDate.iso(), std::string(app.tr(phaseKey(y.phase))),
+                           planRateText(app, y),
                            int64_t(y.disbursed), int64_t(y.governmentInterest), int64_t(y.studentInterest),
                            int64_t(y.principal), int64_t(y.studentPays()), int64_t(y.balanceEnd)}});
     }
     t.rows.push_back({reports::RowKind::Total, 0,
                       {std::string(app.tr("ui.loan.printout_total")), std::monostate{}, std::monostate{},
+                       std::monostate{},
                        int64_t(lent), int64_t(s.totalGovernmentInterest), int64_t(s.totalStudentInterest),
                        int64_t(s.totalPrincipal), int64_t(s.totalStudentPays), std::monostate{}}});
     t.footnotes.push_back(texts.format("ui.calc.summary", {{"subsidy_end", s.subsidyEnd.iso()},
                                                           {"first_year", std::to_string(s.firstPrincipalYear)},
                                                           {"end", s.termEnd.iso()}}));
+    if (!p.repricingNote.empty())
+        t.footnotes.push_back(p.repricingNote);
     t.footnotes.push_back(app.tr("ui.loan.printout_note"));
     return t;
 }

@@ -21,8 +21,17 @@ struct LoanPrintout {
     int termYears = 0;
     std::string contractNumber, certificateCode, signingDate;
     std::optional<core::Schedule> schedule; // the plan shown on the amount step, if any
+    std::string repricingNote;              // planRepricingNote of that plan, printed under it
 };
 
 reports::Table loanPrintoutTable(app::App& app, const LoanPrintout& p);
+
+// Plan texts shared by the calculator, the loan screen and the receipt.
+// A year's rate: "2.90%", or "约 2.90%" when it is an estimate (its 1 January is still to come).
+std::string planRateText(app::App& app, const core::ScheduleYear& year);
+// The line under a repriced plan: the rate is set again each 1 January from the base and the
+// contract's spread, and from which year the figures use today's base. Empty when not repriced.
+std::string planRepricingNote(app::App& app, const core::Schedule& s, const core::PolicySet& policies,
+                              const core::ContractRate& rate, const core::Date& today);
 
 } // namespace zhuxue::ui
