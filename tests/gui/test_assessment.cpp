@@ -12,7 +12,7 @@ void openAssessment(StaffFixture& f, const Student& s) {
     f.d->frame(2);
     REQUIRE_MESSAGE(f.d->click("##family.assess"), f.d->why());
     f.d->frame(2);
-    REQUIRE_MESSAGE(f.d->exists("##assess.family_structure.single_parent"), f.d->describe());
+    REQUIRE_MESSAGE(f.d->exists("##assess.priority_groups.dibao"), f.d->describe()); // the form's top
 }
 } // namespace
 
@@ -124,4 +124,43 @@ TEST_CASE("assessment: a refused submit scrolls to the first field that needs an
     d.frame(3);
     CHECK(d.sawText("还有"));
     CHECK_MESSAGE(visible("##assess.family_structure.single_parent"), d.describe());
+}
+
+TEST_CASE("assessment: clicks aimed while messages vanish land on the answers aimed at") {
+    // Issue #21 point 2: after a refused submit every question shows "这一项必须填写"; a person
+    // then clicks down the form where the answers are on screen. Each answer makes its message
+    // go; the answers below must not move, or a click aimed at 一般农村 records 乡镇.
+    StaffFixture f;
+    Student s = f.seedStudent("谭艳馨");
+    f.addAccount("li", store::Role::Staff);
+    f.signIn("li");
+    openAssessment(f, s);
+    auto& d = *f.d;
+    REQUIRE(d.click("##assess.submit"));
+    d.frame(3);
+    REQUIRE(d.sawText("这一项必须填写"));
+
+    // Where each aimed-at answer is on the screen the person looks at, before any click.
+    const std::vector<std::pair<std::string, std::string>> aims = {
+        {"family_structure", "single_parent"}, {"location", "village"},     {"family_health", "all_healthy"},
+        {"parents_work", "migrant_work"},      {"disaster", "none"},
+    };
+    std::vector<std::pair<std::pair<std::string, std::string>, ImVec2>> targets;
+    for (const auto& [field, option] : aims) {
+        const auto* item = d.find("##assess." + field + "." + option);
+        if (item && item->min.y >= item->clipMin.y && item->max.y <= item->clipMax.y)
+            targets.push_back({{field, option}, item->center()});
+    }
+    REQUIRE_MESSAGE(targets.size() >= 3, d.describe()); // enough of the form is on screen to matter
+    for (const auto& [aim, at] : targets)
+        d.clickAt(at); // no looking again between clicks, as a hand moves down a form
+
+    REQUIRE(d.click("##assess.save"));
+    d.frame();
+    auto saved = f.store().list<HardshipAssessment>("student_id", s.id);
+    REQUIRE(saved.ok());
+    REQUIRE(saved->size() == 1);
+    auto answers = nlohmann::json::parse(saved->front().answersJson);
+    for (const auto& [aim, at] : targets)
+        CHECK_MESSAGE(answers[aim.first] == aim.second, aim.first, " saved as ", answers[aim.first].dump());
 }

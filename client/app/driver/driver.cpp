@@ -171,14 +171,17 @@ bool Driver::click(std::string_view label) {
     const ItemInfo* item = reach(label);
     if (!item)
         return false;
-    ImVec2 at = item->center();
-    m_mouse = at;
+    clickAt(item->center());
+    return true;
+}
+
+void Driver::clickAt(ImVec2 pos) {
+    m_mouse = pos;
     frame();
     m_mouseDown[0] = true;
     frame();
     m_mouseDown[0] = false;
     frame(2);
-    return true;
 }
 
 bool Driver::doubleClick(std::string_view label) {

@@ -41,6 +41,9 @@ public:
     // Each returns false, with the reason in why(), when the item is not there.
     bool click(std::string_view label);
     bool doubleClick(std::string_view label);
+    // Clicks a screen point, wherever the items are now: a person's click aimed at what an
+    // earlier frame showed (items moving under the hand are what it catches).
+    void clickAt(ImVec2 pos);
     // Clicks a text field, selects what it holds, types text (UTF-8) and leaves it with Tab.
     bool typeInto(std::string_view label, std::string_view text);
     // Drags the mouse across an item through points given as fractions of its size (0..1).

@@ -84,7 +84,8 @@ std::string message(app::App& app, const Error& error) {
     return app.texts().current().format(error);
 }
 
-void findingsFor(app::App& app, const core::Findings& findings, std::string_view field) {
+void findingsFor(app::App& app, const core::Findings& findings, std::string_view field, int minLines) {
+    const float top = ImGui::GetCursorPosY();
     for (const auto& f : findings.all()) {
         if (!field.empty() && f.field != field)
             continue;
@@ -94,6 +95,19 @@ void findingsFor(app::App& app, const core::Findings& findings, std::string_view
         wrappedText(text);
         ImGui::PopStyleColor();
     }
+    if (field.empty())
+        return;
+    // The most this field's messages have needed in this window, and at least minLines, kept in
+    // lines so that a change of text size keeps the same room.
+    ImGuiStorage* storage = ImGui::GetStateStorage();
+    const ImGuiID key = ImGui::GetID((std::string("##findings.") + std::string(field)).c_str());
+    const float line = ImGui::GetTextLineHeightWithSpacing();
+    const float used = ImGui::GetCursorPosY() - top;
+    const float lines = std::max({storage->GetFloat(key, 0.0f), used / line, static_cast<float>(minLines)});
+    storage->SetFloat(key, lines);
+    const float keep = lines * line;
+    if (keep > used) // Dummy adds the item spacing below itself
+        ImGui::Dummy(ImVec2(0.0f, std::max(0.0f, keep - used - ImGui::GetStyle().ItemSpacing.y)));
 }
 
 void helpMarker(app::App& app, const char* helpKey) {

@@ -45,7 +45,10 @@ bool textField(app::App& app, const char* labelKey, const char* id, std::string&
 bool multilineField(app::App& app, const char* labelKey, const char* id, std::string& value,
                     float height, const FieldOptions& options = {});
 // Findings about one field (or all when field is empty), each as "reason" in its colour.
-void findingsFor(app::App& app, const core::Findings& findings, std::string_view field);
+// For one field, the space its messages took stays taken when they go (kept per window in ImGui's
+// state storage), and at least `minLines` lines are always kept: a message that vanishes or
+// appears never moves what lies below it under a hand about to click (issue #21 point 2).
+void findingsFor(app::App& app, const core::Findings& findings, std::string_view field, int minLines = 0);
 // A help marker "(?)" with the text as tooltip.
 void helpMarker(app::App& app, const char* helpKey);
 // A button that can be disabled; returns true when pressed (click, or Space/Enter while it has

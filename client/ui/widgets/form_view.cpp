@@ -264,8 +264,10 @@ bool FormView::drawField(app::App& app, const FieldDef& f, const FormEvaluation&
             break;
         }
     }
+    // One line is always kept for the field's message ("这一项必须填写" and the like), so the
+    // fields below stay where the eye last saw them whether it shows or not.
     if (!inTable && f.type != FieldType::Repeat)
-        findingsFor(app, ev.findings, path);
+        findingsFor(app, ev.findings, path, f.computed ? 0 : 1);
     return changed;
 }
 
