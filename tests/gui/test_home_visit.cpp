@@ -15,6 +15,14 @@ namespace fs = std::filesystem;
 using namespace zhuxue;
 using namespace zhuxue::test;
 
+namespace {
+// A small real JPEG, one colour, as a camera card would hold (the screen keeps only pictures).
+void writeJpeg(const fs::path& path, unsigned char shade) {
+    std::vector<unsigned char> rgb(32 * 24 * 3, shade);
+    REQUIRE(stbi_write_jpg(path.c_str(), 32, 24, 3, rgb.data(), 80) != 0);
+}
+} // namespace
+
 TEST_CASE("home visit: members, photo, signature") {
     StaffFixture f;
     store::Actor who{"seed"};
@@ -27,7 +35,7 @@ TEST_CASE("home visit: members, photo, signature") {
     zhuxue::test::consentStudent(f.store(), s.county, s.id);
     REQUIRE(f.store().save(s, who).ok());
     fs::path photo = f.dir / "家访1.jpg";
-    std::ofstream(photo, std::ios::binary) << "\xFF\xD8\xFF\xE0 not really a jpeg, but bytes to keep";
+    writeJpeg(photo, 120);
 
     f.addAccount("li", store::Role::Staff);
     f.signIn("li");
@@ -107,8 +115,8 @@ TEST_CASE("home visit: a photo that cannot be read saves nothing and says which;
     StaffFixture f;
     Student s = f.seedStudent("向秭归");
     fs::path kept = f.dir / "房屋.jpg", gone = f.dir / "厨房.jpg";
-    std::ofstream(kept, std::ios::binary) << "\xFF\xD8\xFF\xE0 the house";
-    std::ofstream(gone, std::ios::binary) << "\xFF\xD8\xFF\xE0 the kitchen";
+    writeJpeg(kept, 90);
+    writeJpeg(gone, 200);
     f.addAccount("li", store::Role::Staff);
     f.signIn("li");
     f.ctx().openFamily(s.id);
@@ -143,6 +151,49 @@ TEST_CASE("home visit: a photo that cannot be read saves nothing and says which;
     auto files = f.store().list<Attachment>("owner_id", visits->front().id);
     REQUIRE(files.ok());
     CHECK(files->size() == 2); // the house and the guardian's signature
+}
+
+TEST_CASE("home visit: a file named .jpg that is not a picture is refused, and nothing is saved") {
+    // Issue #21 point 5: a text file (or a half-copied one) named like a photo was kept as one.
+    StaffFixture f;
+    Student s = f.seedStudent("向秭归");
+    fs::path notes = f.dir / "门前.jpg", house = f.dir / "门前真.jpg";
+    std::ofstream(notes, std::ios::binary) << "家访笔记：门前有一棵树";
+    writeJpeg(house, 140);
+    f.addAccount("li", store::Role::Staff);
+    f.signIn("li");
+    f.ctx().openFamily(s.id);
+    f.d->frame(2);
+    auto& d = *f.d;
+    REQUIRE(d.click("##family.visit"));
+    REQUIRE(d.typeInto("##visit.observations", "砖房三间"));
+    for (const fs::path& p : {notes, house}) {
+        REQUIRE(d.typeInto("##visit.photo_path", p.string()));
+        REQUIRE(d.click("##visit.add_photo"));
+    }
+    REQUIRE(d.drag("##visit.sign_guardian", {{0.1f, 0.5f}, {0.5f, 0.8f}, {0.8f, 0.3f}}));
+    REQUIRE(d.click("##visit.save"));
+    REQUIRE_MESSAGE(d.frameUntil([&] { return d.sawText("“" + notes.string() + "”不是照片（只收 JPEG 或 PNG 图片）"); }),
+                    f.shown());
+    CHECK(f.store().list<HomeVisit>("student_id", s.id)->empty());
+    std::size_t attachments = 0;
+    REQUIRE(f.store().forEach<Attachment>([&](const Attachment&) { return ++attachments, true; }).ok());
+    CHECK(attachments == 0); // the real photo beside it was not written either
+
+    // Without the text file the visit saves, with the real photo.
+    REQUIRE(d.click("##visit.remove_photo.0"));
+    REQUIRE(d.click("##visit.save"));
+    REQUIRE_MESSAGE(d.frameUntil([&] { return d.sawText("家访记录已保存"); }), f.shown());
+    auto visits = f.store().list<HomeVisit>("student_id", s.id);
+    REQUIRE(visits.ok());
+    REQUIRE(visits->size() == 1);
+    auto files = f.store().list<Attachment>("owner_id", visits->front().id);
+    REQUIRE(files.ok());
+    std::string names;
+    for (const auto& a : *files)
+        names += a.fileName + " ";
+    CHECK_MESSAGE(files->size() == 2, names); // the photo and the guardian's signature
+    CHECK(names.find("门前真.jpg") != std::string::npos);
 }
 
 TEST_CASE("home visit: a household that lists the student as a member counts the student once") {
@@ -182,7 +233,7 @@ TEST_CASE("home visit: photos chosen from a folder by clicking, no path typed") 
     // A laptop whose Pictures folder holds the card's photos in a folder with a Chinese name.
     fs::path home = f.dir / "home";
     fs::create_directories(home / "Pictures" / "家访 茅坪镇");
-    std::ofstream(home / "Pictures" / "家访 茅坪镇" / "房屋.jpg", std::ios::binary) << "\xFF\xD8\xFF\xE0 bytes";
+    writeJpeg(home / "Pictures" / "家访 茅坪镇" / "房屋.jpg", 60);
     std::ofstream(home / "Pictures" / "家访 茅坪镇" / "说明.txt") << "not a photo";
     std::string oldHome = std::getenv("HOME") ? std::getenv("HOME") : "";
     setenv("HOME", home.c_str(), 1);

@@ -1,5 +1,6 @@
 #include "home_visit_screen.hpp"
 
+#include "client/app/picture.hpp"
 #include "client/core/date.hpp"
 #include "client/core/money.hpp"
 #include "client/store/paths.hpp"
@@ -109,6 +110,10 @@ Result<std::vector<Attachment>> HomeVisitScreen::storeAttachmentFiles(store::Sto
             if (!photo || photo->empty())
                 return Error("ui.visit.photo_unreadable", {{"path", src.path}});
             bytes = std::as_bytes(std::span(photo->data(), photo->size()));
+            // Only a picture is kept as a photo: a text file or a half-copied one named .jpg is
+            // refused here, before anything is written, not found unreadable by the reviewer.
+            if (!app::decodePicture(bytes, 64))
+                return Error("ui.visit.photo_not_picture", {{"path", src.path}});
         }
         Attachment a;
         a.county = visit.county;
