@@ -6,6 +6,8 @@
 #include "startup_trace.hpp"
 
 #include <GLFW/glfw3.h>
+
+#include <algorithm>
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
@@ -89,6 +91,17 @@ Status App::open() {
         if (const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr) {
             w = mode->width;
             h = mode->height;
+        }
+    } else if (!m_options.sizeGiven) {
+        // The default size must not hide the bottom row of buttons on a smaller screen: fit the
+        // work area (the screen less its panels) and let the window manager maximise it.
+        int x = 0, y = 0, workW = 0, workH = 0;
+        if (GLFWmonitor* primary = glfwGetPrimaryMonitor())
+            glfwGetMonitorWorkarea(primary, &x, &y, &workW, &workH);
+        if (workW > 0 && workH > 0 && (w > workW || h > workH)) {
+            w = std::min(w, workW);
+            h = std::min(h, workH);
+            glfwWindowHint(GLFW_MAXIMIZED, GLFW_TRUE);
         }
     }
     m_window = glfwCreateWindow(w, h, "助学 zhuxue", monitor, nullptr);

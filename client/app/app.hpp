@@ -33,7 +33,10 @@ struct LaunchOptions {
     std::filesystem::path screenshotFile;
     // Tests: the text the last frame showed, one piece a line, written beside the screenshot.
     std::filesystem::path textFile;
+    // The window's size; unless sizeGiven (--size), it shrinks to the screen's work area when the
+    // screen is smaller (a 1366×768 laptop), opening maximised there.
     int width = 1280, height = 800;
+    bool sizeGiven = false;
 };
 
 class App {

@@ -35,7 +35,7 @@ zhuxue: the offline-first client for county student-aid offices.
   --ready-file FILE    第一帧显示后写入此文件（测试用）write FILE after the first frame
   --screenshot FILE    退出前把窗口保存为 PNG（测试用）save the window as PNG before leaving
   --text-file FILE     退出前写下最后一帧显示的文字（测试用）write the last frame's text to FILE
-  --size WxH           窗口大小 window size (默认 default: 1280x800)
+  --size WxH           窗口大小 window size (默认 1280x800，屏幕更小时铺满屏幕 default: 1280x800, or the screen when smaller)
   --bare-window        只开一个空白 ImGui 窗口（性能对比基线）open a bare ImGui window (benchmark baseline)
   --help, -h           显示本帮助 show this help
   --version            显示版本 show the version
@@ -83,6 +83,7 @@ int main(int argc, char** argv) {
     opt.readyFile = args->value("ready-file");
     opt.screenshotFile = args->value("screenshot");
     opt.textFile = args->value("text-file");
+    opt.sizeGiven = args->has("size");
     if (args->has("size") && std::sscanf(args->value("size").c_str(), "%dx%d", &opt.width, &opt.height) != 2) {
         std::fprintf(stderr, "zhuxue: --size 的格式是 宽x高 format is WxH, e.g. 1280x800\n");
         return 2;

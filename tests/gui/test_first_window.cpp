@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <csignal>
+#include <cstdio>
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -70,6 +71,29 @@ TEST_CASE("the client saves its own frame and honours --lang en") {
     CHECK(shown.find("This device has no accounts yet. Create an administrator first") != std::string::npos);
     CHECK(shown.find("这台设备还没有账户") == std::string::npos);
     CHECK(shown.find("管理员") == std::string::npos);
+}
+
+TEST_CASE("on a 1366x768 laptop screen the window fits the screen") {
+    // Issue #21 point 9: the default 1280x800 window was taller than the screen, so the bottom
+    // row of buttons (返回) was half hidden. Without --size the window fits the work area.
+    Xvfb x(1366, 768);
+    REQUIRE_MESSAGE(!x.display().empty(), x.error());
+    TempDir dir;
+    fs::path shot = artifactPath("gui_first_window_1366.png");
+    fs::remove(shot);
+    Process client({binPath("zhuxue").string(), "--data-dir", (dir / "data").string(), "--exit-after-frames", "3",
+                    "--screenshot", shot.string()},
+                   {{"DISPLAY", x.display()}});
+    auto code = client.wait(60s);
+    REQUIRE(code.has_value());
+    CHECK(*code == 0);
+    auto [rc, size] = runShell("identify -format '%w %h' '" + shot.string() + "'");
+    REQUIRE(rc == 0);
+    int w = 0, h = 0;
+    REQUIRE(std::sscanf(size.c_str(), "%d %d", &w, &h) == 2);
+    CHECK(w <= 1366);
+    CHECK(h <= 768);
+    CHECK(h >= 700); // it uses the screen, not a small default
 }
 
 TEST_CASE("without a display the client says so in one line and exits non-zero") {
