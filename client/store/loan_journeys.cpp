@@ -21,10 +21,25 @@ Status saveLoanApplication(Store& store, const Actor& who, const core::LoanPeopl
         st = batch.save(submission.materials);
     if (st && submission.materialsChecked)
         st = batch.changeStatus(submission.application.id, LoanStatus::MaterialsChecked,
-                                "materials checked at the window");
+                                std::string(kStatusNoteMaterialsChecked));
     if (st)
         st = batch.commit();
     return st;
+}
+
+std::string_view statusNoteKey(std::string_view reason) {
+    struct Note {
+        std::string_view key, legacy;
+    };
+    static constexpr Note kNotes[] = {
+        {kStatusNoteMaterialsChecked, "materials checked at the window"},
+        {kStatusNoteSignedOnPad, "signed on the signature pad"},
+        {kStatusNoteCertificatePrinted, "受理证明 printed"},
+    };
+    for (const Note& n : kNotes)
+        if (reason == n.key || reason == n.legacy)
+            return n.key;
+    return {};
 }
 
 } // namespace zhuxue::store

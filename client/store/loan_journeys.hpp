@@ -4,7 +4,18 @@
 #include "client/core/loan_journey.hpp"
 #include "store.hpp"
 
+#include <string_view>
+
 namespace zhuxue::store {
+
+// The reasons the journeys write on a status change, as catalogue keys (store.status_note.* in
+// assets/i18n): the history shows them in the reader's language. Records from
+// before these keys hold the English text; statusNoteKey maps it to its key.
+inline constexpr std::string_view kStatusNoteMaterialsChecked = "store.status_note.materials_checked";
+inline constexpr std::string_view kStatusNoteSignedOnPad = "store.status_note.signed_on_pad";
+inline constexpr std::string_view kStatusNoteCertificatePrinted = "store.status_note.certificate_printed";
+// The key of a reason the journeys wrote (either form), or empty for a person's own words.
+std::string_view statusNoteKey(std::string_view reason);
 
 // What one confirmation of the journey saves besides the people.
 struct LoanSubmission {

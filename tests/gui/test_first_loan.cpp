@@ -203,11 +203,14 @@ TEST_CASE("first loan: consent, student, co-borrower, school, amount, materials,
     d.frame(2);
     CHECK(d.sawText("4205272026000123"));
     // Its history: each status change, who made it and when, the last one the certificate.
-    CHECK_FALSE(d.sawText("li："));
+    // By the person's name, with the journey's notes in Chinese (issue #21 point 6).
+    CHECK_FALSE(d.sawText("li 老师："));
     REQUIRE(d.click("办理历史"));
     d.frame(2);
-    CHECK_MESSAGE(d.sawText("li：材料已审核 → 合同已预签"), f.shown());
-    CHECK(d.sawText("→ 受理证明已出具"));
+    CHECK_MESSAGE(d.sawText("li 老师：材料已审核 → 合同已预签 已在签字板上签字"), f.shown());
+    CHECK(d.sawText("→ 受理证明已出具 已打印受理证明"));
+    CHECK_FALSE(d.sawText("printed"));
+    CHECK_FALSE(d.sawText("signature pad"));
 }
 
 TEST_CASE("a volunteer guides the family but cannot check materials or record the contract") {

@@ -1,6 +1,7 @@
 // The message catalogues: both languages say the same things, placeholders are filled.
 #include "client/core/i18n.hpp"
 #include "client/store/catalog_files.hpp"
+#include "client/store/loan_journeys.hpp"
 #include "client/store/paths.hpp"
 
 #include "tests/support/temp_dir.hpp"
@@ -127,4 +128,26 @@ TEST_CASE("every message key the code names has a text") {
         }
     }
     CHECK(checked > 300); // the scan found the code
+}
+
+TEST_CASE("every record type and journey note has its words in both languages") {
+    // Issue #21 point 6: `zhuxue-cli stats` printed store.cli.type.consent, and the history read
+    // "materials checked at the window" in the Chinese interface.
+    for (const char* lang : {"zh-CN", "en"}) {
+        Catalog cat = load(lang);
+        for (int t = 0; t <= static_cast<int>(RecordType::AuditEntry); ++t) {
+            std::string key = "store.cli.type." + std::string(toCode(static_cast<RecordType>(t)));
+            CHECK_MESSAGE(cat.has(key), lang, " lacks ", key);
+        }
+        for (std::string_view key : {store::kStatusNoteMaterialsChecked, store::kStatusNoteSignedOnPad,
+                                     store::kStatusNoteCertificatePrinted})
+            CHECK_MESSAGE(cat.has(key), lang, " lacks ", key);
+    }
+    Catalog zh = load("zh-CN");
+    CHECK(zh.text("store.status_note.materials_checked") == "窗口已核对材料");
+    // Records written before the keys map to them, and a person's own reason stays as written.
+    CHECK(store::statusNoteKey("materials checked at the window") == store::kStatusNoteMaterialsChecked);
+    CHECK(store::statusNoteKey("受理证明 printed") == store::kStatusNoteCertificatePrinted);
+    CHECK(store::statusNoteKey(store::kStatusNoteSignedOnPad) == store::kStatusNoteSignedOnPad);
+    CHECK(store::statusNoteKey("材料齐全，同意").empty());
 }

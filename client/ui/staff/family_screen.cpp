@@ -1,4 +1,5 @@
 #include "family_screen.hpp"
+#include "client/store/loan_journeys.hpp"
 
 #include "client/core/money.hpp"
 #include "client/core/post_loan_due.hpp"
@@ -75,6 +76,12 @@ void FamilyScreen::load(Context& ctx) {
         keep(db.list<StatusChange>("application_id", a.id), ss, m_error, ctx.app);
         m_changes.insert(m_changes.end(), ss.begin(), ss.end());
     }
+    m_names.clear();
+    if (ctx.accounts && !m_changes.empty())
+        if (auto all = ctx.accounts->list())
+            for (const auto& a : *all)
+                if (!a.displayName.empty())
+                    m_names[a.user] = a.displayName;
     std::stable_sort(m_changes.begin(), m_changes.end(),
                      [](const StatusChange& a, const StatusChange& b) { return a.atMs < b.atMs; });
     std::stable_sort(m_events.begin(), m_events.end(),
@@ -294,14 +301,24 @@ void FamilyScreen::draw(Context& ctx) {
             ImGui::TextDisabled("%s", app.tr("ui.common.none"));
     }
     if (ImGui::CollapsingHeader(app.tr("ui.family.history"))) {
+        // A journey's own note in the reader's language; a person's reason as written.
+        auto reasonText = [&](const std::string& reason) {
+            std::string_view key = store::statusNoteKey(reason);
+            return key.empty() ? reason : std::string(app.tr(key));
+        };
+        // Who did it by name, as the accounts of this device know them; the sign-in name else.
+        auto personName = [&](const std::string& user) {
+            auto it = m_names.find(user);
+            return it == m_names.end() ? user : it->second;
+        };
         for (const auto& c : m_changes)
             dataTextWrapped(app, app.texts().current().format(
                                      "ui.family.history_line",
                                      {{"when", localTimeText(c.atMs)},
-                                      {"user", c.byUser},
+                                      {"user", personName(c.byUser)},
                                       {"from", codeText(app, "ui.status", toCode(c.from))},
                                       {"to", codeText(app, "ui.status", toCode(c.to))},
-                                      {"reason", withheld(RecordType::StatusChange, "reason") ? staffOnly : c.reason}}));
+                                      {"reason", withheld(RecordType::StatusChange, "reason") ? staffOnly : reasonText(c.reason)}}));
         if (m_changes.empty())
             ImGui::TextDisabled("%s", app.tr("ui.common.none"));
     }

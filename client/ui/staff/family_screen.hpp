@@ -42,6 +42,7 @@ private:
     PictureGallery m_pictures;
     std::vector<PostLoanEvent> m_events;  // of its applications
     std::vector<StatusChange> m_changes;  // of its applications, oldest first
+    std::map<std::string, std::string> m_names; // sign-in name → the person's name, for the history
     std::string m_error;
     Uuid m_revealedFor; // the student whose numbers staff chose to see in full
     VisitAssignPanel m_assign; // who visits the family by when; staff give the visit

@@ -391,9 +391,11 @@ void FirstLoanScreen::saveContract(Context& ctx) {
     store::Batch batch = ctx.store->batch(ctx.actor());
     st = batch.save(k);
     if (st)
-        st = batch.changeStatus(m_applicationId, LoanStatus::ContractPreSigned, "signed on the signature pad");
+        st = batch.changeStatus(m_applicationId, LoanStatus::ContractPreSigned,
+                                  std::string(store::kStatusNoteSignedOnPad));
     if (st)
-        st = batch.changeStatus(m_applicationId, LoanStatus::CertificateIssued, "受理证明 printed");
+        st = batch.changeStatus(m_applicationId, LoanStatus::CertificateIssued,
+                                  std::string(store::kStatusNoteCertificatePrinted));
     if (st)
         st = batch.commit();
     if (!st) {
