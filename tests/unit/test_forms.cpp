@@ -530,13 +530,15 @@ TEST_CASE("invalid definitions are refused with the file, the field and the reas
     e = refused(form({field("a", "text"), field("b", "text", {{"relevant", "a = '张三' and ?"}})}));
     CHECK(e.args.at("position") == "14");
 
-    const json levels = {{{"id", "high"}, {"label", {{"zh-CN", "高"}}}, {"min_score", 40}},
-                         {{"id", "low"}, {"label", {{"zh-CN", "低"}}}, {"min_score", 60}}};
+    const json levels = {
+        {{"id", "high"}, {"label", {{"zh-CN", "高"}}}, {"hardship_level", "special"}, {"min_score", 40}},
+        {{"id", "low"}, {"label", {{"zh-CN", "低"}}}, {"hardship_level", "general"}, {"min_score", 60}}};
     e = refused(form({field("a", "number")}, {{"levels", levels}}));
     CHECK(e.key == "forms.def.cutoffs_not_ordered");
     CHECK(e.args.at("level") == "low");
 
-    json okLevels = {{{"id", "high"}, {"label", {{"zh-CN", "高"}}}, {"min_score", 60}}};
+    json okLevels = {
+        {{"id", "high"}, {"label", {{"zh-CN", "高"}}}, {"hardship_level", "special"}, {"min_score", 60}}};
     json directTo = {{"id", "x"}, {"label", {{"zh-CN", "x"}}}, {"direct_level", "nowhere"}};
     e = refused(
         form({field("p", "multiple_choice", {{"options", {directTo}}})}, {{"levels", okLevels}}));
@@ -588,4 +590,77 @@ TEST_CASE("invalid definitions are refused with the file, the field and the reas
     REQUIRE_FALSE(notJson.ok());
     CHECK(notJson.error().key == "forms.def.not_json");
     CHECK(notJson.error().args.at("file") == "broken.json");
+}
+
+// Issue #20 point 14. Each form level states the hardship level it records; nothing is taken
+// from a level's id or its position.
+TEST_CASE("form levels name their hardship level explicitly") {
+    for (const char* name : {"hardship_county_standard.json", "hardship_college_example.json"}) {
+        CAPTURE(name);
+        auto def = shipped(name);
+        REQUIRE(def.levels.size() == 4);
+        CHECK(def.levels[0].hardship == HardshipLevel::Special);
+        CHECK(def.levels[1].hardship == HardshipLevel::Fairly);
+        CHECK(def.levels[2].hardship == HardshipLevel::General);
+        CHECK(def.levels[3].hardship == HardshipLevel::None);
+        CHECK(def.hardshipLevel(std::nullopt) == HardshipLevel::None);
+        CHECK(def.hardshipLevel(std::string("nowhere")) == HardshipLevel::None);
+    }
+    // The county worked example (58 points → 比较困难) records Fairly.
+    auto county = shipped("hardship_county_standard.json");
+    auto r = evaluateForm(county, {{"family_structure", "single_parent"}, {"location", "remote_village"},
+                                   {"family_health", "chronic_illness"}, {"medical_cost", 800000},
+                                   {"parents_work", "migrant_work"},     {"household_size", 4},
+                                   {"household_income", 2000000},       {"disaster", "minor_loss"},
+                                   {"siblings_in_school", 0},           {"commitment", "agreed"}});
+    CHECK(r.totalScore == Decimal::fromInt(58));
+    CHECK(r.level == "relatively_difficult");
+    CHECK(r.hardshipLevel == HardshipLevel::Fairly);
+
+    // A school's two-level table: 特别困难 ≥ 60, 困难 ≥ 30. Its second level is 一般困难 by its own
+    // key; by position it would have been recorded 比较困难.
+    auto lvl = [](const char* id, const char* zhLabel, const char* key, int minScore) {
+        json l = {{"id", id}, {"label", {{"zh-CN", zhLabel}}}, {"min_score", minScore}};
+        if (key)
+            l["hardship_level"] = key;
+        return l;
+    };
+    const json scoreField = field("points", "number", {{"score_bands", {{{"score", 0}}}}});
+    auto twoLevel = parsed(form({field("n", "number", {{"score_bands", {{{"below", 50}, {"score", 40}}, {{"score", 70}}}}})},
+                                {{"levels", {lvl("special", "特别困难", "special", 60), lvl("hard", "困难", "general", 30)}}}));
+    r = evaluateForm(twoLevel, {{"n", 10}}); // 40 points
+    CHECK(r.level == "hard");
+    CHECK(r.hardshipLevel == HardshipLevel::General);
+    r = evaluateForm(twoLevel, {{"n", 80}}); // 70 points
+    CHECK(r.hardshipLevel == HardshipLevel::Special);
+    r = evaluateForm(parsed(form({scoreField}, {{"levels", {lvl("special", "特别困难", "special", 60)}}})),
+                     {{"points", 1}}); // 0 points: below every cut-off
+    CHECK_FALSE(r.level);
+    CHECK(r.hardshipLevel == HardshipLevel::None);
+
+    // Refused, naming the file and the level.
+    auto e = refused(form({scoreField}, {{"levels", {lvl("special", "特别困难", "special", 60),
+                                                      lvl("hard", "困难", nullptr, 30)}}}));
+    CHECK(e.key == "forms.def.hardship_level_missing");
+    CHECK(e.args.at("level") == "hard");
+    CHECK(e.args.at("field") == "levels.hard");
+    CHECK(zh().format(e).find("bad.json") != std::string::npos);
+    CHECK(zh().format(e).find("hard") != std::string::npos);
+    e = refused(form({scoreField}, {{"levels", {lvl("special", "特别困难", "very_hard", 60)}}}));
+    CHECK(e.key == "forms.def.hardship_level_unknown");
+    CHECK(e.args.at("level") == "special");
+    CHECK(e.args.at("value") == "very_hard");
+    // The codes are the record's (special / fairly / general / none), not the level ids.
+    e = refused(form({scoreField}, {{"levels", {lvl("special", "特别困难", "particularly_difficult", 60)}}}));
+    CHECK(e.key == "forms.def.hardship_level_unknown");
+    // Two levels on one hardship level, or out of order, cannot be told apart on the record.
+    e = refused(form({scoreField}, {{"levels", {lvl("a", "甲", "fairly", 60), lvl("b", "乙", "fairly", 30)}}}));
+    CHECK(e.key == "forms.def.hardship_levels_not_ordered");
+    CHECK(e.args.at("level") == "b");
+    CHECK(e.args.at("previous") == "a");
+    e = refused(form({scoreField}, {{"levels", {lvl("a", "甲", "general", 60), lvl("b", "乙", "special", 30)}}}));
+    CHECK(e.key == "forms.def.hardship_levels_not_ordered");
+    e = refused(form({scoreField}, {{"levels", {{{"id", "a"}, {"label", {{"zh-CN", "甲"}}}, {"min_score", 1},
+                                                  {"hardship_level", 3}}}}}));
+    CHECK(e.key == "forms.def.wrong_type");
 }

@@ -222,12 +222,29 @@ private:
             if (auto s = text(l, "label", level.label, true); !s)
                 return s;
             level.minScore = decimal(l, "min_score", true).value_or(Decimal());
+            const auto key = l.string("hardship_level", false);
             if (auto s = l.finish(); !s)
                 return s;
             for (const auto& other : def.levels)
                 if (other.id == level.id)
                     return defError(m_file, "levels." + level.id, "duplicate_id",
                                     {{"id", level.id}});
+            // Each level says which hardship level it records (issue #20 point 14).
+            if (!key)
+                return defError(m_file, "levels." + level.id, "hardship_level_missing",
+                                {{"level", level.id}});
+            const auto hardship = fromCode<HardshipLevel>(*key);
+            if (!hardship)
+                return defError(m_file, "levels." + level.id, "hardship_level_unknown",
+                                {{"level", level.id}, {"value", *key}});
+            level.hardship = *hardship;
+            if (!def.levels.empty() && !(level.hardship < def.levels.back().hardship))
+                return defError(
+                    m_file, "levels." + level.id, "hardship_levels_not_ordered",
+                    {{"level", level.id},
+                     {"value", *key},
+                     {"previous", def.levels.back().id},
+                     {"previous_value", std::string(toCode(def.levels.back().hardship))}});
             if (!def.levels.empty() && !(level.minScore < def.levels.back().minScore))
                 return defError(m_file, "levels." + level.id, "cutoffs_not_ordered",
                                 {{"level", level.id},
@@ -517,6 +534,13 @@ const Level* FormDefinition::level(std::string_view id) const {
         if (l.id == id)
             return &l;
     return nullptr;
+}
+
+HardshipLevel FormDefinition::hardshipLevel(const std::optional<std::string>& levelId) const {
+    if (!levelId)
+        return HardshipLevel::None;
+    const Level* l = level(*levelId);
+    return l ? l->hardship : HardshipLevel::None;
 }
 
 Result<FormDefinition> parseFormDefinition(std::string_view json, const std::string& file) {

@@ -366,6 +366,7 @@ private:
         } else if (scored) {
             m_out.level = m_form.levels[*scored].id;
         }
+        m_out.hardshipLevel = m_form.hardshipLevel(m_out.level);
     }
 
     const FormDefinition& m_form;

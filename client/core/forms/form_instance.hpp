@@ -33,6 +33,7 @@ struct FormEvaluation {
     std::optional<std::string> level;        // level id; nullopt below every cut-off
     bool levelDirect = false;                // set by a priority group (at least the score's level)
     std::vector<std::string> priorityGroups; // option ids of the chosen direct-level options
+    HardshipLevel hardshipLevel = HardshipLevel::None; // the level's hardship_level key
 
     bool complete() const { return findings.ok(); }
     bool relevant(const std::string& path) const { return skipped.count(path) == 0; }
