@@ -247,7 +247,8 @@ TEST_CASE("college table: direct 100, parents' work ≤ 50, medical ≤ 10, memb
         {"medical_cost", 2500000},             // ¥25,000 → 10
         {"members",
          {member("李𠀾", "self", "healthy"), member("李父", "father", "serious_illness"),
-          member("王奶奶", "grandparent", "chronic_illness")}}};
+          member("王奶奶", "grandparent", "chronic_illness")}},
+        {"commitment", "agreed"}}; // required since the table has a commitment (issue #20.13)
     auto r = evaluateForm(def, answers);
     for (auto& f : r.findings.all())
         FAIL(f.field, ": ", zh().format(f.message));
@@ -663,4 +664,91 @@ TEST_CASE("form levels name their hardship level explicitly") {
     e = refused(form({scoreField}, {{"levels", {{{"id", "a"}, {"label", {{"zh-CN", "甲"}}}, {"min_score", 1},
                                                   {"hardship_level", 3}}}}}));
     CHECK(e.key == "forms.def.wrong_type");
+}
+
+// Issue #20 point 13. DOMAIN §3: since 2019 a written commitment (书面承诺) replaces the
+// civil-affairs stamp; it is "本人和家长承诺": the student and a parent or guardian both sign.
+TEST_CASE("written commitment: ticked, and signed by the student and the guardian") {
+    const std::string studentSig(64, 'a'), guardianSig(64, 'b');
+    for (const char* name : {"hardship_county_standard.json", "hardship_college_example.json"}) {
+        CAPTURE(name);
+        auto def = shipped(name);
+        REQUIRE(def.commitment);
+        CHECK(def.commitment->field == "commitment");
+        CHECK(def.commitment->studentSignature == "student_signature");
+        CHECK(def.commitment->guardianSignature == "guardian_signature");
+        REQUIRE(def.field("commitment"));
+        CHECK(def.field("commitment")->required);
+        REQUIRE(def.field("guardian_signature"));
+        CHECK(def.field("guardian_signature")->label.zh == "家长或监护人签字");
+    }
+
+    auto county = shipped("hardship_county_standard.json");
+    json answers = {{"family_structure", "single_parent"}, {"location", "village"},
+                    {"family_health", "all_healthy"},      {"parents_work", "farming"},
+                    {"household_size", 4},                 {"household_income", 2000000},
+                    {"disaster", "none"},                  {"siblings_in_school", 1}};
+    // Not ticked: the form is incomplete and nothing is committed.
+    auto r = evaluateForm(county, answers);
+    CHECK_FALSE(r.complete());
+    CHECK_FALSE(r.commitmentSigned);
+    // Ticked, no signature; the student's alone: not yet the commitment.
+    answers["commitment"] = "agreed";
+    r = evaluateForm(county, answers);
+    CHECK(r.complete());
+    CHECK_FALSE(r.commitmentSigned);
+    answers["student_signature"] = studentSig;
+    CHECK_FALSE(evaluateForm(county, answers).commitmentSigned);
+    // The guardian's alone neither.
+    answers.erase("student_signature");
+    answers["guardian_signature"] = guardianSig;
+    CHECK_FALSE(evaluateForm(county, answers).commitmentSigned);
+    // Both signatures and the tick: signed.
+    answers["student_signature"] = studentSig;
+    CHECK(evaluateForm(county, answers).commitmentSigned);
+    // Signatures without the tick are no commitment.
+    answers.erase("commitment");
+    CHECK_FALSE(evaluateForm(county, answers).commitmentSigned);
+
+    // The college example had no commitment at all; now it needs the tick to be complete.
+    auto college = shipped("hardship_college_example.json");
+    json c = {{"father_work", "farming"}, {"mother_work", "farming"}, {"medical_cost", 0},
+              {"members", {{{"name", "李某"}, {"relation", "self"}, {"health", "healthy"}}}}};
+    auto e = evaluateForm(college, c);
+    CHECK_FALSE(e.complete());
+    CHECK(e.findings.has("forms.answer.required"));
+    c["commitment"] = "agreed";
+    c["student_signature"] = studentSig;
+    c["guardian_signature"] = guardianSig;
+    e = evaluateForm(college, c);
+    CHECK(e.complete());
+    CHECK(e.commitmentSigned);
+
+    // Definitions: an indicator table without a commitment is refused, naming the file.
+    const json level = {{{"id", "hard"}, {"label", {{"zh-CN", "困难"}}}, {"hardship_level", "general"}, {"min_score", 1}}};
+    json table = form({field("x", "single_choice", {{"options", options({"a"})}})},
+                      {{"kind", "indicator_table"}, {"levels", level}});
+    auto err = refused(table);
+    CHECK(err.key == "forms.def.commitment_missing");
+    // The names must be a required top-level choice and two different signature fields.
+    const json fields = {field("x", "single_choice", {{"options", options({"a"})}}),
+                         field("ok", "single_choice", {{"options", options({"agreed"})}, {"required", true}}),
+                         field("s1", "signature"), field("s2", "signature")};
+    auto with = [&](json commitment) {
+        json d = form(fields, {{"kind", "indicator_table"}, {"levels", level}});
+        d["commitment"] = std::move(commitment);
+        return d;
+    };
+    auto good = parsed(with({{"field", "ok"}, {"student_signature", "s1"}, {"guardian_signature", "s2"}}));
+    REQUIRE(good.commitment);
+    err = refused(with({{"field", "x"}, {"student_signature", "s1"}, {"guardian_signature", "s2"}}));
+    CHECK(err.key == "forms.def.commitment_bad_field"); // not required
+    CHECK(err.args.at("name") == "x");
+    err = refused(with({{"field", "ok"}, {"student_signature", "s1"}, {"guardian_signature", "ok"}}));
+    CHECK(err.key == "forms.def.commitment_bad_signature");
+    CHECK(err.args.at("field") == "commitment.guardian_signature");
+    err = refused(with({{"field", "ok"}, {"student_signature", "s1"}, {"guardian_signature", "s1"}}));
+    CHECK(err.key == "forms.def.commitment_bad_signature");
+    err = refused(with({{"field", "ok"}, {"student_signature", "s1"}}));
+    CHECK(err.key == "forms.def.missing_field");
 }

@@ -153,6 +153,7 @@ public:
                 return s.error();
         m_def = &def;
 
+        const auto* commitment = top.object("commitment", false);
         const auto* fields = top.array("fields");
         if (auto s = top.finish(); !s)
             return s.error();
@@ -163,6 +164,12 @@ public:
             return *m_error;
         if (auto s = parseFields(*fields, def.fields, nullptr); !s)
             return s.error();
+        if (commitment)
+            if (auto s = parseCommitment(*commitment, def); !s)
+                return s.error();
+        // A hardship identification table carries the written commitment (DOMAIN §3).
+        if (def.kind == "indicator_table" && !def.commitment)
+            return defError(m_file, "commitment", "commitment_missing");
         return def;
     }
 
@@ -209,6 +216,41 @@ private:
                                     {{"id", sg.id}});
             def.scoreGroups.push_back(std::move(sg));
         }
+        return {};
+    }
+
+    // The commitment names fields declared at the top level: the declaration a required
+    // choice, each signature a signature field.
+    Status parseCommitment(const nlohmann::json& v, FormDefinition& def) {
+        JsonFields c(v, m_file, "commitment", kPrefix);
+        Commitment out;
+        out.field = c.string("field").value_or("");
+        out.studentSignature = c.string("student_signature").value_or("");
+        out.guardianSignature = c.string("guardian_signature").value_or("");
+        if (auto s = c.finish(); !s)
+            return s;
+        auto top = [&](const std::string& id) -> const FieldDef* {
+            for (const auto& f : def.fields)
+                if (f.id == id)
+                    return &f;
+            return nullptr;
+        };
+        const FieldDef* declaration = top(out.field);
+        if (!declaration || !isChoice(declaration->type) || !declaration->required)
+            return defError(m_file, "commitment.field", "commitment_bad_field",
+                            {{"name", out.field}});
+        for (auto [key, id] : {std::pair<const char*, const std::string*>{"student_signature",
+                                                                          &out.studentSignature},
+                               {"guardian_signature", &out.guardianSignature}}) {
+            const FieldDef* sig = top(*id);
+            if (!sig || sig->type != FieldType::Signature)
+                return defError(m_file, std::string("commitment.") + key,
+                                "commitment_bad_signature", {{"name", *id}});
+        }
+        if (out.studentSignature == out.guardianSignature)
+            return defError(m_file, "commitment.guardian_signature", "commitment_bad_signature",
+                            {{"name", out.guardianSignature}});
+        def.commitment = std::move(out);
         return {};
     }
 

@@ -104,6 +104,16 @@ struct Level {
     HardshipLevel hardship = HardshipLevel::None;
 };
 
+// The written commitment (书面承诺, DOMAIN §3: replaces the civil-affairs stamp since 2019),
+// "本人和家长承诺": the declaration ticked, signed by the student and by a parent or guardian.
+// Every indicator table declares one (forms.def.commitment_missing otherwise); each name is a
+// top-level field: `field` a choice, the two signatures signature fields.
+struct Commitment {
+    std::string field;             // the declaration, e.g. "commitment"
+    std::string studentSignature;  // e.g. "student_signature"
+    std::string guardianSignature; // e.g. "guardian_signature"
+};
+
 struct FormDefinition {
     std::string file;
     std::string id; // e.g. "hardship.county_standard"
@@ -114,6 +124,7 @@ struct FormDefinition {
     std::vector<FieldDef> fields;
     std::vector<ScoreGroup> scoreGroups;
     std::vector<Level> levels; // highest first, cut-offs strictly descending
+    std::optional<Commitment> commitment;
 
     const FieldDef* field(std::string_view id) const; // top level or inside a repeat group
     const Level* level(std::string_view id) const;

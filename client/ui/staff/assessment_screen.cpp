@@ -87,7 +87,7 @@ void AssessmentScreen::save(Context& ctx, bool submit) {
         a.score = points(m_eval.totalScore);
         a.level = m_eval.hardshipLevel;
         a.priorityGroups = m_eval.priorityGroups;
-        a.commitmentSigned = m_eval.values.contains("commitment");
+        a.commitmentSigned = m_eval.commitmentSigned;
     };
     fill();
     auto write = [&] { return m_loaded ? ctx.store->update(*m_loaded, a, ctx.actor()) : ctx.store->save(a, ctx.actor()); };
