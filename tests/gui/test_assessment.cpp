@@ -12,7 +12,8 @@ void openAssessment(StaffFixture& f, const Student& s) {
     f.d->frame(2);
     REQUIRE_MESSAGE(f.d->click("##family.assess"), f.d->why());
     f.d->frame(2);
-    REQUIRE_MESSAGE(f.d->exists("##assess.family_structure.single_parent"), f.d->describe());
+    // The form's first question (the scored ones start below the fold: 14 priority groups).
+    REQUIRE_MESSAGE(f.d->exists("##assess.priority_groups.poverty_alleviated"), f.d->describe());
 }
 
 // A student seeded, `user` signed in with `role`, the student's assessment open.
@@ -138,4 +139,24 @@ TEST_CASE("assessment: a refused submit scrolls to the first field that needs an
     d.frame(3);
     CHECK(d.sawText("还有"));
     CHECK_MESSAGE(visible("##assess.family_structure.single_parent"), d.describe());
+}
+
+TEST_CASE("assessment: the student's own illness is a group; one signature is no commitment") {
+    StaffFixture f;
+    Student s = assessmentFor(f, "谭晓雯", "li", store::Role::Staff);
+    auto& d = *f.d;
+    // Seed 003 item 6 "学生本人残疾或患严重疾病的" (issue #20 point 12).
+    tickSpecialGroup(f, "student_serious_illness", "学生本人患严重疾病");
+    // Ticked and signed by the student only: saved, but the commitment is not complete until the
+    // parent or guardian signs too (issue #20 point 13).
+    REQUIRE(d.click("##assess.commitment.agreed"));
+    REQUIRE(d.drag("##assess.student_signature", {{0.1f, 0.5f}, {0.4f, 0.2f}, {0.8f, 0.6f}}));
+    HardshipAssessment saved = saveDraft(f, s);
+    CHECK(saved.level == HardshipLevel::Special);
+    CHECK(saved.priorityGroups == std::vector<std::string>{"student_serious_illness"});
+    CHECK_FALSE(saved.commitmentSigned);
+    CHECK(nlohmann::json::parse(saved.answersJson).contains("student_signature"));
+
+    REQUIRE(d.drag("##assess.guardian_signature", {{0.1f, 0.3f}, {0.5f, 0.8f}, {0.9f, 0.4f}}));
+    CHECK(saveDraft(f, s).commitmentSigned);
 }

@@ -225,8 +225,11 @@ TEST_CASE("a priority group raises the level to its own, never caps it (issue #2
     // The college table scores every priority group 100 (DOMAIN §3), which its cut-offs make
     // 特别困难 (≥ 70); each group's direct level says the same.
     auto college = shipped("hardship_college_example.json");
-    for (const char* group : {"children_in_plight", "martyr_family", "disabled_veteran_child", "needy_worker",
-                              "sudden_hardship", "dibao"}) {
+    // Issue #20 point 12: the groups as the sources word them, the student's own illness too.
+    for (const char* group :
+         {"children_in_plight", "martyr_child", "needy_military_family_child", "disabled_veteran_child",
+          "needy_worker", "sudden_hardship", "dibao", "disabled_student", "student_serious_illness",
+          "needy_disabled_parent_child"}) {
         CAPTURE(group);
         json a = {{"priority_groups", {group}}, {"father_work", "stable_job"}, {"mother_work", "stable_job"},
                   {"medical_cost", 0}, {"members", json::array()}};
@@ -270,7 +273,7 @@ TEST_CASE("college table: direct 100, parents' work ≤ 50, medical ≤ 10, memb
     CHECK(r.totalScore == Decimal::fromInt(95));
 
     // Two priority groups score 100, not 200, and identify the level directly.
-    answers["priority_groups"] = {"dibao", "disabled"};
+    answers["priority_groups"] = {"dibao", "disabled_student"};
     r = evaluateForm(def, answers);
     CHECK(r.fieldScores.at("priority_groups") == Decimal::fromInt(100));
     CHECK(r.groupScores.at("direct") == Decimal::fromInt(100));
@@ -751,4 +754,72 @@ TEST_CASE("written commitment: ticked, and signed by the student and the guardia
     CHECK(err.key == "forms.def.commitment_bad_signature");
     err = refused(with({{"field", "ok"}, {"student_signature", "s1"}}));
     CHECK(err.key == "forms.def.missing_field");
+}
+
+// Issue #20 point 12. The groups are worded as their sources word them (assets/forms/README.md):
+// 教财〔2018〕16号 names 孤残学生, 烈士子女 and 家庭经济困难残疾人子女 (a disabled parent's child
+// only when the family is in financial difficulty); seed 003 (乳山市 2024) names
+// "家庭经济状况较差的军烈属及优抚对象子女" (item 4) and "学生本人残疾或患严重疾病的" (item 6: the
+// student's own illness was missing).
+TEST_CASE("priority groups as the sources word them, the student's own illness included") {
+    const std::vector<std::pair<std::string, std::string>> worded = {
+        {"disabled_student", "残疾学生（学生本人残疾）"},
+        {"student_serious_illness", "学生本人患严重疾病"},
+        {"needy_disabled_parent_child", "家庭经济困难残疾人子女"},
+        {"martyr_child", "烈士子女"},
+        {"needy_military_family_child", "家庭经济状况较差的军烈属及优抚对象子女"}};
+    for (auto [name, fieldId] :
+         {std::pair<const char*, const char*>{"hardship_county_standard.json", "priority_groups"},
+          {"hardship_college_example.json", "priority_groups"},
+          {"home_visit.json", "priority_groups_claimed"}}) {
+        CAPTURE(name);
+        auto def = shipped(name);
+        const FieldDef* groups = def.field(fieldId);
+        REQUIRE(groups);
+        for (const auto& [id, zhLabel] : worded) {
+            CAPTURE(id);
+            const Option* o = groups->option(id);
+            REQUIRE(o);
+            CHECK(o->label.zh == zhLabel);
+        }
+        // The old options that joined two groups (every child of a disabled parent; martyrs'
+        // children with every entitled group, whatever the family's means) are gone.
+        CHECK_FALSE(groups->option("disabled"));
+        CHECK_FALSE(groups->option("martyr_family"));
+    }
+
+    // County table, worked: a comfortable city family (score 0, 不困难) with one group chosen.
+    auto county = shipped("hardship_county_standard.json");
+    json answers = {{"family_structure", "both_parents"}, {"location", "city"},
+                    {"family_health", "all_healthy"},     {"parents_work", "stable_job"},
+                    {"household_size", 3},                {"household_income", 9000000},
+                    {"disaster", "none"},                 {"siblings_in_school", 0},
+                    {"commitment", "agreed"}};
+    auto r = evaluateForm(county, answers);
+    REQUIRE(r.complete());
+    CHECK(r.level == "not_difficult");
+    // The student's own serious illness sits with the student's own disability in seed 003 item
+    // 6; this table identifies both directly as 特别困难.
+    for (const char* group : {"student_serious_illness", "disabled_student", "needy_disabled_parent_child"}) {
+        CAPTURE(group);
+        answers["priority_groups"] = {group};
+        r = evaluateForm(county, answers);
+        CHECK(r.complete());
+        CHECK(r.level == "particularly_difficult");
+        CHECK(r.levelDirect);
+        CHECK(r.priorityGroups == std::vector<std::string>{group});
+    }
+    for (const char* group : {"martyr_child", "needy_military_family_child"}) {
+        CAPTURE(group);
+        answers["priority_groups"] = {group};
+        r = evaluateForm(county, answers);
+        CHECK(r.level == "relatively_difficult");
+        CHECK(r.levelDirect);
+    }
+    // An answer saved with a retired option is not silently read as one of the new ones.
+    answers["priority_groups"] = {"disabled"};
+    r = evaluateForm(county, answers);
+    CHECK(r.findings.has("forms.answer.unknown_option"));
+    CHECK(r.priorityGroups.empty());
+    // The college table scores each new group 100 → 特别困难: in the point 11 case above.
 }
