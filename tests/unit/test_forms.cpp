@@ -823,3 +823,30 @@ TEST_CASE("priority groups as the sources word them, the student's own illness i
     CHECK(r.priorityGroups.empty());
     // The college table scores each new group 100 → 特别困难: in the point 11 case above.
 }
+
+// Issue #20 point 15. "无劳动能力的成年成员": 成年 is 18 full years (民法典 art. 17, "十八周岁以上的
+// 自然人为成年人"); the form counted from 16.
+TEST_CASE("home visit: adults unable to work are members aged 18 or more") {
+    auto def = shipped("home_visit.json");
+    const FieldDef* count = def.field("members_unable_to_work");
+    REQUIRE(count);
+    CHECK(count->label.zh.find("成年") != std::string::npos);
+    CHECK(count->help.zh.find("18周岁") != std::string::npos);
+    auto member = [](const char* name, int age, const char* occupation, const char* health) {
+        return json{{"name", name}, {"age", age}, {"relation", "other"}, {"occupation", occupation},
+                    {"health", health}, {"annual_income", 0}};
+    };
+    auto unableToWork = [&](json members) {
+        json answers = {{"members", std::move(members)}};
+        auto r = evaluateForm(def, answers);
+        return r.values.value("members_unable_to_work", json(-1));
+    };
+    // Aged 16 and 17, unable to work: minors, not counted (the old rule counted both).
+    CHECK(unableToWork({member("甲", 16, "unable_to_work", "disabled"),
+                        member("乙", 17, "unemployed", "serious_illness")}) == 0);
+    // Aged 18: an adult, counted; 72 and bedridden: counted; 45 and healthy, farming: not.
+    CHECK(unableToWork({member("丙", 18, "unable_to_work", "healthy"),
+                        member("丁", 72, "retired", "serious_illness"),
+                        member("戊", 45, "farming", "healthy"),
+                        member("己", 17, "unable_to_work", "disabled")}) == 2);
+}
