@@ -12,16 +12,42 @@ void openAssessment(StaffFixture& f, const Student& s) {
     f.d->frame(2);
     REQUIRE_MESSAGE(f.d->click("##family.assess"), f.d->why());
     f.d->frame(2);
-    REQUIRE_MESSAGE(f.d->exists("##assess.priority_groups.dibao"), f.d->describe()); // the form's top
+    // The form's first question (the scored ones start below the fold: 14 priority groups).
+    REQUIRE_MESSAGE(f.d->exists("##assess.priority_groups.poverty_alleviated"), f.d->describe());
+}
+
+// A student seeded, `user` signed in with `role`, the student's assessment open.
+Student assessmentFor(StaffFixture& f, const char* student, const char* user, store::Role role) {
+    Student s = f.seedStudent(student);
+    f.addAccount(user, role);
+    f.signIn(user);
+    openAssessment(f, s);
+    return s;
+}
+
+// A priority group ticked: identified directly as 特别困难, the group named.
+void tickSpecialGroup(StaffFixture& f, const std::string& option, const std::string& label) {
+    REQUIRE(f.d->click("##assess.priority_groups." + option));
+    f.d->frame(2);
+    CHECK(f.d->sawText("认定等级：特别困难"));
+    CHECK(f.d->sawText("属于重点保障群体，直接认定：" + label));
+}
+
+// Saves the draft; the student's one assessment as stored (a second save updates the same record).
+HardshipAssessment saveDraft(StaffFixture& f, const Student& s) {
+    REQUIRE(f.d->click("##assess.save"));
+    f.d->frame();
+    CHECK(f.d->sawText("草稿已保存"));
+    auto saved = f.store().list<HardshipAssessment>("student_id", s.id);
+    REQUIRE(saved.ok());
+    REQUIRE(saved->size() == 1);
+    return saved->front();
 }
 } // namespace
 
 TEST_CASE("assessment: scored answers give a live score, a level, and a submitted record") {
     StaffFixture f;
-    Student s = f.seedStudent("向𪚥");
-    f.addAccount("li", store::Role::Staff);
-    f.signIn("li");
-    openAssessment(f, s);
+    Student s = assessmentFor(f, "向𪚥", "li", store::Role::Staff);
     auto& d = *f.d;
 
     // Submitting with nothing answered is refused with the reason; nothing is saved.
@@ -41,6 +67,9 @@ TEST_CASE("assessment: scored answers give a live score, a level, and a submitte
     REQUIRE(d.click("##assess.disaster.none"));
     REQUIRE(d.typeInto("##assess.siblings_in_school", "1"));      // 3
     REQUIRE(d.click("##assess.commitment.agreed"));
+    // 本人和家长承诺 (issue #20 point 13): the student and the parent each sign on a pad.
+    REQUIRE(d.drag("##assess.student_signature", {{0.1f, 0.5f}, {0.4f, 0.2f}, {0.8f, 0.6f}}));
+    REQUIRE(d.drag("##assess.guardian_signature", {{0.1f, 0.3f}, {0.5f, 0.8f}, {0.9f, 0.4f}}));
     d.frame(2);
     CHECK_MESSAGE(d.sawText("总分：50"), f.shown());
     CHECK(d.sawText("认定等级：比较困难"));
@@ -58,10 +87,12 @@ TEST_CASE("assessment: scored answers give a live score, a level, and a submitte
     CHECK(a.status == AssessmentStatus::Submitted);
     CHECK(a.level == HardshipLevel::Fairly);
     CHECK(a.score == doctest::Approx(50));
-    CHECK(a.commitmentSigned);
+    CHECK(a.commitmentSigned); // ticked, and both signatures stored
     CHECK(a.priorityGroups.empty());
     auto answers = nlohmann::json::parse(a.answersJson);
     CHECK(answers["parents_work"] == "farming");
+    CHECK(answers.contains("student_signature"));
+    CHECK(answers.contains("guardian_signature"));
 
     // The family page lists it.
     REQUIRE(d.click("##assess.back"));
@@ -71,23 +102,13 @@ TEST_CASE("assessment: scored answers give a live score, a level, and a submitte
 
 TEST_CASE("assessment: a priority group is identified directly; a draft is kept and reopened") {
     StaffFixture f;
-    Student s = f.seedStudent("覃䶮");
-    f.addAccount("wang", store::Role::Volunteer);
-    f.signIn("wang");
-    openAssessment(f, s);
+    Student s = assessmentFor(f, "覃䶮", "wang", store::Role::Volunteer);
     auto& d = *f.d;
-    REQUIRE(d.click("##assess.priority_groups.dibao"));
-    d.frame(2);
-    CHECK(d.sawText("认定等级：特别困难"));
-    CHECK(d.sawText("属于重点保障群体，直接认定：城乡最低生活保障家庭（低保）"));
-    REQUIRE(d.click("##assess.save"));
-    d.frame();
-    CHECK(d.sawText("草稿已保存"));
-    auto saved = f.store().list<HardshipAssessment>("student_id", s.id);
-    REQUIRE(saved->size() == 1);
-    CHECK(saved->front().status == AssessmentStatus::Draft);
-    CHECK(saved->front().level == HardshipLevel::Special);
-    CHECK(saved->front().priorityGroups == std::vector<std::string>{"dibao"});
+    tickSpecialGroup(f, "dibao", "城乡最低生活保障家庭（低保）");
+    HardshipAssessment saved = saveDraft(f, s);
+    CHECK(saved.status == AssessmentStatus::Draft);
+    CHECK(saved.level == HardshipLevel::Special);
+    CHECK(saved.priorityGroups == std::vector<std::string>{"dibao"});
 
     // Esc goes back; coming again opens the same draft with its answer.
     d.press(ImGuiKey_Escape);
@@ -97,19 +118,13 @@ TEST_CASE("assessment: a priority group is identified directly; a draft is kept 
     d.frame(2);
     CHECK(d.sawText("认定等级：特别困难"));
     REQUIRE(d.click("##assess.family_structure.both_parents"));
-    REQUIRE(d.click("##assess.save"));
-    d.frame();
-    saved = f.store().list<HardshipAssessment>("student_id", s.id);
-    REQUIRE(saved->size() == 1); // the same record, updated
-    CHECK(nlohmann::json::parse(saved->front().answersJson)["family_structure"] == "both_parents");
+    saved = saveDraft(f, s); // the same record, updated
+    CHECK(nlohmann::json::parse(saved.answersJson)["family_structure"] == "both_parents");
 }
 
 TEST_CASE("assessment: a refused submit scrolls to the first field that needs an answer") {
     StaffFixture f;
-    Student s = f.seedStudent("谭艳馨");
-    f.addAccount("li", store::Role::Staff);
-    f.signIn("li");
-    openAssessment(f, s);
+    Student s = assessmentFor(f, "谭艳馨", "li", store::Role::Staff);
     auto& d = *f.d;
     auto visible = [&](std::string_view label) {
         const auto* item = d.find(label);
@@ -131,10 +146,7 @@ TEST_CASE("assessment: clicks aimed while messages vanish land on the answers ai
     // then clicks down the form where the answers are on screen. Each answer makes its message
     // go; the answers below must not move, or a click aimed at 一般农村 records 乡镇.
     StaffFixture f;
-    Student s = f.seedStudent("谭艳馨");
-    f.addAccount("li", store::Role::Staff);
-    f.signIn("li");
-    openAssessment(f, s);
+    Student s = assessmentFor(f, "谭艳馨", "li", store::Role::Staff);
     auto& d = *f.d;
     REQUIRE(d.click("##assess.submit"));
     d.frame(3);
@@ -163,4 +175,24 @@ TEST_CASE("assessment: clicks aimed while messages vanish land on the answers ai
     auto answers = nlohmann::json::parse(saved->front().answersJson);
     for (const auto& [aim, at] : targets)
         CHECK_MESSAGE(answers[aim.first] == aim.second, aim.first, " saved as ", answers[aim.first].dump());
+}
+
+TEST_CASE("assessment: the student's own illness is a group; one signature is no commitment") {
+    StaffFixture f;
+    Student s = assessmentFor(f, "谭晓雯", "li", store::Role::Staff);
+    auto& d = *f.d;
+    // Seed 003 item 6 "学生本人残疾或患严重疾病的" (issue #20 point 12).
+    tickSpecialGroup(f, "student_serious_illness", "学生本人患严重疾病");
+    // Ticked and signed by the student only: saved, but the commitment is not complete until the
+    // parent or guardian signs too (issue #20 point 13).
+    REQUIRE(d.click("##assess.commitment.agreed"));
+    REQUIRE(d.drag("##assess.student_signature", {{0.1f, 0.5f}, {0.4f, 0.2f}, {0.8f, 0.6f}}));
+    HardshipAssessment saved = saveDraft(f, s);
+    CHECK(saved.level == HardshipLevel::Special);
+    CHECK(saved.priorityGroups == std::vector<std::string>{"student_serious_illness"});
+    CHECK_FALSE(saved.commitmentSigned);
+    CHECK(nlohmann::json::parse(saved.answersJson).contains("student_signature"));
+
+    REQUIRE(d.drag("##assess.guardian_signature", {{0.1f, 0.3f}, {0.5f, 0.8f}, {0.9f, 0.4f}}));
+    CHECK(saveDraft(f, s).commitmentSigned);
 }

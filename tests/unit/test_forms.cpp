@@ -225,8 +225,11 @@ TEST_CASE("a priority group raises the level to its own, never caps it (issue #2
     // The college table scores every priority group 100 (DOMAIN §3), which its cut-offs make
     // 特别困难 (≥ 70); each group's direct level says the same.
     auto college = shipped("hardship_college_example.json");
-    for (const char* group : {"children_in_plight", "martyr_family", "disabled_veteran_child", "needy_worker",
-                              "sudden_hardship", "dibao"}) {
+    // Issue #20 point 12: the groups as the sources word them, the student's own illness too.
+    for (const char* group :
+         {"children_in_plight", "martyr_child", "needy_military_family_child", "disabled_veteran_child",
+          "needy_worker", "sudden_hardship", "dibao", "disabled_student", "student_serious_illness",
+          "needy_disabled_parent_child"}) {
         CAPTURE(group);
         json a = {{"priority_groups", {group}}, {"father_work", "stable_job"}, {"mother_work", "stable_job"},
                   {"medical_cost", 0}, {"members", json::array()}};
@@ -247,7 +250,8 @@ TEST_CASE("college table: direct 100, parents' work ≤ 50, medical ≤ 10, memb
         {"medical_cost", 2500000},             // ¥25,000 → 10
         {"members",
          {member("李𠀾", "self", "healthy"), member("李父", "father", "serious_illness"),
-          member("王奶奶", "grandparent", "chronic_illness")}}};
+          member("王奶奶", "grandparent", "chronic_illness")}},
+        {"commitment", "agreed"}}; // required since the table has a commitment (issue #20.13)
     auto r = evaluateForm(def, answers);
     for (auto& f : r.findings.all())
         FAIL(f.field, ": ", zh().format(f.message));
@@ -269,7 +273,7 @@ TEST_CASE("college table: direct 100, parents' work ≤ 50, medical ≤ 10, memb
     CHECK(r.totalScore == Decimal::fromInt(95));
 
     // Two priority groups score 100, not 200, and identify the level directly.
-    answers["priority_groups"] = {"dibao", "disabled"};
+    answers["priority_groups"] = {"dibao", "disabled_student"};
     r = evaluateForm(def, answers);
     CHECK(r.fieldScores.at("priority_groups") == Decimal::fromInt(100));
     CHECK(r.groupScores.at("direct") == Decimal::fromInt(100));
@@ -530,13 +534,15 @@ TEST_CASE("invalid definitions are refused with the file, the field and the reas
     e = refused(form({field("a", "text"), field("b", "text", {{"relevant", "a = '张三' and ?"}})}));
     CHECK(e.args.at("position") == "14");
 
-    const json levels = {{{"id", "high"}, {"label", {{"zh-CN", "高"}}}, {"min_score", 40}},
-                         {{"id", "low"}, {"label", {{"zh-CN", "低"}}}, {"min_score", 60}}};
+    const json levels = {
+        {{"id", "high"}, {"label", {{"zh-CN", "高"}}}, {"hardship_level", "special"}, {"min_score", 40}},
+        {{"id", "low"}, {"label", {{"zh-CN", "低"}}}, {"hardship_level", "general"}, {"min_score", 60}}};
     e = refused(form({field("a", "number")}, {{"levels", levels}}));
     CHECK(e.key == "forms.def.cutoffs_not_ordered");
     CHECK(e.args.at("level") == "low");
 
-    json okLevels = {{{"id", "high"}, {"label", {{"zh-CN", "高"}}}, {"min_score", 60}}};
+    json okLevels = {
+        {{"id", "high"}, {"label", {{"zh-CN", "高"}}}, {"hardship_level", "special"}, {"min_score", 60}}};
     json directTo = {{"id", "x"}, {"label", {{"zh-CN", "x"}}}, {"direct_level", "nowhere"}};
     e = refused(
         form({field("p", "multiple_choice", {{"options", {directTo}}})}, {{"levels", okLevels}}));
@@ -588,4 +594,259 @@ TEST_CASE("invalid definitions are refused with the file, the field and the reas
     REQUIRE_FALSE(notJson.ok());
     CHECK(notJson.error().key == "forms.def.not_json");
     CHECK(notJson.error().args.at("file") == "broken.json");
+}
+
+// Issue #20 point 14. Each form level states the hardship level it records; nothing is taken
+// from a level's id or its position.
+TEST_CASE("form levels name their hardship level explicitly") {
+    for (const char* name : {"hardship_county_standard.json", "hardship_college_example.json"}) {
+        CAPTURE(name);
+        auto def = shipped(name);
+        REQUIRE(def.levels.size() == 4);
+        CHECK(def.levels[0].hardship == HardshipLevel::Special);
+        CHECK(def.levels[1].hardship == HardshipLevel::Fairly);
+        CHECK(def.levels[2].hardship == HardshipLevel::General);
+        CHECK(def.levels[3].hardship == HardshipLevel::None);
+        CHECK(def.hardshipLevel(std::nullopt) == HardshipLevel::None);
+        CHECK(def.hardshipLevel(std::string("nowhere")) == HardshipLevel::None);
+    }
+    // The county worked example (58 points → 比较困难) records Fairly.
+    auto county = shipped("hardship_county_standard.json");
+    auto r = evaluateForm(county, {{"family_structure", "single_parent"}, {"location", "remote_village"},
+                                   {"family_health", "chronic_illness"}, {"medical_cost", 800000},
+                                   {"parents_work", "migrant_work"},     {"household_size", 4},
+                                   {"household_income", 2000000},       {"disaster", "minor_loss"},
+                                   {"siblings_in_school", 0},           {"commitment", "agreed"}});
+    CHECK(r.totalScore == Decimal::fromInt(58));
+    CHECK(r.level == "relatively_difficult");
+    CHECK(r.hardshipLevel == HardshipLevel::Fairly);
+
+    // A school's two-level table: 特别困难 ≥ 60, 困难 ≥ 30. Its second level is 一般困难 by its own
+    // key; by position it would have been recorded 比较困难.
+    auto lvl = [](const char* id, const char* zhLabel, const char* key, int minScore) {
+        json l = {{"id", id}, {"label", {{"zh-CN", zhLabel}}}, {"min_score", minScore}};
+        if (key)
+            l["hardship_level"] = key;
+        return l;
+    };
+    const json scoreField = field("points", "number", {{"score_bands", {{{"score", 0}}}}});
+    auto twoLevel = parsed(form({field("n", "number", {{"score_bands", {{{"below", 50}, {"score", 40}}, {{"score", 70}}}}})},
+                                {{"levels", {lvl("special", "特别困难", "special", 60), lvl("hard", "困难", "general", 30)}}}));
+    r = evaluateForm(twoLevel, {{"n", 10}}); // 40 points
+    CHECK(r.level == "hard");
+    CHECK(r.hardshipLevel == HardshipLevel::General);
+    r = evaluateForm(twoLevel, {{"n", 80}}); // 70 points
+    CHECK(r.hardshipLevel == HardshipLevel::Special);
+    r = evaluateForm(parsed(form({scoreField}, {{"levels", {lvl("special", "特别困难", "special", 60)}}})),
+                     {{"points", 1}}); // 0 points: below every cut-off
+    CHECK_FALSE(r.level);
+    CHECK(r.hardshipLevel == HardshipLevel::None);
+
+    // Refused, naming the file and the level.
+    auto e = refused(form({scoreField}, {{"levels", {lvl("special", "特别困难", "special", 60),
+                                                      lvl("hard", "困难", nullptr, 30)}}}));
+    CHECK(e.key == "forms.def.hardship_level_missing");
+    CHECK(e.args.at("level") == "hard");
+    CHECK(e.args.at("field") == "levels.hard");
+    CHECK(zh().format(e).find("bad.json") != std::string::npos);
+    CHECK(zh().format(e).find("hard") != std::string::npos);
+    e = refused(form({scoreField}, {{"levels", {lvl("special", "特别困难", "very_hard", 60)}}}));
+    CHECK(e.key == "forms.def.hardship_level_unknown");
+    CHECK(e.args.at("level") == "special");
+    CHECK(e.args.at("value") == "very_hard");
+    // The codes are the record's (special / fairly / general / none), not the level ids.
+    e = refused(form({scoreField}, {{"levels", {lvl("special", "特别困难", "particularly_difficult", 60)}}}));
+    CHECK(e.key == "forms.def.hardship_level_unknown");
+    // Two levels on one hardship level, or out of order, cannot be told apart on the record.
+    e = refused(form({scoreField}, {{"levels", {lvl("a", "甲", "fairly", 60), lvl("b", "乙", "fairly", 30)}}}));
+    CHECK(e.key == "forms.def.hardship_levels_not_ordered");
+    CHECK(e.args.at("level") == "b");
+    CHECK(e.args.at("previous") == "a");
+    e = refused(form({scoreField}, {{"levels", {lvl("a", "甲", "general", 60), lvl("b", "乙", "special", 30)}}}));
+    CHECK(e.key == "forms.def.hardship_levels_not_ordered");
+    e = refused(form({scoreField}, {{"levels", {{{"id", "a"}, {"label", {{"zh-CN", "甲"}}}, {"min_score", 1},
+                                                  {"hardship_level", 3}}}}}));
+    CHECK(e.key == "forms.def.wrong_type");
+}
+
+// Issue #20 point 13. DOMAIN §3: since 2019 a written commitment (书面承诺) replaces the
+// civil-affairs stamp; it is "本人和家长承诺": the student and a parent or guardian both sign.
+TEST_CASE("written commitment: ticked, and signed by the student and the guardian") {
+    const std::string studentSig(64, 'a'), guardianSig(64, 'b');
+    for (const char* name : {"hardship_county_standard.json", "hardship_college_example.json"}) {
+        CAPTURE(name);
+        auto def = shipped(name);
+        REQUIRE(def.commitment);
+        CHECK(def.commitment->field == "commitment");
+        CHECK(def.commitment->studentSignature == "student_signature");
+        CHECK(def.commitment->guardianSignature == "guardian_signature");
+        REQUIRE(def.field("commitment"));
+        CHECK(def.field("commitment")->required);
+        REQUIRE(def.field("guardian_signature"));
+        CHECK(def.field("guardian_signature")->label.zh == "家长或监护人签字");
+    }
+
+    auto county = shipped("hardship_county_standard.json");
+    json answers = {{"family_structure", "single_parent"}, {"location", "village"},
+                    {"family_health", "all_healthy"},      {"parents_work", "farming"},
+                    {"household_size", 4},                 {"household_income", 2000000},
+                    {"disaster", "none"},                  {"siblings_in_school", 1}};
+    // Not ticked: the form is incomplete and nothing is committed.
+    auto r = evaluateForm(county, answers);
+    CHECK_FALSE(r.complete());
+    CHECK_FALSE(r.commitmentSigned);
+    // Ticked, no signature; the student's alone: not yet the commitment.
+    answers["commitment"] = "agreed";
+    r = evaluateForm(county, answers);
+    CHECK(r.complete());
+    CHECK_FALSE(r.commitmentSigned);
+    answers["student_signature"] = studentSig;
+    CHECK_FALSE(evaluateForm(county, answers).commitmentSigned);
+    // The guardian's alone neither.
+    answers.erase("student_signature");
+    answers["guardian_signature"] = guardianSig;
+    CHECK_FALSE(evaluateForm(county, answers).commitmentSigned);
+    // Both signatures and the tick: signed.
+    answers["student_signature"] = studentSig;
+    CHECK(evaluateForm(county, answers).commitmentSigned);
+    // Signatures without the tick are no commitment.
+    answers.erase("commitment");
+    CHECK_FALSE(evaluateForm(county, answers).commitmentSigned);
+
+    // The college example had no commitment at all; now it needs the tick to be complete.
+    auto college = shipped("hardship_college_example.json");
+    json c = {{"father_work", "farming"}, {"mother_work", "farming"}, {"medical_cost", 0},
+              {"members", {{{"name", "李某"}, {"relation", "self"}, {"health", "healthy"}}}}};
+    auto e = evaluateForm(college, c);
+    CHECK_FALSE(e.complete());
+    CHECK(e.findings.has("forms.answer.required"));
+    c["commitment"] = "agreed";
+    c["student_signature"] = studentSig;
+    c["guardian_signature"] = guardianSig;
+    e = evaluateForm(college, c);
+    CHECK(e.complete());
+    CHECK(e.commitmentSigned);
+
+    // Definitions: an indicator table without a commitment is refused, naming the file.
+    const json level = {{{"id", "hard"}, {"label", {{"zh-CN", "困难"}}}, {"hardship_level", "general"}, {"min_score", 1}}};
+    json table = form({field("x", "single_choice", {{"options", options({"a"})}})},
+                      {{"kind", "indicator_table"}, {"levels", level}});
+    auto err = refused(table);
+    CHECK(err.key == "forms.def.commitment_missing");
+    // The names must be a required top-level choice and two different signature fields.
+    const json fields = {field("x", "single_choice", {{"options", options({"a"})}}),
+                         field("ok", "single_choice", {{"options", options({"agreed"})}, {"required", true}}),
+                         field("s1", "signature"), field("s2", "signature")};
+    auto with = [&](json commitment) {
+        json d = form(fields, {{"kind", "indicator_table"}, {"levels", level}});
+        d["commitment"] = std::move(commitment);
+        return d;
+    };
+    auto good = parsed(with({{"field", "ok"}, {"student_signature", "s1"}, {"guardian_signature", "s2"}}));
+    REQUIRE(good.commitment);
+    err = refused(with({{"field", "x"}, {"student_signature", "s1"}, {"guardian_signature", "s2"}}));
+    CHECK(err.key == "forms.def.commitment_bad_field"); // not required
+    CHECK(err.args.at("name") == "x");
+    err = refused(with({{"field", "ok"}, {"student_signature", "s1"}, {"guardian_signature", "ok"}}));
+    CHECK(err.key == "forms.def.commitment_bad_signature");
+    CHECK(err.args.at("field") == "commitment.guardian_signature");
+    err = refused(with({{"field", "ok"}, {"student_signature", "s1"}, {"guardian_signature", "s1"}}));
+    CHECK(err.key == "forms.def.commitment_bad_signature");
+    err = refused(with({{"field", "ok"}, {"student_signature", "s1"}}));
+    CHECK(err.key == "forms.def.missing_field");
+}
+
+// Issue #20 point 12. The groups are worded as their sources word them (assets/forms/README.md):
+// 教财〔2018〕16号 names 孤残学生, 烈士子女 and 家庭经济困难残疾人子女 (a disabled parent's child
+// only when the family is in financial difficulty); seed 003 (乳山市 2024) names
+// "家庭经济状况较差的军烈属及优抚对象子女" (item 4) and "学生本人残疾或患严重疾病的" (item 6: the
+// student's own illness was missing).
+TEST_CASE("priority groups as the sources word them, the student's own illness included") {
+    const std::vector<std::pair<std::string, std::string>> worded = {
+        {"disabled_student", "残疾学生（学生本人残疾）"},
+        {"student_serious_illness", "学生本人患严重疾病"},
+        {"needy_disabled_parent_child", "家庭经济困难残疾人子女"},
+        {"martyr_child", "烈士子女"},
+        {"needy_military_family_child", "家庭经济状况较差的军烈属及优抚对象子女"}};
+    for (auto [name, fieldId] :
+         {std::pair<const char*, const char*>{"hardship_county_standard.json", "priority_groups"},
+          {"hardship_college_example.json", "priority_groups"},
+          {"home_visit.json", "priority_groups_claimed"}}) {
+        CAPTURE(name);
+        auto def = shipped(name);
+        const FieldDef* groups = def.field(fieldId);
+        REQUIRE(groups);
+        for (const auto& [id, zhLabel] : worded) {
+            CAPTURE(id);
+            const Option* o = groups->option(id);
+            REQUIRE(o);
+            CHECK(o->label.zh == zhLabel);
+        }
+        // The old options that joined two groups (every child of a disabled parent; martyrs'
+        // children with every entitled group, whatever the family's means) are gone.
+        CHECK_FALSE(groups->option("disabled"));
+        CHECK_FALSE(groups->option("martyr_family"));
+    }
+
+    // County table, worked: a comfortable city family (score 0, 不困难) with one group chosen.
+    auto county = shipped("hardship_county_standard.json");
+    json answers = {{"family_structure", "both_parents"}, {"location", "city"},
+                    {"family_health", "all_healthy"},     {"parents_work", "stable_job"},
+                    {"household_size", 3},                {"household_income", 9000000},
+                    {"disaster", "none"},                 {"siblings_in_school", 0},
+                    {"commitment", "agreed"}};
+    auto r = evaluateForm(county, answers);
+    REQUIRE(r.complete());
+    CHECK(r.level == "not_difficult");
+    // The student's own serious illness sits with the student's own disability in seed 003 item
+    // 6; this table identifies both directly as 特别困难.
+    for (const char* group : {"student_serious_illness", "disabled_student", "needy_disabled_parent_child"}) {
+        CAPTURE(group);
+        answers["priority_groups"] = {group};
+        r = evaluateForm(county, answers);
+        CHECK(r.complete());
+        CHECK(r.level == "particularly_difficult");
+        CHECK(r.levelDirect);
+        CHECK(r.priorityGroups == std::vector<std::string>{group});
+    }
+    for (const char* group : {"martyr_child", "needy_military_family_child"}) {
+        CAPTURE(group);
+        answers["priority_groups"] = {group};
+        r = evaluateForm(county, answers);
+        CHECK(r.level == "relatively_difficult");
+        CHECK(r.levelDirect);
+    }
+    // An answer saved with a retired option is not silently read as one of the new ones.
+    answers["priority_groups"] = {"disabled"};
+    r = evaluateForm(county, answers);
+    CHECK(r.findings.has("forms.answer.unknown_option"));
+    CHECK(r.priorityGroups.empty());
+    // The college table scores each new group 100 → 特别困难: in the point 11 case above.
+}
+
+// Issue #20 point 15. "无劳动能力的成年成员": 成年 is 18 full years (民法典 art. 17, "十八周岁以上的
+// 自然人为成年人"); the form counted from 16.
+TEST_CASE("home visit: adults unable to work are members aged 18 or more") {
+    auto def = shipped("home_visit.json");
+    const FieldDef* count = def.field("members_unable_to_work");
+    REQUIRE(count);
+    CHECK(count->label.zh.find("成年") != std::string::npos);
+    CHECK(count->help.zh.find("18周岁") != std::string::npos);
+    auto member = [](const char* name, int age, const char* occupation, const char* health) {
+        return json{{"name", name}, {"age", age}, {"relation", "other"}, {"occupation", occupation},
+                    {"health", health}, {"annual_income", 0}};
+    };
+    auto unableToWork = [&](json members) {
+        json answers = {{"members", std::move(members)}};
+        auto r = evaluateForm(def, answers);
+        return r.values.value("members_unable_to_work", json(-1));
+    };
+    // Aged 16 and 17, unable to work: minors, not counted (the old rule counted both).
+    CHECK(unableToWork({member("甲", 16, "unable_to_work", "disabled"),
+                        member("乙", 17, "unemployed", "serious_illness")}) == 0);
+    // Aged 18: an adult, counted; 72 and bedridden: counted; 45 and healthy, farming: not.
+    CHECK(unableToWork({member("丙", 18, "unable_to_work", "healthy"),
+                        member("丁", 72, "retired", "serious_illness"),
+                        member("戊", 45, "farming", "healthy"),
+                        member("己", 17, "unable_to_work", "disabled")}) == 2);
 }

@@ -153,6 +153,7 @@ public:
                 return s.error();
         m_def = &def;
 
+        const auto* commitment = top.object("commitment", false);
         const auto* fields = top.array("fields");
         if (auto s = top.finish(); !s)
             return s.error();
@@ -163,6 +164,12 @@ public:
             return *m_error;
         if (auto s = parseFields(*fields, def.fields, nullptr); !s)
             return s.error();
+        if (commitment)
+            if (auto s = parseCommitment(*commitment, def); !s)
+                return s.error();
+        // A hardship identification table carries the written commitment (DOMAIN §3).
+        if (def.kind == "indicator_table" && !def.commitment)
+            return defError(m_file, "commitment", "commitment_missing");
         return def;
     }
 
@@ -212,6 +219,41 @@ private:
         return {};
     }
 
+    // The commitment names fields declared at the top level: the declaration a required
+    // choice, each signature a signature field.
+    Status parseCommitment(const nlohmann::json& v, FormDefinition& def) {
+        JsonFields c(v, m_file, "commitment", kPrefix);
+        Commitment out;
+        out.field = c.string("field").value_or("");
+        out.studentSignature = c.string("student_signature").value_or("");
+        out.guardianSignature = c.string("guardian_signature").value_or("");
+        if (auto s = c.finish(); !s)
+            return s;
+        auto top = [&](const std::string& id) -> const FieldDef* {
+            for (const auto& f : def.fields)
+                if (f.id == id)
+                    return &f;
+            return nullptr;
+        };
+        const FieldDef* declaration = top(out.field);
+        if (!declaration || !isChoice(declaration->type) || !declaration->required)
+            return defError(m_file, "commitment.field", "commitment_bad_field",
+                            {{"name", out.field}});
+        for (auto [key, id] : {std::pair<const char*, const std::string*>{"student_signature",
+                                                                          &out.studentSignature},
+                               {"guardian_signature", &out.guardianSignature}}) {
+            const FieldDef* sig = top(*id);
+            if (!sig || sig->type != FieldType::Signature)
+                return defError(m_file, std::string("commitment.") + key,
+                                "commitment_bad_signature", {{"name", *id}});
+        }
+        if (out.studentSignature == out.guardianSignature)
+            return defError(m_file, "commitment.guardian_signature", "commitment_bad_signature",
+                            {{"name", out.guardianSignature}});
+        def.commitment = std::move(out);
+        return {};
+    }
+
     Status parseLevels(const nlohmann::json& arr, FormDefinition& def) {
         for (size_t i = 0; i < arr.size(); ++i) {
             JsonFields l(arr[i], m_file, "levels[" + std::to_string(i) + "]", kPrefix);
@@ -222,12 +264,29 @@ private:
             if (auto s = text(l, "label", level.label, true); !s)
                 return s;
             level.minScore = decimal(l, "min_score", true).value_or(Decimal());
+            const auto key = l.string("hardship_level", false);
             if (auto s = l.finish(); !s)
                 return s;
             for (const auto& other : def.levels)
                 if (other.id == level.id)
                     return defError(m_file, "levels." + level.id, "duplicate_id",
                                     {{"id", level.id}});
+            // Each level says which hardship level it records (issue #20 point 14).
+            if (!key)
+                return defError(m_file, "levels." + level.id, "hardship_level_missing",
+                                {{"level", level.id}});
+            const auto hardship = fromCode<HardshipLevel>(*key);
+            if (!hardship)
+                return defError(m_file, "levels." + level.id, "hardship_level_unknown",
+                                {{"level", level.id}, {"value", *key}});
+            level.hardship = *hardship;
+            if (!def.levels.empty() && !(level.hardship < def.levels.back().hardship))
+                return defError(
+                    m_file, "levels." + level.id, "hardship_levels_not_ordered",
+                    {{"level", level.id},
+                     {"value", *key},
+                     {"previous", def.levels.back().id},
+                     {"previous_value", std::string(toCode(def.levels.back().hardship))}});
             if (!def.levels.empty() && !(level.minScore < def.levels.back().minScore))
                 return defError(m_file, "levels." + level.id, "cutoffs_not_ordered",
                                 {{"level", level.id},
@@ -517,6 +576,13 @@ const Level* FormDefinition::level(std::string_view id) const {
         if (l.id == id)
             return &l;
     return nullptr;
+}
+
+HardshipLevel FormDefinition::hardshipLevel(const std::optional<std::string>& levelId) const {
+    if (!levelId)
+        return HardshipLevel::None;
+    const Level* l = level(*levelId);
+    return l ? l->hardship : HardshipLevel::None;
 }
 
 Result<FormDefinition> parseFormDefinition(std::string_view json, const std::string& file) {

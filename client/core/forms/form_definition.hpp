@@ -9,6 +9,7 @@
 // or later field, cut-offs not in order, a direct level that does not exist, ...
 // Expressions may only read fields defined earlier (a questionnaire is read top-down), which
 // also rules out cycles: one pass over the fields evaluates everything.
+#include "client/core/records.hpp"
 #include "client/core/result.hpp"
 #include "decimal.hpp"
 #include "expression.hpp"
@@ -96,6 +97,21 @@ struct Level {
     std::string id;   // e.g. "particularly_difficult"
     LocalText label;  // 特别困难
     Decimal minScore; // cut-off: a total score at or above it reaches this level
+    // The hardship level recorded for it (issue #20 point 14): stated per level in the JSON
+    // ("hardship_level": "special" | "fairly" | "general" | "none", the codes of HardshipLevel),
+    // never inferred from the level's id or position. Levels run from the most severe, so the
+    // keys descend strictly: a two-level school table may use any two of them.
+    HardshipLevel hardship = HardshipLevel::None;
+};
+
+// The written commitment (书面承诺, DOMAIN §3: replaces the civil-affairs stamp since 2019),
+// "本人和家长承诺": the declaration ticked, signed by the student and by a parent or guardian.
+// Every indicator table declares one (forms.def.commitment_missing otherwise); each name is a
+// top-level field: `field` a choice, the two signatures signature fields.
+struct Commitment {
+    std::string field;             // the declaration, e.g. "commitment"
+    std::string studentSignature;  // e.g. "student_signature"
+    std::string guardianSignature; // e.g. "guardian_signature"
 };
 
 struct FormDefinition {
@@ -108,9 +124,12 @@ struct FormDefinition {
     std::vector<FieldDef> fields;
     std::vector<ScoreGroup> scoreGroups;
     std::vector<Level> levels; // highest first, cut-offs strictly descending
+    std::optional<Commitment> commitment;
 
     const FieldDef* field(std::string_view id) const; // top level or inside a repeat group
     const Level* level(std::string_view id) const;
+    // The hardship level a form level stands for (its `hardship_level`); None for no level.
+    HardshipLevel hardshipLevel(const std::optional<std::string>& levelId) const;
     bool scored() const { return !levels.empty(); }
 };
 

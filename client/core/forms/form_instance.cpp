@@ -366,6 +366,12 @@ private:
         } else if (scored) {
             m_out.level = m_form.levels[*scored].id;
         }
+        m_out.hardshipLevel = m_form.hardshipLevel(m_out.level);
+        // 本人和家长承诺: the declaration counts only with both signatures (issue #20 point 13).
+        if (const auto& c = m_form.commitment)
+            m_out.commitmentSigned = m_out.values.contains(c->field) &&
+                                     m_out.values.contains(c->studentSignature) &&
+                                     m_out.values.contains(c->guardianSignature);
     }
 
     const FormDefinition& m_form;

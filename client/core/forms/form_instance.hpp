@@ -33,6 +33,10 @@ struct FormEvaluation {
     std::optional<std::string> level;        // level id; nullopt below every cut-off
     bool levelDirect = false;                // set by a priority group (at least the score's level)
     std::vector<std::string> priorityGroups; // option ids of the chosen direct-level options
+    HardshipLevel hardshipLevel = HardshipLevel::None; // the level's hardship_level key
+    // The form's written commitment (FormDefinition::commitment) is ticked and signed by both the
+    // student and the parent or guardian; false for a form without one.
+    bool commitmentSigned = false;
 
     bool complete() const { return findings.ok(); }
     bool relevant(const std::string& path) const { return skipped.count(path) == 0; }

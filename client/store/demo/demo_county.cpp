@@ -153,9 +153,14 @@ DemoFamily DemoGenerator::next() {
                 std::to_string(rng.range(1, 80)) + "号";
     h.notes = std::string(kDemoNotice);
     const std::size_t group = rng.weighted({70, 12, 7, 4, 3, 2, 1, 1});
-    static const char* kGroups[] = {
-        "",     "脱贫家庭", "城乡低保", "防止返贫监测对象", "残疾学生或残疾人子女", "特困救助供养",
-        "孤儿", "烈士子女"};
+    static const char* kGroups[] = {"",
+                                    "脱贫家庭",
+                                    "城乡低保",
+                                    "防止返贫监测对象",
+                                    "家庭经济困难残疾人子女",
+                                    "特困救助供养",
+                                    "孤儿",
+                                    "烈士子女"};
     if (group > 0)
         h.priorityGroups.push_back(kGroups[group]);
 
@@ -503,10 +508,15 @@ DemoFamily DemoGenerator::next() {
         as.studentId = st.id;
         as.schoolYear = year;
         as.formId = "hardship.county_standard";
-        as.formVersion = 1;
-        static const std::vector<std::string> kGroupIds = {
-            "",         "poverty_alleviated", "dibao",  "monitored",
-            "disabled", "destitute_support",  "orphan", "martyr_family"};
+        as.formVersion = 2;
+        static const std::vector<std::string> kGroupIds = {"",
+                                                           "poverty_alleviated",
+                                                           "dibao",
+                                                           "monitored",
+                                                           "needy_disabled_parent_child",
+                                                           "destitute_support",
+                                                           "orphan",
+                                                           "martyr_child"};
         nlohmann::json answers;
         answers["priority_groups"] = nlohmann::json::array();
         if (group > 0)
@@ -579,7 +589,7 @@ DemoFamily DemoGenerator::next() {
         v.peoplePresent = parents.empty() ? "学生本人、祖父" : "学生本人、" + parents.front().name;
         v.address = h.address;
         v.formId = "home_visit.standard";
-        v.formVersion = 1;
+        v.formVersion = 2;
         v.householdSize = static_cast<int>(f.members.size());
         v.perCapitaIncomeFen = householdIncome / std::max<Fen>(1, v.householdSize);
         static const std::vector<std::string> kHousing = {"own_brick", "own_brick",

@@ -85,9 +85,9 @@ void AssessmentScreen::save(Context& ctx, bool submit) {
     auto fill = [&] {
         a.answersJson = m_view.answers().dump();
         a.score = points(m_eval.totalScore);
-        a.level = hardshipLevelOf(form, m_eval.level);
+        a.level = m_eval.hardshipLevel;
         a.priorityGroups = m_eval.priorityGroups;
-        a.commitmentSigned = m_eval.values.contains("commitment");
+        a.commitmentSigned = m_eval.commitmentSigned;
     };
     fill();
     auto write = [&] { return m_loaded ? ctx.store->update(*m_loaded, a, ctx.actor()) : ctx.store->save(a, ctx.actor()); };

@@ -37,24 +37,6 @@ const char* seen(app::App& app, const std::string& s) {
 }
 } // namespace
 
-HardshipLevel hardshipLevelOf(const FormDefinition& form, const std::optional<std::string>& level) {
-    if (!level)
-        return HardshipLevel::None;
-    if (*level == "particularly_difficult")
-        return HardshipLevel::Special;
-    if (*level == "relatively_difficult")
-        return HardshipLevel::Fairly;
-    if (*level == "generally_difficult")
-        return HardshipLevel::General;
-    if (*level == "not_difficult")
-        return HardshipLevel::None;
-    const HardshipLevel byRank[] = {HardshipLevel::Special, HardshipLevel::Fairly, HardshipLevel::General};
-    for (size_t i = 0; i < form.levels.size() && i < 3; ++i)
-        if (form.levels[i].id == *level)
-            return byRank[i];
-    return HardshipLevel::None;
-}
-
 void FormView::reset(const json& answers) {
     m_answers = answers.is_object() ? answers : json::object();
     m_buffers.clear();

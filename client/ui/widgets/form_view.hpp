@@ -49,9 +49,4 @@ private:
     bool m_revealError = false;
 };
 
-// A form's level id as the record's HardshipLevel: the standard ids (particularly_difficult,
-// relatively_difficult, generally_difficult, not_difficult) by name, others by position from the
-// top, so a school's two-level table maps onto the top levels.
-HardshipLevel hardshipLevelOf(const core::forms::FormDefinition& form, const std::optional<std::string>& level);
-
 } // namespace zhuxue::ui
