@@ -341,7 +341,7 @@ void FirstLoanScreen::save(Context& ctx) {
     // One transaction: the consents, the student, the co-borrower, the application and its
     // checked materials. Checking the materials is staff's (the store refuses it from a
     // volunteer): a volunteer's application waits as applied for staff to check.
-    store::LoanSubmission submission{studentConsent, coConsent, a, list, ctx.can(Permission::DecideReviews)};
+    store::LoanSubmission submission{studentConsent, coConsent, a, list, ctx.can(Permission::DecideReviews), {}};
     if (Status st = store::saveLoanApplication(*ctx.store, ctx.actor(), m_loaded, people, submission); !st) {
         m_status = message(ctx.app, st.error());
         return;
