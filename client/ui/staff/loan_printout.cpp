@@ -45,6 +45,11 @@ reports::Table loanPrintoutTable(app::App& app, const LoanPrintout& p) {
         fact("ui.loan.contract_number", p.contractNumber) + "　" +
             fact("ui.loan.certificate_code", p.certificateCode),
     };
+    if (p.earlierFen > 0 && p.schedule)
+        t.preface.push_back(texts.format("ui.loan.whole_loan",
+                                         {{"earlier", money(p.earlierFen)},
+                                          {"now", money(p.schedule->totalPrincipal - p.earlierFen)},
+                                          {"total", money(p.schedule->totalPrincipal)}}));
     using reports::ColumnType;
     t.columns = {{app.tr("ui.calc.year"), ColumnType::Integer},
                  {app.tr("ui.loan.printout_due"), ColumnType::Date},

@@ -21,6 +21,7 @@ struct LoanPrintout {
     int termYears = 0;
     std::string contractNumber, certificateCode, signingDate;
     std::optional<core::Schedule> schedule; // the plan shown on the amount step, if any
+    core::Fen earlierFen = 0; // a renewal: borrowed on earlier contracts (the plan is the whole loan's)
 };
 
 reports::Table loanPrintoutTable(app::App& app, const LoanPrintout& p);
