@@ -12,11 +12,17 @@ Status saveLoanApplication(Store& store, const Actor& who, const core::LoanPeopl
         st = loaded.student && loaded.student->id == people.student.id ? batch.update(*loaded.student, people.student)
                                                                         : batch.save(people.student);
     if (st)
-        st = loaded.coBorrower && loaded.coBorrower->id == people.coBorrower.id
-                 ? batch.update(*loaded.coBorrower, people.coBorrower)
+        st = people.coBorrowerRead && people.coBorrowerRead->id == people.coBorrower.id
+                 ? batch.update(*people.coBorrowerRead, people.coBorrower)
                  : batch.save(people.coBorrower);
-    if (st)
+    const auto& pre = submission.preApplication;
+    if (st && pre && pre->id == submission.application.id) {
+        st = batch.update(*pre, submission.application);
+        if (st && submission.application.status == LoanStatus::PreApplication)
+            st = batch.changeStatus(submission.application.id, LoanStatus::Applied, "预申请转为正式申请");
+    } else if (st) {
         st = batch.save(submission.application);
+    }
     if (st)
         st = batch.save(submission.materials);
     if (st && submission.materialsChecked)

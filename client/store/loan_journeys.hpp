@@ -23,11 +23,16 @@ struct LoanSubmission {
     LoanApplication application;
     MaterialsChecklist materials;
     bool materialsChecked = false; // staff checked them at the window: the application moves on
+    // The family's open pre-application as read (core::openPreApplication): the application is
+    // that record (core::fromPreApplication, same id), updated field by field and moved from
+    // 预申请 to 已申请 with a status change; nothing is left beside it.
+    std::optional<LoanApplication> preApplication;
 };
 
 // One transaction: both consents, the student and the co-borrower (those the journey read are
-// updated field by field from `loaded` to `people`, Store::update; new ones created), the
-// application and its materials checklist, and, when checked, the move to 材料已审核.
+// updated field by field from `loaded` / people.coBorrowerRead to `people`, Store::update; new
+// ones created), the application (new, or the pre-application it was: updated, then 预申请 →
+// 已申请) and its materials checklist, and, when checked, the move to 材料已审核.
 Status saveLoanApplication(Store& store, const Actor& who, const core::LoanPeopleLoaded& loaded,
                            const core::LoanPeople& people, const LoanSubmission& submission);
 

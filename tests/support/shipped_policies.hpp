@@ -26,4 +26,14 @@ inline std::vector<core::PolicyFile> shippedPolicyFiles() {
     return files;
 }
 
+// The shipped files parsed once (a test fails when they do not parse).
+inline const core::PolicySet& shippedPolicySet() {
+    static const core::PolicySet set = [] {
+        auto set = core::PolicySet::parse(shippedPolicyFiles());
+        REQUIRE(set.ok());
+        return *set;
+    }();
+    return set;
+}
+
 } // namespace zhuxue::test

@@ -10,6 +10,8 @@
 
 #include <doctest/doctest.h>
 
+#include <set>
+
 using namespace zhuxue;
 using namespace zhuxue::store;
 using zhuxue::test::changedFields;
@@ -351,4 +353,77 @@ TEST_CASE("first loan and renewal: confirmed untouched, no field of any record c
     auto before = snapshotRecords(*db);
     loan(*db, fam, false, [](core::LoanPeopleForm& f) { f.idNumber = "34052419800101001X"; });
     CHECK(changedFields(before, snapshotRecords(*db)) == fields({"student.id_number", "student.birth_date", "student.gender"}));
+}
+
+TEST_CASE("a pre-application becomes the application it prepared; the co-borrower stays one record") {
+    TempDir dir;
+    auto db = openStore(dir.path());
+    auto fam = zhuxue::test::seedFullFamily(*db);
+    // The high school's pre-application list brought this family's 预申请, with the co-borrower.
+    LoanApplication pre;
+    pre.id = newUuidV7();
+    pre.county = "420527";
+    pre.studentId = fam.student.id;
+    pre.coBorrowerId = fam.coBorrower.id;
+    pre.kind = ApplicationKind::PreApplication;
+    pre.status = LoanStatus::PreApplication;
+    pre.schoolYear = 2026;
+    pre.createdMs = 1'780'000'000'000;
+    pre.notes = "高中预申请名单";
+    REQUIRE(db->save(pre, kStaff).ok());
+    auto apps = db->list<LoanApplication>("student_id", fam.student.id);
+    REQUIRE(apps.ok());
+    auto open = core::openPreApplication(*apps);
+    REQUIRE(open.has_value());
+    CHECK(open->id == pre.id);
+
+    core::LoanPeopleLoaded loaded;
+    loaded.student = fam.student;
+    loaded.coBorrower = fam.coBorrower;
+    loaded.coBorrowersOnFile = {fam.coBorrower};
+    core::LoanPeopleForm form = core::loanFormFor(loaded);
+    core::LoanPeople people = core::applyLoanForm(loaded, form, "420527", *core::Date::make(2026, 8, 20), true);
+    LoanApplication confirmed;
+    confirmed.id = newUuidV7();
+    confirmed.county = "420527";
+    confirmed.studentId = people.student.id;
+    confirmed.coBorrowerId = people.coBorrower.id;
+    confirmed.kind = ApplicationKind::FirstLoan;
+    confirmed.status = LoanStatus::Applied;
+    confirmed.schoolYear = 2026;
+    confirmed.amountFen = 1'200'000;
+    confirmed.termYears = 19;
+    LoanSubmission sub;
+    sub.preApplication = open;
+    sub.application = core::fromPreApplication(*open, confirmed);
+    sub.materials.id = newUuidV7();
+    sub.materials.county = "420527";
+    sub.materials.applicationId = sub.application.id;
+    sub.studentConsent = zhuxue::test::consentOf(ConsentParty::Student, "420527", people.student.id, people.student.id);
+    sub.coConsent = zhuxue::test::consentOf(ConsentParty::CoBorrower, "420527", people.student.id, people.coBorrower.id);
+    sub.materialsChecked = true;
+    Status st = saveLoanApplication(*db, kStaff, loaded, people, sub);
+    REQUIRE_MESSAGE(st.ok(), (st.ok() ? "" : st.error().key + " " + st.error().detail));
+
+    // The same two applications as before (the full family's earlier one and this), not three.
+    apps = db->list<LoanApplication>("student_id", fam.student.id);
+    REQUIRE(apps->size() == 2);
+    auto now = db->get<LoanApplication>(pre.id);
+    REQUIRE(now->has_value());
+    CHECK((*now)->kind == ApplicationKind::FirstLoan);
+    CHECK((*now)->status == LoanStatus::MaterialsChecked);
+    CHECK((*now)->amountFen == 1'200'000);
+    CHECK((*now)->createdMs == pre.createdMs);
+    CHECK((*now)->notes == "高中预申请名单");
+    CHECK_FALSE(core::openPreApplication(*apps).has_value());
+    // Its history keeps the step out of 预申请.
+    auto changes = db->list<StatusChange>("application_id", pre.id);
+    REQUIRE(changes->size() == 2);
+    std::set<std::pair<LoanStatus, LoanStatus>> steps;
+    for (const auto& c : *changes)
+        steps.insert({c.from, c.to});
+    CHECK(steps.count({LoanStatus::PreApplication, LoanStatus::Applied}) == 1);
+    CHECK(steps.count({LoanStatus::Applied, LoanStatus::MaterialsChecked}) == 1);
+    CHECK(db->list<CoBorrower>("student_id", fam.student.id)->size() == 1);
+    CHECK(db->list<MaterialsChecklist>("application_id", pre.id)->size() == 1);
 }

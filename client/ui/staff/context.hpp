@@ -4,11 +4,13 @@
 // own UI state; data lives in the store.
 #include "client/app/app.hpp"
 #include "client/app/worker.hpp"
+#include "client/core/date.hpp"
 #include "client/core/ids.hpp"
 #include "client/store/accounts.hpp"
 #include "client/store/store.hpp"
 #include "sync/engine/sync_status.hpp"
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -64,6 +66,9 @@ struct Context {
     Uuid student; // the family page and journeys work on this student
     std::optional<LoanPrefill> loanPrefill; // taken by the first-loan screen when it starts
     uint64_t dataVersion = 0; // bumped by every save, so pages showing records reload
+    // The day the loan journey signs on (policy, school year, remaining years, plan): the
+    // computer's local date; tests fix it so their figures can be worked by hand.
+    std::function<core::Date()> loanToday;
 
     explicit Context(app::App& a) : app(a) {}
     void go(ScreenId s) {

@@ -40,10 +40,12 @@ void required(core::Findings& f, const std::string& value, const std::string& fi
 
 std::string money(Fen f) { return core::formatMoney(f, {.currencySign = true}); }
 
+core::Date signingDay(Context& ctx) { return ctx.loanToday ? ctx.loanToday() : localToday(); }
+
 } // namespace
 
 const core::LoanRules* FirstLoanScreen::rules(Context& ctx) {
-    const core::LoanRules* r = m_rules.forSigningOn(assetsDir(), localToday());
+    const core::LoanRules* r = m_rules.forSigningOn(assetsDir(), signingDay(ctx));
     if (!r && m_rules.error() && m_policyError.empty())
         m_policyError = message(ctx.app, *m_rules.error());
     return r;
@@ -55,6 +57,15 @@ std::optional<int> FirstLoanScreen::graceChosen(const core::LoanRules& r) {
     return wholeNumber(m_grace, 0, 10);
 }
 
+int FirstLoanScreen::offeredTerm(Context& ctx) {
+    const core::LoanRules* r = rules(ctx);
+    auto remaining = wholeNumber(m_remainingYears, 1, 8);
+    if (!r || !remaining)
+        return 0;
+    static const core::LoanSoFar none;
+    return core::offeredTermYears(m_kind == 1 ? m_soFar : none, signingDay(ctx), *remaining, r->signingPolicy->term);
+}
+
 void FirstLoanScreen::start(Context& ctx) {
     *this = FirstLoanScreen{};
     m_started = true;
@@ -63,35 +74,8 @@ void FirstLoanScreen::start(Context& ctx) {
         m_consentText = std::move(*text);
     else
         m_consentError = message(ctx.app, text.error());
-    if (ctx.store && !ctx.student.isNil()) {
-        if (auto s = ctx.store->get<Student>(ctx.student); s && *s) {
-            m_loaded.student = **s;
-            if (auto apps = ctx.store->list<LoanApplication>("student_id", ctx.student); apps && !apps->empty()) {
-                m_kind = 1; // a student with an earlier loan comes for a renewal
-                m_freshman = false;
-            }
-            if (auto cos = ctx.store->list<CoBorrower>("student_id", ctx.student); cos && !cos->empty())
-                m_loaded.coBorrower = cos->back();
-        }
-    }
-    {
-        const core::LoanPeopleForm f = core::loanFormFor(m_loaded);
-        m_name = f.name;
-        m_idNumber = f.idNumber;
-        m_phone = f.phone;
-        m_township = f.township;
-        m_village = f.village;
-        m_highSchool = f.highSchool;
-        m_address = f.address;
-        m_university = f.university;
-        m_major = f.major;
-        m_level = f.level;
-        m_programYears = m_remainingYears = f.programYears;
-        m_coName = f.coName;
-        m_coRelation = f.coRelation;
-        m_coIdNumber = f.coIdNumber;
-        m_coPhone = f.coPhone;
-    }
+    if (ctx.store && !ctx.student.isNil())
+        loadFamily(ctx, ctx.student, false);
     if (ctx.loanPrefill) {
         // What the family entered at the kiosk wins over an older file; staff check each step.
         const LoanPrefill& p = *ctx.loanPrefill;
@@ -106,11 +90,73 @@ void FirstLoanScreen::start(Context& ctx) {
         take(m_coName, p.coName);
         take(m_coIdNumber, p.coIdNumber);
         take(m_coPhone, p.coPhone);
-        m_kind = p.renewal ? 1 : 0;
-        if (p.renewal)
-            m_freshman = false;
+        if (!m_loaded.student) { // a family on file: its history chose the journey
+            m_kind = p.renewal ? 1 : 0;
+            if (p.renewal)
+                m_freshman = false;
+        }
         ctx.loanPrefill.reset();
     }
+}
+
+// The family on file: its student, co-borrowers, applications and contracts. The history chooses
+// the journey (core::journeyFor), an open pre-application becomes this application, a renewal
+// starts from the loan so far (remaining years, running contract, balance). `keepTyped`: the
+// student was found by the ID number typed; what was typed stays, empty fields come from the file.
+void FirstLoanScreen::loadFamily(Context& ctx, const Uuid& studentId, bool keepTyped) {
+    auto found = ctx.store->get<Student>(studentId);
+    if (!found || !*found)
+        return;
+    const Student& student = **found;
+    m_loaded = {};
+    m_loaded.student = student;
+    std::vector<LoanApplication> apps;
+    std::vector<Contract> contracts;
+    if (auto list = ctx.store->list<LoanApplication>("student_id", studentId))
+        apps = std::move(*list);
+    for (const LoanApplication& a : apps)
+        if (auto ks = ctx.store->list<Contract>("application_id", a.id))
+            contracts.insert(contracts.end(), ks->begin(), ks->end());
+    if (auto cos = ctx.store->list<CoBorrower>("student_id", studentId))
+        m_loaded.coBorrowersOnFile = std::move(*cos);
+    m_preApplication = core::openPreApplication(apps);
+    m_soFar = core::loanSoFar(apps, contracts);
+    m_kind = core::journeyFor(apps, contracts) == ApplicationKind::Renewal ? 1 : 0;
+    m_hadPreApplication = m_preApplication.has_value();
+    const int schoolYear = core::schoolYearOfSigning(signingDay(ctx));
+    m_freshman = m_kind == 0 && (student.enrollmentYear == 0 || student.enrollmentYear >= schoolYear);
+    // The co-borrower of the pre-application or of the running loan, else the latest on file.
+    Uuid co = m_preApplication ? m_preApplication->coBorrowerId
+              : m_soFar.running() ? m_soFar.running()->application.coBorrowerId
+                                  : Uuid{};
+    for (const CoBorrower& c : m_loaded.coBorrowersOnFile)
+        if (c.id == co)
+            m_loaded.coBorrower = c;
+    if (!m_loaded.coBorrower && !m_loaded.coBorrowersOnFile.empty())
+        m_loaded.coBorrower = m_loaded.coBorrowersOnFile.back();
+
+    const core::LoanPeopleForm f = core::loanFormFor(m_loaded);
+    auto put = [keepTyped](std::string& field, const std::string& value) {
+        if (!keepTyped || field.empty())
+            field = value;
+    };
+    put(m_name, f.name);
+    put(m_idNumber, f.idNumber);
+    put(m_phone, f.phone);
+    put(m_township, f.township);
+    put(m_village, f.village);
+    put(m_highSchool, f.highSchool);
+    put(m_address, f.address);
+    put(m_university, f.university);
+    put(m_major, f.major);
+    m_level = f.level;
+    m_programYears = f.programYears;
+    m_remainingYears = std::to_string(core::remainingStudyYears(student, schoolYear));
+    put(m_coName, f.coName);
+    put(m_coRelation, f.coRelation);
+    put(m_coIdNumber, f.coIdNumber);
+    put(m_coPhone, f.coPhone);
+    m_term.clear(); // offered again for this family (recompute)
 }
 
 core::MaterialFacts FirstLoanScreen::materialFacts() const {
@@ -126,7 +172,7 @@ core::MaterialFacts FirstLoanScreen::materialFacts() const {
 core::Findings FirstLoanScreen::check(Context& ctx, Step step) {
     app::App& app = ctx.app;
     core::Findings f;
-    core::Date now = localToday();
+    core::Date now = signingDay(ctx);
     switch (step) {
     case Step::Consent: {
         if (!m_consentText)
@@ -260,7 +306,13 @@ void FirstLoanScreen::next(Context& ctx) {
     m_status.clear();
     switch (m_step) {
     case Step::Consent: m_step = Step::Student; break;
-    case Step::Student: m_step = Step::CoBorrower; break;
+    case Step::Student:
+        // A person is one person: the ID number of a student on file opens that family.
+        if (!m_loaded.student && ctx.store)
+            if (auto same = ctx.store->studentsByIdNumber(core::normalizeResidentId(m_idNumber)); same && !same->empty())
+                loadFamily(ctx, same->front().id, true);
+        m_step = Step::CoBorrower;
+        break;
     case Step::CoBorrower: m_step = Step::School; break;
     case Step::School: m_step = Step::Amount; break;
     case Step::Amount: m_step = Step::Materials; break;
@@ -295,7 +347,7 @@ core::LoanPeopleForm FirstLoanScreen::peopleForm() const {
 void FirstLoanScreen::save(Context& ctx) {
     if (!ctx.store)
         return;
-    core::Date now = localToday();
+    core::Date now = signingDay(ctx);
     // The student and co-borrower read are changed only where the person changed the form.
     core::LoanPeople people = core::applyLoanForm(m_loaded, peopleForm(), ctx.county, now, m_kind == 0);
     const Student& s = people.student;
@@ -341,13 +393,23 @@ void FirstLoanScreen::save(Context& ctx) {
     // One transaction: the consents, the student, the co-borrower, the application and its
     // checked materials. Checking the materials is staff's (the store refuses it from a
     // volunteer): a volunteer's application waits as applied for staff to check.
-    store::LoanSubmission submission{studentConsent, coConsent, a, list, ctx.can(Permission::DecideReviews)};
+    store::LoanSubmission submission{studentConsent, coConsent, a, list, ctx.can(Permission::DecideReviews), {}};
+    if (m_preApplication && m_preApplication->studentId == s.id) {
+        // The family's pre-application becomes this application (same record, moved on).
+        submission.preApplication = m_preApplication;
+        submission.application = core::fromPreApplication(*m_preApplication, a);
+        a = submission.application;
+        submission.materials.applicationId = a.id;
+        submission.studentConsent.applicationId = a.id;
+        submission.coConsent.applicationId = a.id;
+    }
     if (Status st = store::saveLoanApplication(*ctx.store, ctx.actor(), m_loaded, people, submission); !st) {
         m_status = message(ctx.app, st.error());
         return;
     }
     m_studentId = s.id;
     m_applicationId = a.id;
+    m_preApplication.reset(); // it is this application now
     m_loaded.student = s;
     m_loaded.coBorrower = c;
     ctx.student = s.id;
@@ -366,7 +428,7 @@ void FirstLoanScreen::saveContract(Context& ctx) {
     k.applicationId = m_applicationId;
     k.contractNumber = core::normalizeContractCode(m_contractNumber);
     k.certificateCode = core::normalizeContractCode(m_certificateCode);
-    k.signingDate = localToday().iso();
+    k.signingDate = signingDay(ctx).iso();
     // One contract number per county and year (issue #20.17).
     const int signingYear = std::stoi(k.signingDate.substr(0, 4));
     auto taken = ctx.store->contractNumberTaken(k.county, signingYear, k.contractNumber, k.id);
@@ -428,6 +490,8 @@ void FirstLoanScreen::writePrintout(Context& ctx, const Contract& k) {
     p.signingDate = k.signingDate;
     p.schedule = m_schedule;
     p.repricingNote = m_repricingNote;
+    if (m_kind == 1)
+        p.earlierFen = m_soFar.borrowedFen; // the plan is the whole loan's
     reports::Table table = loanPrintoutTable(ctx.app, p);
     reports::PageTexts page;
     page.pageOfPages = ctx.tr("reports.page_of_pages");
@@ -459,7 +523,7 @@ void FirstLoanScreen::writePrintout(Context& ctx, const Contract& k) {
 
 void FirstLoanScreen::recompute(Context& ctx) {
     std::string inputs = m_tuition + "|" + m_accommodation + "|" + m_amount + "|" + m_term + "|" + m_grace + "|" +
-                         m_remainingYears + "|" + std::to_string(m_level);
+                         m_remainingYears + "|" + std::to_string(m_level) + "|" + std::to_string(m_kind);
     if (inputs == m_calcInputs)
         return;
     m_calcInputs = inputs;
@@ -473,27 +537,43 @@ void FirstLoanScreen::recompute(Context& ctx) {
     auto level = m_level == 2 ? core::StudentLevel::Postgraduate : core::StudentLevel::Undergraduate;
     auto tuition = core::parseMoney(m_tuition);
     auto room = core::parseMoney(m_accommodation.empty() ? "0" : m_accommodation);
-    if (tuition && room)
+    if (tuition && room) {
         m_advice = core::adviseLoan(*tuition, *room, remaining, level, *r);
+        m_advice->termYears = offeredTerm(ctx); // a renewal's ends with the running contract
+    }
     auto amount = core::parseMoney(m_amount);
     auto term = wholeNumber(m_term, 1, 40);
     auto grace = graceChosen(*r);
     if (!amount || !term || *amount <= 0 || !grace || !core::checkGraceYears(*grace, r->signingPolicy->graceYears).ok())
         return;
-    core::Date now = localToday();
-    // Money reaches the school about a month after signing, then once a year.
-    core::Date first = core::Date::fromDayNumber(now.dayNumber() + 30);
-    core::Date graduation = *core::Date::make(now.year + remaining, 6, 30);
-    auto terms = core::loanTermsFromPolicy(*r->signingPolicy, r->rate,
-                                           core::yearlyDisbursements(first, std::vector<Fen>(remaining, *amount)), now,
-                                           *term, graduation, *grace);
+    const core::Date now = signingDay(ctx);
+    const int schoolYear = core::schoolYearOfSigning(now);
+    const core::Date graduation = core::graduationDate(schoolYear, remaining);
+    const core::Date first = core::expectedDisbursement(now);
+    std::vector<core::LoanTerms> parts;
+    if (m_kind == 1 && m_rules.policies()) {
+        // A renewal: the whole loan, each earlier contract at its own rate, and this year's;
+        // one contract for this year only, since each year's contract is signed that year.
+        for (const core::LoanOnFile& loan : m_soFar.loans)
+            if (auto t = core::termsOfLoan(*m_rules.policies(), loan, graduation, now))
+                parts.push_back(*t);
+    }
+    const bool earlier = !parts.empty();
+    const int years = m_kind == 1 && earlier ? 1 : remaining; // a first loan shows every study year
     // Rates after signing: each 1 January from the base known then, today's base for years to come.
-    auto repriced = core::withRepricings(std::move(terms), *m_rules.policies(), r->rate, now);
+    auto repriced = core::withRepricings(
+        core::loanTermsFromPolicy(*r->signingPolicy, r->rate,
+                                  core::yearlyDisbursements(first, std::vector<Fen>(years, *amount)), now, *term,
+                                  graduation, *grace),
+        *m_rules.policies(), r->rate, now);
     if (!repriced)
         return;
-    if (auto s = core::computeSchedule(*repriced)) {
+    parts.push_back(std::move(*repriced));
+    if (auto s = core::wholeLoanSchedule(parts)) {
         m_schedule = *s;
         m_repricingNote = planRepricingNote(ctx.app, *s, *m_rules.policies(), r->rate, now);
+        if (earlier && s->repriced)
+            m_repricingNote += ctx.tr("ui.calc.repricing_earlier");
     }
 }
 
@@ -592,15 +672,26 @@ void FirstLoanScreen::drawAmount(Context& ctx) {
         return;
     }
     auto level = m_level == 2 ? core::StudentLevel::Postgraduate : core::StudentLevel::Undergraduate;
-    int remaining = wholeNumber(m_remainingYears, 1, 8).value_or(1);
     dataTextWrapped(app, app.texts().current().format(
                              "ui.loan.policy_line",
                              {{"policy", app.settings().language == "en" ? r->capPolicy->nameEn : r->capPolicy->nameZh},
                               {"cap", money(r->cap(level))},
                               {"min", money(r->capPolicy->minimum)},
-                              {"max_term", std::to_string(core::maxLoanTermYears(remaining, r->signingPolicy->term))},
+                              {"max_term", std::to_string(offeredTerm(ctx))},
                               {"rate", core::ratePercentText(r->rate.annualRateBp)},
                               {"grace", std::to_string(r->signingPolicy->graceYears)}}));
+    if (m_kind == 1 && m_soFar.running()) {
+        // A renewal starts from the loan so far: what was borrowed, and the contract running now.
+        const core::LoanOnFile& run = *m_soFar.running();
+        dataTextWrapped(app, app.texts().current().format(
+                                 "ui.loan.so_far", {{"borrowed", money(m_soFar.borrowedFen)},
+                                                    {"count", std::to_string(m_soFar.loans.size())},
+                                                    {"number", run.contract.contractNumber},
+                                                    {"term", std::to_string(run.contract.termYears)},
+                                                    {"end", run.end().iso()}}));
+    }
+    if (m_kind == 1 && m_term.empty() && offeredTerm(ctx) > 0)
+        m_term = std::to_string(offeredTerm(ctx)); // ends with the running contract
     focusNextIf(m_focusStep);
     textField(app, "ui.loan.tuition", "loan.tuition", m_tuition, nullptr, {},
               {.helpKey = "ui.loan.tuition_help", .width = 200});
@@ -626,6 +717,11 @@ void FirstLoanScreen::drawAmount(Context& ctx) {
     recompute(ctx);
     if (m_schedule) {
         const core::Schedule& s = *m_schedule;
+        if (m_kind == 1 && !m_soFar.loans.empty())
+            dataTextWrapped(app, app.texts().current().format(
+                                     "ui.loan.whole_loan", {{"earlier", money(m_soFar.borrowedFen)},
+                                                            {"now", money(s.totalPrincipal - m_soFar.borrowedFen)},
+                                                            {"total", money(s.totalPrincipal)}}));
         dataTextWrapped(app, app.texts().current().format(
                                  "ui.loan.schedule_line",
                                  {{"principal", money(s.totalPrincipal)},

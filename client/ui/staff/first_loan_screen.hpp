@@ -29,6 +29,9 @@ public:
 
 private:
     void start(Context& ctx);
+    void loadFamily(Context& ctx, const Uuid& studentId, bool keepTyped);
+    // The longest term offered this year (core::offeredTermYears), 0 without rules or years.
+    int offeredTerm(Context& ctx);
     core::Findings check(Context& ctx, Step step);
     void next(Context& ctx);
     void followTyping(Context& ctx);
@@ -67,6 +70,8 @@ private:
 
     // Drafts, as typed.
     core::LoanPeopleLoaded m_loaded; // the student (from a family page) and co-borrower read
+    std::optional<LoanApplication> m_preApplication; // the family's open 预申请: it becomes this application
+    core::LoanSoFar m_soFar;                         // the family's contracts so far (a renewal's start)
     int m_kind = 0;                    // 0 first loan, 1 renewal
     std::string m_name, m_idNumber, m_phone, m_township, m_village, m_highSchool, m_address;
     std::string m_coName, m_coRelation, m_coIdNumber, m_coPhone;

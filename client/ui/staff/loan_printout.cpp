@@ -26,6 +26,8 @@ const char* phaseKey(core::SchedulePhase phase) {
 } // namespace
 
 std::string planRateText(app::App& app, const core::ScheduleYear& year) {
+    if (year.rateBp == 0) // a whole loan's year whose contracts run at different rates
+        return app.tr("ui.calc.rate_per_contract");
     std::string rate = core::ratePercentText(year.rateBp);
     return year.rateProjected ? app.texts().current().format("ui.calc.rate_estimated", {{"rate", rate}}) : rate;
 }
@@ -73,6 +75,11 @@ reports::Table loanPrintoutTable(app::App& app, const LoanPrintout& p) {
         fact("ui.loan.contract_number", p.contractNumber) + "　" +
             fact("ui.loan.certificate_code", p.certificateCode),
     };
+    if (p.earlierFen > 0 && p.schedule)
+        t.preface.push_back(texts.format("ui.loan.whole_loan",
+                                         {{"earlier", money(p.earlierFen)},
+                                          {"now", money(p.schedule->totalPrincipal - p.earlierFen)},
+                                          {"total", money(p.schedule->totalPrincipal)}}));
     using reports::ColumnType;
     t.columns = {{app.tr("ui.calc.year"), ColumnType::Integer},
                  {app.tr("ui.loan.printout_due"), ColumnType::Date},

@@ -22,12 +22,14 @@ struct LoanPrintout {
     std::string contractNumber, certificateCode, signingDate;
     std::optional<core::Schedule> schedule; // the plan shown on the amount step, if any
     std::string repricingNote;              // planRepricingNote of that plan, printed under it
+    core::Fen earlierFen = 0; // a renewal: borrowed on earlier contracts (the plan is the whole loan's)
 };
 
 reports::Table loanPrintoutTable(app::App& app, const LoanPrintout& p);
 
 // Plan texts shared by the calculator, the loan screen and the receipt.
-// A year's rate: "2.90%", or "约 2.90%" when it is an estimate (its 1 January is still to come).
+// A year's rate: "2.90%", or "约 2.90%" when it is an estimate (its 1 January is still to come),
+// or 各合同不同 on a whole loan's year whose contracts run at different rates.
 std::string planRateText(app::App& app, const core::ScheduleYear& year);
 // The line under a repriced plan: the rate is set again each 1 January from the base and the
 // contract's spread, and from which year the figures use today's base. Empty when not repriced.
