@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace zhuxue::reports {
 
@@ -22,11 +23,14 @@ DashboardFigures computeDashboard(const DashboardInput& input, int year, const I
     std::unordered_map<std::string, Bar> townships, statuses;
     std::map<std::string, Bar> months; // "YYYY-MM" sorts as text
     std::unordered_map<std::string, ProgressBar> signing, visits;
+    std::unordered_set<std::string> students;
 
     for (const RosterRow& r : input.rows) {
         if (year && r.year != year)
             continue;
-        ++f.people;
+        ++f.applications;
+        if (r.studentKey.empty() || students.insert(r.studentKey).second)
+            ++f.people;
         f.amountFen += r.amountFen;
         Bar& t = townships[r.township];
         ++t.count;

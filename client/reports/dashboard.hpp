@@ -37,7 +37,8 @@ struct ProgressBar {
 
 struct DashboardFigures {
     int year = 0;
-    int64_t people = 0;
+    int64_t people = 0;       // students with an application (a row without a student key: one each)
+    int64_t applications = 0; // applications: a student with loans in several years has several
     Fen amountFen = 0;
     std::vector<Bar> byTownship; // largest count first
     std::vector<Bar> byStatus;   // in life-cycle order

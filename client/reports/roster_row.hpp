@@ -21,6 +21,8 @@ struct RosterRow {
     std::string className; // 班级
 
     std::string name;
+    std::string studentKey; // the student's record id: counts people (a student has a row per
+                            // application), never printed
     IsoDate birthDate; // decides the under-14 rule of public notices
     std::string programme; // 资助项目, e.g. "生源地信用助学贷款", "国家助学金"
     int year = 0;          // school year (autumn), e.g. 2025

@@ -75,6 +75,7 @@ RosterRow personRow(const Loaded& l, const Student& s) {
     r.school = s.university.empty() ? s.highSchool : s.university;
     r.grade = gradeOf(s);
     r.name = s.name;
+    r.studentKey = s.id.str();
     r.birthDate = s.birthDate;
     r.idNumber = s.idNumber;
     r.address = s.address;

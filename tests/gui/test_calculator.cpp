@@ -82,6 +82,14 @@ TEST_CASE("calculator: advice from fees, schedule and totals, cap refused") {
     REQUIRE(d.click("##calc.postgraduate"));
     d.frame(2);
     CHECK(d.sawText("¥100,000.00")); // 4 x 25,000
+    // 高职（专科）, offered as on the loan form (issue #21 point 12), has the undergraduate cap.
+    REQUIRE(d.click("##calc.vocational"));
+    d.frame(2);
+    CHECK_FALSE(d.sawText("¥100,000.00"));
+    CHECK(d.sawText("填写每年贷款金额后显示还款计划"));
+    REQUIRE(d.click("##calc.postgraduate"));
+    d.frame(2);
+    CHECK(d.sawText("¥100,000.00"));
 
     // A date that is not one is named, and no plan is shown.
     REQUIRE(d.typeInto("##calc.signing", "2025-02-30"));

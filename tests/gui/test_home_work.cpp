@@ -103,6 +103,13 @@ TEST_CASE("home: my work counts and the dashboard") {
     d.frame();
     CHECK(f.ctx().screen == ui::ScreenId::Dashboard);
     REQUIRE(d.frameUntil([&] { return f.client->dashboard().figures().has_value(); })); // figures arrived
+    d.frame(2);
+    // People, not applications (issue #21 point 12): 向秭归 borrowed two years, one person; every
+    // school year by name, not a 0 in a number box; one year chosen from the list.
+    CHECK_MESSAGE(d.sawText("3 人（4 份申请）"), f.shown());
+    REQUIRE(d.click("##dashboard.year"));
+    REQUIRE_MESSAGE(d.click("##dashboard.year." + std::to_string(thisYear())), d.why());
+    REQUIRE(d.frameUntil([&] { return d.sawText("3 人（3 份申请）"); }));
     d.press(ImGuiKey_Escape);
     d.frame();
     CHECK(f.ctx().screen == ui::ScreenId::Home);

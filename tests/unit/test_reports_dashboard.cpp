@@ -83,3 +83,21 @@ TEST_CASE("visits: assigned when planned, done once the visit date has passed") 
     CHECK(f.visitsByTownship[0].done == 1);
     CHECK(f.visitsByTownship[1].done == 1);
 }
+
+TEST_CASE("people are students, not applications: three years of loans are one person") {
+    // Issue #21 point 12: "贷款申请（人）3410" counted applications.
+    DashboardInput in;
+    in.rows = test::generatedRows(3);
+    for (auto& r : in.rows) {
+        r.studentKey = "019a0000-0000-7000-8000-000000000001"; // one student, three applications
+        r.year = 2025;
+    }
+    in.rows[0].year = 2023;
+    in.rows[1].year = 2024;
+    auto all = computeDashboard(in, 0, "2025-09-10");
+    CHECK(all.people == 1);
+    CHECK(all.applications == 3);
+    auto one = computeDashboard(in, 2025, "2025-09-10");
+    CHECK(one.people == 1);
+    CHECK(one.applications == 1);
+}

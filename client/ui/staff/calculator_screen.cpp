@@ -208,6 +208,8 @@ void CalculatorScreen::draw(Context& ctx) {
         if (ImGui::BeginTable("##calc.inputs", 4, ImGuiTableFlags_SizingStretchSame)) {
             ImGui::TableNextColumn();
             radioLabelled((std::string(app.tr("ui.level_study.undergraduate")) + "##calc.undergraduate").c_str(), &m_level, 0);
+            // 高职（专科） as the loan form offers it: the undergraduate cap (DOMAIN §2: 本专科).
+            radioLabelled((std::string(app.tr("ui.level_study.vocational")) + "##calc.vocational").c_str(), &m_level, 2);
             radioLabelled((std::string(app.tr("ui.level_study.postgraduate")) + "##calc.postgraduate").c_str(), &m_level, 1);
             ImGui::TableNextColumn();
             bool focus = ctx.entered; // the years take the first keys; the level is a Shift+Tab away

@@ -27,7 +27,7 @@ private:
     std::string m_policyError;
     std::string m_amount, m_years = "4", m_graduation, m_term, m_grace, m_tuition, m_accommodation;
     std::string m_signing; // YYYY-MM-DD; empty: today
-    int m_level = 0; // 0 undergraduate/vocational, 1 postgraduate
+    int m_level = 0; // 0 undergraduate, 1 postgraduate, 2 vocational (高职, the undergraduate cap)
     std::string m_inputs; // what the schedule was computed from
     std::optional<core::Schedule> m_schedule;
     std::string m_repricingNote; // how the plan's rate moves after signing (planRepricingNote)

@@ -1,9 +1,11 @@
 #include "dashboard_screen.hpp"
 
 #include "client/app/app.hpp"
+#include "client/core/policy.hpp"
 #include "client/reports/roster_source.hpp"
 #include "client/reports/table.hpp"
 #include "client/store/store.hpp"
+#include "client/ui/widgets/local_time.hpp"
 #include "context.hpp"
 
 #include <imgui.h>
@@ -93,7 +95,8 @@ void progress(app::App& app, const char* titleKey, const std::vector<reports::Pr
     }
 }
 
-void tile(const char* label, const std::string& value) {
+void tile(app::App& app, const char* label, const std::string& value) {
+    app.see(value); // data text: joins the atlas (and the driver's shown text)
     ImGui::BeginGroup();
     ImGui::TextDisabled("%s", label);
     ImGui::SetWindowFontScale(1.6f);
@@ -188,11 +191,27 @@ void DashboardScreen::draw(app::App& app) {
 
     ImGui::TextUnformatted(app.tr("reports.dashboard.title"));
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(ImGui::CalcTextSize("00000").x * 2.5f);
-    if (ImGui::InputInt(app.tr("reports.dashboard.year"), &m_year, 1, 1))
-        m_year = std::clamp(m_year, 0, 2100);
-    ImGui::SameLine();
-    ImGui::TextDisabled("%s", app.tr("reports.dashboard.year_hint"));
+    // The school year by name (全部学年, 2025-2026 学年…): the loan seasons the data can hold, from
+    // the oldest policy's to next autumn's.
+    auto yearName = [&](int year) {
+        return year == 0 ? std::string(app.tr("reports.dashboard.all_years"))
+                         : app.texts().current().format("reports.dashboard.school_year",
+                                                        {{"year", std::to_string(year)},
+                                                         {"next", std::to_string(year + 1)}});
+    };
+    ImGui::SetNextItemWidth(ImGui::CalcTextSize("2025-2026 school year").x * 1.2f);
+    const int shownYear = m_year;
+    if (ImGui::BeginCombo("##dashboard.year", yearName(m_year).c_str())) {
+        const int newest = core::schoolYearOfSigning(localToday()) + 1;
+        if (ImGui::Selectable((yearName(0) + "##dashboard.year.all").c_str(), m_year == 0))
+            m_year = 0;
+        for (int year = newest; year >= 2014; --year)
+            if (ImGui::Selectable((yearName(year) + "##dashboard.year." + std::to_string(year)).c_str(), m_year == year))
+                m_year = year;
+        ImGui::EndCombo();
+    }
+    if (m_year != shownYear && !m_busy)
+        refresh(app); // another year chosen: its figures at once
     ImGui::SameLine();
     ImGui::BeginDisabled(m_busy);
     if (ImGui::Button(app.tr("reports.dashboard.refresh")))
@@ -201,9 +220,6 @@ void DashboardScreen::draw(app::App& app) {
     ImGui::SameLine();
     if (m_busy)
         ImGui::TextDisabled("%s", app.tr("reports.dashboard.loading"));
-    else if (m_figures)
-        ImGui::TextDisabled("%s", app.texts().current().format("reports.dashboard.computed_in",
-                                                                {{"ms", std::to_string(int(m_computeMs + 0.5))}}).c_str());
     if (m_error)
         ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1.0f), "%s", app.texts().current().format(*m_error).c_str());
     ImGui::Separator();
@@ -214,21 +230,23 @@ void DashboardScreen::draw(app::App& app) {
     }
     const reports::DashboardFigures& f = *m_figures;
 
+    const Catalog& texts = app.texts().current();
     // Headline figures first: what a director asks for before anything else.
     float tileW = ImGui::GetContentRegionAvail().x / 4;
-    tile(app.tr("reports.dashboard.applications"), std::to_string(f.people));
+    tile(app, app.tr("reports.dashboard.applications"),
+         texts.format("reports.dashboard.people_applications",
+                      {{"people", std::to_string(f.people)}, {"applications", std::to_string(f.applications)}}));
     ImGui::SameLine(tileW);
-    tile(app.tr("reports.dashboard.amount"), money(f.amountFen));
+    tile(app, app.tr("reports.dashboard.amount"), money(f.amountFen));
     ImGui::SameLine(tileW * 2);
     int signPct = f.preApplied ? int((f.preAppliedSigned * 100 + f.preApplied / 2) / f.preApplied) : 0;
-    tile(app.tr("reports.dashboard.signing_rate"),
+    tile(app, app.tr("reports.dashboard.signing_rate"),
          std::to_string(f.preAppliedSigned) + " / " + std::to_string(f.preApplied) + " (" + std::to_string(signPct) + "%)");
     ImGui::SameLine(tileW * 3);
-    tile(app.tr("reports.dashboard.visits_done"),
+    tile(app, app.tr("reports.dashboard.visits_done"),
          std::to_string(f.visitsDone) + " / " + std::to_string(f.visitsAssigned));
     ImGui::Separator();
 
-    const Catalog& texts = app.texts().current();
     auto plain = [&](const std::string& s) { return s.empty() ? texts.text("reports.unset") : s; };
     auto status = [&](const std::string& code) {
         std::string key = "reports.status." + code;
