@@ -151,6 +151,14 @@ TEST_CASE("assessment: clicks aimed while messages vanish land on the answers ai
     REQUIRE(d.click("##assess.submit"));
     d.frame(3);
     REQUIRE(d.sawText("这一项必须填写"));
+    auto refusal = [&] { // the refused submit's line under the buttons, with its count
+        for (const auto& t : d.shownText())
+            if (t.find("见红字提示") != std::string::npos)
+                return t;
+        return std::string();
+    };
+    const std::string before = refusal();
+    REQUIRE_FALSE(before.empty());
 
     // Where each aimed-at answer is on the screen the person looks at, before any click.
     const std::vector<std::pair<std::string, std::string>> aims = {
@@ -166,6 +174,10 @@ TEST_CASE("assessment: clicks aimed while messages vanish land on the answers ai
     REQUIRE_MESSAGE(targets.size() >= 3, d.describe()); // enough of the form is on screen to matter
     for (const auto& [aim, at] : targets)
         d.clickAt(at); // no looking again between clicks, as a hand moves down a form
+    // The count under the buttons follows the answers (issue #21 point 7: it kept saying 9 while
+    // the live count said 7).
+    d.frame();
+    CHECK_MESSAGE(refusal() != before, before);
 
     REQUIRE(d.click("##assess.save"));
     d.frame();

@@ -58,6 +58,14 @@ TEST_CASE("call next, recall, skip and transfer from the staff home screen") {
     // Today's appointments, when the first bookable day is today.
     if ((*slots)[0].day == booked->day && booked->day == (*kiosk.tickets())[0].day)
         CHECK(f.d->frameUntil([&] { return f.d->sawText("08:30  Y001  首次贷款  水田坝乡"); }));
+
+    // The hall server goes away: the panel says so once, with what to do (issue #21 point 7:
+    // it read "连不上大厅服务器：连不上大厅服务器").
+    server.stop();
+    REQUIRE(f.d->click("##queue.next"));
+    REQUIRE_MESSAGE(f.d->frameUntil([&] { return f.d->sawText("连不上大厅服务器：请检查网络，连上后点“刷新”。"); }),
+                    f.shown());
+    CHECK_FALSE(f.d->sawText("连不上大厅服务器：连不上大厅服务器"));
 }
 
 TEST_CASE("a laptop linked while the client runs starts calling numbers without a restart") {

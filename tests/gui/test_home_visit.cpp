@@ -171,6 +171,11 @@ TEST_CASE("home visit: a file named .jpg that is not a picture is refused, and n
         REQUIRE(d.typeInto("##visit.photo_path", p.string()));
         REQUIRE(d.click("##visit.add_photo"));
     }
+    // Not signed yet: the reason is said beside the button, not only at the bottom of the form
+    // (issue #21 point 7).
+    REQUIRE(d.click("##visit.save"));
+    d.frame();
+    CHECK_MESSAGE(d.sawText("没有保存：请家长或监护人在签字板上签字"), f.shown());
     REQUIRE(d.drag("##visit.sign_guardian", {{0.1f, 0.5f}, {0.5f, 0.8f}, {0.8f, 0.3f}}));
     REQUIRE(d.click("##visit.save"));
     REQUIRE_MESSAGE(d.frameUntil([&] { return d.sawText("“" + notes.string() + "”不是照片（只收 JPEG 或 PNG 图片）"); }),
@@ -313,6 +318,10 @@ TEST_CASE("home-visit assignment: staff assign on the family page, the assignee'
     REQUIRE(given->size() == 1);
     CHECK(given->front().assignee == "xiao");
     CHECK(given->front().assignedBy == "li");
+    // The next family's page does not carry that message (issue #21 point 7).
+    f.ctx().openFamily(b.id);
+    d.frame(2);
+    CHECK_MESSAGE(!d.sawText("已分派给 xiao 老师，请于 2099-03-01 前家访"), f.shown());
     REQUIRE(d.click("##nav.sign_out"));
 
     // The volunteer's home: both visits, the overdue one first; the volunteer cannot assign.

@@ -63,10 +63,11 @@ void AssessmentScreen::start(Context& ctx) {
 
 void AssessmentScreen::save(Context& ctx, bool submit) {
     m_status.clear();
+    m_submitRefused = false;
     if (!ctx.store || !m_student)
         return;
     if (submit && !m_eval.complete()) {
-        m_status = ctx.app.texts().current().format("ui.assess.incomplete", {{"count", std::to_string(m_eval.findings.errorCount())}});
+        m_submitRefused = true; // said under the buttons with the count as it is now (draw)
         m_view.revealFirstError();
         return;
     }
@@ -167,14 +168,19 @@ void AssessmentScreen::summary(Context& ctx) {
         }
         dataTextWrapped(app, app.texts().current().format("ui.assess.direct", {{"groups", groups}}));
     }
-    if (!m_eval.complete())
-        dataTextDisabled(app, app.texts().current().format("ui.assess.missing", {{"count", std::to_string(m_eval.findings.errorCount())}}));
+    // One count, the live one: the refused submit's message follows it too (it said 9 while the
+    // live line said 7), and goes when nothing is missing.
+    const std::string missing = std::to_string(m_eval.findings.errorCount());
+    if (!m_eval.complete() && !m_submitRefused)
+        dataTextDisabled(app, app.texts().current().format("ui.assess.missing", {{"count", missing}}));
     ImGui::Spacing();
     bool mayEdit = ctx.can(Permission::EditRecords) && m_savedStatus == AssessmentStatus::Draft;
     if (button(app, "ui.assess.save_draft", mayEdit, "assess.save"))
         save(ctx, false);
     if (button(app, "ui.assess.submit", mayEdit, "assess.submit") || (mayEdit && enterPressed()))
         save(ctx, true);
+    if (m_submitRefused && !m_eval.complete())
+        dataTextWrapped(app, app.texts().current().format("ui.assess.incomplete", {{"count", missing}}));
     if (!m_status.empty())
         dataTextWrapped(app, m_status);
 }

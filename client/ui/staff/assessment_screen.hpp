@@ -31,6 +31,7 @@ private:
     FormView m_view;
     core::forms::FormEvaluation m_eval;
     std::string m_status, m_error;
+    bool m_submitRefused = false; // a submit was refused: the missing count is said under the buttons
     AssessmentStatus m_savedStatus = AssessmentStatus::Draft;
 };
 

@@ -59,7 +59,18 @@ core::Findings HomeVisitScreen::check(Context&) {
 
 void HomeVisitScreen::save(Context& ctx) {
     m_findings = check(ctx);
-    if (!m_findings.ok() || !ctx.store || !m_family)
+    m_status.clear();
+    if (!m_findings.ok()) {
+        // Said beside the button too: the field's own red note may be scrolled out of sight (the
+        // guardian's signature is at the bottom of the form).
+        for (const auto& f : m_findings.all())
+            if (f.severity == core::Severity::Error) {
+                m_status = ctx.app.texts().current().format("ui.visit.not_saved", {{"reason", message(ctx.app, f.message)}});
+                break;
+            }
+        return;
+    }
+    if (!ctx.store || !m_family)
         return;
     m_form.method = m_method == 2 ? VisitMethod::Video : m_method == 1 ? VisitMethod::Phone : VisitMethod::InPerson;
     m_form.level = kLevels[m_level];

@@ -14,6 +14,16 @@
 namespace zhuxue::ui {
 
 namespace {
+// What the panel says when the hall server did not answer: that it is out of reach, once, with
+// what to do; any other refusal with its own reason.
+std::string noticeFor(const Catalog& texts, const Error& error) {
+    if (hall::QueueClient::unreachable(error))
+        return texts.text("hall.panel.unreachable");
+    return texts.format("hall.panel.offline", {{"reason", texts.format(error)}});
+}
+} // namespace
+
+namespace {
 
 constexpr double kRefreshSeconds = 5.0;
 
@@ -95,8 +105,7 @@ void QueuePanel::refresh(Context& ctx) {
             if (window != m_window)
                 return; // the window changed meanwhile: the next refresh is for the new one
             if (!tickets) {
-                m_notice = app->texts().current().format("hall.panel.offline",
-                                                        {{"reason", app->texts().current().format(tickets.error())}});
+                m_notice = noticeFor(app->texts().current(), tickets.error());
                 return;
             }
             if (m_notice.rfind("hall.", 0) != 0)
@@ -129,8 +138,7 @@ void QueuePanel::act(Context& ctx, const std::string& what, int to) {
         app->queue().post([this, r, what, app] {
             m_busy = false;
             if (!r) {
-                m_notice = app->texts().current().format("hall.panel.offline",
-                                                        {{"reason", app->texts().current().format(r.error())}});
+                m_notice = noticeFor(app->texts().current(), r.error());
                 return;
             }
             m_notice.clear();

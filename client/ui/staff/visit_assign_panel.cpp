@@ -14,6 +14,8 @@ namespace zhuxue::ui {
 void VisitAssignPanel::load(Context& ctx, const Student& student) {
     m_open.clear();
     m_error.clear();
+    if (!(student.id == m_statusFor))
+        m_status.clear(); // "assigned to …" was about the family before (issue #21 point 7)
     if (auto open = store::openVisitAssignmentsOf(*ctx.store, student.id))
         m_open = std::move(*open);
     else
@@ -68,6 +70,7 @@ void VisitAssignPanel::assign(Context& ctx, const Student& student) {
         return;
     }
     m_status = ctx.app.texts().current().format("ui.assign.done", {{"name", to.displayName}, {"date", a.dueDate}});
+    m_statusFor = student.id;
     m_to = -1;
     ++ctx.dataVersion; // the page reloads; sync pushes it
 }

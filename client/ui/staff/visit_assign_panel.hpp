@@ -28,6 +28,7 @@ private:
     std::string m_due;
     core::Findings m_findings;
     std::string m_status;
+    Uuid m_statusFor; // the student m_status is about
     std::string m_error;
 };
 
