@@ -106,10 +106,10 @@ TEST_CASE("home: my work counts and the dashboard") {
     d.frame(2);
     // People, not applications (issue #21 point 12): 向秭归 borrowed two years, one person; every
     // school year by name, not a 0 in a number box; one year chosen from the list.
-    CHECK_MESSAGE(d.sawText("3 人（4 份申请）"), f.shown());
-    REQUIRE(d.click("##dashboard.year"));
+    CHECK_MESSAGE(d.sawText("4 人（5 份申请）"), f.shown());
+    REQUIRE_MESSAGE(d.click("##dashboard.year"), d.why());
     REQUIRE_MESSAGE(d.click("##dashboard.year." + std::to_string(thisYear())), d.why());
-    REQUIRE(d.frameUntil([&] { return d.sawText("3 人（3 份申请）"); }));
+    REQUIRE_MESSAGE(d.frameUntil([&] { return d.sawText("4 人（4 份申请）"); }), f.shown());
     d.press(ImGuiKey_Escape);
     d.frame();
     CHECK(f.ctx().screen == ui::ScreenId::Home);

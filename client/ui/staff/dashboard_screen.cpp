@@ -5,6 +5,7 @@
 #include "client/reports/roster_source.hpp"
 #include "client/reports/table.hpp"
 #include "client/store/store.hpp"
+#include "client/ui/widgets/fields.hpp"
 #include "client/ui/widgets/local_time.hpp"
 #include "context.hpp"
 
@@ -199,16 +200,17 @@ void DashboardScreen::draw(app::App& app) {
                                                         {{"year", std::to_string(year)},
                                                          {"next", std::to_string(year + 1)}});
     };
-    ImGui::SetNextItemWidth(ImGui::CalcTextSize("2025-2026 school year").x * 1.2f);
     const int shownYear = m_year;
-    if (ImGui::BeginCombo("##dashboard.year", yearName(m_year).c_str())) {
+    if (buttonLabelled((yearName(m_year) + "##dashboard.year").c_str()))
+        ImGui::OpenPopup("##dashboard.years");
+    if (ImGui::BeginPopup("##dashboard.years")) {
         const int newest = core::schoolYearOfSigning(localToday()) + 1;
         if (ImGui::Selectable((yearName(0) + "##dashboard.year.all").c_str(), m_year == 0))
             m_year = 0;
         for (int year = newest; year >= 2014; --year)
             if (ImGui::Selectable((yearName(year) + "##dashboard.year." + std::to_string(year)).c_str(), m_year == year))
                 m_year = year;
-        ImGui::EndCombo();
+        ImGui::EndPopup();
     }
     if (m_year != shownYear && !m_busy)
         refresh(app); // another year chosen: its figures at once
