@@ -292,6 +292,8 @@ TEST_CASE("keyboard only: Tab reaches the home buttons and the calculator's choi
     d.press(ImGuiKey_Space);               // Space chooses the focused radio button
     CHECK_MESSAGE(d.sawText("¥25,000.00"), f.shown()); // the postgraduate cap of the current policy
     d.press(ImGuiKey_Tab, false, true);
+    CHECK(focus() == "##calc.vocational"); // 高职（专科）, between the two
+    d.press(ImGuiKey_Tab, false, true);
     CHECK(focus() == "##calc.undergraduate");
     d.press(ImGuiKey_Escape);
     CHECK(f.ctx().screen == ui::ScreenId::Home);
