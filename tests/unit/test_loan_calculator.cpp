@@ -13,14 +13,7 @@
 using namespace zhuxue::core;
 
 namespace {
-const PolicySet& shipped() {
-    static const PolicySet set = [] {
-        auto set = PolicySet::parse(zhuxue::test::shippedPolicyFiles());
-        REQUIRE(set.ok());
-        return *set;
-    }();
-    return set;
-}
+const PolicySet& shipped() { return zhuxue::test::shippedPolicySet(); }
 
 // The rules of a loan for `schoolYear` signed on `signing` (caps by the year, rate by the day).
 LoanRules rules(int schoolYear, Date signing) {
